@@ -1,0 +1,317 @@
+//! Loading a case's workflow state from its rows and saving the state a
+//! transition produced. Saving writes only what changed and checks the
+//! case's version, so two writers can never both win.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use domain::codes::RefCode;
+use domain::deadline::{
+    Deadline, DeadlineKey, DeadlineKind, DeadlineRule, DeadlineStatus, DurationUnit, OwnerRole, StartEvent,
+};
+use domain::place::DepartmentCode;
+use domain::text::Text;
+use domain::workflow::{
+    ActReference, Case, CaseStatus, Measure, MeasureNo, MeasureStatus, OpenInformationRequest, RiskLevel, Track,
+};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::entities::{cases, deadlines, measures};
+use crate::error::{DbError, DbResult};
+use crate::parse::{parse_code, parse_opt_code, to_u16, to_u32};
+
+/// A case as read inside a write transaction, with the row ids needed to
+/// write it back.
+pub(crate) struct LoadedCase {
+    pub(crate) row: cases::Model,
+    pub(crate) case: Case,
+    pub(crate) measure_ids: HashMap<MeasureNo, Uuid>,
+    pub(crate) deadline_ids: HashMap<DeadlineKey, Uuid>,
+}
+
+/// How a deadline key is stored: `DECISION`, `MEASURE_IMPLEMENTATION:2`.
+pub(crate) fn deadline_key_code(key: DeadlineKey) -> String {
+    match key.measure {
+        None => key.kind.code().to_owned(),
+        Some(no) => format!("{}:{}", key.kind.code(), no.0),
+    }
+}
+
+pub(crate) async fn load(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<LoadedCase> {
+    let row = cases::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(DbError::CaseNotFound)?;
+    let measure_rows = measures::Entity::find()
+        .filter(measures::Column::CaseId.eq(id))
+        .order_by_asc(measures::Column::MeasureNo)
+        .all(conn)
+        .await?;
+    let deadline_rows = deadlines::Entity::find()
+        .filter(deadlines::Column::CaseId.eq(id))
+        .order_by_asc(deadlines::Column::DeadlineKey)
+        .all(conn)
+        .await?;
+
+    let mut measure_ids = HashMap::new();
+    let mut case_measures = Vec::with_capacity(measure_rows.len());
+    for m in measure_rows {
+        let measure = measure_from_row(&m)?;
+        measure_ids.insert(measure.no, m.id);
+        case_measures.push(measure);
+    }
+    let mut deadline_ids = HashMap::new();
+    let mut case_deadlines = Vec::with_capacity(deadline_rows.len());
+    for d in deadline_rows {
+        let deadline = deadline_from_row(&d)?;
+        deadline_ids.insert(deadline.key, d.id);
+        case_deadlines.push(deadline);
+    }
+    let case = case_from_row(&row, case_measures, case_deadlines)?;
+    Ok(LoadedCase {
+        row,
+        case,
+        measure_ids,
+        deadline_ids,
+    })
+}
+
+pub(crate) fn case_from_row(row: &cases::Model, measures: Vec<Measure>, deadlines: Vec<Deadline>) -> DbResult<Case> {
+    let information_request = match (row.information_requested_on, row.information_resume_status.as_deref()) {
+        (Some(requested_on), Some(resume)) => Some(OpenInformationRequest {
+            requested_on,
+            resume_status: parse_code(CaseStatus::parse, resume, "cases.information_resume_status")?,
+        }),
+        (None, None) => None,
+        _ => return Err(DbError::Corrupt("cases.information_requested_on")),
+    };
+    let resolution = match (row.resolution_act_number.as_deref(), row.resolution_act_date) {
+        (Some(number), Some(date)) => Some(ActReference {
+            number: Text::parse(number).map_err(|_| DbError::Corrupt("cases.resolution_act_number"))?,
+            date,
+        }),
+        (None, None) => None,
+        _ => return Err(DbError::Corrupt("cases.resolution_act_number")),
+    };
+    Ok(Case {
+        status: parse_code(CaseStatus::parse, &row.status, "cases.status")?,
+        department: parse_code(DepartmentCode::parse, &row.department_code, "cases.department_code")?,
+        received_on: row.received_on,
+        admitted_on: row.admitted_on,
+        track: parse_opt_code(Track::parse, row.track.as_deref(), "cases.track")?,
+        risk_level: parse_opt_code(RiskLevel::parse, row.risk_level.as_deref(), "cases.risk_level")?,
+        information_request,
+        resolution,
+        measures,
+        deadlines,
+    })
+}
+
+fn measure_from_row(m: &measures::Model) -> DbResult<Measure> {
+    Ok(Measure {
+        no: MeasureNo(to_u16(m.measure_no, "measures.measure_no")?),
+        measure_type: parse_code(RefCode::parse, &m.measure_type_code, "measures.measure_type_code")?,
+        sector: parse_code(RefCode::parse, &m.sector_code, "measures.sector_code")?,
+        status: parse_code(MeasureStatus::parse, &m.status, "measures.status")?,
+        notified_on: m.notified_on,
+        extended_until: m.extended_until,
+    })
+}
+
+pub(crate) fn deadline_from_row(d: &deadlines::Model) -> DbResult<Deadline> {
+    let kind = parse_code(DeadlineKind::parse, &d.kind, "deadlines.kind")?;
+    let measure = d
+        .measure_no
+        .map(|n| to_u16(n, "deadlines.measure_no").map(MeasureNo))
+        .transpose()?;
+    let on = || d.status_on.ok_or(DbError::Corrupt("deadlines.status_on"));
+    let status = match d.status.as_str() {
+        "OPEN" => DeadlineStatus::Open,
+        "SUSPENDED" => DeadlineStatus::Suspended { since: on()? },
+        "MET" => DeadlineStatus::Met {
+            on: on()?,
+            on_time: d.on_time.ok_or(DbError::Corrupt("deadlines.on_time"))?,
+        },
+        "LAPSED" => DeadlineStatus::Lapsed { on: on()? },
+        "CANCELLED" => DeadlineStatus::Cancelled { on: on()? },
+        _ => return Err(DbError::Corrupt("deadlines.status")),
+    };
+    Ok(Deadline {
+        key: DeadlineKey { kind, measure },
+        rule: DeadlineRule {
+            kind,
+            track: parse_opt_code(Track::parse, d.rule_track.as_deref(), "deadlines.rule_track")?,
+            amount: to_u32(d.rule_amount, "deadlines.rule_amount")?,
+            unit: parse_code(DurationUnit::parse, &d.rule_unit, "deadlines.rule_unit")?,
+            start_event: parse_code(StartEvent::parse, &d.rule_start_event, "deadlines.rule_start_event")?,
+            owner: parse_code(OwnerRole::parse, &d.rule_owner, "deadlines.rule_owner")?,
+        },
+        start: d.start_on,
+        suspended_working_days: to_u32(d.suspended_working_days, "deadlines.suspended_working_days")?,
+        due: d.due_on,
+        version: to_u32(d.version, "deadlines.version")?,
+        calendar_version: u64::try_from(d.calendar_version)
+            .map_err(|_| DbError::Corrupt("deadlines.calendar_version"))?,
+        status,
+    })
+}
+
+/// The status columns of a deadline: code, date, punctuality.
+fn deadline_status_columns(status: DeadlineStatus) -> (&'static str, Option<chrono::NaiveDate>, Option<bool>) {
+    match status {
+        DeadlineStatus::Open => ("OPEN", None, None),
+        DeadlineStatus::Suspended { since } => ("SUSPENDED", Some(since), None),
+        DeadlineStatus::Met { on, on_time } => ("MET", Some(on), Some(on_time)),
+        DeadlineStatus::Lapsed { on } => ("LAPSED", Some(on), None),
+        DeadlineStatus::Cancelled { on } => ("CANCELLED", Some(on), None),
+    }
+}
+
+fn to_i32(value: u32, what: &'static str) -> DbResult<i32> {
+    i32::try_from(value).map_err(|_| DbError::Corrupt(what))
+}
+
+fn deadline_model(id: Uuid, case_id: Uuid, d: &Deadline, now: DateTime<Utc>) -> DbResult<deadlines::ActiveModel> {
+    let (status, status_on, on_time) = deadline_status_columns(d.status);
+    Ok(deadlines::ActiveModel {
+        id: Set(id),
+        case_id: Set(case_id),
+        deadline_key: Set(deadline_key_code(d.key)),
+        kind: Set(d.key.kind.code().to_owned()),
+        measure_no: Set(d.key.measure.map(|m| i32::from(m.0))),
+        rule_track: Set(d.rule.track.map(|t| t.code().to_owned())),
+        rule_amount: Set(to_i32(d.rule.amount, "deadlines.rule_amount")?),
+        rule_unit: Set(d.rule.unit.code().to_owned()),
+        rule_start_event: Set(d.rule.start_event.code().to_owned()),
+        rule_owner: Set(d.rule.owner.code().to_owned()),
+        start_on: Set(d.start),
+        suspended_working_days: Set(to_i32(d.suspended_working_days, "deadlines.suspended_working_days")?),
+        due_on: Set(d.due),
+        version: Set(to_i32(d.version, "deadlines.version")?),
+        calendar_version: Set(
+            i64::try_from(d.calendar_version).map_err(|_| DbError::Corrupt("deadlines.calendar_version"))?
+        ),
+        status: Set(status.to_owned()),
+        status_on: Set(status_on),
+        on_time: Set(on_time),
+        updated_at: Set(now),
+    })
+}
+
+fn measure_model(id: Uuid, case_id: Uuid, m: &Measure, now: DateTime<Utc>) -> measures::ActiveModel {
+    measures::ActiveModel {
+        id: Set(id),
+        case_id: Set(case_id),
+        measure_no: Set(i32::from(m.no.0)),
+        measure_type_code: Set(m.measure_type.as_str().to_owned()),
+        sector_code: Set(m.sector.as_str().to_owned()),
+        status: Set(m.status.code().to_owned()),
+        notified_on: Set(m.notified_on),
+        extended_until: Set(m.extended_until),
+        updated_at: Set(now),
+    }
+}
+
+/// The workflow columns of the `cases` row for `case`.
+pub(crate) fn case_state_columns(case: &Case, model: &mut cases::ActiveModel) {
+    model.status = Set(case.status.code().to_owned());
+    model.admitted_on = Set(case.admitted_on);
+    model.track = Set(case.track.map(|t| t.code().to_owned()));
+    model.risk_level = Set(case.risk_level.map(|r| r.code().to_owned()));
+    model.information_requested_on = Set(case.information_request.as_ref().map(|i| i.requested_on));
+    model.information_resume_status = Set(case
+        .information_request
+        .as_ref()
+        .map(|i| i.resume_status.code().to_owned()));
+    model.resolution_act_number = Set(case.resolution.as_ref().map(|r| r.number.as_str().to_owned()));
+    model.resolution_act_date = Set(case.resolution.as_ref().map(|r| r.date));
+}
+
+/// Writes `new` over the loaded state: the case row (checking its version),
+/// then the measures and deadlines that changed. Returns the id of every
+/// deadline, including new ones.
+pub(crate) async fn save(
+    conn: &impl ConnectionTrait,
+    loaded: &LoadedCase,
+    new: &Case,
+    now: DateTime<Utc>,
+) -> DbResult<HashMap<DeadlineKey, Uuid>> {
+    let case_id = loaded.row.id;
+    let mut row = cases::ActiveModel {
+        version: Set(loaded.row.version + 1),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    case_state_columns(new, &mut row);
+    let updated = cases::Entity::update_many()
+        .set(row)
+        .filter(cases::Column::Id.eq(case_id))
+        .filter(cases::Column::Version.eq(loaded.row.version))
+        .exec(conn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(DbError::Conflict);
+    }
+    save_children(
+        conn,
+        case_id,
+        &loaded.case,
+        new,
+        &loaded.measure_ids,
+        loaded.deadline_ids.clone(),
+        now,
+    )
+    .await
+}
+
+/// Inserts or updates the measures and deadlines of `new` that differ from
+/// `old`.
+pub(crate) async fn save_children(
+    conn: &impl ConnectionTrait,
+    case_id: Uuid,
+    old: &Case,
+    new: &Case,
+    measure_ids: &HashMap<MeasureNo, Uuid>,
+    mut deadline_ids: HashMap<DeadlineKey, Uuid>,
+    now: DateTime<Utc>,
+) -> DbResult<HashMap<DeadlineKey, Uuid>> {
+    for measure in &new.measures {
+        if old.measure(measure.no) == Some(measure) {
+            continue;
+        }
+        match measure_ids.get(&measure.no) {
+            Some(id) => {
+                measures::Entity::update(measure_model(*id, case_id, measure, now))
+                    .exec(conn)
+                    .await?;
+            }
+            None => {
+                measures::Entity::insert(measure_model(Uuid::new_v4(), case_id, measure, now))
+                    .exec_without_returning(conn)
+                    .await?;
+            }
+        }
+    }
+    for deadline in &new.deadlines {
+        if old.deadline(deadline.key) == Some(deadline) {
+            continue;
+        }
+        match deadline_ids.get(&deadline.key) {
+            Some(id) => {
+                deadlines::Entity::update(deadline_model(*id, case_id, deadline, now)?)
+                    .exec(conn)
+                    .await?;
+            }
+            None => {
+                let id = Uuid::new_v4();
+                deadlines::Entity::insert(deadline_model(id, case_id, deadline, now)?)
+                    .exec_without_returning(conn)
+                    .await?;
+                deadline_ids.insert(deadline.key, id);
+            }
+        }
+    }
+    Ok(deadline_ids)
+}

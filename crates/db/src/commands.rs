@@ -1,0 +1,265 @@
+//! The commands: filing a request and applying a workflow command. One
+//! transaction each.
+
+use chrono::{DateTime, Datelike, Utc};
+use domain::business_day::lima_date;
+use domain::categories::Channel;
+use domain::request::{Beneficiary, Request};
+use domain::workflow::{AuditAction, Case, Command, Context, Effect};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::case_store::{self, case_state_columns};
+use crate::connection::Database;
+use crate::effects::{self, Actor, Origin};
+use crate::entities::{beneficiaries, case_aggression_types, case_events, cases, file_number_counters};
+use crate::error::{DbError, DbResult};
+use crate::reference;
+
+/// A request just filed: its id and its file number (*expediente*).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiledCase {
+    pub id: Uuid,
+    /// `AT-2026-000123`: per year, never reused.
+    pub file_number: String,
+}
+
+impl Database {
+    /// Files a request received at `at` through `channel`.
+    pub async fn submit_request(
+        &self,
+        request: &Request,
+        channel: Channel,
+        at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> DbResult<FiledCase> {
+        let tx = self.write_transaction().await?;
+        let department = request.place().ubigeo().department();
+        if !reference::department_exists(&tx, department).await? {
+            return Err(DbError::UnknownReference("el departamento"));
+        }
+        reference::require_active_measure_types(
+            &tx,
+            request.requested_measures().iter().filter_map(|m| m.measure_type()),
+        )
+        .await?;
+
+        let (calendar, rules) = self.rules_in(&tx).await?;
+        let received_on = lima_date(at);
+        let transition = Case::receive(
+            received_on,
+            department,
+            &Context {
+                calendar: &calendar,
+                rules: &rules,
+            },
+        )?;
+        let file_number = next_file_number(&tx, received_on.year()).await?;
+        let id = Uuid::new_v4();
+
+        let details = serde_json::to_string(request).map_err(|_| DbError::Corrupt("cases.request_details"))?;
+        let mut row = cases::ActiveModel {
+            id: Set(id),
+            file_number: Set(file_number.clone()),
+            channel: Set(channel.code().to_owned()),
+            department_code: Set(department.as_str().to_owned()),
+            province_code: Set(request.place().ubigeo().province().map(str::to_owned)),
+            received_on: Set(received_on),
+            received_at: Set(at),
+            defender_category: Set(request.defender_category().code().to_owned()),
+            aggressor_type: Set(request.aggressor_type().map(|a| a.code().to_owned())),
+            language: Set(request.language().code().to_owned()),
+            interpreter_needed: Set(request.interpreter_needed()),
+            consent_status: Set(consent_code(request).to_owned()),
+            is_collective: Set(request.is_collective()),
+            beneficiary_count: Set(i32::try_from(request.beneficiaries().len()).unwrap_or(i32::MAX)),
+            request_details: Set(details),
+            version: Set(1),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        };
+        case_state_columns(&transition.case, &mut row);
+        cases::Entity::insert(row).exec_without_returning(&tx).await?;
+
+        let aggressions = request
+            .aggression_types()
+            .iter()
+            .map(|a| case_aggression_types::ActiveModel {
+                case_id: Set(id),
+                aggression_type: Set(a.code().to_owned()),
+            });
+        case_aggression_types::Entity::insert_many(aggressions)
+            .exec_without_returning(&tx)
+            .await?;
+        let people = request
+            .beneficiaries()
+            .iter()
+            .zip(0..)
+            .map(|(b, position)| beneficiaries::ActiveModel {
+                case_id: Set(id),
+                position: Set(position),
+                kind: Set(match b {
+                    Beneficiary::Person(_) => "PERSON",
+                    Beneficiary::Collective(_) => "COLLECTIVE",
+                }
+                .to_owned()),
+                collective_kind: Set(b.collective_kind().map(|k| k.code().to_owned())),
+                gender: Set(b.gender().map(|g| g.code().to_owned())),
+            });
+        beneficiaries::Entity::insert_many(people)
+            .exec_without_returning(&tx)
+            .await?;
+
+        let blank = Case {
+            deadlines: Vec::new(),
+            measures: Vec::new(),
+            ..transition.case.clone()
+        };
+        let deadline_ids = case_store::save_children(
+            &tx,
+            id,
+            &blank,
+            &transition.case,
+            &Default::default(),
+            Default::default(),
+            at,
+        )
+        .await?;
+        let origin = Origin {
+            case_id: id,
+            event_seq: 1,
+            actor,
+            now: at,
+        };
+        record_event(
+            &tx,
+            &origin,
+            AuditAction::Received,
+            None,
+            received_on,
+            json!({ "channel": channel.code() }),
+        )
+        .await?;
+        effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids).await?;
+        tx.commit().await?;
+        Ok(FiledCase { id, file_number })
+    }
+
+    /// Applies `command` to the case at `at` (its Lima date is "today").
+    /// Returns the case as it now stands.
+    pub async fn apply(&self, case_id: Uuid, command: Command, at: DateTime<Utc>, actor: &Actor) -> DbResult<Case> {
+        let tx = self.write_transaction().await?;
+        let loaded = case_store::load(&tx, case_id).await?;
+        if let Command::IssueResolution(resolution) = &command {
+            reference::require_active_sectors(&tx, resolution.granted.iter().map(|g| &g.sector)).await?;
+            reference::require_active_measure_types(&tx, resolution.granted.iter().map(|g| &g.measure_type)).await?;
+        }
+        let (calendar, rules) = self.rules_in(&tx).await?;
+        let today = lima_date(at);
+        let payload = serde_json::to_value(&command).map_err(|_| DbError::Corrupt("case_events.payload"))?;
+        let transition = loaded.case.apply(
+            command,
+            today,
+            &Context {
+                calendar: &calendar,
+                rules: &rules,
+            },
+        )?;
+
+        let deadline_ids = case_store::save(&tx, &loaded, &transition.case, at).await?;
+        let seq = next_event_seq(&tx, case_id).await?;
+        let origin = Origin {
+            case_id,
+            event_seq: seq,
+            actor,
+            now: at,
+        };
+        let (action, measure) = transition
+            .effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Audit(event) => Some((event.action, event.measure)),
+                Effect::Deadline { .. } | Effect::Notify(_) => None,
+            })
+            .ok_or(DbError::Corrupt("audit event"))?;
+        record_event(&tx, &origin, action, measure.map(|m| i32::from(m.0)), today, payload).await?;
+        effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids).await?;
+        tx.commit().await?;
+        Ok(transition.case)
+    }
+}
+
+fn consent_code(request: &Request) -> &'static str {
+    match request.consent().status() {
+        domain::request::ConsentStatus::Given => "GIVEN",
+        domain::request::ConsentStatus::Refused => "REFUSED",
+        domain::request::ConsentStatus::Unable => "UNABLE",
+    }
+}
+
+/// Hands out the next file number of `year` (`AT-2026-000123`). The counter
+/// row is locked by the upsert until the transaction ends, so numbers are
+/// unique and, once committed, never reused.
+async fn next_file_number(conn: &impl ConnectionTrait, year: i32) -> DbResult<String> {
+    use file_number_counters::Column;
+    let mut insert = Query::insert();
+    insert
+        .into_table(file_number_counters::Entity)
+        .columns([Column::Year, Column::LastNumber])
+        .values([year.into(), 1_i64.into()])
+        .map_err(|_| DbError::Corrupt("file_number_counters"))?;
+    insert
+        .on_conflict(
+            OnConflict::column(Column::Year)
+                .value(
+                    Column::LastNumber,
+                    Expr::col((file_number_counters::Entity, Column::LastNumber)).add(1),
+                )
+                .to_owned(),
+        )
+        .returning_col(Column::LastNumber);
+    let row = conn
+        .query_one(&insert)
+        .await?
+        .ok_or(DbError::Corrupt("file_number_counters"))?;
+    let number: i64 = row.try_get("", "last_number")?;
+    Ok(format!("AT-{year}-{number:06}"))
+}
+
+async fn next_event_seq(conn: &impl ConnectionTrait, case_id: Uuid) -> DbResult<i32> {
+    let last = case_events::Entity::find()
+        .filter(case_events::Column::CaseId.eq(case_id))
+        .order_by_desc(case_events::Column::Seq)
+        .limit(1)
+        .one(conn)
+        .await?;
+    Ok(last.map_or(1, |e| e.seq + 1))
+}
+
+async fn record_event(
+    conn: &impl ConnectionTrait,
+    origin: &Origin<'_>,
+    action: AuditAction,
+    measure_no: Option<i32>,
+    occurred_on: chrono::NaiveDate,
+    payload: serde_json::Value,
+) -> DbResult<()> {
+    case_events::Entity::insert(case_events::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        case_id: Set(origin.case_id),
+        seq: Set(origin.event_seq),
+        action: Set(action.code().to_owned()),
+        measure_no: Set(measure_no),
+        occurred_on: Set(occurred_on),
+        recorded_at: Set(origin.now),
+        actor_id: Set(origin.actor.user_id),
+        payload: Set(payload.to_string()),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}

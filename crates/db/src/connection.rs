@@ -1,0 +1,129 @@
+//! Opening the database and the transaction discipline every command uses.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use domain::calendar::Calendar;
+use domain::deadline::DeadlineRules;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+
+use crate::error::DbResult;
+use crate::reference;
+
+/// Which database is behind the facade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The storage facade. Cheap to clone: clones share the pool.
+#[derive(Clone)]
+pub struct Database {
+    conn: DatabaseConnection,
+    /// The calendar built at the version last seen; rebuilt when an admin
+    /// change bumps the version (checked with one small query per command).
+    calendar: Arc<Mutex<Option<Calendar>>>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`).
+    /// Statement logging stays off: bound values can be personal data.
+    pub async fn connect(url: &str, max_connections: u32) -> DbResult<Self> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(max_connections)
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|o| {
+                // WAL lets readers work while one writer commits; NORMAL
+                // synchronous is durable in WAL mode except on power loss
+                // of the last transaction, the usual trade-off for WAL.
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .create_if_missing(true)
+            });
+        let conn = sea_orm::Database::connect(options).await?;
+        Ok(Self {
+            conn,
+            calendar: Arc::new(Mutex::new(None)),
+        })
+    }
+
+    /// The raw connection, for migrations.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend(&self) -> Backend {
+        // Only SQLite and PostgreSQL drivers are compiled in.
+        if self.conn.get_database_backend() == DbBackend::Sqlite {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
+
+    /// Checks that the database answers (for `/readyz`).
+    pub async fn ping(&self) -> DbResult<()> {
+        self.conn.ping().await?;
+        Ok(())
+    }
+
+    /// Closes the pool (tests drop their databases afterwards).
+    pub async fn close(self) -> DbResult<()> {
+        self.conn.close().await?;
+        Ok(())
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write
+    /// lock at once (`BEGIN IMMEDIATE`): a deferred transaction that reads
+    /// and then writes can fail with "database is locked" under concurrency
+    /// instead of waiting its turn.
+    pub(crate) async fn write_transaction(&self) -> DbResult<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.conn.begin_with_options(options).await?)
+    }
+
+    /// The calendar and deadline rules in force, read in `conn` so that a
+    /// command sees the same data it writes against.
+    pub(crate) async fn rules_in(&self, conn: &impl ConnectionTrait) -> DbResult<(Calendar, DeadlineRules)> {
+        let version = reference::calendar_version(conn).await?;
+        let cached = self.cached_calendar().filter(|c| c.version() == version);
+        let calendar = match cached {
+            Some(calendar) => calendar,
+            None => {
+                let calendar = reference::load_calendar(conn, version).await?;
+                if let Ok(mut slot) = self.calendar.lock() {
+                    *slot = Some(calendar.clone());
+                }
+                calendar
+            }
+        };
+        let rules = reference::load_deadline_rules(conn).await?;
+        Ok((calendar, rules))
+    }
+
+    fn cached_calendar(&self) -> Option<Calendar> {
+        self.calendar.lock().ok().and_then(|slot| slot.clone())
+    }
+}

@@ -1,0 +1,25 @@
+//! sea-orm entities, one per table. They mirror the migrations and never
+//! leave this crate: the facade speaks domain types.
+#![expect(
+    unreachable_pub,
+    reason = "sea-orm's derives generate `pub` items; the module itself is crate-private"
+)]
+
+pub(crate) mod audit_events;
+pub(crate) mod beneficiaries;
+pub(crate) mod calendar_state;
+pub(crate) mod case_aggression_types;
+pub(crate) mod case_events;
+pub(crate) mod cases;
+pub(crate) mod deadline_changes;
+pub(crate) mod deadline_rules;
+pub(crate) mod deadlines;
+pub(crate) mod departments;
+pub(crate) mod file_number_counters;
+pub(crate) mod holiday_rules;
+pub(crate) mod measure_types;
+pub(crate) mod measures;
+pub(crate) mod non_working_days;
+pub(crate) mod outbox;
+pub(crate) mod sectors;
+pub(crate) mod suspension_periods;

@@ -1,0 +1,43 @@
+//! The errors of the storage facade. Messages are Spanish and never carry
+//! stored values: they may reach a person through the API.
+
+use domain::deadline::RuleError;
+use domain::workflow::TransitionError;
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("no existe la solicitud")]
+    CaseNotFound,
+    /// A code that is well formed but not in the reference data.
+    #[error("{0} no existe o no está activo")]
+    UnknownReference(&'static str),
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error(transparent)]
+    Rules(#[from] RuleError),
+    /// Someone else changed the case between our read and our write.
+    #[error("la solicitud fue modificada al mismo tiempo por otra persona; vuelva a intentarlo")]
+    Conflict,
+    /// A stored value does not parse: a bug or a manual edit. Names the
+    /// column, never the value.
+    #[error("dato almacenado inválido")]
+    Corrupt(&'static str),
+    /// The database failed. The cause is kept for logs, not shown.
+    #[error("error de la base de datos")]
+    Database(#[source] DbErr),
+}
+
+impl From<DbErr> for DbError {
+    fn from(error: DbErr) -> Self {
+        DbError::Database(error)
+    }
+}
+
+impl From<domain::calendar::CalendarError> for DbError {
+    fn from(_: domain::calendar::CalendarError) -> Self {
+        DbError::Corrupt("calendar")
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;

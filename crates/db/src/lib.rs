@@ -1,0 +1,25 @@
+//! Storage for Resguardo: sea-orm entities behind a facade whose methods
+//! have domain names (`submit_request`, `apply`, `case_file`…).
+//!
+//! Every command runs in one transaction: load the case, run the pure
+//! transition from `domain`, write the new state, the file's history, the
+//! deadline changes, the planned notifications and the audit event, then
+//! commit. Either all of it is stored or none. The same code runs on SQLite
+//! (the embedded default) and PostgreSQL.
+
+mod case_store;
+mod commands;
+mod connection;
+mod effects;
+mod entities;
+mod error;
+mod parse;
+mod queries;
+mod reference;
+
+pub use commands::FiledCase;
+pub use connection::{Backend, Database};
+pub use effects::Actor;
+pub use error::{DbError, DbResult};
+pub use queries::{AuditEntry, CaseEvent, CaseFile, DeadlineChangeRecord, PlannedNotification};
+pub use reference::{Department, MeasureType, Sector};

@@ -1,0 +1,151 @@
+//! Why a day does not count, and how a due date came about.
+//!
+//! A defender or an official who disputes a due date must be able to see
+//! every day that was skipped and the law behind it. The reasons are also the
+//! calendar's ground truth: the index behind the fast arithmetic is checked
+//! against them, and dates outside the index are decided by them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{Calendar, HolidayRule, NonWorkingDay, SuspensionPeriod, is_weekend};
+use crate::place::DepartmentCode;
+
+/// Why deadlines do not run on a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Saturday or Sunday.
+    Weekend,
+    NationalHoliday {
+        name: String,
+        legal_basis: String,
+    },
+    /// A decreed public-sector non-working day, national (`None`) or for the
+    /// case's department.
+    NonWorkingDay {
+        department: Option<DepartmentCode>,
+        legal_basis: String,
+    },
+    /// A day inside a suspension period, national (`None`) or for the case's
+    /// department.
+    Suspension {
+        department: Option<DepartmentCode>,
+        legal_basis: String,
+    },
+}
+
+/// A day that did not count towards a deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedDay {
+    pub date: NaiveDate,
+    /// Every reason that applies, weekend first, then holidays, decreed
+    /// days and suspensions.
+    pub reasons: Vec<SkipReason>,
+}
+
+/// How a due date was computed, for showing to the people concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueDateExplanation {
+    /// The triggering date (it never counts).
+    pub from: NaiveDate,
+    pub working_days: u32,
+    pub department: Option<DepartmentCode>,
+    pub due: NaiveDate,
+    /// Every non-working day strictly after `from` up to `due`, in date order.
+    pub skipped: Vec<SkippedDay>,
+}
+
+/// A reason borrowed from the calendar's data, so that asking "is this a
+/// working day?" the slow way allocates nothing.
+pub(super) enum Reason<'a> {
+    Weekend,
+    Holiday(&'a HolidayRule),
+    Decreed(&'a NonWorkingDay),
+    Suspended(&'a SuspensionPeriod),
+}
+
+impl Reason<'_> {
+    fn to_owned(&self) -> SkipReason {
+        match self {
+            Reason::Weekend => SkipReason::Weekend,
+            Reason::Holiday(rule) => SkipReason::NationalHoliday {
+                name: rule.name.clone(),
+                legal_basis: rule.legal_basis.clone(),
+            },
+            Reason::Decreed(day) => SkipReason::NonWorkingDay {
+                department: day.department,
+                legal_basis: day.legal_basis.clone(),
+            },
+            Reason::Suspended(period) => SkipReason::Suspension {
+                department: period.department,
+                legal_basis: period.legal_basis.clone(),
+            },
+        }
+    }
+}
+
+impl Calendar {
+    /// Why deadlines do not run on `date` for a case in `department`: every
+    /// reason that applies, in the order of [`SkipReason`]'s variants. Empty
+    /// on a working day.
+    pub fn skip_reasons(&self, date: NaiveDate, department: Option<DepartmentCode>) -> Vec<SkipReason> {
+        self.reasons(date, department).map(|reason| reason.to_owned()).collect()
+    }
+
+    /// [`Calendar::add_working_days`] with every skipped day and why.
+    pub fn explain_working_days(
+        &self,
+        from: NaiveDate,
+        n: u32,
+        department: Option<DepartmentCode>,
+    ) -> DueDateExplanation {
+        let due = self.add_working_days(from, n, department);
+        let skipped = from
+            .iter_days()
+            .skip(1)
+            .take_while(|date| *date <= due)
+            .filter(|date| !self.is_working_day(*date, department))
+            .map(|date| SkippedDay {
+                date,
+                reasons: self.skip_reasons(date, department),
+            })
+            .collect();
+        DueDateExplanation {
+            from,
+            working_days: n,
+            department,
+            due,
+            skipped,
+        }
+    }
+
+    /// The reasons `date` is not a working day, straight from the data.
+    pub(super) fn reasons(
+        &self,
+        date: NaiveDate,
+        department: Option<DepartmentCode>,
+    ) -> impl Iterator<Item = Reason<'_>> {
+        let inner = &*self.inner;
+        let weekend = is_weekend(date).then_some(Reason::Weekend);
+        let holidays = inner
+            .rules
+            .iter()
+            .filter(move |rule| rule.falls_on(date))
+            .map(Reason::Holiday);
+        // The days are sorted by date: the ones on `date` are a run.
+        let start = inner.days.partition_point(|day| day.date < date);
+        let decreed = inner.days[start..]
+            .iter()
+            .take_while(move |day| day.date == date)
+            .filter(move |day| day.applies_to(department))
+            .map(Reason::Decreed);
+        let suspended = inner
+            .suspensions
+            .iter()
+            .take_while(move |period| period.first_day <= date)
+            .filter(move |period| period.covers(date) && period.applies_to(department))
+            .map(Reason::Suspended);
+        weekend.into_iter().chain(holidays).chain(decreed).chain(suspended)
+    }
+}

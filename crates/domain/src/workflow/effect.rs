@@ -1,0 +1,95 @@
+//! What a transition asks the shell to do besides storing the new state:
+//! deadlines to write, people to notify, the audit event. Effects are data;
+//! the shell carries them out in the same transaction as the state change.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{SectorCode, code_enum};
+use crate::deadline::{Deadline, DeadlineKey};
+use crate::workflow::{CaseStatus, MeasureNo};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Effect {
+    /// A deadline was set or changed; `deadline` is how it stands now.
+    Deadline {
+        change: DeadlineChange,
+        deadline: Deadline,
+    },
+    Notify(Notification),
+    /// Exactly one per transition: what happened, for the audit trail.
+    Audit(AuditEvent),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeadlineChange {
+    Set,
+    Moved { previous_due: NaiveDate },
+    Suspended,
+    Resumed { previous_due: NaiveDate },
+    Met,
+    Lapsed,
+    Cancelled,
+}
+
+/// Someone should be told something. Who exactly (which addresses) is
+/// resolved by the shell when it delivers; the workflow names roles only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub audience: Audience,
+    pub topic: Topic,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Audience {
+    /// Every officer of the DGDH (a new request arrived).
+    Officers,
+    /// The officer the case is assigned to (all officers while unassigned).
+    AssignedOfficer,
+    Supervisors,
+    /// The coordinators of one sector.
+    SectorCoordinators(SectorCode),
+    Requester,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Topic {
+    NewRequest,
+    InformationRequested,
+    InformationReceived,
+    StatusChanged(CaseStatus),
+    MeasureNotified(MeasureNo),
+    MeasureImplemented(MeasureNo),
+    MeasureNotFeasible(MeasureNo),
+    MeasureLifted(MeasureNo),
+    DeadlineMoved(DeadlineKey),
+}
+
+code_enum! {
+    /// What happened, as the audit trail records it.
+    pub enum AuditAction ("acción") {
+        Received = "RECEIVED", "registrar la solicitud";
+        ReviewStarted = "REVIEW_STARTED", "iniciar la calificación";
+        InformationRequested = "INFORMATION_REQUESTED", "solicitar información";
+        InformationReceived = "INFORMATION_RECEIVED", "registrar la información recibida";
+        InformationPeriodClosed = "INFORMATION_PERIOD_CLOSED", "cerrar el plazo de respuesta";
+        AdmissibilityEvaluated = "ADMISSIBILITY_EVALUATED", "calificar la solicitud";
+        RiskAssessed = "RISK_ASSESSED", "evaluar el riesgo";
+        ResolutionIssued = "RESOLUTION_ISSUED", "emitir la resolución";
+        MeasureNotified = "MEASURE_NOTIFIED", "notificar la medida al sector";
+        MeasureAcknowledged = "MEASURE_ACKNOWLEDGED", "acusar recibo de la medida";
+        MeasureImplemented = "MEASURE_IMPLEMENTED", "informar la implementación de la medida";
+        MeasureNotFeasible = "MEASURE_NOT_FEASIBLE", "informar que la medida no es viable";
+        MeasureModified = "MEASURE_MODIFIED", "modificar la medida";
+        MeasureExtended = "MEASURE_EXTENDED", "prorrogar la medida";
+        MeasureLifted = "MEASURE_LIFTED", "levantar la medida";
+        Archived = "ARCHIVED", "archivar la solicitud";
+        DeadlinesRecomputed = "DEADLINES_RECOMPUTED", "recalcular los plazos";
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub action: AuditAction,
+    pub measure: Option<MeasureNo>,
+}

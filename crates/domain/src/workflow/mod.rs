@@ -1,0 +1,21 @@
+//! The procedure as a state machine (DOMAIN.md §2): the case state, the
+//! commands, the effects, and the pure transitions between them.
+
+mod case;
+mod command;
+mod effect;
+mod transition;
+
+pub use case::{
+    ActNumber, ActReference, Case, CaseStatus, Measure, MeasureNo, MeasureStatus, OpenInformationRequest, RiskLevel,
+    Track,
+};
+pub use command::{
+    AdmissibilityDecision, AdmissibilityError, AdmissibilityEvaluation, ArchiveReason, Command, Criterion,
+    CriterionCheck, DeniedMeasure, GrantedMeasure, Resolution,
+};
+pub use effect::{Audience, AuditAction, AuditEvent, DeadlineChange, Effect, Notification, Topic};
+pub use transition::{Context, Transition, TransitionError};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,568 @@
+//! The procedure walked through as officers and coordinators would.
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::calendar::{Calendar, NonWorkingDay};
+use crate::codes::RefCode;
+use crate::deadline::{DeadlineKey, DeadlineKind, DeadlineRules, DeadlineStatus, StartEvent};
+use crate::place::DepartmentCode;
+use crate::text::Text;
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn text<const N: usize>(s: &str) -> Text<N> {
+    Text::parse(s).unwrap()
+}
+
+/// A case and the context it lives in, advanced one command at a time.
+struct Walk {
+    case: Case,
+    calendar: Calendar,
+    rules: DeadlineRules,
+    last: Vec<Effect>,
+}
+
+impl Walk {
+    fn received(on: &str) -> Self {
+        Self::received_with(on, DeadlineRules::peru_default())
+    }
+
+    fn received_with(on: &str, rules: DeadlineRules) -> Self {
+        let calendar = Calendar::peru_default();
+        let ctx = Context {
+            calendar: &calendar,
+            rules: &rules,
+        };
+        let t = Case::receive(date(on), DepartmentCode::parse("16").unwrap(), &ctx).unwrap();
+        Self {
+            case: t.case,
+            last: t.effects,
+            calendar,
+            rules,
+        }
+    }
+
+    fn try_apply(&mut self, command: Command, on: &str) -> Result<(), TransitionError> {
+        let ctx = Context {
+            calendar: &self.calendar,
+            rules: &self.rules,
+        };
+        let t = self.case.apply(command, date(on), &ctx)?;
+        self.case = t.case;
+        self.last = t.effects;
+        Ok(())
+    }
+
+    fn apply(&mut self, command: Command, on: &str) -> &mut Self {
+        self.try_apply(command, on).unwrap();
+        self
+    }
+
+    fn decision(&self) -> &crate::deadline::Deadline {
+        self.case
+            .deadline(DeadlineKey {
+                kind: DeadlineKind::Decision,
+                measure: None,
+            })
+            .unwrap()
+    }
+
+    fn audits(&self) -> Vec<AuditAction> {
+        self.last
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Audit(a) => Some(a.action),
+                Effect::Deadline { .. } | Effect::Notify(_) => None,
+            })
+            .collect()
+    }
+
+    fn deadline_changes(&self) -> Vec<(DeadlineKind, DeadlineChange)> {
+        self.last
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Deadline { change, deadline } => Some((deadline.key.kind, *change)),
+                Effect::Audit(_) | Effect::Notify(_) => None,
+            })
+            .collect()
+    }
+
+    fn notifications(&self) -> Vec<Notification> {
+        self.last
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Notify(n) => Some(n.clone()),
+                Effect::Audit(_) | Effect::Deadline { .. } => None,
+            })
+            .collect()
+    }
+}
+
+fn all_met() -> Vec<CriterionCheck> {
+    Criterion::ALL
+        .iter()
+        .map(|c| CriterionCheck {
+            criterion: *c,
+            met: true,
+            note: None,
+        })
+        .collect()
+}
+
+fn admit() -> Command {
+    let evaluation =
+        AdmissibilityEvaluation::new(all_met(), AdmissibilityDecision::Admit { override_reason: None }).unwrap();
+    Command::EvaluateAdmissibility(evaluation)
+}
+
+fn assess(track: Track) -> Command {
+    Command::AssessRisk {
+        track,
+        level: RiskLevel::High,
+        summary: text("Amenazas de muerte reiteradas."),
+    }
+}
+
+fn act(number: &str, on: &str) -> ActReference {
+    ActReference {
+        number: text(number),
+        date: date(on),
+    }
+}
+
+fn resolution(on: &str) -> Command {
+    let granted = |measure: &str, sector: &str| GrantedMeasure {
+        measure_type: RefCode::parse(measure).unwrap(),
+        sector: RefCode::parse(sector).unwrap(),
+        details: None,
+    };
+    Command::IssueResolution(Resolution {
+        act: act("RD 001-2026-JUS/DGDH", on),
+        granted: vec![
+            granted("POLICE_PROTECTION", "MININTER"),
+            granted("LEGAL_AID", "MINJUSDH"),
+        ],
+        denied: vec![DeniedMeasure {
+            description: text("Reubicación"),
+            reason: text("No corresponde."),
+        }],
+    })
+}
+
+const M1: MeasureNo = MeasureNo(1);
+const M2: MeasureNo = MeasureNo(2);
+
+#[test]
+fn an_urgent_request_from_receipt_to_archive() {
+    let mut w = Walk::received("2026-07-13");
+    assert_eq!(w.case.status, CaseStatus::Received);
+    assert!(
+        w.case.deadlines.is_empty(),
+        "the decision clock starts at admission by default"
+    );
+    assert_eq!(w.audits(), [AuditAction::Received]);
+    assert_eq!(w.notifications()[0].audience, Audience::Officers);
+
+    w.apply(Command::StartReview, "2026-07-14").apply(admit(), "2026-07-15");
+    assert_eq!(w.case.status, CaseStatus::Admitted);
+    assert_eq!(
+        w.decision().due,
+        date("2026-09-01"),
+        "30 working days while the track is ordinary"
+    );
+    assert_eq!(w.deadline_changes(), [(DeadlineKind::Decision, DeadlineChange::Set)]);
+
+    w.apply(assess(Track::Urgent), "2026-07-16");
+    assert_eq!(w.case.status, CaseStatus::RiskAssessed);
+    assert_eq!(
+        w.decision().due,
+        date("2026-08-11"),
+        "15 working days from admission (DOMAIN.md §4)"
+    );
+    assert_eq!(w.decision().version, 2);
+    assert_eq!(
+        w.deadline_changes(),
+        [(
+            DeadlineKind::Decision,
+            DeadlineChange::Moved {
+                previous_due: date("2026-09-01")
+            }
+        )]
+    );
+
+    w.apply(resolution("2026-08-10"), "2026-08-10");
+    assert_eq!(w.case.status, CaseStatus::ResolutionIssued);
+    assert_eq!(
+        w.decision().status,
+        DeadlineStatus::Met {
+            on: date("2026-08-10"),
+            on_time: true
+        }
+    );
+    assert_eq!(w.case.measures.len(), 2);
+
+    w.apply(Command::NotifyMeasure { measure: M1 }, "2026-08-10");
+    assert_eq!(w.case.status, CaseStatus::MeasuresInImplementation);
+    let sector = RefCode::parse("MININTER").unwrap();
+    assert!(
+        w.notifications()
+            .iter()
+            .any(|n| n.audience == Audience::SectorCoordinators(sector.clone()))
+    );
+    let ack = w
+        .case
+        .deadline(DeadlineKey {
+            kind: DeadlineKind::MeasureAcknowledgement,
+            measure: Some(M1),
+        })
+        .unwrap();
+    assert_eq!(
+        ack.due,
+        date("2026-08-11"),
+        "one working day to acknowledge an urgent measure"
+    );
+
+    w.apply(Command::AcknowledgeMeasure { measure: M1 }, "2026-08-11")
+        .apply(
+            Command::ReportImplemented {
+                measure: M1,
+                report: None,
+            },
+            "2026-08-12",
+        );
+    assert_eq!(
+        w.case.status,
+        CaseStatus::MeasuresInImplementation,
+        "measure 2 is still pending"
+    );
+
+    let lift = Command::LiftMeasure {
+        measure: M2,
+        act: act("RD 002", "2026-08-12"),
+        reason: text("Ya no se requiere."),
+    };
+    w.apply(lift, "2026-08-12");
+    assert_eq!(w.case.status, CaseStatus::FollowUp);
+
+    w.apply(
+        Command::Archive {
+            reason: ArchiveReason::Concluded,
+            note: None,
+        },
+        "2026-12-01",
+    );
+    assert_eq!(w.case.status, CaseStatus::Archived);
+    assert!(w.case.pending_deadlines().next().is_none());
+}
+
+#[test]
+fn a_request_for_information_suspends_the_decision_clock() {
+    let mut w = Walk::received("2026-03-02");
+    w.apply(Command::StartReview, "2026-03-02")
+        .apply(admit(), "2026-03-02")
+        .apply(assess(Track::Urgent), "2026-03-03");
+    assert_eq!(w.decision().due, date("2026-03-23"));
+
+    w.apply(
+        Command::RequestInformation {
+            question: text("¿Dónde se encuentra?"),
+        },
+        "2026-03-04",
+    );
+    assert_eq!(w.case.status, CaseStatus::InformationRequested);
+    assert_eq!(
+        w.decision().status,
+        DeadlineStatus::Suspended {
+            since: date("2026-03-04")
+        }
+    );
+    assert!(w.notifications().iter().any(|n| n.audience == Audience::Requester));
+
+    w.apply(
+        Command::ReceiveInformation {
+            answer: text("En la comunidad."),
+        },
+        "2026-03-11",
+    );
+    assert_eq!(w.case.status, CaseStatus::RiskAssessed, "back where it was");
+    assert_eq!(w.decision().status, DeadlineStatus::Open);
+    assert_eq!(w.decision().due, date("2026-03-30"), "five working days later");
+    assert_eq!(
+        w.deadline_changes(),
+        [
+            (DeadlineKind::InformationAnswer, DeadlineChange::Met),
+            (
+                DeadlineKind::Decision,
+                DeadlineChange::Resumed {
+                    previous_due: date("2026-03-23")
+                }
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_unanswered_request_lapses_only_after_its_period() {
+    let mut w = Walk::received("2026-03-02");
+    w.apply(Command::StartReview, "2026-03-02").apply(
+        Command::RequestInformation {
+            question: text("¿Consiente?"),
+        },
+        "2026-03-02",
+    );
+    // Ten working days: due Mon 2026-03-16.
+    assert_eq!(
+        w.try_apply(Command::CloseInformationPeriod, "2026-03-16"),
+        Err(TransitionError::InformationPeriodRunning)
+    );
+    w.apply(Command::CloseInformationPeriod, "2026-03-17");
+    assert_eq!(w.case.status, CaseStatus::UnderReview);
+    assert_eq!(
+        w.deadline_changes(),
+        [(DeadlineKind::InformationAnswer, DeadlineChange::Lapsed)]
+    );
+}
+
+#[test]
+fn commands_out_of_order_are_refused_without_change() {
+    let mut w = Walk::received("2026-03-02");
+    let before = w.case.clone();
+    assert_eq!(
+        w.try_apply(resolution("2026-03-02"), "2026-03-02"),
+        Err(TransitionError::NotAllowed {
+            action: AuditAction::ResolutionIssued,
+            status: CaseStatus::Received
+        })
+    );
+    assert_eq!(w.case, before);
+    assert!(matches!(
+        w.try_apply(Command::NotifyMeasure { measure: M1 }, "2026-03-02"),
+        Err(TransitionError::NotAllowed { .. })
+    ));
+}
+
+#[test]
+fn failed_criteria_need_an_override_or_a_refusal() {
+    let mut checks = all_met();
+    checks[1] = CriterionCheck {
+        criterion: Criterion::Consent,
+        met: false,
+        note: None,
+    };
+    let admit = AdmissibilityDecision::Admit { override_reason: None };
+    assert_eq!(
+        AdmissibilityEvaluation::new(checks.clone(), admit.clone()),
+        Err(AdmissibilityError::FailedWithoutNote(Criterion::Consent))
+    );
+    checks[1].note = Some(text("Se negó a firmar."));
+    assert_eq!(
+        AdmissibilityEvaluation::new(checks.clone(), admit),
+        Err(AdmissibilityError::OverrideRequired(Criterion::Consent))
+    );
+    let overridden = AdmissibilityDecision::Admit {
+        override_reason: Some(text("Riesgo inminente para su vida.")),
+    };
+    let evaluation = AdmissibilityEvaluation::new(checks.clone(), overridden).unwrap();
+    assert_eq!(evaluation.failed_criteria().collect::<Vec<_>>(), [Criterion::Consent]);
+
+    let refuse = AdmissibilityDecision::NotAdmit {
+        reasons: text("No consiente."),
+    };
+    assert!(AdmissibilityEvaluation::new(checks, refuse.clone()).is_ok());
+    assert_eq!(
+        AdmissibilityEvaluation::new(all_met(), refuse),
+        Err(AdmissibilityError::NothingFailed)
+    );
+
+    let mut missing = all_met();
+    missing.pop();
+    assert!(matches!(
+        AdmissibilityEvaluation::new(missing, AdmissibilityDecision::Admit { override_reason: None }),
+        Err(AdmissibilityError::MissingCriterion(_))
+    ));
+}
+
+#[test]
+fn not_admitted_requests_close_a_running_decision_clock() {
+    let mut rules = DeadlineRules::peru_default().all().to_vec();
+    for rule in rules.iter_mut().filter(|r| r.kind == DeadlineKind::Decision) {
+        rule.start_event = StartEvent::Receipt;
+    }
+    let mut w = Walk::received_with("2026-03-02", DeadlineRules::new(rules).unwrap());
+    assert_eq!(
+        w.deadline_changes(),
+        [(DeadlineKind::Decision, DeadlineChange::Set)],
+        "clock starts at receipt"
+    );
+
+    let mut checks = all_met();
+    checks[4] = CriterionCheck {
+        criterion: Criterion::IsDefender,
+        met: false,
+        note: Some(text("No es defensor.")),
+    };
+    let evaluation = AdmissibilityEvaluation::new(
+        checks,
+        AdmissibilityDecision::NotAdmit {
+            reasons: text("Fuera del ámbito."),
+        },
+    )
+    .unwrap();
+    w.apply(Command::StartReview, "2026-03-03")
+        .apply(Command::EvaluateAdmissibility(evaluation), "2026-03-04");
+    assert_eq!(w.case.status, CaseStatus::NotAdmitted);
+    assert_eq!(
+        w.decision().status,
+        DeadlineStatus::Met {
+            on: date("2026-03-04"),
+            on_time: true
+        }
+    );
+    w.apply(
+        Command::Archive {
+            reason: ArchiveReason::NotAdmitted,
+            note: None,
+        },
+        "2026-03-05",
+    );
+    assert_eq!(w.case.status, CaseStatus::Archived);
+}
+
+#[test]
+fn a_modified_measure_goes_back_to_its_sector() {
+    let mut w = Walk::received("2026-03-02");
+    w.apply(Command::StartReview, "2026-03-02")
+        .apply(admit(), "2026-03-02")
+        .apply(assess(Track::Ordinary), "2026-03-03")
+        .apply(resolution("2026-03-04"), "2026-03-04")
+        .apply(Command::NotifyMeasure { measure: M1 }, "2026-03-04")
+        .apply(
+            Command::ReportImplemented {
+                measure: M1,
+                report: None,
+            },
+            "2026-03-05",
+        );
+    let implementation = DeadlineKey {
+        kind: DeadlineKind::MeasureImplementation,
+        measure: Some(M1),
+    };
+    assert_eq!(w.case.deadline(implementation).unwrap().version, 1);
+
+    let modify = Command::ModifyMeasure {
+        measure: M1,
+        act: act("RD 010", "2026-03-09"),
+        details: text("Rondas diarias."),
+    };
+    w.apply(modify, "2026-03-09");
+    assert_eq!(w.case.measure(M1).unwrap().status, MeasureStatus::Modified);
+    w.apply(Command::NotifyMeasure { measure: M1 }, "2026-03-10");
+    let again = w.case.deadline(implementation).unwrap();
+    assert_eq!(
+        (again.version, again.start, again.status),
+        (2, date("2026-03-10"), DeadlineStatus::Open)
+    );
+
+    assert_eq!(
+        w.try_apply(
+            Command::Archive {
+                reason: ArchiveReason::Concluded,
+                note: None
+            },
+            "2026-03-11"
+        ),
+        Err(TransitionError::PendingMeasures)
+    );
+    assert_eq!(
+        w.try_apply(Command::AcknowledgeMeasure { measure: MeasureNo(9) }, "2026-03-11"),
+        Err(TransitionError::UnknownMeasure(MeasureNo(9)))
+    );
+}
+
+#[test]
+fn acts_cannot_be_dated_in_the_future() {
+    let mut w = Walk::received("2026-03-02");
+    w.apply(Command::StartReview, "2026-03-02")
+        .apply(admit(), "2026-03-02")
+        .apply(assess(Track::Urgent), "2026-03-03");
+    assert_eq!(
+        w.try_apply(resolution("2026-03-05"), "2026-03-04"),
+        Err(TransitionError::ActDate)
+    );
+    assert_eq!(
+        w.try_apply(resolution("2026-03-01"), "2026-03-04"),
+        Err(TransitionError::ActDate)
+    );
+}
+
+#[test]
+fn every_transition_has_exactly_one_audit_event() {
+    let mut w = Walk::received("2026-03-02");
+    let commands = [
+        (Command::StartReview, "2026-03-02"),
+        (admit(), "2026-03-02"),
+        (assess(Track::Ordinary), "2026-03-03"),
+        (resolution("2026-03-04"), "2026-03-04"),
+        (Command::NotifyMeasure { measure: M1 }, "2026-03-04"),
+        (Command::NotifyMeasure { measure: M2 }, "2026-03-04"),
+        (Command::AcknowledgeMeasure { measure: M2 }, "2026-03-05"),
+        (
+            Command::ReportNotFeasible {
+                measure: M2,
+                reason: text("Sin presupuesto."),
+            },
+            "2026-03-06",
+        ),
+    ];
+    for (command, on) in commands {
+        w.apply(command, on);
+        assert_eq!(w.audits().len(), 1);
+    }
+    assert!(w.notifications().iter().any(|n| n.audience == Audience::Supervisors));
+}
+
+#[test]
+fn a_calendar_change_moves_open_deadlines_and_tells_the_owner() {
+    let mut w = Walk::received("2026-03-02");
+    w.apply(Command::StartReview, "2026-03-02")
+        .apply(admit(), "2026-03-02")
+        .apply(assess(Track::Urgent), "2026-03-03");
+    assert_eq!(w.decision().due, date("2026-03-23"));
+
+    // A decree makes Friday 2026-03-13 a non-working day for Loreto (16).
+    let decree = NonWorkingDay {
+        date: date("2026-03-13"),
+        department: Some(DepartmentCode::parse("16").unwrap()),
+        legal_basis: "DS 999-2026-PCM".into(),
+        source: None,
+    };
+    let calendar = Calendar::new(1, crate::calendar::peru_national_holiday_rules(), vec![decree], vec![]).unwrap();
+    let ctx = Context {
+        calendar: &calendar,
+        rules: &w.rules,
+    };
+    let t = w.case.recompute_deadlines(&ctx);
+    let decision = t
+        .case
+        .deadline(DeadlineKey {
+            kind: DeadlineKind::Decision,
+            measure: None,
+        })
+        .unwrap();
+    assert_eq!(
+        (decision.due, decision.version, decision.calendar_version),
+        (date("2026-03-24"), 3, 1)
+    );
+    assert!(
+        t.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Notify(n) if n.audience == Audience::AssignedOfficer))
+    );
+
+    // The same change again moves nothing and tells no one.
+    let again = t.case.recompute_deadlines(&ctx);
+    assert_eq!(again.effects.len(), 1, "only the audit event");
+}

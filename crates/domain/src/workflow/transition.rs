@@ -1,0 +1,617 @@
+//! The workflow as pure functions: `(case, command, today, context) ->
+//! (new case, effects)`. Nothing here reads a clock or a database; every
+//! `match` on a state or a command is exhaustive, so a new state or command
+//! does not compile until each transition has decided what it means.
+
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+use crate::deadline::{Deadline, DeadlineKey, DeadlineKind, DeadlineRules, DeadlineStatus, RuleError, StartEvent};
+use crate::place::DepartmentCode;
+use crate::workflow::{
+    ActReference, AdmissibilityDecision, Audience, AuditAction, AuditEvent, Case, CaseStatus, Command, DeadlineChange,
+    Effect, Measure, MeasureNo, MeasureStatus, Notification, OpenInformationRequest, Topic, Track,
+};
+
+/// What a transition is computed with besides the case and the command.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub calendar: &'a Calendar,
+    pub rules: &'a DeadlineRules,
+}
+
+/// The outcome of a transition: the case as it is now and what the shell
+/// must do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub case: Case,
+    pub effects: Vec<Effect>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("no se puede {} una solicitud en estado «{}»", .action.label(), .status.label())]
+    NotAllowed { action: AuditAction, status: CaseStatus },
+    #[error("no se puede {} una medida en estado «{}»", .action.label(), .status.label())]
+    MeasureNotAllowed { action: AuditAction, status: MeasureStatus },
+    #[error("la solicitud no tiene la medida n.° {}", .0.0)]
+    UnknownMeasure(MeasureNo),
+    #[error("la fecha del acto no puede ser posterior a hoy ni anterior a la recepción de la solicitud")]
+    ActDate,
+    #[error("la resolución debe otorgar o denegar al menos una medida")]
+    EmptyResolution,
+    #[error("el plazo de respuesta del solicitante aún no ha vencido")]
+    InformationPeriodRunning,
+    #[error("hay medidas pendientes: levántelas o espere el informe del sector antes de archivar")]
+    PendingMeasures,
+    #[error("la prórroga debe terminar después de hoy")]
+    ExtensionNotInFuture,
+    #[error(transparent)]
+    Rules(#[from] RuleError),
+}
+
+impl Case {
+    /// A request has just been received: the case is born.
+    pub fn receive(
+        received_on: NaiveDate,
+        department: DepartmentCode,
+        ctx: &Context<'_>,
+    ) -> Result<Transition, TransitionError> {
+        let case = Case {
+            status: CaseStatus::Received,
+            department,
+            received_on,
+            admitted_on: None,
+            track: None,
+            risk_level: None,
+            information_request: None,
+            resolution: None,
+            measures: Vec::new(),
+            deadlines: Vec::new(),
+        };
+        let mut step = Step::new(&case, received_on, ctx);
+        step.start_decision_clock_on(StartEvent::Receipt)?;
+        step.notify(Audience::Officers, Topic::NewRequest);
+        Ok(step.finish(AuditAction::Received, None))
+    }
+
+    /// Applies one command on `today`.
+    pub fn apply(&self, command: Command, today: NaiveDate, ctx: &Context<'_>) -> Result<Transition, TransitionError> {
+        let mut step = Step::new(self, today, ctx);
+        let measure = command.measure();
+        let action = match command {
+            Command::StartReview => {
+                step.require(AuditAction::ReviewStarted, &[CaseStatus::Received])?;
+                step.case.status = CaseStatus::UnderReview;
+                AuditAction::ReviewStarted
+            }
+            Command::RequestInformation { question: _ } => {
+                let action = AuditAction::InformationRequested;
+                let allowed = [CaseStatus::UnderReview, CaseStatus::Admitted, CaseStatus::RiskAssessed];
+                step.require(action, &allowed)?;
+                step.case.information_request = Some(OpenInformationRequest {
+                    requested_on: today,
+                    resume_status: step.case.status,
+                });
+                step.case.status = CaseStatus::InformationRequested;
+                step.set_deadline(DeadlineKind::InformationAnswer, None, today)?;
+                step.suspend(decision_key());
+                step.notify(Audience::Requester, Topic::InformationRequested);
+                action
+            }
+            Command::ReceiveInformation { answer: _ } => {
+                let action = AuditAction::InformationReceived;
+                step.require(action, &[CaseStatus::InformationRequested])?;
+                step.end_information_request(DeadlineChange::Met);
+                step.notify(Audience::AssignedOfficer, Topic::InformationReceived);
+                action
+            }
+            Command::CloseInformationPeriod => {
+                let action = AuditAction::InformationPeriodClosed;
+                step.require(action, &[CaseStatus::InformationRequested])?;
+                let still_running = step
+                    .case
+                    .deadline(information_key())
+                    .is_some_and(|d| d.is_pending() && today <= d.due);
+                if still_running {
+                    return Err(TransitionError::InformationPeriodRunning);
+                }
+                step.end_information_request(DeadlineChange::Lapsed);
+                action
+            }
+            Command::EvaluateAdmissibility(evaluation) => {
+                let action = AuditAction::AdmissibilityEvaluated;
+                step.require(action, &[CaseStatus::UnderReview])?;
+                match evaluation.decision() {
+                    AdmissibilityDecision::Admit { .. } => {
+                        step.case.status = CaseStatus::Admitted;
+                        step.case.admitted_on = Some(today);
+                        step.start_decision_clock_on(StartEvent::Admission)?;
+                    }
+                    AdmissibilityDecision::NotAdmit { .. } => {
+                        step.case.status = CaseStatus::NotAdmitted;
+                        step.close(decision_key(), DeadlineChange::Met, today);
+                    }
+                    AdmissibilityDecision::Refer { .. } => {
+                        step.case.status = CaseStatus::Referred;
+                        step.close(decision_key(), DeadlineChange::Met, today);
+                    }
+                }
+                step.notify(Audience::Requester, Topic::StatusChanged(step.case.status));
+                action
+            }
+            Command::AssessRisk {
+                track,
+                level,
+                summary: _,
+            } => {
+                let action = AuditAction::RiskAssessed;
+                let before_decision = [CaseStatus::Admitted, CaseStatus::RiskAssessed];
+                let during_follow_up = [
+                    CaseStatus::ResolutionIssued,
+                    CaseStatus::MeasuresInImplementation,
+                    CaseStatus::FollowUp,
+                ];
+                step.require(action, &[before_decision.as_slice(), &during_follow_up].concat())?;
+                // Deadlines so far were computed for the effective track
+                // (ordinary until a first assessment says otherwise).
+                let track_changed = step.case.effective_track() != track;
+                step.case.track = Some(track);
+                step.case.risk_level = Some(level);
+                if before_decision.contains(&step.case.status) {
+                    step.case.status = CaseStatus::RiskAssessed;
+                }
+                step.start_decision_clock_on(StartEvent::RiskAssessment)?;
+                if track_changed {
+                    step.follow_track_change();
+                }
+                action
+            }
+            Command::IssueResolution(resolution) => {
+                let action = AuditAction::ResolutionIssued;
+                step.require(action, &[CaseStatus::RiskAssessed])?;
+                step.check_act_date(&resolution.act)?;
+                if resolution.granted.is_empty() && resolution.denied.is_empty() {
+                    return Err(TransitionError::EmptyResolution);
+                }
+                let first_no = step.case.measures.iter().map(|m| m.no.0).max().unwrap_or(0) + 1;
+                for (no, granted) in (first_no..).zip(resolution.granted) {
+                    step.case.measures.push(Measure {
+                        no: MeasureNo(no),
+                        measure_type: granted.measure_type,
+                        sector: granted.sector,
+                        status: MeasureStatus::Granted,
+                        notified_on: None,
+                        extended_until: None,
+                    });
+                }
+                step.close(decision_key(), DeadlineChange::Met, resolution.act.date);
+                step.case.resolution = Some(resolution.act);
+                step.case.status = CaseStatus::ResolutionIssued;
+                step.notify(Audience::Requester, Topic::StatusChanged(CaseStatus::ResolutionIssued));
+                action
+            }
+            Command::NotifyMeasure { measure } => {
+                let action = AuditAction::MeasureNotified;
+                step.require_measure_phase(action)?;
+                let sector = step
+                    .measure_transition(
+                        measure,
+                        action,
+                        &[MeasureStatus::Granted, MeasureStatus::Modified],
+                        MeasureStatus::Notified,
+                    )?
+                    .sector
+                    .clone();
+                if let Some(m) = step.case.measures.iter_mut().find(|m| m.no == measure) {
+                    m.notified_on = Some(today);
+                }
+                step.set_deadline(DeadlineKind::MeasureAcknowledgement, Some(measure), today)?;
+                step.set_deadline(DeadlineKind::MeasureImplementation, Some(measure), today)?;
+                step.notify(Audience::SectorCoordinators(sector), Topic::MeasureNotified(measure));
+                action
+            }
+            Command::AcknowledgeMeasure { measure } => {
+                let action = AuditAction::MeasureAcknowledged;
+                step.require_measure_phase(action)?;
+                step.measure_transition(measure, action, &[MeasureStatus::Notified], MeasureStatus::Acknowledged)?;
+                step.close(
+                    measure_key(DeadlineKind::MeasureAcknowledgement, measure),
+                    DeadlineChange::Met,
+                    today,
+                );
+                action
+            }
+            Command::ReportImplemented { measure, report: _ } => {
+                let action = AuditAction::MeasureImplemented;
+                step.require_measure_phase(action)?;
+                let from = [MeasureStatus::Notified, MeasureStatus::Acknowledged];
+                step.measure_transition(measure, action, &from, MeasureStatus::Implemented)?;
+                step.close_measure_deadlines(measure, DeadlineChange::Met);
+                step.notify(Audience::AssignedOfficer, Topic::MeasureImplemented(measure));
+                action
+            }
+            Command::ReportNotFeasible { measure, reason: _ } => {
+                let action = AuditAction::MeasureNotFeasible;
+                step.require_measure_phase(action)?;
+                let from = [MeasureStatus::Notified, MeasureStatus::Acknowledged];
+                step.measure_transition(measure, action, &from, MeasureStatus::NotFeasible)?;
+                step.close_measure_deadlines(measure, DeadlineChange::Met);
+                step.notify(Audience::AssignedOfficer, Topic::MeasureNotFeasible(measure));
+                step.notify(Audience::Supervisors, Topic::MeasureNotFeasible(measure));
+                action
+            }
+            Command::ModifyMeasure {
+                measure,
+                act,
+                details: _,
+            } => {
+                let action = AuditAction::MeasureModified;
+                step.require_measure_phase(action)?;
+                step.check_act_date(&act)?;
+                let from = [
+                    MeasureStatus::Granted,
+                    MeasureStatus::Notified,
+                    MeasureStatus::Acknowledged,
+                    MeasureStatus::Implemented,
+                    MeasureStatus::NotFeasible,
+                    MeasureStatus::Extended,
+                ];
+                step.measure_transition(measure, action, &from, MeasureStatus::Modified)?;
+                step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
+                action
+            }
+            Command::ExtendMeasure { measure, act, until } => {
+                let action = AuditAction::MeasureExtended;
+                step.require_measure_phase(action)?;
+                step.check_act_date(&act)?;
+                if until <= today {
+                    return Err(TransitionError::ExtensionNotInFuture);
+                }
+                let from = [MeasureStatus::Implemented, MeasureStatus::Extended];
+                step.measure_transition(measure, action, &from, MeasureStatus::Extended)?;
+                if let Some(m) = step.case.measures.iter_mut().find(|m| m.no == measure) {
+                    m.extended_until = Some(until);
+                }
+                action
+            }
+            Command::LiftMeasure {
+                measure,
+                act,
+                reason: _,
+            } => {
+                let action = AuditAction::MeasureLifted;
+                step.require_measure_phase(action)?;
+                step.check_act_date(&act)?;
+                let from: Vec<MeasureStatus> = MeasureStatus::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| *s != MeasureStatus::Lifted)
+                    .collect();
+                let lifted = step.measure_transition(measure, action, &from, MeasureStatus::Lifted)?;
+                let (sector, was_notified) = (lifted.sector.clone(), lifted.notified_on.is_some());
+                step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
+                if was_notified {
+                    step.notify(Audience::SectorCoordinators(sector), Topic::MeasureLifted(measure));
+                }
+                action
+            }
+            Command::Archive { reason: _, note: _ } => {
+                let action = AuditAction::Archived;
+                let allowed: Vec<CaseStatus> = CaseStatus::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| *s != CaseStatus::Archived)
+                    .collect();
+                step.require(action, &allowed)?;
+                if step.case.measures.iter().any(|m| m.status.is_pending()) {
+                    return Err(TransitionError::PendingMeasures);
+                }
+                let pending: Vec<DeadlineKey> = step.case.pending_deadlines().map(|d| d.key).collect();
+                for key in pending {
+                    step.close(key, DeadlineChange::Cancelled, today);
+                }
+                step.case.information_request = None;
+                step.case.status = CaseStatus::Archived;
+                action
+            }
+        };
+        step.settle_measure_phase();
+        Ok(step.finish(action, measure))
+    }
+
+    /// Recomputes every pending deadline with `ctx.calendar` (after the
+    /// calendar changed). Deadlines keep the rule they were set with.
+    pub fn recompute_deadlines(&self, ctx: &Context<'_>) -> Transition {
+        let mut step = Step::new(self, self.received_on, ctx);
+        let keys: Vec<DeadlineKey> = step.case.pending_deadlines().map(|d| d.key).collect();
+        for key in keys {
+            step.recompute(key, None);
+        }
+        step.finish(AuditAction::DeadlinesRecomputed, None)
+    }
+}
+
+fn decision_key() -> DeadlineKey {
+    DeadlineKey {
+        kind: DeadlineKind::Decision,
+        measure: None,
+    }
+}
+
+fn information_key() -> DeadlineKey {
+    DeadlineKey {
+        kind: DeadlineKind::InformationAnswer,
+        measure: None,
+    }
+}
+
+fn measure_key(kind: DeadlineKind, measure: MeasureNo) -> DeadlineKey {
+    DeadlineKey {
+        kind,
+        measure: Some(measure),
+    }
+}
+
+/// A transition being computed: the case as it becomes and the effects so far.
+struct Step<'a> {
+    case: Case,
+    effects: Vec<Effect>,
+    today: NaiveDate,
+    ctx: &'a Context<'a>,
+}
+
+impl<'a> Step<'a> {
+    fn new(case: &Case, today: NaiveDate, ctx: &'a Context<'a>) -> Self {
+        Self {
+            case: case.clone(),
+            effects: Vec::new(),
+            today,
+            ctx,
+        }
+    }
+
+    fn finish(mut self, action: AuditAction, measure: Option<MeasureNo>) -> Transition {
+        self.effects.push(Effect::Audit(AuditEvent { action, measure }));
+        Transition {
+            case: self.case,
+            effects: self.effects,
+        }
+    }
+
+    fn require(&self, action: AuditAction, allowed: &[CaseStatus]) -> Result<(), TransitionError> {
+        if allowed.contains(&self.case.status) {
+            Ok(())
+        } else {
+            Err(TransitionError::NotAllowed {
+                action,
+                status: self.case.status,
+            })
+        }
+    }
+
+    /// Measures are handled once a resolution has granted them.
+    fn require_measure_phase(&self, action: AuditAction) -> Result<(), TransitionError> {
+        let phase = [
+            CaseStatus::ResolutionIssued,
+            CaseStatus::MeasuresInImplementation,
+            CaseStatus::FollowUp,
+        ];
+        self.require(action, &phase)
+    }
+
+    /// Moves one measure from one of `from` to `to`, returning it.
+    fn measure_transition(
+        &mut self,
+        no: MeasureNo,
+        action: AuditAction,
+        from: &[MeasureStatus],
+        to: MeasureStatus,
+    ) -> Result<&Measure, TransitionError> {
+        let measure = self
+            .case
+            .measures
+            .iter_mut()
+            .find(|m| m.no == no)
+            .ok_or(TransitionError::UnknownMeasure(no))?;
+        if !from.contains(&measure.status) {
+            return Err(TransitionError::MeasureNotAllowed {
+                action,
+                status: measure.status,
+            });
+        }
+        measure.status = to;
+        Ok(measure)
+    }
+
+    /// Once measures exist, the case is "in implementation" while any is
+    /// pending and "in follow-up" when none is; before the first
+    /// notification it stays "resolution issued".
+    fn settle_measure_phase(&mut self) {
+        let any_notified = self.case.measures.iter().any(|m| m.notified_on.is_some());
+        let any_pending = self.case.measures.iter().any(|m| m.status.is_pending());
+        self.case.status = match self.case.status {
+            CaseStatus::ResolutionIssued if !any_notified => CaseStatus::ResolutionIssued,
+            CaseStatus::ResolutionIssued | CaseStatus::MeasuresInImplementation | CaseStatus::FollowUp => {
+                if any_pending {
+                    CaseStatus::MeasuresInImplementation
+                } else {
+                    CaseStatus::FollowUp
+                }
+            }
+            status @ (CaseStatus::Received
+            | CaseStatus::UnderReview
+            | CaseStatus::InformationRequested
+            | CaseStatus::NotAdmitted
+            | CaseStatus::Referred
+            | CaseStatus::Admitted
+            | CaseStatus::RiskAssessed
+            | CaseStatus::Archived) => status,
+        };
+    }
+
+    fn check_act_date(&self, act: &ActReference) -> Result<(), TransitionError> {
+        if act.date > self.today || act.date < self.case.received_on {
+            return Err(TransitionError::ActDate);
+        }
+        Ok(())
+    }
+
+    fn notify(&mut self, audience: Audience, topic: Topic) {
+        self.effects.push(Effect::Notify(Notification { audience, topic }));
+    }
+
+    /// Puts `deadline` in the case, replacing the one with the same key.
+    fn store(&mut self, deadline: Deadline) {
+        match self.case.deadlines.iter_mut().find(|d| d.key == deadline.key) {
+            Some(slot) => *slot = deadline,
+            None => self.case.deadlines.push(deadline),
+        }
+    }
+
+    fn record(&mut self, change: DeadlineChange, deadline: Deadline) {
+        self.store(deadline.clone());
+        self.effects.push(Effect::Deadline { change, deadline });
+    }
+
+    /// Sets the decision deadline if the rules start it on `event` and it is
+    /// not set yet.
+    fn start_decision_clock_on(&mut self, event: StartEvent) -> Result<(), TransitionError> {
+        if self.ctx.rules.decision_start() == event && self.case.deadline(decision_key()).is_none() {
+            self.set_deadline(DeadlineKind::Decision, None, self.today)?;
+        }
+        Ok(())
+    }
+
+    /// Sets (or sets again) a deadline counted from `start`, on the case's
+    /// current track. Setting again keeps counting versions upwards so that
+    /// reminders of the earlier one are recognisably stale.
+    fn set_deadline(
+        &mut self,
+        kind: DeadlineKind,
+        measure: Option<MeasureNo>,
+        start: NaiveDate,
+    ) -> Result<(), TransitionError> {
+        let key = DeadlineKey { kind, measure };
+        let rule = self.ctx.rules.rule(kind, self.case.effective_track())?;
+        let mut deadline = Deadline::set(key, rule, start, self.ctx.calendar, self.case.department);
+        if let Some(previous) = self.case.deadline(key) {
+            deadline.version = previous.version + 1;
+        }
+        self.record(DeadlineChange::Set, deadline);
+        Ok(())
+    }
+
+    /// Closes a pending deadline (met, lapsed or cancelled on `on`).
+    fn close(&mut self, key: DeadlineKey, change: DeadlineChange, on: NaiveDate) {
+        let Some(deadline) = self.case.deadline(key).filter(|d| d.is_pending()) else {
+            return;
+        };
+        let status = match change {
+            DeadlineChange::Met => DeadlineStatus::Met {
+                on,
+                on_time: on <= deadline.due,
+            },
+            DeadlineChange::Lapsed => DeadlineStatus::Lapsed { on },
+            DeadlineChange::Cancelled => DeadlineStatus::Cancelled { on },
+            DeadlineChange::Set
+            | DeadlineChange::Moved { .. }
+            | DeadlineChange::Suspended
+            | DeadlineChange::Resumed { .. } => return,
+        };
+        let closed = deadline.with_status(status);
+        self.record(change, closed);
+    }
+
+    fn close_measure_deadlines(&mut self, measure: MeasureNo, change: DeadlineChange) {
+        for kind in [
+            DeadlineKind::MeasureAcknowledgement,
+            DeadlineKind::MeasureImplementation,
+        ] {
+            self.close(measure_key(kind, measure), change, self.today);
+        }
+    }
+
+    fn suspend(&mut self, key: DeadlineKey) {
+        let Some(deadline) = self.case.deadline(key) else {
+            return;
+        };
+        if deadline.status == DeadlineStatus::Open {
+            let suspended = deadline.with_status(DeadlineStatus::Suspended { since: self.today });
+            self.record(DeadlineChange::Suspended, suspended);
+        }
+    }
+
+    fn resume(&mut self, key: DeadlineKey) {
+        let Some(deadline) = self.case.deadline(key) else {
+            return;
+        };
+        if matches!(deadline.status, DeadlineStatus::Suspended { .. }) {
+            let previous_due = deadline.due;
+            let resumed = deadline.resumed(self.today, self.ctx.calendar, self.case.department);
+            self.record(DeadlineChange::Resumed { previous_due }, resumed);
+        }
+    }
+
+    /// The information request ends (answered or lapsed): the case goes back
+    /// where it was and the decision clock runs again.
+    fn end_information_request(&mut self, change: DeadlineChange) {
+        if let Some(open) = self.case.information_request.take() {
+            self.case.status = open.resume_status;
+        }
+        self.close(information_key(), change, self.today);
+        self.resume(decision_key());
+    }
+
+    /// Recomputes one pending deadline, with `rule_track`'s rule when the
+    /// track changed or its own rule otherwise, and reports a move.
+    fn recompute(&mut self, key: DeadlineKey, rule_track: Option<Track>) {
+        let Some(deadline) = self.case.deadline(key).filter(|d| d.is_pending()) else {
+            return;
+        };
+        let rule = match rule_track {
+            Some(track) => match self.ctx.rules.rule(key.kind, track) {
+                Ok(rule) => rule.clone(),
+                Err(_) => deadline.rule.clone(),
+            },
+            None => deadline.rule.clone(),
+        };
+        let previous_due = deadline.due;
+        let recomputed = deadline.recomputed(&rule, self.ctx.calendar, self.case.department);
+        if recomputed.due != previous_due {
+            self.record(DeadlineChange::Moved { previous_due }, recomputed);
+            let audience = match key.kind {
+                DeadlineKind::Decision | DeadlineKind::InformationAnswer => Audience::AssignedOfficer,
+                DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => {
+                    let sector = key
+                        .measure
+                        .and_then(|no| self.case.measure(no))
+                        .map(|m| m.sector.clone());
+                    match sector {
+                        Some(sector) => Audience::SectorCoordinators(sector),
+                        None => Audience::AssignedOfficer,
+                    }
+                }
+            };
+            self.notify(audience, Topic::DeadlineMoved(key));
+        } else {
+            // Same date, perhaps a newer calendar version: no one to tell.
+            self.store(recomputed);
+        }
+    }
+
+    /// The track changed: every pending deadline whose length depends on
+    /// the track is computed again with the new track's rule.
+    fn follow_track_change(&mut self) {
+        let track = self.case.effective_track();
+        let keys: Vec<DeadlineKey> = self
+            .case
+            .pending_deadlines()
+            .filter(|d| d.key.kind != DeadlineKind::InformationAnswer)
+            .map(|d| d.key)
+            .collect();
+        for key in keys {
+            self.recompute(key, Some(track));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Schema migrations and reference data for Resguardo.
+//!
+//! Each migration is a frozen snapshot: it never imports the `db` entities or
+//! the `domain` crate, so that later code changes cannot change what an old
+//! migration did. The same migrations run on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_schema;
+mod m20261127_000002_reference_data;
+mod seed;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_schema::Migration),
+            Box::new(m20261127_000002_reference_data::Migration),
+        ]
+    }
+}

@@ -1,0 +1,10 @@
+//! Resguardo's integration tests: one binary, each database test run on
+//! SQLite and (with `TEST_DATABASE_URL`) PostgreSQL, each in a fresh
+//! database.
+#![expect(clippy::unwrap_used, reason = "test code: a panic is a failed test")]
+
+mod support;
+
+mod fixtures;
+mod reference_data;
+mod storage;

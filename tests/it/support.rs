@@ -1,0 +1,110 @@
+//! Test databases: every test gets a fresh, migrated database of its own,
+//! on SQLite (a file in a temporary directory) and, when
+//! `TEST_DATABASE_URL` points at a PostgreSQL server, on PostgreSQL too.
+
+use std::future::Future;
+
+use db::Database;
+use migrations::{Migrator, MigratorTrait};
+
+/// Runs `test` against both databases; one test function per backend is
+/// generated so a failure names the backend.
+macro_rules! on_both_databases {
+    ($($test:ident),+ $(,)?) => {$(
+        mod $test {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::support::run_on_sqlite(super::$test).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::support::run_on_postgres(super::$test).await
+            }
+        }
+    )+};
+}
+pub(crate) use on_both_databases;
+
+pub(crate) async fn run_on_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(Database) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("resguardo.db").display());
+    let db = migrated(&url).await;
+    test(db.clone()).await;
+    db.close().await.expect("close");
+}
+
+pub(crate) async fn run_on_postgres<F, Fut>(test: F)
+where
+    F: FnOnce(Database) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let Some(server) = postgres_server_url() else {
+        return;
+    };
+    let name = format!("resguardo_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(&server, 1)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    admin_exec(&admin, &format!("CREATE DATABASE {name}")).await;
+    let db = migrated(&with_database(&server, &name)).await;
+    test(db.clone()).await;
+    db.close().await.expect("close");
+    admin_exec(&admin, &format!("DROP DATABASE {name} WITH (FORCE)")).await;
+}
+
+/// `TEST_DATABASE_URL`, or `None` to skip. In CI a missing URL is an error:
+/// the PostgreSQL suite must not be skipped silently there.
+fn postgres_server_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => panic!("CI is set but TEST_DATABASE_URL is not"),
+        _ => None,
+    }
+}
+
+/// `postgres://user@host:5432/test?x=y` with its database name replaced.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
+    let mut result = format!("{}/{name}", &base[..path_start]);
+    if let Some(query) = query {
+        result.push('?');
+        result.push_str(query);
+    }
+    result
+}
+
+async fn admin_exec(admin: &Database, sql: &str) {
+    use sea_orm::ConnectionTrait;
+    admin.connection().execute_unprepared(sql).await.expect(sql);
+}
+
+async fn migrated(url: &str) -> Database {
+    let db = Database::connect(url, 5).await.expect("connect");
+    Migrator::up(db.connection(), None).await.expect("migrations");
+    db
+}
+
+#[test]
+fn database_names_are_replaced_in_urls() {
+    assert_eq!(
+        with_database("postgres://root@127.0.0.1:5432/test", "x"),
+        "postgres://root@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://h/test?sslmode=disable", "x"),
+        "postgres://h/x?sslmode=disable"
+    );
+    assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+}
