@@ -6,5 +6,6 @@
 mod support;
 
 mod fixtures;
+mod http;
 mod reference_data;
 mod storage;

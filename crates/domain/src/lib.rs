@@ -19,6 +19,8 @@ pub mod codes;
 pub mod contact;
 pub mod deadline;
 pub mod place;
+#[cfg(test)]
+mod purity;
 pub mod request;
 pub mod roles;
 pub mod text;

@@ -1,1 +1,162 @@
-fn main() {}
+//! `resguardo`: the server and its administrative commands.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use db::Database;
+use domain::place::DepartmentCode;
+use server::config::{self, Config};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "resguardo",
+    version,
+    about = "Case manager for Peru's early-alert procedure for human rights defenders"
+)]
+struct Cli {
+    /// A TOML configuration file (also RESGUARDO_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (GraphQL at /graphql, probes at /healthz and /readyz).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Working-day calendar tools.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Print the due date of a period of working days (ISO date on the last line).
+    Due {
+        /// The day of the triggering act (YYYY-MM-DD); counting starts the next working day.
+        #[arg(long)]
+        from: NaiveDate,
+        /// Number of working days.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=365))]
+        days: u32,
+        /// Department ubigeo code (two digits) whose regional non-working days apply.
+        #[arg(long)]
+        department: Option<String>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load(cli.config.as_deref(), &|name| std::env::var(name).ok())?;
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&config.log).context("RESGUARDO_LOG: invalid filter")?)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        match cli.command {
+            Command::Serve => serve(config).await,
+            Command::Migrate => migrate(&config).await,
+            Command::Calendar {
+                command: CalendarCommand::Due { from, days, department },
+            } => due(&config, from, days, department.as_deref()).await,
+        }
+    })
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    prepare_sqlite_directory(&config)?;
+    if config.migrate_on_start {
+        let applied = server::migrate::run(&config.database_url)
+            .await
+            .context("migrations failed")?;
+        tracing::info!(applied, "database schema is up to date");
+    }
+    let db = Database::connect(&config.database_url, config.database_max_connections)
+        .await
+        .with_context(|| format!("cannot connect to {}", config.database_description()))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    println!(
+        "Resguardo listening on http://{address}/graphql (database: {})",
+        config.database_description()
+    );
+    axum::serve(listener, server::app::router(db))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    prepare_sqlite_directory(config)?;
+    let applied = server::migrate::run(&config.database_url).await?;
+    println!("{applied} migration(s) applied to {}", config.database_description());
+    Ok(())
+}
+
+async fn due(config: &Config, from: NaiveDate, days: u32, department: Option<&str>) -> anyhow::Result<()> {
+    let department = department
+        .map(DepartmentCode::parse)
+        .transpose()
+        .context("--department")?;
+    prepare_sqlite_directory(config)?;
+    server::migrate::run(&config.database_url).await?;
+    let db = Database::connect(&config.database_url, 1).await?;
+    let explanation = db.calendar().await?.explain_working_days(from, days, department);
+    for day in &explanation.skipped {
+        let reasons: Vec<String> = day
+            .reasons
+            .iter()
+            .map(|r| match r.legal_basis() {
+                Some(basis) => format!("{} ({basis})", r.description()),
+                None => r.description(),
+            })
+            .collect();
+        println!("{}  no cuenta: {}", day.date, reasons.join("; "));
+    }
+    println!("{}", explanation.due);
+    Ok(())
+}
+
+/// A first run on SQLite must need no setup: create the data directory.
+fn prepare_sqlite_directory(config: &Config) -> anyhow::Result<()> {
+    if let Some(dir) = config::sqlite_directory(&config.database_url) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish first.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -35,6 +35,34 @@ pub enum SkipReason {
     },
 }
 
+impl SkipReason {
+    /// What people read, in Spanish: "Feriado nacional: Navidad".
+    pub fn description(&self) -> String {
+        let scope = |department: &Option<DepartmentCode>| match department {
+            Some(code) => format!(" (departamento {code})"),
+            None => String::new(),
+        };
+        match self {
+            SkipReason::Weekend => "Sábado o domingo".to_owned(),
+            SkipReason::NationalHoliday { name, .. } => format!("Feriado nacional: {name}"),
+            SkipReason::NonWorkingDay { department, .. } => {
+                format!("Día no laborable para el sector público{}", scope(department))
+            }
+            SkipReason::Suspension { department, .. } => format!("Suspensión de plazos{}", scope(department)),
+        }
+    }
+
+    /// The law or decree behind it; none for weekends.
+    pub fn legal_basis(&self) -> Option<&str> {
+        match self {
+            SkipReason::Weekend => None,
+            SkipReason::NationalHoliday { legal_basis, .. }
+            | SkipReason::NonWorkingDay { legal_basis, .. }
+            | SkipReason::Suspension { legal_basis, .. } => Some(legal_basis),
+        }
+    }
+}
+
 /// A day that did not count towards a deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkippedDay {

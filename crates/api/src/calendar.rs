@@ -1,0 +1,110 @@
+//! Due dates for anyone planning: the n-th working day after a date, with
+//! every day skipped and why (DOMAIN.md §4).
+
+use async_graphql::{Context, Enum, Object, SimpleObject};
+use db::Database;
+use domain::calendar::{DueDateExplanation, SkipReason};
+use domain::place::DepartmentCode;
+
+use crate::error::{ApiError, ApiResult};
+use crate::scalars::Date;
+
+/// The longest period anyone needs to count (a year of working days).
+const MAX_WORKING_DAYS: i32 = 365;
+
+#[derive(SimpleObject)]
+pub(crate) struct DueDate {
+    from: Date,
+    working_days: i32,
+    /// The department whose regional non-working days were applied.
+    department: Option<String>,
+    due: Date,
+    /// Every day after `from` up to `due` that did not count.
+    skipped_days: Vec<SkippedDay>,
+}
+
+#[derive(SimpleObject)]
+pub(crate) struct SkippedDay {
+    date: Date,
+    reasons: Vec<SkipReasonView>,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SkipKind {
+    Weekend,
+    NationalHoliday,
+    NonWorkingDay,
+    Suspension,
+}
+
+#[derive(SimpleObject)]
+#[graphql(name = "SkipReason")]
+pub(crate) struct SkipReasonView {
+    kind: SkipKind,
+    /// In Spanish, for people: "Feriado nacional: Navidad".
+    description: String,
+    legal_basis: Option<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct CalendarQuery;
+
+#[Object]
+impl CalendarQuery {
+    /// The due date of a period of `workingDays` working days counted from
+    /// the day after `from`, for `department` (two-digit ubigeo) or for the
+    /// whole country.
+    async fn due_date(
+        &self,
+        ctx: &Context<'_>,
+        from: Date,
+        working_days: i32,
+        department: Option<String>,
+    ) -> ApiResult<DueDate> {
+        if !(1..=MAX_WORKING_DAYS).contains(&working_days) {
+            return Err(ApiError::bad_input(
+                "workingDays",
+                format!("el número de días hábiles debe estar entre 1 y {MAX_WORKING_DAYS}"),
+            ));
+        }
+        let department = department
+            .as_deref()
+            .map(DepartmentCode::parse)
+            .transpose()
+            .map_err(|e| ApiError::bad_input("department", e.to_string()))?;
+        let calendar = ctx.data_unchecked::<Database>().calendar().await?;
+        let days = u32::try_from(working_days).unwrap_or(1);
+        Ok(view(calendar.explain_working_days(from.0, days, department)))
+    }
+}
+
+fn view(explanation: DueDateExplanation) -> DueDate {
+    DueDate {
+        from: Date(explanation.from),
+        working_days: i32::try_from(explanation.working_days).unwrap_or(i32::MAX),
+        department: explanation.department.map(|d| d.to_string()),
+        due: Date(explanation.due),
+        skipped_days: explanation
+            .skipped
+            .into_iter()
+            .map(|day| SkippedDay {
+                date: Date(day.date),
+                reasons: day.reasons.into_iter().map(reason).collect(),
+            })
+            .collect(),
+    }
+}
+
+fn reason(reason: SkipReason) -> SkipReasonView {
+    let kind = match reason {
+        SkipReason::Weekend => SkipKind::Weekend,
+        SkipReason::NationalHoliday { .. } => SkipKind::NationalHoliday,
+        SkipReason::NonWorkingDay { .. } => SkipKind::NonWorkingDay,
+        SkipReason::Suspension { .. } => SkipKind::Suspension,
+    };
+    SkipReasonView {
+        kind,
+        description: reason.description(),
+        legal_basis: reason.legal_basis().map(str::to_owned),
+    }
+}

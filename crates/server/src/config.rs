@@ -1,0 +1,198 @@
+//! Configuration: defaults that work for development, overridden by an
+//! optional TOML file, overridden by `RESGUARDO_*` environment variables.
+//! This is the only code that reads the environment; everything else gets
+//! a `Config`.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// Every environment variable the server reads, in `deploy/env.example`
+/// order. A test fails when the two disagree.
+pub const VARIABLES: &[&str] = &[
+    "RESGUARDO_CONFIG",
+    "RESGUARDO_DATABASE_URL",
+    "RESGUARDO_DATABASE_MAX_CONNECTIONS",
+    "RESGUARDO_LISTEN",
+    "RESGUARDO_MIGRATE_ON_START",
+    "RESGUARDO_LOG",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://path?mode=rwc` (embedded) or `postgres://user@host/db`.
+    pub database_url: String,
+    pub database_max_connections: u32,
+    /// Where the HTTP server listens.
+    pub listen: SocketAddr,
+    /// Apply pending migrations when `serve` starts.
+    pub migrate_on_start: bool,
+    /// A `tracing` filter, e.g. `info` or `server=debug,info`.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://data/resguardo.db?mode=rwc".into(),
+            database_max_connections: 10,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            migrate_on_start: true,
+            log: "info".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the file named by `file` (or by `RESGUARDO_CONFIG`) if any, then
+    /// the environment through `env`.
+    pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let from_env = env("RESGUARDO_CONFIG");
+        let file = file.map(Path::to_path_buf).or_else(|| from_env.map(Into::into));
+        let mut config = match &file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+                toml::from_str(&text).with_context(|| format!("invalid configuration file {}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        if let Some(value) = env("RESGUARDO_DATABASE_URL") {
+            config.database_url = value;
+        }
+        if let Some(value) = env("RESGUARDO_DATABASE_MAX_CONNECTIONS") {
+            config.database_max_connections = parse("RESGUARDO_DATABASE_MAX_CONNECTIONS", &value)?;
+        }
+        if let Some(value) = env("RESGUARDO_LISTEN") {
+            config.listen = parse("RESGUARDO_LISTEN", &value)?;
+        }
+        if let Some(value) = env("RESGUARDO_MIGRATE_ON_START") {
+            config.migrate_on_start = parse_bool("RESGUARDO_MIGRATE_ON_START", &value)?;
+        }
+        if let Some(value) = env("RESGUARDO_LOG") {
+            config.log = value;
+        }
+        if config.database_max_connections == 0 {
+            bail!("database_max_connections must be at least 1");
+        }
+        Ok(config)
+    }
+
+    /// The database, described without credentials (for logs).
+    pub fn database_description(&self) -> String {
+        describe_database(&self.database_url)
+    }
+}
+
+fn parse<T: std::str::FromStr>(name: &str, value: &str) -> anyhow::Result<T> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("{name}: invalid value"))
+}
+
+fn parse_bool(name: &str, value: &str) -> anyhow::Result<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => bail!("{name}: expected true or false"),
+    }
+}
+
+/// `postgres://user:secret@db:5432/resguardo` → `PostgreSQL at db:5432/resguardo`.
+pub fn describe_database(url: &str) -> String {
+    if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = rest.split('?').next().unwrap_or(rest);
+        return format!("SQLite at {path}");
+    }
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host_and_db = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
+    let host_and_db = host_and_db.split('?').next().unwrap_or(host_and_db);
+    format!("PostgreSQL at {host_and_db}")
+}
+
+/// For an SQLite URL, the file's directory (created before connecting so
+/// that a first run needs no setup).
+pub fn sqlite_directory(url: &str) -> Option<&Path> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = Path::new(rest.split('?').next()?);
+    if path.as_os_str() == ":memory:" {
+        return None;
+    }
+    path.parent().filter(|p| !p.as_os_str().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        move |key| map.get(key).cloned()
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let config = Config::load(None, &env_of(&[])).unwrap();
+        assert_eq!(config, Config::default());
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(sqlite_directory(&config.database_url), Some(Path::new("data")));
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let dir = std::env::temp_dir().join(format!("resguardo-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("resguardo.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\nmigrate_on_start = false\n").unwrap();
+        let env = env_of(&[
+            ("RESGUARDO_LISTEN", "127.0.0.1:7000"),
+            ("RESGUARDO_DATABASE_MAX_CONNECTIONS", "3"),
+        ]);
+        let config = Config::load(Some(&file), &env).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:7000");
+        assert!(!config.migrate_on_start, "from the file");
+        assert_eq!(config.database_max_connections, 3);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let error = Config::load(None, &env_of(&[("RESGUARDO_LISTEN", "somewhere")])).unwrap_err();
+        assert_eq!(error.to_string(), "RESGUARDO_LISTEN: invalid value");
+        let error = Config::load(None, &env_of(&[("RESGUARDO_MIGRATE_ON_START", "maybe")])).unwrap_err();
+        assert!(error.to_string().starts_with("RESGUARDO_MIGRATE_ON_START"));
+        let missing = env_of(&[("RESGUARDO_CONFIG", "/nonexistent/resguardo.toml")]);
+        assert!(Config::load(None, &missing).is_err());
+    }
+
+    #[test]
+    fn database_descriptions_hide_credentials() {
+        assert_eq!(
+            describe_database("postgres://app:s3cret@db:5432/resguardo?sslmode=require"),
+            "PostgreSQL at db:5432/resguardo"
+        );
+        assert_eq!(
+            describe_database("sqlite://data/resguardo.db?mode=rwc"),
+            "SQLite at data/resguardo.db"
+        );
+    }
+
+    /// `deploy/env.example` documents exactly the variables read here.
+    #[test]
+    fn env_example_lists_every_variable() {
+        let example = include_str!("../../../deploy/env.example");
+        let documented: Vec<&str> = example
+            .lines()
+            .map(|line| line.trim_start_matches('#').trim())
+            .filter_map(|line| line.split_once('=').map(|(name, _)| name.trim()))
+            .filter(|name| name.starts_with("RESGUARDO_"))
+            .collect();
+        assert_eq!(documented, VARIABLES);
+    }
+}

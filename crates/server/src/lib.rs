@@ -1,0 +1,7 @@
+//! The `resguardo` binary's pieces: configuration (the only code that reads
+//! the environment), the HTTP application, migrations at start-up and the
+//! CLI subcommands. `main.rs` only parses arguments and dispatches.
+
+pub mod app;
+pub mod config;
+pub mod migrate;

@@ -1,0 +1,167 @@
+//! The HTTP application on a real loopback socket: probes and GraphQL.
+
+use db::Database;
+use serde_json::{Value, json};
+
+use crate::support::on_both_databases;
+
+on_both_databases!(
+    probes_answer,
+    due_dates_over_graphql,
+    bad_arguments_get_a_spanish_message_and_a_code,
+    get_is_for_queries_only,
+    bodies_are_bounded_and_must_be_json,
+);
+
+/// A running server on an ephemeral port.
+pub(crate) struct TestApp {
+    pub(crate) base: String,
+    client: reqwest::Client,
+}
+
+impl TestApp {
+    pub(crate) async fn spawn(db: Database) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, server::app::router(db)).await });
+        Self {
+            base,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub(crate) async fn graphql(&self, query: &str, variables: Value) -> Value {
+        self.client
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub(crate) fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.get(format!("{}{path}", self.base))
+    }
+
+    pub(crate) fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.post(format!("{}{path}", self.base))
+    }
+}
+
+async fn probes_answer(db: Database) {
+    let app = TestApp::spawn(db).await;
+    for probe in ["/healthz", "/readyz"] {
+        let response = app.get(probe).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{probe}");
+        assert_eq!(response.text().await.unwrap(), "ok");
+    }
+}
+
+async fn due_dates_over_graphql(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let query = "query($from: Date!, $days: Int!, $department: String) {
+        dueDate(from: $from, workingDays: $days, department: $department) {
+            due skippedDays { date reasons { kind description legalBasis } }
+        }
+    }";
+    let body = app.graphql(query, json!({ "from": "2025-04-09", "days": 15 })).await;
+    assert_eq!(body["data"]["dueDate"]["due"], "2025-05-06");
+    let skipped = body["data"]["dueDate"]["skippedDays"].as_array().unwrap();
+    let decree = skipped.iter().find(|d| d["date"] == "2025-05-02").unwrap();
+    assert_eq!(decree["reasons"][0]["kind"], "NON_WORKING_DAY");
+    assert_eq!(decree["reasons"][0]["legalBasis"], "DS 042-2025-PCM");
+
+    // Lima's regional non-working days of November 2024 apply to Lima only.
+    let lima = app
+        .graphql(query, json!({ "from": "2024-11-13", "days": 1, "department": "15" }))
+        .await;
+    assert_eq!(lima["data"]["dueDate"]["due"], "2024-11-18");
+    let loreto = app
+        .graphql(query, json!({ "from": "2024-11-13", "days": 1, "department": "16" }))
+        .await;
+    assert_eq!(loreto["data"]["dueDate"]["due"], "2024-11-14");
+
+    let reference = app
+        .graphql(
+            "{ departments { code name } sectors { code } measureTypes { code kind } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(reference["data"]["departments"].as_array().unwrap().len(), 25);
+    assert_eq!(reference["data"]["sectors"].as_array().unwrap().len(), 9);
+    assert_eq!(reference["data"]["measureTypes"].as_array().unwrap().len(), 13);
+}
+
+async fn bad_arguments_get_a_spanish_message_and_a_code(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let query = "query($days: Int!, $department: String) {
+        dueDate(from: \"2026-01-05\", workingDays: $days, department: $department) { due }
+    }";
+    let body = app.graphql(query, json!({ "days": 0 })).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "workingDays");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "el número de días hábiles debe estar entre 1 y 365"
+    );
+
+    let body = app.graphql(query, json!({ "days": 5, "department": "99" })).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "department");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "el código de departamento debe estar entre 01 y 25"
+    );
+
+    let body = app
+        .graphql("{ dueDate(from: \"15/07/2026\", workingDays: 3) { due } }", json!({}))
+        .await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("AAAA-MM-DD"));
+}
+
+async fn get_is_for_queries_only(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let query = app
+        .get("/graphql?query=%7Bdepartments%7Bcode%7D%7D")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(query.status(), 200);
+    let mutation = app.get("/graphql?query=mutation%20%7B%20x%20%7D").send().await.unwrap();
+    assert_eq!(mutation.status(), 405);
+    assert_eq!(mutation.headers()["allow"], "GET, POST");
+}
+
+async fn bodies_are_bounded_and_must_be_json(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let huge = format!(
+        "{{\"query\":\"{{ departments {{ code }} }}\",\"padding\":\"{}\"}}",
+        "x".repeat(70 * 1024)
+    );
+    let response = app
+        .post("/graphql")
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let response = app
+        .post("/graphql")
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    let response = app
+        .post("/graphql")
+        .header("content-type", "application/json")
+        .body("not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+}
