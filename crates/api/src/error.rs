@@ -12,6 +12,12 @@ pub enum ApiError {
     BadInput { field: &'static str, message: String },
     #[error("{0}")]
     NotFound(String),
+    /// The request is well formed but the case's state does not allow it.
+    #[error("{0}")]
+    InvalidState(String),
+    /// Someone else changed the same case at the same time; retry.
+    #[error("{0}")]
+    Conflict(String),
     /// Something failed on our side; details are in the logs.
     #[error("error interno; inténtelo de nuevo más tarde")]
     Internal,
@@ -30,6 +36,8 @@ impl ApiError {
         match self {
             ApiError::BadInput { .. } => "BAD_USER_INPUT",
             ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::InvalidState(_) => "INVALID_STATE",
+            ApiError::Conflict(_) => "CONFLICT",
             ApiError::Internal => "INTERNAL",
         }
     }
@@ -62,7 +70,11 @@ impl From<ApiError> for async_graphql::Error {
         let code = error.code();
         let field = match &error {
             ApiError::BadInput { field, .. } if !field.is_empty() => Some(*field),
-            ApiError::BadInput { .. } | ApiError::NotFound(_) | ApiError::Internal => None,
+            ApiError::BadInput { .. }
+            | ApiError::NotFound(_)
+            | ApiError::InvalidState(_)
+            | ApiError::Conflict(_)
+            | ApiError::Internal => None,
         };
         async_graphql::Error::new(error.to_string()).extend_with(|_, ext| {
             ext.set("code", code);
