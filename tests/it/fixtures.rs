@@ -73,6 +73,15 @@ pub(crate) fn request() -> Request {
     Request::parse(leader_in_ucayali()).expect("valid request")
 }
 
+/// Intake keys nobody used before.
+pub(crate) fn fresh_keys() -> db::IntakeKeys {
+    db::IntakeKeys {
+        idempotency_hash: uuid::Uuid::new_v4().to_string(),
+        fingerprint: "fingerprint".into(),
+        access_key_hash: uuid::Uuid::new_v4().to_string(),
+    }
+}
+
 /// Noon in Lima on `date`.
 pub(crate) fn at(date: &str) -> DateTime<Utc> {
     format!("{date}T17:00:00Z").parse().expect("instant")

@@ -1,8 +1,9 @@
 //! The HTTP application on a real loopback socket: probes and GraphQL.
 
 use db::Database;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::app::TestApp;
 use crate::support::on_both_databases;
 
 on_both_databases!(
@@ -12,44 +13,6 @@ on_both_databases!(
     get_is_for_queries_only,
     bodies_are_bounded_and_must_be_json,
 );
-
-/// A running server on an ephemeral port.
-pub(crate) struct TestApp {
-    pub(crate) base: String,
-    client: reqwest::Client,
-}
-
-impl TestApp {
-    pub(crate) async fn spawn(db: Database) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, server::app::router(db)).await });
-        Self {
-            base,
-            client: reqwest::Client::new(),
-        }
-    }
-
-    pub(crate) async fn graphql(&self, query: &str, variables: Value) -> Value {
-        self.client
-            .post(format!("{}/graphql", self.base))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    pub(crate) fn get(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client.get(format!("{}{path}", self.base))
-    }
-
-    pub(crate) fn post(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client.post(format!("{}{path}", self.base))
-    }
-}
 
 async fn probes_answer(db: Database) {
     let app = TestApp::spawn(db).await;

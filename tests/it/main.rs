@@ -5,6 +5,7 @@
 
 mod support;
 
+mod app;
 mod fixtures;
 mod http;
 mod reference_data;

@@ -11,7 +11,7 @@ use domain::workflow::{AuditAction, CaseStatus, Command, MeasureNo, MeasureStatu
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
-use crate::fixtures::{admit, assess, at, date, request, resolution, text};
+use crate::fixtures::{admit, assess, at, date, fresh_keys, request, resolution, text};
 use crate::support::on_both_databases;
 
 on_both_databases!(
@@ -34,7 +34,7 @@ fn officer() -> Actor {
 }
 
 async fn file(db: &Database, on: &str) -> Uuid {
-    db.submit_request(&request(), Channel::Web, at(on), &Actor::public(None))
+    db.submit_request(&request(), Channel::Web, &fresh_keys(), at(on), &Actor::public(None))
         .await
         .unwrap()
         .id
@@ -42,7 +42,13 @@ async fn file(db: &Database, on: &str) -> Uuid {
 
 async fn filing_a_request_records_everything_once(db: Database) {
     let filed = db
-        .submit_request(&request(), Channel::Web, at("2026-07-13"), &Actor::public(None))
+        .submit_request(
+            &request(),
+            Channel::Web,
+            &fresh_keys(),
+            at("2026-07-13"),
+            &Actor::public(None),
+        )
         .await
         .unwrap();
     assert_eq!(filed.file_number, "AT-2026-000001");
@@ -77,8 +83,14 @@ async fn file_numbers_are_unique_under_concurrency(db: Database) {
     let filings = (0..8).map(|_| {
         let db = db.clone();
         tokio::spawn(async move {
-            db.submit_request(&request(), Channel::Phone, at("2026-03-02"), &Actor::public(None))
-                .await
+            db.submit_request(
+                &request(),
+                Channel::Phone,
+                &fresh_keys(),
+                at("2026-03-02"),
+                &Actor::public(None),
+            )
+            .await
         })
     });
     let mut numbers = HashSet::new();
@@ -89,7 +101,13 @@ async fn file_numbers_are_unique_under_concurrency(db: Database) {
     assert_eq!(numbers, expected);
     // A new year starts again at 1.
     let next_year = db
-        .submit_request(&request(), Channel::Web, at("2027-01-04"), &Actor::public(None))
+        .submit_request(
+            &request(),
+            Channel::Web,
+            &fresh_keys(),
+            at("2027-01-04"),
+            &Actor::public(None),
+        )
         .await
         .unwrap();
     assert_eq!(next_year.file_number, "AT-2027-000001");

@@ -2,7 +2,6 @@
 //! every day skipped and why (DOMAIN.md §4).
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
-use db::Database;
 use domain::calendar::{DueDateExplanation, SkipReason};
 use domain::place::DepartmentCode;
 
@@ -72,13 +71,16 @@ impl CalendarQuery {
             .map(DepartmentCode::parse)
             .transpose()
             .map_err(|e| ApiError::bad_input("department", e.to_string()))?;
-        let calendar = ctx.data_unchecked::<Database>().calendar().await?;
+        crate::context::authorize(ctx, crate::authz::Operation::DueDate, crate::authz::Target::Nothing)?;
+        let calendar = crate::context::calendar(ctx).await?;
         let days = u32::try_from(working_days).unwrap_or(1);
-        Ok(view(calendar.explain_working_days(from.0, days, department)))
+        Ok(explanation_view(
+            calendar.explain_working_days(from.0, days, department),
+        ))
     }
 }
 
-fn view(explanation: DueDateExplanation) -> DueDate {
+pub(crate) fn explanation_view(explanation: DueDateExplanation) -> DueDate {
     DueDate {
         from: Date(explanation.from),
         working_days: i32::try_from(explanation.working_days).unwrap_or(i32::MAX),

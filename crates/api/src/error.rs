@@ -4,40 +4,89 @@
 
 use async_graphql::ErrorExtensions;
 use db::DbError;
+use domain::request::{FieldError, InvalidRequest};
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
-    /// An argument is malformed or out of range.
-    #[error("{message}")]
-    BadInput { field: &'static str, message: String },
+    #[error("inicie sesión para continuar")]
+    Unauthenticated,
+    /// Wrong e-mail or password (never which of the two).
+    #[error("correo electrónico o contraseña incorrectos")]
+    BadLogin,
+    #[error("no tiene permiso para esta operación")]
+    Forbidden,
+    /// A requester's file number and access key do not match (or the file
+    /// does not exist: the two are never told apart).
+    #[error("el número de expediente o la clave de acceso no son correctos")]
+    WrongAccessKey,
     #[error("{0}")]
     NotFound(String),
-    /// The request is well formed but the case's state does not allow it.
+    /// Input a person must correct; `problems` names each field by its path
+    /// in the operation's arguments (`input.beneficiaries[0].name`).
+    #[error("{}", .problems.first().map_or("datos inválidos", |p| p.message.as_str()))]
+    BadInput { problems: Vec<FieldError> },
+    /// Well formed, but the case's state does not allow it.
     #[error("{0}")]
-    InvalidState(String),
-    /// Someone else changed the same case at the same time; retry.
+    InvalidTransition(String),
+    /// Someone else changed the same thing at the same time, or a key was
+    /// reused: retry or change the request.
     #[error("{0}")]
     Conflict(String),
+    #[error("demasiadas solicitudes; espere un momento e inténtelo de nuevo")]
+    RateLimited,
     /// Something failed on our side; details are in the logs.
     #[error("error interno; inténtelo de nuevo más tarde")]
     Internal,
 }
 
 impl ApiError {
-    pub fn bad_input(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
         ApiError::BadInput {
-            field,
-            message: message.into(),
+            problems: vec![FieldError {
+                field: field.into(),
+                message: message.into(),
+            }],
+        }
+    }
+
+    /// The request failed to parse; each field path gets `prefix.` in front.
+    pub fn invalid_request(prefix: &str, InvalidRequest(problems): InvalidRequest) -> Self {
+        let problems = problems
+            .into_iter()
+            .map(|p| FieldError {
+                field: format!("{prefix}.{}", p.field),
+                message: p.message,
+            })
+            .collect();
+        ApiError::BadInput { problems }
+    }
+
+    /// The same error, blamed on `field` if it is about input.
+    pub fn at_field(self, field: &str) -> Self {
+        match self {
+            ApiError::BadInput { problems } => ApiError::BadInput {
+                problems: problems
+                    .into_iter()
+                    .map(|p| FieldError {
+                        field: field.to_owned(),
+                        ..p
+                    })
+                    .collect(),
+            },
+            other => other,
         }
     }
 
     /// The stable code programs match on.
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::BadInput { .. } => "BAD_USER_INPUT",
+            ApiError::Unauthenticated | ApiError::BadLogin => "UNAUTHENTICATED",
+            ApiError::Forbidden | ApiError::WrongAccessKey => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
-            ApiError::InvalidState(_) => "INVALID_STATE",
+            ApiError::BadInput { .. } => "BAD_USER_INPUT",
+            ApiError::InvalidTransition(_) => "INVALID_TRANSITION",
             ApiError::Conflict(_) => "CONFLICT",
+            ApiError::RateLimited => "RATE_LIMITED",
             ApiError::Internal => "INTERNAL",
         }
     }
@@ -47,12 +96,14 @@ impl From<DbError> for ApiError {
     fn from(error: DbError) -> Self {
         match error {
             DbError::CaseNotFound => ApiError::NotFound(error.to_string()),
-            DbError::UnknownReference(_) | DbError::Transition(_) | DbError::Rules(_) | DbError::Conflict => {
-                ApiError::BadInput {
-                    field: "",
+            DbError::UnknownReference(_) | DbError::Rules(_) | DbError::Rejected(_) => ApiError::BadInput {
+                problems: vec![FieldError {
+                    field: String::new(),
                     message: error.to_string(),
-                }
-            }
+                }],
+            },
+            DbError::Transition(_) => ApiError::InvalidTransition(error.to_string()),
+            DbError::Conflict | DbError::IdempotencyKeyReused => ApiError::Conflict(error.to_string()),
             DbError::Corrupt(column) => {
                 tracing::error!(column, "stored data does not parse");
                 ApiError::Internal
@@ -68,18 +119,40 @@ impl From<DbError> for ApiError {
 impl From<ApiError> for async_graphql::Error {
     fn from(error: ApiError) -> Self {
         let code = error.code();
-        let field = match &error {
-            ApiError::BadInput { field, .. } if !field.is_empty() => Some(*field),
-            ApiError::BadInput { .. }
+        let problems = match &error {
+            ApiError::BadInput { problems } => problems.clone(),
+            ApiError::Unauthenticated
+            | ApiError::BadLogin
+            | ApiError::Forbidden
+            | ApiError::WrongAccessKey
             | ApiError::NotFound(_)
-            | ApiError::InvalidState(_)
+            | ApiError::InvalidTransition(_)
             | ApiError::Conflict(_)
-            | ApiError::Internal => None,
+            | ApiError::RateLimited
+            | ApiError::Internal => Vec::new(),
         };
         async_graphql::Error::new(error.to_string()).extend_with(|_, ext| {
             ext.set("code", code);
-            if let Some(field) = field {
-                ext.set("field", field);
+            if let Some(first) = problems.first().filter(|p| !p.field.is_empty()) {
+                ext.set("field", first.field.as_str());
+            }
+            if problems.len() > 1 {
+                let list: Vec<async_graphql::Value> = problems
+                    .iter()
+                    .map(|p| {
+                        let mut entry = async_graphql::indexmap::IndexMap::new();
+                        entry.insert(
+                            async_graphql::Name::new("field"),
+                            async_graphql::Value::from(p.field.as_str()),
+                        );
+                        entry.insert(
+                            async_graphql::Name::new("message"),
+                            async_graphql::Value::from(p.message.as_str()),
+                        );
+                        async_graphql::Value::Object(entry)
+                    })
+                    .collect();
+                ext.set("fields", async_graphql::Value::List(list));
             }
         })
     }

@@ -3,15 +3,30 @@
 //! see FACTS.md): POST with a JSON body, GET for queries only, and the
 //! response media type the client asked for.
 
+use std::sync::Arc;
+
+use async_graphql::dataloader::DataLoader;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use db::Database;
 
-use crate::ResguardoSchema;
+use crate::auth::password::PasswordHasher;
+use crate::auth::{Principal, RequestContext, secrets};
+use crate::context::{ApiConfig, ApiState, RequestCache};
+use crate::loaders::Loaders;
+use crate::{ResguardoSchema, builder};
+
+/// What the handlers share: the schema and the state it serves from.
+#[derive(Clone)]
+struct AppState {
+    schema: ResguardoSchema,
+    state: Arc<ApiState>,
+}
 
 /// Request bodies larger than this are refused before parsing.
 pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -19,15 +34,26 @@ pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
 
-/// The `/graphql` route.
-pub fn router(schema: ResguardoSchema) -> Router {
-    Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+/// The `/graphql` route, and `/graphiql` when enabled.
+pub fn router(db: Database, config: ApiConfig) -> Router {
+    let graphiql = config.graphiql;
+    let hasher = PasswordHasher::new(config.concurrent_password_hashes);
+    let state = Arc::new(ApiState { db, config, hasher });
+    let schema = builder().data(Arc::clone(&state)).finish();
+    let mut router = Router::new().route("/graphql", get(graphql_get).post(graphql_post));
+    if graphiql {
+        router = router.route("/graphiql", get(graphiql_page));
+    }
+    router
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(schema)
+        .with_state(AppState { schema, state })
 }
 
-async fn graphql_post(State(schema): State<ResguardoSchema>, headers: HeaderMap, body: Bytes) -> Response {
+async fn graphiql_page() -> Html<&'static str> {
+    Html(include_str!("graphiql.html"))
+}
+
+async fn graphql_post(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -39,7 +65,7 @@ async fn graphql_post(State(schema): State<ResguardoSchema>, headers: HeaderMap,
         );
     }
     match serde_json::from_slice::<async_graphql::Request>(&body) {
-        Ok(request) => execute(&schema, request, &headers).await,
+        Ok(request) => execute(&app, request, &headers).await,
         Err(_) => refusal(
             StatusCode::BAD_REQUEST,
             "el cuerpo no es una solicitud GraphQL en JSON válida",
@@ -47,7 +73,7 @@ async fn graphql_post(State(schema): State<ResguardoSchema>, headers: HeaderMap,
     }
 }
 
-async fn graphql_get(State(schema): State<ResguardoSchema>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+async fn graphql_get(State(app): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or_default()) {
         Ok(request) => request,
         Err(_) => return refusal(StatusCode::BAD_REQUEST, "parámetros de consulta inválidos"),
@@ -61,7 +87,7 @@ async fn graphql_get(State(schema): State<ResguardoSchema>, headers: HeaderMap, 
             .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
         return response;
     }
-    execute(&schema, request, &headers).await
+    execute(&app, request, &headers).await
 }
 
 /// Whether the operation the request selects is a query.
@@ -77,8 +103,14 @@ fn is_query(request: &async_graphql::Request) -> bool {
     operation.is_some_and(|op| op.node.ty == OperationType::Query)
 }
 
-async fn execute(schema: &ResguardoSchema, request: async_graphql::Request, headers: &HeaderMap) -> Response {
-    let response = schema.execute(request).await;
+async fn execute(app: &AppState, request: async_graphql::Request, headers: &HeaderMap) -> Response {
+    let context = match request_context(app, headers).await {
+        Ok(context) => context,
+        Err(response) => return response,
+    };
+    let loaders = DataLoader::new(Loaders::new(app.state.db.clone()), tokio::spawn);
+    let request = request.data(context).data(loaders).data(RequestCache::default());
+    let response = app.schema.execute(request).await;
     let media_type = negotiate(headers);
     // With the GraphQL media type, a request that could not be executed at
     // all (parse or validation failure: no data) is a 400; plain JSON
@@ -92,6 +124,45 @@ async fn execute(schema: &ResguardoSchema, request: async_graphql::Request, head
         Ok(body) => (status, [(header::CONTENT_TYPE, media_type)], body).into_response(),
         Err(_) => refusal(StatusCode::INTERNAL_SERVER_ERROR, "error interno"),
     }
+}
+
+/// Who is asking (from the bearer token), when, and under which request id.
+async fn request_context(app: &AppState, headers: &HeaderMap) -> Result<RequestContext, Response> {
+    let now = app.state.config.clock.now();
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+    let session = match token {
+        Some(token) => {
+            let hash = secrets::session_token_hash(token);
+            match app.state.db.session(&hash, app.state.config.sessions, now).await {
+                Ok(session) => session,
+                Err(error) => {
+                    tracing::error!(error = %error, "session lookup failed");
+                    return Err(refusal(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "servicio no disponible; inténtelo de nuevo",
+                    ));
+                }
+            }
+        }
+        None => None,
+    };
+    Ok(RequestContext {
+        principal: Principal::from_session(session),
+        request_id: request_id(headers),
+        now,
+    })
+}
+
+/// The caller's `X-Request-Id` when it is a plain token, a new one otherwise.
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| (1..=64).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
 /// `application/graphql-response+json` when the client lists it, plain

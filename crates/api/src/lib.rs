@@ -1,39 +1,79 @@
 //! The GraphQL API of Resguardo: the only crate that knows GraphQL.
 //!
 //! GraphQL types here are the API's own (never sea-orm models); raw input
-//! becomes domain values once, at this edge; every error reaches clients
-//! through [`error::ApiError`] with a Spanish message and a stable
-//! `extensions.code`.
+//! becomes domain values once, at this edge; every resolver asks
+//! [`authz::authorize`] first; every error reaches clients through
+//! [`error::ApiError`] with a Spanish message and a stable `extensions.code`.
 
+mod accounts;
+mod audit;
+pub mod auth;
+pub mod authz;
 mod calendar;
+mod cases;
+mod context;
+mod deadlines;
+mod enums;
 mod error;
 mod http;
+mod inputs;
+mod intake;
+mod loaders;
+mod measures;
 mod reference;
 mod scalars;
+mod triage;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
-use db::Database;
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
+pub use auth::password::{MIN_PASSWORD_CHARS, PasswordHasher, check_strength};
+pub use context::{ApiConfig, Clock};
 pub use error::ApiError;
 pub use http::router;
+pub use intake::intake_keys;
 
 #[derive(MergedObject, Default)]
-pub struct Query(reference::ReferenceQuery, calendar::CalendarQuery);
+pub struct Query(
+    reference::ReferenceQuery,
+    calendar::CalendarQuery,
+    accounts::AccountsQuery,
+    intake::IntakeQuery,
+    cases::CasesQuery,
+    measures::MeasuresQuery,
+    audit::AuditQuery,
+);
 
-pub type ResguardoSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    intake::IntakeMutation,
+    accounts::AccountsMutation,
+    triage::TriageMutation,
+    measures::MeasuresMutation,
+    reference::ReferenceMutation,
+);
 
-/// The schema, serving from `db`.
-pub fn schema(db: Database) -> ResguardoSchema {
-    builder().data(db).finish()
-}
+pub type ResguardoSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
     builder().finish().sdl()
 }
 
-fn builder() -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+/// The names of every query and mutation field, for the authorization
+/// matrix test.
+pub async fn operation_fields() -> Vec<String> {
+    let query = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }";
+    let response = builder().finish().execute(query).await;
+    let json = response.data.into_json().unwrap_or_default();
+    ["queryType", "mutationType"]
+        .iter()
+        .flat_map(|root| json["__schema"][root]["fields"].as_array().cloned().unwrap_or_default())
+        .filter_map(|field| field["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+pub(crate) fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
 }
 
 #[cfg(test)]
@@ -52,5 +92,20 @@ mod tests {
             std::fs::write(&path, &generated).expect("write schema.graphql");
             panic!("schema.graphql was stale and has been regenerated: review and commit it");
         }
+    }
+
+    /// Every operation of the schema is named in the authorization policy.
+    #[tokio::test]
+    async fn every_operation_has_a_policy() {
+        let named: Vec<&str> = crate::authz::Operation::ALL.iter().map(|o| o.field()).collect();
+        let fields = super::operation_fields().await;
+        let mut missing: Vec<&String> = fields.iter().filter(|f| !named.contains(&f.as_str())).collect();
+        missing.sort();
+        assert!(missing.is_empty(), "operations without a policy: {missing:?}");
+        assert_eq!(
+            named.len(),
+            fields.len(),
+            "the policy names operations the schema lacks"
+        );
     }
 }

@@ -2,7 +2,6 @@
 //! measures. Nothing here is personal.
 
 use async_graphql::{Context, Object, SimpleObject};
-use db::Database;
 
 use crate::error::ApiResult;
 
@@ -38,8 +37,8 @@ pub(crate) struct ReferenceQuery;
 impl ReferenceQuery {
     /// Peru's departments.
     async fn departments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Department>> {
-        let db = ctx.data_unchecked::<Database>();
-        Ok(db
+        crate::context::authorize(ctx, crate::authz::Operation::Departments, crate::authz::Target::Nothing)?;
+        Ok(crate::context::db(ctx)
             .departments()
             .await?
             .into_iter()
@@ -52,8 +51,8 @@ impl ReferenceQuery {
 
     /// The sectors (ministries and agencies) that carry out measures.
     async fn sectors(&self, ctx: &Context<'_>) -> ApiResult<Vec<Sector>> {
-        let db = ctx.data_unchecked::<Database>();
-        Ok(db
+        crate::context::authorize(ctx, crate::authz::Operation::Sectors, crate::authz::Target::Nothing)?;
+        Ok(crate::context::db(ctx)
             .sectors()
             .await?
             .into_iter()
@@ -67,8 +66,12 @@ impl ReferenceQuery {
 
     /// The catalogue of protection measures.
     async fn measure_types(&self, ctx: &Context<'_>) -> ApiResult<Vec<MeasureType>> {
-        let db = ctx.data_unchecked::<Database>();
-        Ok(db
+        crate::context::authorize(
+            ctx,
+            crate::authz::Operation::MeasureTypes,
+            crate::authz::Target::Nothing,
+        )?;
+        Ok(crate::context::db(ctx)
             .measure_types()
             .await?
             .into_iter()
@@ -80,5 +83,81 @@ impl ReferenceQuery {
                 active: m.active,
             })
             .collect())
+    }
+}
+
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+pub(crate) enum MeasureKind {
+    Protection,
+    Urgent,
+    CrossCutting,
+}
+
+impl MeasureKind {
+    fn code(self) -> &'static str {
+        match self {
+            MeasureKind::Protection => "PROTECTION",
+            MeasureKind::Urgent => "URGENT",
+            MeasureKind::CrossCutting => "CROSS_CUTTING",
+        }
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct ReferenceMutation;
+
+#[Object]
+impl ReferenceMutation {
+    /// Creates or updates a sector (admins).
+    async fn save_sector(&self, ctx: &Context<'_>, code: String, name: String, active: bool) -> ApiResult<Sector> {
+        let request =
+            crate::context::authorize(ctx, crate::authz::Operation::SaveSector, crate::authz::Target::Nothing)?;
+        let sector = db::Sector {
+            code: crate::inputs::ref_code("code", &code)?,
+            name,
+            active,
+        };
+        let saved = crate::context::db(ctx)
+            .save_sector(&sector, &request.actor(), request.now)
+            .await?;
+        Ok(Sector {
+            code: saved.code.to_string(),
+            name: saved.name,
+            active: saved.active,
+        })
+    }
+
+    /// Creates or updates an entry of the catalogue of measures (admins).
+    async fn save_measure_type(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        name: String,
+        kind: MeasureKind,
+        default_sector: String,
+        active: bool,
+    ) -> ApiResult<MeasureType> {
+        let request = crate::context::authorize(
+            ctx,
+            crate::authz::Operation::SaveMeasureType,
+            crate::authz::Target::Nothing,
+        )?;
+        let measure = db::MeasureType {
+            code: crate::inputs::ref_code("code", &code)?,
+            name,
+            kind: kind.code().to_owned(),
+            default_sector: crate::inputs::ref_code("defaultSector", &default_sector)?,
+            active,
+        };
+        let saved = crate::context::db(ctx)
+            .save_measure_type(&measure, &request.actor(), request.now)
+            .await?;
+        Ok(MeasureType {
+            code: saved.code.to_string(),
+            name: saved.name,
+            kind: saved.kind,
+            default_sector: saved.default_sector.to_string(),
+            active: saved.active,
+        })
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::codes::RefCode;
 use domain::deadline::{
     Deadline, DeadlineKey, DeadlineKind, DeadlineRule, DeadlineStatus, DurationUnit, OwnerRole, StartEvent,
@@ -12,7 +12,8 @@ use domain::deadline::{
 use domain::place::DepartmentCode;
 use domain::text::Text;
 use domain::workflow::{
-    ActReference, Case, CaseStatus, Measure, MeasureNo, MeasureStatus, OpenInformationRequest, RiskLevel, Track,
+    ActReference, Case, CaseStatus, Measure, MeasureNo, MeasureStatus, OpenInformationRequest, RiskLevel, StaffRef,
+    Track,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -100,6 +101,8 @@ pub(crate) fn case_from_row(row: &cases::Model, measures: Vec<Measure>, deadline
         department: parse_code(DepartmentCode::parse, &row.department_code, "cases.department_code")?,
         received_on: row.received_on,
         admitted_on: row.admitted_on,
+        assigned_officer: row.assigned_officer_id.map(|id| StaffRef(id.to_string())),
+        consent_withdrawn_on: row.consent_withdrawn_on,
         track: parse_opt_code(Track::parse, row.track.as_deref(), "cases.track")?,
         risk_level: parse_opt_code(RiskLevel::parse, row.risk_level.as_deref(), "cases.risk_level")?,
         information_request,
@@ -200,8 +203,10 @@ fn deadline_model(id: Uuid, case_id: Uuid, d: &Deadline, now: DateTime<Utc>) -> 
     })
 }
 
-fn measure_model(id: Uuid, case_id: Uuid, m: &Measure, now: DateTime<Utc>) -> measures::ActiveModel {
+fn measure_model(id: Uuid, case_id: Uuid, m: &Measure, case: &Case, now: DateTime<Utc>) -> measures::ActiveModel {
+    let own_deadlines = case.deadlines.iter().filter(|d| d.key.measure == Some(m.no));
     measures::ActiveModel {
+        next_due_on: Set(next_due(own_deadlines)),
         id: Set(id),
         case_id: Set(case_id),
         measure_no: Set(i32::from(m.no.0)),
@@ -214,8 +219,31 @@ fn measure_model(id: Uuid, case_id: Uuid, m: &Measure, now: DateTime<Utc>) -> me
     }
 }
 
+/// What `next_due_on` holds when nothing is due.
+pub(crate) fn no_due_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+/// The earliest due date among running deadlines (suspended ones have no
+/// meaningful due date until they resume).
+fn next_due<'a>(deadlines: impl Iterator<Item = &'a Deadline>) -> NaiveDate {
+    deadlines
+        .filter(|d| d.status == DeadlineStatus::Open)
+        .map(|d| d.due)
+        .min()
+        .unwrap_or_else(no_due_date)
+}
+
+/// The account behind a `StaffRef` (always a user id written by the API).
+pub(crate) fn staff_id(staff: &StaffRef) -> DbResult<Uuid> {
+    Uuid::parse_str(&staff.0).map_err(|_| DbError::Corrupt("cases.assigned_officer_id"))
+}
+
 /// The workflow columns of the `cases` row for `case`.
-pub(crate) fn case_state_columns(case: &Case, model: &mut cases::ActiveModel) {
+pub(crate) fn case_state_columns(case: &Case, model: &mut cases::ActiveModel) -> DbResult<()> {
+    model.assigned_officer_id = Set(case.assigned_officer.as_ref().map(staff_id).transpose()?);
+    model.consent_withdrawn_on = Set(case.consent_withdrawn_on);
+    model.next_due_on = Set(next_due(case.deadlines.iter()));
     model.status = Set(case.status.code().to_owned());
     model.admitted_on = Set(case.admitted_on);
     model.track = Set(case.track.map(|t| t.code().to_owned()));
@@ -227,6 +255,7 @@ pub(crate) fn case_state_columns(case: &Case, model: &mut cases::ActiveModel) {
         .map(|i| i.resume_status.code().to_owned()));
     model.resolution_act_number = Set(case.resolution.as_ref().map(|r| r.number.as_str().to_owned()));
     model.resolution_act_date = Set(case.resolution.as_ref().map(|r| r.date));
+    Ok(())
 }
 
 /// Writes `new` over the loaded state: the case row (checking its version),
@@ -244,7 +273,7 @@ pub(crate) async fn save(
         updated_at: Set(now),
         ..Default::default()
     };
-    case_state_columns(new, &mut row);
+    case_state_columns(new, &mut row)?;
     let updated = cases::Entity::update_many()
         .set(row)
         .filter(cases::Column::Id.eq(case_id))
@@ -278,17 +307,26 @@ pub(crate) async fn save_children(
     now: DateTime<Utc>,
 ) -> DbResult<HashMap<DeadlineKey, Uuid>> {
     for measure in &new.measures {
-        if old.measure(measure.no) == Some(measure) {
+        // A measure's row also holds its next due date: rewrite it when its
+        // deadlines changed too.
+        let deadlines_of = |case: &Case| -> Vec<Deadline> {
+            case.deadlines
+                .iter()
+                .filter(|d| d.key.measure == Some(measure.no))
+                .cloned()
+                .collect()
+        };
+        if old.measure(measure.no) == Some(measure) && deadlines_of(old) == deadlines_of(new) {
             continue;
         }
         match measure_ids.get(&measure.no) {
             Some(id) => {
-                measures::Entity::update(measure_model(*id, case_id, measure, now))
+                measures::Entity::update(measure_model(*id, case_id, measure, new, now))
                     .exec(conn)
                     .await?;
             }
             None => {
-                measures::Entity::insert(measure_model(Uuid::new_v4(), case_id, measure, now))
+                measures::Entity::insert(measure_model(Uuid::new_v4(), case_id, measure, new, now))
                     .exec_without_returning(conn)
                     .await?;
             }

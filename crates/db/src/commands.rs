@@ -25,6 +25,22 @@ pub struct FiledCase {
     pub id: Uuid,
     /// `AT-2026-000123`: per year, never reused.
     pub file_number: String,
+    /// The same idempotency key and request were filed before: this is
+    /// that case, and nothing new was written.
+    pub replayed: bool,
+}
+
+/// What makes filing idempotent and lets the requester come back: hashes
+/// only (the API derives them from the client's secrets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntakeKeys {
+    /// Hash of the client-chosen idempotency key.
+    pub idempotency_hash: String,
+    /// Hash of the request's content: the same key with other content is
+    /// refused instead of replayed.
+    pub fingerprint: String,
+    /// Hash of the requester's access key.
+    pub access_key_hash: String,
 }
 
 impl Database {
@@ -33,10 +49,38 @@ impl Database {
         &self,
         request: &Request,
         channel: Channel,
+        keys: &IntakeKeys,
+        at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> DbResult<FiledCase> {
+        match self.file(request, channel, keys, at, actor).await {
+            // Two identical submissions raced: the loser finds the winner's.
+            Err(DbError::Database(error)) if is_unique_violation(&error) => match self.replay(keys).await? {
+                Some(filed) => Ok(filed),
+                None => Err(DbError::Database(error)),
+            },
+            other => other,
+        }
+    }
+
+    /// The case filed earlier with the same idempotency key, if its content
+    /// is the same; an error if it is not.
+    async fn replay(&self, keys: &IntakeKeys) -> DbResult<Option<FiledCase>> {
+        replay_in(self.connection(), keys).await
+    }
+
+    async fn file(
+        &self,
+        request: &Request,
+        channel: Channel,
+        keys: &IntakeKeys,
         at: DateTime<Utc>,
         actor: &Actor,
     ) -> DbResult<FiledCase> {
         let tx = self.write_transaction().await?;
+        if let Some(filed) = replay_in(&tx, keys).await? {
+            return Ok(filed);
+        }
         let department = request.place().ubigeo().department();
         if !reference::department_exists(&tx, department).await? {
             return Err(DbError::UnknownReference("el departamento"));
@@ -77,12 +121,15 @@ impl Database {
             is_collective: Set(request.is_collective()),
             beneficiary_count: Set(i32::try_from(request.beneficiaries().len()).unwrap_or(i32::MAX)),
             request_details: Set(details),
+            intake_key_hash: Set(Some(keys.idempotency_hash.clone())),
+            intake_fingerprint: Set(Some(keys.fingerprint.clone())),
+            access_key_hash: Set(Some(keys.access_key_hash.clone())),
             version: Set(1),
             created_at: Set(at),
             updated_at: Set(at),
             ..Default::default()
         };
-        case_state_columns(&transition.case, &mut row);
+        case_state_columns(&transition.case, &mut row)?;
         cases::Entity::insert(row).exec_without_returning(&tx).await?;
 
         let aggressions = request
@@ -146,7 +193,24 @@ impl Database {
         .await?;
         effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids).await?;
         tx.commit().await?;
-        Ok(FiledCase { id, file_number })
+        Ok(FiledCase {
+            id,
+            file_number,
+            replayed: false,
+        })
+    }
+
+    /// The case a requester may see: the one with this file number whose
+    /// access key hashes to `access_key_hash`.
+    pub async fn case_for_requester(&self, file_number: &str, access_key_hash: &str) -> DbResult<Option<Uuid>> {
+        let row = cases::Entity::find()
+            .filter(cases::Column::FileNumber.eq(file_number))
+            .one(self.connection())
+            .await?;
+        Ok(row.and_then(|row| {
+            let stored = row.access_key_hash.as_deref().unwrap_or("");
+            constant_time_eq(stored.as_bytes(), access_key_hash.as_bytes()).then_some(row.id)
+        }))
     }
 
     /// Applies `command` to the case at `at` (its Lima date is "today").
@@ -191,6 +255,32 @@ impl Database {
         tx.commit().await?;
         Ok(transition.case)
     }
+}
+
+async fn replay_in(conn: &impl ConnectionTrait, keys: &IntakeKeys) -> DbResult<Option<FiledCase>> {
+    let existing = cases::Entity::find()
+        .filter(cases::Column::IntakeKeyHash.eq(keys.idempotency_hash.clone()))
+        .one(conn)
+        .await?;
+    match existing {
+        None => Ok(None),
+        Some(row) if row.intake_fingerprint.as_deref() == Some(keys.fingerprint.as_str()) => Ok(Some(FiledCase {
+            id: row.id,
+            file_number: row.file_number,
+            replayed: true,
+        })),
+        Some(_) => Err(DbError::IdempotencyKeyReused),
+    }
+}
+
+fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
+    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// Compares secrets' hashes without leaking, through timing, how much of
+/// them matched.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn consent_code(request: &Request) -> &'static str {

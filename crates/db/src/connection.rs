@@ -1,5 +1,6 @@
 //! Opening the database and the transaction discipline every command uses.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -28,6 +29,9 @@ pub struct Database {
     /// The calendar built at the version last seen; rebuilt when an admin
     /// change bumps the version (checked with one small query per command).
     calendar: Arc<Mutex<Option<Calendar>>>,
+    /// Statements executed through this pool: tests check that a page of
+    /// results costs a constant number of them.
+    statements: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Database {
@@ -59,11 +63,22 @@ impl Database {
                     .busy_timeout(Duration::from_secs(10))
                     .create_if_missing(true)
             });
-        let conn = sea_orm::Database::connect(options).await?;
+        let mut conn = sea_orm::Database::connect(options).await?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         Ok(Self {
             conn,
             calendar: Arc::new(Mutex::new(None)),
+            statements,
         })
+    }
+
+    /// How many statements this pool has executed so far.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// The raw connection, for migrations.

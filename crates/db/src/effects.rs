@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use domain::deadline::DeadlineKey;
 use domain::roles::Role;
-use domain::workflow::{Audience, DeadlineChange, Effect, Notification, Topic};
+use domain::workflow::{Audience, AuditAction, DeadlineChange, Effect, Notification, Topic};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait};
@@ -79,21 +79,43 @@ pub(crate) async fn carry_out(
             }
             Effect::Notify(notification) => plan_notification(conn, origin, notification).await?,
             Effect::Audit(event) => {
-                audit_events::Entity::insert(audit_events::ActiveModel {
-                    id: NotSet,
-                    recorded_at: Set(origin.now),
-                    actor_id: Set(origin.actor.user_id),
-                    actor_role: Set(origin.actor.role.code().to_owned()),
-                    case_id: Set(Some(origin.case_id)),
-                    action: Set(event.action.code().to_owned()),
-                    measure_no: Set(event.measure.map(|m| i32::from(m.0))),
-                    request_id: Set(origin.actor.request_id.clone()),
-                })
-                .exec_without_returning(conn)
+                let measure = event.measure.map(|m| i32::from(m.0));
+                audit(
+                    conn,
+                    origin.actor,
+                    origin.now,
+                    Some(origin.case_id),
+                    event.action,
+                    measure,
+                )
                 .await?;
             }
         }
     }
+    Ok(())
+}
+
+/// Appends one entry to the audit trail.
+pub(crate) async fn audit(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    case_id: Option<Uuid>,
+    action: AuditAction,
+    measure_no: Option<i32>,
+) -> DbResult<()> {
+    audit_events::Entity::insert(audit_events::ActiveModel {
+        id: NotSet,
+        recorded_at: Set(now),
+        actor_id: Set(actor.user_id),
+        actor_role: Set(actor.role.code().to_owned()),
+        case_id: Set(case_id),
+        action: Set(action.code().to_owned()),
+        measure_no: Set(measure_no),
+        request_id: Set(actor.request_id.clone()),
+    })
+    .exec_without_returning(conn)
+    .await?;
     Ok(())
 }
 
@@ -124,6 +146,10 @@ pub(crate) fn audience_columns(audience: &Audience) -> (&'static str, Option<Str
 pub(crate) fn topic_columns(topic: &Topic) -> (&'static str, Option<String>) {
     match topic {
         Topic::NewRequest => ("NEW_REQUEST", None),
+        Topic::Assigned => ("ASSIGNED", None),
+        Topic::EvidenceAdded => ("EVIDENCE_ADDED", None),
+        Topic::ConsentWithdrawn => ("CONSENT_WITHDRAWN", None),
+        Topic::MeasureProgressReported(no) => ("MEASURE_PROGRESS_REPORTED", Some(no.0.to_string())),
         Topic::InformationRequested => ("INFORMATION_REQUESTED", None),
         Topic::InformationReceived => ("INFORMATION_RECEIVED", None),
         Topic::StatusChanged(status) => ("STATUS_CHANGED", Some(status.code().to_owned())),

@@ -12,6 +12,13 @@ pub enum DbError {
     /// A code that is well formed but not in the reference data.
     #[error("{0} no existe o no está activo")]
     UnknownReference(&'static str),
+    /// A request the facade refuses for a business rule (a coordinator
+    /// without a sector, an e-mail already taken…). The message is Spanish.
+    #[error("{0}")]
+    Rejected(String),
+    /// The idempotency key was used before for a different request.
+    #[error("la clave de idempotencia ya se usó para otra solicitud")]
+    IdempotencyKeyReused,
     #[error(transparent)]
     Transition(#[from] TransitionError),
     #[error(transparent)]

@@ -7,19 +7,25 @@
 //! commit. Either all of it is stored or none. The same code runs on SQLite
 //! (the embedded default) and PostgreSQL.
 
+mod accounts;
+mod admin;
 mod case_store;
 mod commands;
 mod connection;
 mod effects;
 mod entities;
 mod error;
+mod lists;
 mod parse;
 mod queries;
 mod reference;
 
-pub use commands::FiledCase;
+pub use accounts::{NewUser, Session, SessionPolicy, User, UserChanges, normalise_email};
+pub use admin::{AuditFilter, MEASURE_KINDS, parse_ref_code};
+pub use commands::{FiledCase, IntakeKeys};
 pub use connection::{Backend, Database};
 pub use effects::Actor;
 pub use error::{DbError, DbResult};
+pub use lists::{CaseFilter, CaseOrder, CaseRecord, Cursor, MeasureFilter, MeasureRecord, Page};
 pub use queries::{AuditEntry, CaseEvent, CaseFile, DeadlineChangeRecord, PlannedNotification};
 pub use reference::{Department, MeasureType, Sector};

@@ -1,6 +1,8 @@
 //! Reading: a case file, its history, its deadline changes, its planned
 //! notifications, its audit trail, and the reference data.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::Calendar;
 use domain::categories::Channel;
@@ -99,29 +101,30 @@ impl Database {
     }
 
     pub async fn case_events(&self, case_id: Uuid) -> DbResult<Vec<CaseEvent>> {
-        case_events::Entity::find()
-            .filter(case_events::Column::CaseId.eq(case_id))
+        Ok(self
+            .events_by_case(&[case_id])
+            .await?
+            .remove(&case_id)
+            .unwrap_or_default())
+    }
+
+    /// The histories of several cases, in one statement.
+    pub async fn events_by_case(&self, case_ids: &[Uuid]) -> DbResult<HashMap<Uuid, Vec<CaseEvent>>> {
+        let mut by_case: HashMap<Uuid, Vec<CaseEvent>> = HashMap::new();
+        if case_ids.is_empty() {
+            return Ok(by_case);
+        }
+        let rows = case_events::Entity::find()
+            .filter(case_events::Column::CaseId.is_in(case_ids.iter().copied()))
+            .order_by_asc(case_events::Column::CaseId)
             .order_by_asc(case_events::Column::Seq)
             .all(self.connection())
-            .await?
-            .into_iter()
-            .map(|row| {
-                let action = parse_code(AuditAction::parse, &row.action, "case_events.action")?;
-                let command = match action {
-                    AuditAction::Received => None,
-                    _ => Some(serde_json::from_str(&row.payload).map_err(|_| DbError::Corrupt("case_events.payload"))?),
-                };
-                Ok(CaseEvent {
-                    seq: row.seq,
-                    action,
-                    measure: measure_no(row.measure_no, "case_events.measure_no")?,
-                    occurred_on: row.occurred_on,
-                    recorded_at: row.recorded_at,
-                    actor_id: row.actor_id,
-                    command,
-                })
-            })
-            .collect()
+            .await?;
+        for row in rows {
+            let case_id = row.case_id;
+            by_case.entry(case_id).or_default().push(case_event(row)?);
+        }
+        Ok(by_case)
     }
 
     pub async fn audit_trail(&self, case_id: Uuid) -> DbResult<Vec<AuditEntry>> {
@@ -131,18 +134,7 @@ impl Database {
             .all(self.connection())
             .await?
             .into_iter()
-            .map(|row| {
-                Ok(AuditEntry {
-                    id: row.id,
-                    recorded_at: row.recorded_at,
-                    actor_id: row.actor_id,
-                    actor_role: parse_code(Role::parse, &row.actor_role, "audit_events.actor_role")?,
-                    case_id: row.case_id,
-                    action: parse_code(AuditAction::parse, &row.action, "audit_events.action")?,
-                    measure: measure_no(row.measure_no, "audit_events.measure_no")?,
-                    request_id: row.request_id,
-                })
-            })
+            .map(audit_entry)
             .collect()
     }
 
@@ -215,6 +207,38 @@ impl Database {
     pub async fn deadline_rules(&self) -> DbResult<DeadlineRules> {
         reference::load_deadline_rules(self.connection()).await
     }
+}
+
+fn case_event(row: case_events::Model) -> DbResult<CaseEvent> {
+    let action = parse_code(AuditAction::parse, &row.action, "case_events.action")?;
+    // The filing's payload is not a command (the request is in the case).
+    let command = if action == AuditAction::Received {
+        None
+    } else {
+        Some(serde_json::from_str(&row.payload).map_err(|_| DbError::Corrupt("case_events.payload"))?)
+    };
+    Ok(CaseEvent {
+        seq: row.seq,
+        action,
+        measure: measure_no(row.measure_no, "case_events.measure_no")?,
+        occurred_on: row.occurred_on,
+        recorded_at: row.recorded_at,
+        actor_id: row.actor_id,
+        command,
+    })
+}
+
+pub(crate) fn audit_entry(row: audit_events::Model) -> DbResult<AuditEntry> {
+    Ok(AuditEntry {
+        id: row.id,
+        recorded_at: row.recorded_at,
+        actor_id: row.actor_id,
+        actor_role: parse_code(Role::parse, &row.actor_role, "audit_events.actor_role")?,
+        case_id: row.case_id,
+        action: parse_code(AuditAction::parse, &row.action, "audit_events.action")?,
+        measure: measure_no(row.measure_no, "audit_events.measure_no")?,
+        request_id: row.request_id,
+    })
 }
 
 fn measure_no(value: Option<i32>, column: &'static str) -> DbResult<Option<MeasureNo>> {

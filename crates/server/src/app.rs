@@ -7,12 +7,12 @@ use axum::routing::get;
 use db::Database;
 
 /// Every route Resguardo serves.
-pub fn router(db: Database) -> Router {
+pub fn router(db: Database, config: api::ApiConfig) -> Router {
     let probes = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .with_state(db.clone());
-    probes.merge(api::router(api::schema(db)))
+    probes.merge(api::router(db, config))
 }
 
 /// Liveness: the process answers. Never touches the database, so a slow

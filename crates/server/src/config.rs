@@ -18,6 +18,10 @@ pub const VARIABLES: &[&str] = &[
     "RESGUARDO_LISTEN",
     "RESGUARDO_MIGRATE_ON_START",
     "RESGUARDO_LOG",
+    "RESGUARDO_GRAPHIQL",
+    "RESGUARDO_RESOLUTIONS_NEED_SUPERVISOR",
+    "RESGUARDO_SESSION_HOURS",
+    "RESGUARDO_SESSION_IDLE_MINUTES",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -32,6 +36,14 @@ pub struct Config {
     pub migrate_on_start: bool,
     /// A `tracing` filter, e.g. `info` or `server=debug,info`.
     pub log: String,
+    /// Serve GraphiQL at `/graphiql`.
+    pub graphiql: bool,
+    /// Only supervisors may issue resolutions (they sign them).
+    pub resolutions_need_supervisor: bool,
+    /// A session ends this many hours after login, whatever happens.
+    pub session_hours: u32,
+    /// A session ends after this many minutes without a request.
+    pub session_idle_minutes: u32,
 }
 
 impl Default for Config {
@@ -42,6 +54,10 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             migrate_on_start: true,
             log: "info".into(),
+            graphiql: true,
+            resolutions_need_supervisor: false,
+            session_hours: 12,
+            session_idle_minutes: 60,
         }
     }
 }
@@ -75,10 +91,40 @@ impl Config {
         if let Some(value) = env("RESGUARDO_LOG") {
             config.log = value;
         }
+        if let Some(value) = env("RESGUARDO_GRAPHIQL") {
+            config.graphiql = parse_bool("RESGUARDO_GRAPHIQL", &value)?;
+        }
+        if let Some(value) = env("RESGUARDO_RESOLUTIONS_NEED_SUPERVISOR") {
+            config.resolutions_need_supervisor = parse_bool("RESGUARDO_RESOLUTIONS_NEED_SUPERVISOR", &value)?;
+        }
+        if let Some(value) = env("RESGUARDO_SESSION_HOURS") {
+            config.session_hours = parse("RESGUARDO_SESSION_HOURS", &value)?;
+        }
+        if let Some(value) = env("RESGUARDO_SESSION_IDLE_MINUTES") {
+            config.session_idle_minutes = parse("RESGUARDO_SESSION_IDLE_MINUTES", &value)?;
+        }
+        if config.session_hours == 0 || config.session_idle_minutes == 0 {
+            bail!("session_hours and session_idle_minutes must be at least 1");
+        }
         if config.database_max_connections == 0 {
             bail!("database_max_connections must be at least 1");
         }
         Ok(config)
+    }
+
+    /// The API's settings, with the system clock.
+    pub fn api(&self) -> api::ApiConfig {
+        api::ApiConfig {
+            graphiql: self.graphiql,
+            policy: api::authz::Policy {
+                resolutions_need_supervisor: self.resolutions_need_supervisor,
+            },
+            sessions: db::SessionPolicy {
+                absolute: chrono::Duration::hours(i64::from(self.session_hours)),
+                idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
+            },
+            ..api::ApiConfig::default()
+        }
     }
 
     /// The database, described without credentials (for logs).

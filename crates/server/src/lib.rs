@@ -2,6 +2,8 @@
 //! the environment), the HTTP application, migrations at start-up and the
 //! CLI subcommands. `main.rs` only parses arguments and dispatches.
 
+pub mod admin;
 pub mod app;
 pub mod config;
+pub mod demo;
 pub mod migrate;

@@ -27,13 +27,22 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (GraphQL at /graphql, probes at /healthz and /readyz).
-    Serve,
+    Serve {
+        /// Load sample accounts and cases into an empty database and print how to log in.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Working-day calendar tools.
     Calendar {
         #[command(subcommand)]
         command: CalendarCommand,
+    },
+    /// Account administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
     },
 }
 
@@ -53,6 +62,21 @@ enum CalendarCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator account (the first one; admins create the rest through the API).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The name shown to other staff.
+        #[arg(long)]
+        name: String,
+        /// Read the password from one line of standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref(), &|name| std::env::var(name).ok())?;
@@ -63,39 +87,86 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         match cli.command {
-            Command::Serve => serve(config).await,
+            Command::Serve { demo } => serve(config, demo).await,
             Command::Migrate => migrate(&config).await,
             Command::Calendar {
                 command: CalendarCommand::Due { from, days, department },
             } => due(&config, from, days, department.as_deref()).await,
+            Command::Admin {
+                command:
+                    AdminCommand::Create {
+                        email,
+                        name,
+                        password_stdin,
+                    },
+            } => {
+                let source = match password_stdin {
+                    true => server::admin::PasswordSource::Stdin,
+                    false => server::admin::PasswordSource::Prompt,
+                };
+                let db = open(&config).await?;
+                server::admin::create(&db, &email, &name, source).await
+            }
         }
     })
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
-    prepare_sqlite_directory(&config)?;
+/// Connects, after applying pending migrations when configured to.
+async fn open(config: &Config) -> anyhow::Result<Database> {
+    prepare_sqlite_directory(config)?;
     if config.migrate_on_start {
         let applied = server::migrate::run(&config.database_url)
             .await
             .context("migrations failed")?;
         tracing::info!(applied, "database schema is up to date");
     }
-    let db = Database::connect(&config.database_url, config.database_max_connections)
+    Database::connect(&config.database_url, config.database_max_connections)
         .await
-        .with_context(|| format!("cannot connect to {}", config.database_description()))?;
+        .with_context(|| format!("cannot connect to {}", config.database_description()))
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let db = open(&config).await?;
+    if demo {
+        print_demo(server::demo::load(&db, chrono::Utc::now()).await?);
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
+    if config.graphiql {
+        println!("GraphiQL: http://{address}/graphiql");
+    }
     println!(
         "Resguardo listening on http://{address}/graphql (database: {})",
         config.database_description()
     );
-    axum::serve(listener, server::app::router(db))
+    axum::serve(listener, server::app::router(db, config.api()))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+fn print_demo(summary: Option<server::demo::Summary>) {
+    let Some(summary) = summary else {
+        println!("Demo: the database already has accounts; nothing was loaded.");
+        return;
+    };
+    println!(
+        "Demo data loaded. Every account's password is: {}",
+        server::demo::PASSWORD
+    );
+    for (role, email) in &summary.accounts {
+        println!("  {:<12} {email}", role.code());
+    }
+    println!("Cases:");
+    for (file_number, state, key) in &summary.cases {
+        match key {
+            Some(key) => println!("  {file_number}  {state} (requester's access key: {key})"),
+            None => println!("  {file_number}  {state}"),
+        }
+    }
 }
 
 async fn migrate(config: &Config) -> anyhow::Result<()> {
@@ -110,9 +181,7 @@ async fn due(config: &Config, from: NaiveDate, days: u32, department: Option<&st
         .map(DepartmentCode::parse)
         .transpose()
         .context("--department")?;
-    prepare_sqlite_directory(config)?;
-    server::migrate::run(&config.database_url).await?;
-    let db = Database::connect(&config.database_url, 1).await?;
+    let db = open(config).await?;
     let explanation = db.calendar().await?.explain_working_days(from, days, department);
     for day in &explanation.skipped {
         let reasons: Vec<String> = day

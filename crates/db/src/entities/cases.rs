@@ -33,6 +33,13 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub assigned_officer_id: Option<Uuid>,
+    pub consent_withdrawn_on: Option<Date>,
+    pub intake_key_hash: Option<String>,
+    pub intake_fingerprint: Option<String>,
+    pub access_key_hash: Option<String>,
+    /// The earliest due date of an open deadline; 9999-12-31 when none.
+    pub next_due_on: Date,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

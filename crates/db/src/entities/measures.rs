@@ -15,6 +15,8 @@ pub struct Model {
     pub notified_on: Option<Date>,
     pub extended_until: Option<Date>,
     pub updated_at: DateTimeUtc,
+    /// The earliest due date of an open deadline; 9999-12-31 when none.
+    pub next_due_on: Date,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,4 +22,6 @@ pub(crate) mod measures;
 pub(crate) mod non_working_days;
 pub(crate) mod outbox;
 pub(crate) mod sectors;
+pub(crate) mod sessions;
 pub(crate) mod suspension_periods;
+pub(crate) mod users;

@@ -79,6 +79,14 @@ impl MeasureStatus {
     }
 }
 
+impl MeasureStatus {
+    /// Pending or still protecting someone: what consent withdrawal and
+    /// archiving must deal with first.
+    pub fn is_in_force(self) -> bool {
+        self.is_pending() || matches!(self, MeasureStatus::Implemented | MeasureStatus::Extended)
+    }
+}
+
 /// A measure's number within its case (1, 2, …), stable for its lifetime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -108,6 +116,11 @@ pub struct Measure {
     pub extended_until: Option<NaiveDate>,
 }
 
+/// An officer's account, opaque to the workflow (the shell knows who it is).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StaffRef(pub String);
+
 /// A request for more information that is waiting for its answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenInformationRequest {
@@ -123,6 +136,12 @@ pub struct Case {
     pub department: DepartmentCode,
     pub received_on: NaiveDate,
     pub admitted_on: Option<NaiveDate>,
+    /// The officer in charge; notifications "to the assigned officer" go
+    /// to every officer while this is empty.
+    pub assigned_officer: Option<StaffRef>,
+    /// Set when consent was withdrawn while measures were in force: the
+    /// officer must lift them.
+    pub consent_withdrawn_on: Option<NaiveDate>,
     pub track: Option<Track>,
     pub risk_level: Option<RiskLevel>,
     pub information_request: Option<OpenInformationRequest>,

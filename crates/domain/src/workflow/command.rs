@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::{MeasureTypeCode, SectorCode, code_enum};
 use crate::text::{LongText, ShortText};
-use crate::workflow::{ActReference, MeasureNo, RiskLevel, Track};
+use crate::workflow::{ActReference, MeasureNo, RiskLevel, StaffRef, Track};
 
 code_enum! {
     /// The checks made before admitting a request: (a)–(d) of DOMAIN.md §2.2
@@ -149,6 +149,10 @@ pub struct Resolution {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Command {
+    /// Put an officer in charge of the case.
+    Assign {
+        officer: StaffRef,
+    },
     StartReview,
     /// Ask the requester to complete the request (*subsanación*).
     RequestInformation {
@@ -156,6 +160,16 @@ pub enum Command {
     },
     ReceiveInformation {
         answer: LongText,
+    },
+    /// The requester adds a piece of evidence.
+    AddEvidence {
+        description: ShortText,
+        reference: Option<ShortText>,
+    },
+    /// The person protected no longer consents. Before measures exist the
+    /// case is archived; afterwards the officer must lift them.
+    WithdrawConsent {
+        reason: Option<ShortText>,
     },
     /// The answer period ended without an answer.
     CloseInformationPeriod,
@@ -171,6 +185,12 @@ pub enum Command {
     },
     AcknowledgeMeasure {
         measure: MeasureNo,
+    },
+    /// The sector reports how the work is going (acknowledging the measure
+    /// if it had not yet).
+    ReportProgress {
+        measure: MeasureNo,
+        report: LongText,
     },
     ReportImplemented {
         measure: MeasureNo,
@@ -207,14 +227,18 @@ impl Command {
         match self {
             Command::NotifyMeasure { measure }
             | Command::AcknowledgeMeasure { measure }
+            | Command::ReportProgress { measure, .. }
             | Command::ReportImplemented { measure, .. }
             | Command::ReportNotFeasible { measure, .. }
             | Command::ModifyMeasure { measure, .. }
             | Command::ExtendMeasure { measure, .. }
             | Command::LiftMeasure { measure, .. } => Some(*measure),
-            Command::StartReview
+            Command::Assign { .. }
+            | Command::StartReview
             | Command::RequestInformation { .. }
             | Command::ReceiveInformation { .. }
+            | Command::AddEvidence { .. }
+            | Command::WithdrawConsent { .. }
             | Command::CloseInformationPeriod
             | Command::EvaluateAdmissibility(_)
             | Command::AssessRisk { .. }

@@ -55,10 +55,15 @@ pub enum Audience {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Topic {
     NewRequest,
+    /// The case was assigned to the officer now in charge.
+    Assigned,
     InformationRequested,
     InformationReceived,
+    EvidenceAdded,
+    ConsentWithdrawn,
     StatusChanged(CaseStatus),
     MeasureNotified(MeasureNo),
+    MeasureProgressReported(MeasureNo),
     MeasureImplemented(MeasureNo),
     MeasureNotFeasible(MeasureNo),
     MeasureLifted(MeasureNo),
@@ -69,15 +74,19 @@ code_enum! {
     /// What happened, as the audit trail records it.
     pub enum AuditAction ("acción") {
         Received = "RECEIVED", "registrar la solicitud";
+        Assigned = "ASSIGNED", "asignar la solicitud";
         ReviewStarted = "REVIEW_STARTED", "iniciar la calificación";
         InformationRequested = "INFORMATION_REQUESTED", "solicitar información";
         InformationReceived = "INFORMATION_RECEIVED", "registrar la información recibida";
         InformationPeriodClosed = "INFORMATION_PERIOD_CLOSED", "cerrar el plazo de respuesta";
+        EvidenceAdded = "EVIDENCE_ADDED", "añadir una prueba";
+        ConsentWithdrawn = "CONSENT_WITHDRAWN", "retirar el consentimiento";
         AdmissibilityEvaluated = "ADMISSIBILITY_EVALUATED", "calificar la solicitud";
         RiskAssessed = "RISK_ASSESSED", "evaluar el riesgo";
         ResolutionIssued = "RESOLUTION_ISSUED", "emitir la resolución";
         MeasureNotified = "MEASURE_NOTIFIED", "notificar la medida al sector";
         MeasureAcknowledged = "MEASURE_ACKNOWLEDGED", "acusar recibo de la medida";
+        MeasureProgressReported = "MEASURE_PROGRESS_REPORTED", "informar el avance de la medida";
         MeasureImplemented = "MEASURE_IMPLEMENTED", "informar la implementación de la medida";
         MeasureNotFeasible = "MEASURE_NOT_FEASIBLE", "informar que la medida no es viable";
         MeasureModified = "MEASURE_MODIFIED", "modificar la medida";
@@ -85,6 +94,14 @@ code_enum! {
         MeasureLifted = "MEASURE_LIFTED", "levantar la medida";
         Archived = "ARCHIVED", "archivar la solicitud";
         DeadlinesRecomputed = "DEADLINES_RECOMPUTED", "recalcular los plazos";
+        // Administration and access, outside any case.
+        UserCreated = "USER_CREATED", "crear una cuenta";
+        UserUpdated = "USER_UPDATED", "modificar una cuenta";
+        LoggedIn = "LOGGED_IN", "iniciar sesión";
+        LoginFailed = "LOGIN_FAILED", "intentar iniciar sesión";
+        LoggedOut = "LOGGED_OUT", "cerrar sesión";
+        SectorSaved = "SECTOR_SAVED", "guardar un sector";
+        MeasureTypeSaved = "MEASURE_TYPE_SAVED", "guardar un tipo de medida";
     }
 }
 

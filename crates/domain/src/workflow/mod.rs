@@ -8,7 +8,7 @@ mod transition;
 
 pub use case::{
     ActNumber, ActReference, Case, CaseStatus, Measure, MeasureNo, MeasureStatus, OpenInformationRequest, RiskLevel,
-    Track,
+    StaffRef, Track,
 };
 pub use command::{
     AdmissibilityDecision, AdmissibilityError, AdmissibilityEvaluation, ArchiveReason, Command, Criterion,

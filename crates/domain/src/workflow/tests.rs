@@ -566,3 +566,97 @@ fn a_calendar_change_moves_open_deadlines_and_tells_the_owner() {
     let again = t.case.recompute_deadlines(&ctx);
     assert_eq!(again.effects.len(), 1, "only the audit event");
 }
+
+#[test]
+fn consent_withdrawn_before_a_resolution_archives_the_request() {
+    let mut w = Walk::received("2026-03-02");
+    w.apply(Command::StartReview, "2026-03-02").apply(admit(), "2026-03-02");
+    w.apply(Command::WithdrawConsent { reason: None }, "2026-03-03");
+    assert_eq!(w.case.status, CaseStatus::Archived);
+    assert_eq!(
+        w.decision().status,
+        DeadlineStatus::Cancelled { on: date("2026-03-03") }
+    );
+    assert!(w.notifications().iter().any(|n| n.audience == Audience::Supervisors));
+}
+
+#[test]
+fn consent_withdrawn_with_measures_in_force_asks_the_officer_to_lift_them() {
+    let mut w = Walk::received("2026-03-02");
+    w.apply(Command::StartReview, "2026-03-02")
+        .apply(admit(), "2026-03-02")
+        .apply(assess(Track::Ordinary), "2026-03-03")
+        .apply(resolution("2026-03-04"), "2026-03-04")
+        .apply(
+            Command::WithdrawConsent {
+                reason: Some(text("Ya no desea protección.")),
+            },
+            "2026-03-05",
+        );
+    assert_eq!(w.case.status, CaseStatus::ResolutionIssued);
+    assert_eq!(w.case.consent_withdrawn_on, Some(date("2026-03-05")));
+    assert_eq!(
+        w.try_apply(
+            Command::Archive {
+                reason: ArchiveReason::ConsentWithdrawn,
+                note: None
+            },
+            "2026-03-05"
+        ),
+        Err(TransitionError::PendingMeasures)
+    );
+    for measure in [M1, M2] {
+        let lift = Command::LiftMeasure {
+            measure,
+            act: act("RD 003", "2026-03-05"),
+            reason: text("Retiro."),
+        };
+        w.apply(lift, "2026-03-05");
+    }
+    w.apply(
+        Command::Archive {
+            reason: ArchiveReason::ConsentWithdrawn,
+            note: None,
+        },
+        "2026-03-06",
+    );
+    assert_eq!(w.case.status, CaseStatus::Archived);
+}
+
+#[test]
+fn a_progress_report_acknowledges_and_assignment_is_recorded() {
+    let mut w = Walk::received("2026-03-02");
+    w.apply(
+        Command::Assign {
+            officer: StaffRef("officer-1".into()),
+        },
+        "2026-03-02",
+    );
+    assert_eq!(w.case.assigned_officer, Some(StaffRef("officer-1".into())));
+    assert_eq!(w.audits(), [AuditAction::Assigned]);
+    w.apply(Command::StartReview, "2026-03-02")
+        .apply(admit(), "2026-03-02")
+        .apply(assess(Track::Ordinary), "2026-03-03")
+        .apply(resolution("2026-03-04"), "2026-03-04")
+        .apply(Command::NotifyMeasure { measure: M1 }, "2026-03-04")
+        .apply(
+            Command::ReportProgress {
+                measure: M1,
+                report: text("Patrullaje coordinado."),
+            },
+            "2026-03-05",
+        );
+    assert_eq!(w.case.measure(M1).unwrap().status, MeasureStatus::Acknowledged);
+    assert_eq!(
+        w.deadline_changes(),
+        [(DeadlineKind::MeasureAcknowledgement, DeadlineChange::Met)]
+    );
+    w.apply(
+        Command::AddEvidence {
+            description: text("Nueva amenaza"),
+            reference: None,
+        },
+        "2026-03-06",
+    );
+    assert_eq!(w.audits(), [AuditAction::EvidenceAdded]);
+}

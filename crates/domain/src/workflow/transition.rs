@@ -62,6 +62,8 @@ impl Case {
             department,
             received_on,
             admitted_on: None,
+            assigned_officer: None,
+            consent_withdrawn_on: None,
             track: None,
             risk_level: None,
             information_request: None,
@@ -80,6 +82,33 @@ impl Case {
         let mut step = Step::new(self, today, ctx);
         let measure = command.measure();
         let action = match command {
+            Command::Assign { officer } => {
+                step.require(AuditAction::Assigned, &open_statuses())?;
+                step.case.assigned_officer = Some(officer);
+                step.notify(Audience::AssignedOfficer, Topic::Assigned);
+                AuditAction::Assigned
+            }
+            Command::AddEvidence {
+                description: _,
+                reference: _,
+            } => {
+                step.require(AuditAction::EvidenceAdded, &open_statuses())?;
+                step.notify(Audience::AssignedOfficer, Topic::EvidenceAdded);
+                AuditAction::EvidenceAdded
+            }
+            Command::WithdrawConsent { reason: _ } => {
+                step.require(AuditAction::ConsentWithdrawn, &open_statuses())?;
+                if step.case.measures.iter().any(|m| m.status.is_in_force()) {
+                    // Measures are lifted by acts, one by one: the officer
+                    // is told and the case says why.
+                    step.case.consent_withdrawn_on = Some(today);
+                } else {
+                    step.archive();
+                }
+                step.notify(Audience::AssignedOfficer, Topic::ConsentWithdrawn);
+                step.notify(Audience::Supervisors, Topic::ConsentWithdrawn);
+                AuditAction::ConsentWithdrawn
+            }
             Command::StartReview => {
                 step.require(AuditAction::ReviewStarted, &[CaseStatus::Received])?;
                 step.case.status = CaseStatus::UnderReview;
@@ -222,6 +251,19 @@ impl Case {
                 );
                 action
             }
+            Command::ReportProgress { measure, report: _ } => {
+                let action = AuditAction::MeasureProgressReported;
+                step.require_measure_phase(action)?;
+                let from = [MeasureStatus::Notified, MeasureStatus::Acknowledged];
+                step.measure_transition(measure, action, &from, MeasureStatus::Acknowledged)?;
+                step.close(
+                    measure_key(DeadlineKind::MeasureAcknowledgement, measure),
+                    DeadlineChange::Met,
+                    today,
+                );
+                step.notify(Audience::AssignedOfficer, Topic::MeasureProgressReported(measure));
+                action
+            }
             Command::ReportImplemented { measure, report: _ } => {
                 let action = AuditAction::MeasureImplemented;
                 step.require_measure_phase(action)?;
@@ -330,6 +372,15 @@ impl Case {
         }
         step.finish(AuditAction::DeadlinesRecomputed, None)
     }
+}
+
+/// Every status but `Archived`.
+fn open_statuses() -> Vec<CaseStatus> {
+    CaseStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| *s != CaseStatus::Archived)
+        .collect()
 }
 
 fn decision_key() -> DeadlineKey {
@@ -448,6 +499,16 @@ impl<'a> Step<'a> {
             | CaseStatus::RiskAssessed
             | CaseStatus::Archived) => status,
         };
+    }
+
+    /// Closes the file: every pending deadline is cancelled.
+    fn archive(&mut self) {
+        let pending: Vec<DeadlineKey> = self.case.pending_deadlines().map(|d| d.key).collect();
+        for key in pending {
+            self.close(key, DeadlineChange::Cancelled, self.today);
+        }
+        self.case.information_request = None;
+        self.case.status = CaseStatus::Archived;
     }
 
     fn check_act_date(&self, act: &ActReference) -> Result<(), TransitionError> {

@@ -1,0 +1,242 @@
+//! Staff accounts: login and logout with opaque bearer tokens, who am I,
+//! and the administration of accounts (admins only).
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use db::{NewUser, User, UserChanges};
+use domain::roles::Role;
+
+use crate::auth::secrets;
+use crate::authz::{Operation, Target};
+use crate::context::{authorize, db, staff, state};
+use crate::enums::StaffRole;
+use crate::error::{ApiError, ApiResult};
+use crate::inputs::{id, ref_code};
+
+/// A member of staff as others see them.
+#[derive(SimpleObject)]
+#[graphql(name = "StaffMember")]
+pub(crate) struct StaffMember {
+    id: ID,
+    email: String,
+    display_name: String,
+    role: StaffRole,
+    /// A coordinator's sector.
+    sector: Option<String>,
+    lead_coordinator: bool,
+    active: bool,
+}
+
+impl From<User> for StaffMember {
+    fn from(user: User) -> Self {
+        Self {
+            id: ID(user.id.to_string()),
+            role: StaffRole::from_role(user.role).unwrap_or(StaffRole::Officer),
+            sector: user.sector.map(|s| s.to_string()),
+            email: user.email,
+            display_name: user.display_name,
+            lead_coordinator: user.lead_coordinator,
+            active: user.active,
+        }
+    }
+}
+
+/// A new session: send `token` as `Authorization: Bearer <token>`.
+#[derive(SimpleObject)]
+pub(crate) struct LoginResult {
+    token: String,
+    expires_at: DateTime<Utc>,
+    user: StaffMember,
+}
+
+#[derive(InputObject)]
+pub(crate) struct NewUserInput {
+    email: String,
+    display_name: String,
+    role: StaffRole,
+    /// Required for coordinators, refused for everyone else.
+    sector: Option<String>,
+    #[graphql(default)]
+    lead_coordinator: bool,
+    /// At least 12 characters.
+    #[graphql(secret)]
+    password: String,
+}
+
+#[derive(InputObject)]
+pub(crate) struct UserChangesInput {
+    display_name: Option<String>,
+    role: Option<StaffRole>,
+    /// `null` removes the sector.
+    sector: MaybeUndefined<String>,
+    lead_coordinator: Option<bool>,
+    /// `false` disables the account and ends its sessions at once.
+    active: Option<bool>,
+    #[graphql(secret)]
+    password: Option<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct AccountsQuery;
+
+#[derive(Default)]
+pub(crate) struct AccountsMutation;
+
+#[Object]
+impl AccountsQuery {
+    /// The signed-in member of staff.
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<StaffMember> {
+        authorize(ctx, Operation::Me, Target::Nothing)?;
+        Ok(staff(ctx)?.session.user.clone().into())
+    }
+
+    /// Every account (admins).
+    async fn users(&self, ctx: &Context<'_>) -> ApiResult<Vec<StaffMember>> {
+        authorize(ctx, Operation::Users, Target::Nothing)?;
+        Ok(db(ctx).users().await?.into_iter().map(Into::into).collect())
+    }
+
+    /// Active officers and supervisors, to assign cases to.
+    async fn officers(&self, ctx: &Context<'_>) -> ApiResult<Vec<StaffMember>> {
+        authorize(ctx, Operation::Officers, Target::Nothing)?;
+        Ok(db(ctx)
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| u.active && matches!(u.role, Role::Officer | Role::Supervisor))
+            .map(Into::into)
+            .collect())
+    }
+}
+
+#[Object]
+impl AccountsMutation {
+    /// Signs in with e-mail and password.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        #[graphql(secret)] password: String,
+    ) -> ApiResult<LoginResult> {
+        let request = authorize(ctx, Operation::Login, Target::Nothing)?;
+        let state = state(ctx);
+        let found = state.db.credentials(&email).await?;
+        // An unknown e-mail costs a hash too: timing does not tell which
+        // e-mails have accounts.
+        let matches = state
+            .hasher
+            .verify_or_decoy(&password, found.as_ref().map(|(_, hash)| hash.as_str()))
+            .await?;
+        match found {
+            Some((user, _)) if matches && user.active => {
+                let token = secrets::new_session_token()?;
+                let session = state
+                    .db
+                    .open_session(
+                        &user,
+                        secrets::session_token_hash(&token),
+                        state.config.sessions,
+                        &request.actor(),
+                        request.now,
+                    )
+                    .await?;
+                Ok(LoginResult {
+                    token,
+                    expires_at: session.expires_at,
+                    user: user.into(),
+                })
+            }
+            other => {
+                state
+                    .db
+                    .record_failed_login(other.map(|(u, _)| u.id), &request.actor(), request.now)
+                    .await?;
+                Err(ApiError::BadLogin)
+            }
+        }
+    }
+
+    /// Ends the current session.
+    async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let request = authorize(ctx, Operation::Logout, Target::Nothing)?;
+        let staff = staff(ctx)?;
+        db(ctx)
+            .revoke_session(&staff.session, &request.actor(), request.now)
+            .await?;
+        Ok(true)
+    }
+
+    /// Creates a staff account (admins).
+    async fn create_user(&self, ctx: &Context<'_>, input: NewUserInput) -> ApiResult<StaffMember> {
+        let request = authorize(ctx, Operation::CreateUser, Target::Nothing)?;
+        let password_hash = state(ctx)
+            .hasher
+            .hash(&input.password)
+            .await
+            .map_err(|e| e.at_field("input.password"))?;
+        let new = NewUser {
+            email: check_email(&input.email)?,
+            display_name: check_name(&input.display_name)?,
+            role: input.role.into(),
+            sector: input
+                .sector
+                .as_deref()
+                .map(|s| ref_code("input.sector", s))
+                .transpose()?,
+            lead_coordinator: input.lead_coordinator,
+            password_hash,
+        };
+        Ok(db(ctx).create_user(new, &request.actor(), request.now).await?.into())
+    }
+
+    /// Changes an account (admins). Disabling it, changing its role or its
+    /// password ends its sessions at once.
+    async fn update_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "id")] user: ID,
+        input: UserChangesInput,
+    ) -> ApiResult<StaffMember> {
+        let request = authorize(ctx, Operation::UpdateUser, Target::Nothing)?;
+        let user_id = id("id", &user)?;
+        let password_hash = match &input.password {
+            Some(password) => Some(
+                state(ctx)
+                    .hasher
+                    .hash(password)
+                    .await
+                    .map_err(|e| e.at_field("input.password"))?,
+            ),
+            None => None,
+        };
+        let sector = match input.sector {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(code) => Some(Some(ref_code("input.sector", &code)?)),
+        };
+        let changes = UserChanges {
+            display_name: input.display_name.as_deref().map(check_name).transpose()?,
+            role: input.role.map(Into::into),
+            sector,
+            lead_coordinator: input.lead_coordinator,
+            active: input.active,
+            password_hash,
+        };
+        Ok(db(ctx)
+            .update_user(user_id, changes, &request.actor(), request.now)
+            .await?
+            .into())
+    }
+}
+
+fn check_email(email: &str) -> ApiResult<String> {
+    domain::contact::EmailAddress::parse(email)
+        .map(|e| db::normalise_email(e.as_str()))
+        .map_err(|e| ApiError::bad_input("input.email", e.to_string()))
+}
+
+fn check_name(name: &str) -> ApiResult<String> {
+    domain::text::Name::parse(name)
+        .map(|n| n.as_str().to_owned())
+        .map_err(|e| ApiError::bad_input("input.displayName", e.to_string()))
+}

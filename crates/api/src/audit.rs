@@ -1,0 +1,90 @@
+//! The audit trail, for auditors: who did what, to which case, when.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use db::{AuditEntry, AuditFilter};
+
+use crate::authz::{Operation, Target};
+use crate::context::{authorize, db};
+use crate::error::{ApiError, ApiResult};
+use crate::inputs::{id, page_size};
+
+#[derive(SimpleObject)]
+pub(crate) struct AuditEntryView {
+    id: ID,
+    recorded_at: DateTime<Utc>,
+    actor_id: Option<ID>,
+    /// The actor's role when they acted (`PUBLIC`, `OFFICER`…).
+    actor_role: String,
+    case_id: Option<ID>,
+    /// Stable code of what happened.
+    action: String,
+    /// In Spanish, for people.
+    description: String,
+    measure_number: Option<i32>,
+    request_id: Option<String>,
+}
+
+impl From<AuditEntry> for AuditEntryView {
+    fn from(entry: AuditEntry) -> Self {
+        Self {
+            id: ID(entry.id.to_string()),
+            recorded_at: entry.recorded_at,
+            actor_id: entry.actor_id.map(|a| ID(a.to_string())),
+            actor_role: entry.actor_role.code().to_owned(),
+            case_id: entry.case_id.map(|c| ID(c.to_string())),
+            action: entry.action.code().to_owned(),
+            description: entry.action.label().to_owned(),
+            measure_number: entry.measure.map(|m| i32::from(m.0)),
+            request_id: entry.request_id,
+        }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub(crate) struct AuditFilterInput {
+    case_id: Option<ID>,
+    actor_id: Option<ID>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+}
+
+#[derive(Default)]
+pub(crate) struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Audit entries, oldest first (auditors).
+    async fn audit_trail(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default)] filter: AuditFilterInput,
+    ) -> ApiResult<Connection<String, AuditEntryView>> {
+        authorize(ctx, Operation::AuditTrail, Target::Nothing)?;
+        let first = page_size(first)?;
+        let after_id = after
+            .as_deref()
+            .map(|a| {
+                a.parse::<i64>()
+                    .map_err(|_| ApiError::bad_input("after", "cursor inválido"))
+            })
+            .transpose()?;
+        let filter = AuditFilter {
+            case_id: filter.case_id.as_ref().map(|c| id("filter.caseId", c)).transpose()?,
+            actor_id: filter.actor_id.as_ref().map(|a| id("filter.actorId", a)).transpose()?,
+            from: filter.from,
+            to: filter.to,
+        };
+        let (entries, has_next) = db(ctx).audit_entries(&filter, after_id, first).await?;
+        let mut connection = Connection::new(after_id.is_some(), has_next);
+        connection.edges.extend(
+            entries
+                .into_iter()
+                .map(|e| Edge::new(e.id.to_string(), AuditEntryView::from(e))),
+        );
+        Ok(connection)
+    }
+}

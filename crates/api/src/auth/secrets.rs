@@ -1,0 +1,112 @@
+//! Secrets the API hands out or checks: session tokens, requesters' access
+//! keys, idempotency keys. Only their SHA-256 digests are stored.
+
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+
+/// Random bytes from the operating system.
+fn random<const N: usize>() -> Result<[u8; N], ApiError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|_| ApiError::Internal)?;
+    Ok(bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of `purpose` and `value`, hex: the purpose keeps digests of one
+/// kind of secret from ever matching another's.
+pub(crate) fn digest(purpose: &str, value: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(purpose.as_bytes());
+    hasher.update([0]);
+    hasher.update(value.as_bytes());
+    hex(&hasher.finalize())
+}
+
+/// A new session token: 256 random bits, hex.
+pub(crate) fn new_session_token() -> Result<String, ApiError> {
+    Ok(hex(&random::<32>()?))
+}
+
+pub(crate) fn session_token_hash(token: &str) -> String {
+    digest("resguardo/session-token/v1", token.trim())
+}
+
+/// Crockford's base32 alphabet: no I, L, O or U, so a key read over a bad
+/// phone line or copied by hand survives.
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The requester's access key for the case filed with `idempotency_key`:
+/// 100 bits in five groups of four (`7K3Q-…`). It is derived rather than
+/// random so that a client who retries (and lost the first answer) gets the
+/// same key again; the idempotency key is the client's secret and only its
+/// digest, under another purpose, is stored.
+pub(crate) fn access_key(idempotency_key: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"resguardo/access-key/v1\0");
+    hasher.update(idempotency_key.as_bytes());
+    let digest = hasher.finalize();
+    // 20 characters × 5 bits = 100 bits, read from the first 13 bytes.
+    let mut bits: u128 = 0;
+    for byte in &digest[..13] {
+        bits = (bits << 8) | u128::from(*byte);
+    }
+    let mut key = String::with_capacity(24);
+    for i in 0..20 {
+        if i > 0 && i % 4 == 0 {
+            key.push('-');
+        }
+        let index = ((bits >> (104 - 5 * (i + 1))) & 0x1f) as usize;
+        key.push(char::from(ALPHABET[index]));
+    }
+    key
+}
+
+/// The stored form of an access key, tolerant of how people retype it:
+/// case, spaces and dashes do not matter, and I/L/O are read as 1/1/0.
+pub(crate) fn access_key_hash(key: &str) -> String {
+    let normalised: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'I' | 'L' => '1',
+            'O' => '0',
+            other => other,
+        })
+        .collect();
+    digest("resguardo/access-key-hash/v1", &normalised)
+}
+
+pub(crate) fn idempotency_hash(key: &str) -> String {
+    digest("resguardo/idempotency-key/v1", key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_keys_are_stable_readable_and_forgiving() {
+        let key = access_key("0b3c7a52-1f7e-4a5e-9d7c-2f1b9b1c0e11");
+        assert_eq!(
+            key,
+            access_key("0b3c7a52-1f7e-4a5e-9d7c-2f1b9b1c0e11"),
+            "a retry gets the same key"
+        );
+        assert_ne!(key, access_key("another key, another case"));
+        assert_eq!(key.len(), 24);
+        assert!(key.chars().all(|c| c == '-' || ALPHABET.contains(&(c as u8))));
+        let retyped = key.to_lowercase().replace('-', " ");
+        assert_eq!(access_key_hash(&retyped), access_key_hash(&key));
+    }
+
+    #[test]
+    fn digests_depend_on_their_purpose() {
+        assert_ne!(idempotency_hash("k"), access_key_hash("k"));
+        assert_eq!(session_token_hash(" t "), session_token_hash("t"));
+        assert_eq!(new_session_token().unwrap().len(), 64);
+    }
+}

@@ -1,0 +1,194 @@
+//! Authorization, in one place: every GraphQL operation is an `Operation`,
+//! and `authorize` says who may run it on what. Resolvers call it first;
+//! the matrix test (tests/it/authorization.rs) checks every operation for
+//! every role against the table in `allowed`, and fails when the schema
+//! has an operation this enum does not name.
+
+use domain::codes::RefCode;
+use domain::roles::Role;
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+
+macro_rules! operations {
+    ($($variant:ident = $field:literal,)+) => {
+        /// Every query and mutation of the schema, by its GraphQL field name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Operation { $($variant,)+ }
+
+        impl Operation {
+            pub const ALL: &'static [Operation] = &[$(Operation::$variant,)+];
+
+            pub fn field(self) -> &'static str {
+                match self { $(Operation::$variant => $field,)+ }
+            }
+        }
+    };
+}
+
+operations! {
+    // Public reference data and planning.
+    Departments = "departments",
+    Sectors = "sectors",
+    MeasureTypes = "measureTypes",
+    DueDate = "dueDate",
+    // Requesters (file number + access key).
+    SubmitRequest = "submitRequest",
+    MyRequest = "myRequest",
+    AnswerInformationRequest = "answerInformationRequest",
+    AddEvidence = "addEvidence",
+    WithdrawConsent = "withdrawConsent",
+    // Sessions.
+    Login = "login",
+    Logout = "logout",
+    Me = "me",
+    // Officers and supervisors.
+    RegisterRequest = "registerRequest",
+    Case = "case",
+    Cases = "cases",
+    Officers = "officers",
+    AssignCase = "assignCase",
+    StartReview = "startReview",
+    EvaluateAdmissibility = "evaluateAdmissibility",
+    RequestInformation = "requestInformation",
+    CloseInformationPeriod = "closeInformationPeriod",
+    AssessRisk = "assessRisk",
+    IssueResolution = "issueResolution",
+    NotifyMeasure = "notifyMeasure",
+    ModifyMeasure = "modifyMeasure",
+    ExtendMeasure = "extendMeasure",
+    LiftMeasure = "liftMeasure",
+    ArchiveCase = "archiveCase",
+    // Measures: officers see all, coordinators their sector's.
+    Measures = "measures",
+    Measure = "measure",
+    // Coordinators, on their sector's measures.
+    AcknowledgeMeasure = "acknowledgeMeasure",
+    ReportMeasureProgress = "reportMeasureProgress",
+    ReportMeasureImplemented = "reportMeasureImplemented",
+    ReportMeasureNotFeasible = "reportMeasureNotFeasible",
+    // Administration.
+    Users = "users",
+    CreateUser = "createUser",
+    UpdateUser = "updateUser",
+    SaveSector = "saveSector",
+    SaveMeasureType = "saveMeasureType",
+    // Audit.
+    AuditTrail = "auditTrail",
+}
+
+/// What an operation touches, when that matters to who may run it.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Nothing,
+    /// A measure carried out by `sector`.
+    SectorMeasure {
+        sector: &'a RefCode,
+    },
+}
+
+/// Settings that change the policy.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policy {
+    /// Only supervisors may issue resolutions (they sign them).
+    pub resolutions_need_supervisor: bool,
+}
+
+/// Who may do what, by role.
+fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
+    use Operation as O;
+    use Role as R;
+    let officer = matches!(role, R::Officer | R::Supervisor);
+    match operation {
+        O::Departments
+        | O::Sectors
+        | O::MeasureTypes
+        | O::DueDate
+        | O::SubmitRequest
+        | O::MyRequest
+        | O::AnswerInformationRequest
+        | O::AddEvidence
+        | O::WithdrawConsent
+        | O::Login => true,
+        O::Logout | O::Me => role != R::Public,
+        O::RegisterRequest
+        | O::Case
+        | O::Cases
+        | O::Officers
+        | O::AssignCase
+        | O::StartReview
+        | O::EvaluateAdmissibility
+        | O::RequestInformation
+        | O::CloseInformationPeriod
+        | O::AssessRisk
+        | O::NotifyMeasure
+        | O::ModifyMeasure
+        | O::ExtendMeasure
+        | O::LiftMeasure
+        | O::ArchiveCase => officer,
+        O::IssueResolution => match policy.resolutions_need_supervisor {
+            true => role == R::Supervisor,
+            false => officer,
+        },
+        O::Measures | O::Measure => officer || role == R::Coordinator,
+        O::AcknowledgeMeasure
+        | O::ReportMeasureProgress
+        | O::ReportMeasureImplemented
+        | O::ReportMeasureNotFeasible => role == R::Coordinator,
+        O::Users | O::CreateUser | O::UpdateUser | O::SaveSector | O::SaveMeasureType => role == R::Admin,
+        O::AuditTrail => role == R::Auditor,
+    }
+}
+
+/// Allows or refuses `operation` on `target` for `principal`.
+/// Anonymous callers of staff operations are told to sign in
+/// (UNAUTHENTICATED); signed-in staff without the right get FORBIDDEN.
+pub fn authorize(
+    policy: Policy,
+    principal: &Principal,
+    operation: Operation,
+    target: Target<'_>,
+) -> Result<(), ApiError> {
+    let role = principal.role();
+    if !allowed(policy, operation, role) {
+        return Err(match principal {
+            Principal::Anonymous => ApiError::Unauthenticated,
+            Principal::Staff(_) => ApiError::Forbidden,
+        });
+    }
+    match (target, principal) {
+        // Coordinators act only on their own sector's measures.
+        (Target::SectorMeasure { sector }, Principal::Staff(staff)) if staff.role == Role::Coordinator => {
+            if staff.sector.as_ref() == Some(sector) {
+                Ok(())
+            } else {
+                Err(ApiError::Forbidden)
+            }
+        }
+        (Target::SectorMeasure { .. } | Target::Nothing, Principal::Staff(_) | Principal::Anonymous) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_are_unique() {
+        let mut names: Vec<&str> = Operation::ALL.iter().map(|o| o.field()).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before);
+    }
+
+    #[test]
+    fn supervisors_can_be_made_to_sign_resolutions() {
+        let strict = Policy {
+            resolutions_need_supervisor: true,
+        };
+        assert!(!allowed(strict, Operation::IssueResolution, Role::Officer));
+        assert!(allowed(strict, Operation::IssueResolution, Role::Supervisor));
+        assert!(allowed(Policy::default(), Operation::IssueResolution, Role::Officer));
+    }
+}

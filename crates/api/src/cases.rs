@@ -1,0 +1,541 @@
+//! Cases as officers see them: one case, pages of cases with filters, and
+//! the `Case` type with its request, measures, deadlines and history
+//! (nested lists through the request's DataLoaders).
+
+use async_graphql::connection::{Connection, Edge, OpaqueCursor};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use db::{CaseEvent, CaseFilter, CaseOrder, CaseRecord, Cursor};
+use domain::request::{Beneficiary, Consent, Request};
+use domain::workflow::{AdmissibilityDecision, Command};
+
+use crate::accounts::StaffMember;
+use crate::authz::{Operation, Target};
+use crate::context::{authorize, db, loaders, staff, today};
+use crate::deadlines::DeadlineView;
+use crate::enums::{
+    AggressionType, AggressorType, CaseStatus, Channel, CollectiveKind, ConsentStatus, DefenderCategory, Gender,
+    IdDocumentKind, Language, Relationship, RiskLevel, Track,
+};
+use crate::error::{ApiError, ApiResult};
+use crate::inputs::{id, page_size, ref_code};
+use crate::loaders::{DeadlinesOf, EventsOf, MeasuresOf, UserId};
+use crate::measures::MeasureView;
+use crate::scalars::Date;
+
+pub(crate) struct CaseView(pub(crate) CaseRecord);
+
+/// The act (resolution) that decided the request.
+#[derive(SimpleObject)]
+pub(crate) struct Act {
+    number: String,
+    date: Date,
+}
+
+#[Object(name = "Case")]
+impl CaseView {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// The file number (*expediente*).
+    async fn file_number(&self) -> &str {
+        &self.0.file_number
+    }
+
+    async fn status(&self) -> CaseStatus {
+        self.0.status.into()
+    }
+
+    /// In Spanish, for people.
+    async fn status_label(&self) -> &'static str {
+        self.0.status.label()
+    }
+
+    async fn channel(&self) -> Channel {
+        self.0.channel.into()
+    }
+
+    async fn received_at(&self) -> DateTime<Utc> {
+        self.0.received_at
+    }
+
+    /// The business date of receipt (America/Lima).
+    async fn received_on(&self) -> Date {
+        Date(self.0.received_on)
+    }
+
+    /// Department ubigeo code (two digits).
+    async fn department(&self) -> String {
+        self.0.department.to_string()
+    }
+
+    /// Province ubigeo code (four digits), when known.
+    async fn province(&self) -> Option<&str> {
+        self.0.province.as_deref()
+    }
+
+    async fn track(&self) -> Option<Track> {
+        self.0.track.map(Into::into)
+    }
+
+    async fn risk_level(&self) -> Option<RiskLevel> {
+        self.0.risk_level.map(Into::into)
+    }
+
+    async fn admitted_on(&self) -> Option<Date> {
+        self.0.admitted_on.map(Date)
+    }
+
+    async fn assigned_officer(&self, ctx: &Context<'_>) -> ApiResult<Option<StaffMember>> {
+        let Some(officer) = self.0.assigned_officer else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx).load_one(UserId(officer)).await?.map(Into::into))
+    }
+
+    /// Set when the person withdrew consent while measures were in force.
+    async fn consent_withdrawn_on(&self) -> Option<Date> {
+        self.0.consent_withdrawn_on.map(Date)
+    }
+
+    async fn resolution(&self) -> Option<Act> {
+        self.0.resolution.as_ref().map(|act| Act {
+            number: act.number.as_str().to_owned(),
+            date: Date(act.date),
+        })
+    }
+
+    /// The earliest due date among running deadlines.
+    async fn next_due_on(&self) -> Option<Date> {
+        self.0.next_due_on.map(Date)
+    }
+
+    /// A running deadline is past due.
+    async fn overdue(&self, ctx: &Context<'_>) -> bool {
+        self.0.next_due_on.is_some_and(|due| due < today(ctx))
+    }
+
+    /// The request as filed (personal data).
+    async fn request(&self) -> RequestView<'_> {
+        RequestView(&self.0.request)
+    }
+
+    async fn measures(&self, ctx: &Context<'_>) -> ApiResult<Vec<MeasureView>> {
+        let measures = loaders(ctx).load_one(MeasuresOf(self.0.id)).await?.unwrap_or_default();
+        Ok(measures.into_iter().map(MeasureView).collect())
+    }
+
+    async fn deadlines(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeadlineView>> {
+        let deadlines = loaders(ctx).load_one(DeadlinesOf(self.0.id)).await?.unwrap_or_default();
+        let department = self.0.department;
+        Ok(deadlines
+            .into_iter()
+            .map(|deadline| DeadlineView { deadline, department })
+            .collect())
+    }
+
+    /// Everything that happened to the file, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<EventView>> {
+        let events = loaders(ctx).load_one(EventsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(events.into_iter().map(EventView).collect())
+    }
+}
+
+/// The request as filed. Everything here is personal data.
+pub(crate) struct RequestView<'a>(&'a Request);
+
+#[derive(SimpleObject)]
+pub(crate) struct ThirdPartyView {
+    name: String,
+    relationship: Relationship,
+    relationship_detail: Option<String>,
+    organisation: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub(crate) struct ContactView {
+    email: Option<String>,
+    phone: Option<String>,
+    instructions: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub(crate) struct BeneficiaryView {
+    name: String,
+    /// Set for collectives (communities, organisations…).
+    collective: Option<CollectiveKind>,
+    approximate_members: Option<u32>,
+    document_kind: Option<IdDocumentKind>,
+    document_number: Option<String>,
+    gender: Option<Gender>,
+    ethnicity: Option<String>,
+    health: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub(crate) struct PlaceView {
+    ubigeo: String,
+    detail: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub(crate) struct ConsentView {
+    status: ConsentStatus,
+    reason: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub(crate) struct EvidenceView {
+    description: String,
+    reference: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub(crate) struct RequestedMeasureView {
+    measure_type: Option<String>,
+    description: Option<String>,
+}
+
+/// An optional domain text as an owned string.
+fn text<const N: usize>(value: Option<&domain::text::Text<N>>) -> Option<String> {
+    value.map(|t| t.as_str().to_owned())
+}
+
+#[Object(name = "RequestDetails")]
+impl RequestView<'_> {
+    /// Absent when the defender filed for themselves.
+    async fn third_party(&self) -> Option<ThirdPartyView> {
+        self.0.requester().third_party().map(|t| ThirdPartyView {
+            name: t.name().as_str().to_owned(),
+            relationship: t.relationship().into(),
+            relationship_detail: text(t.relationship_detail()),
+            organisation: text(t.organisation()),
+        })
+    }
+
+    async fn contact(&self) -> ContactView {
+        let contact = self.0.requester().contact();
+        ContactView {
+            email: contact.email().map(|e| e.as_str().to_owned()),
+            phone: contact.phone().map(|p| p.as_str().to_owned()),
+            instructions: text(contact.instructions()),
+        }
+    }
+
+    async fn beneficiaries(&self) -> Vec<BeneficiaryView> {
+        self.0
+            .beneficiaries()
+            .iter()
+            .map(|b| match b {
+                Beneficiary::Person(p) => BeneficiaryView {
+                    name: p.name().as_str().to_owned(),
+                    collective: None,
+                    approximate_members: None,
+                    document_kind: p.document().map(|d| d.kind().into()),
+                    document_number: p.document().map(|d| d.number().to_owned()),
+                    gender: p.gender().map(Into::into),
+                    ethnicity: text(p.ethnicity()),
+                    health: text(p.health()),
+                },
+                Beneficiary::Collective(c) => BeneficiaryView {
+                    name: c.name().as_str().to_owned(),
+                    collective: Some(c.kind().into()),
+                    approximate_members: c.approximate_members(),
+                    document_kind: None,
+                    document_number: None,
+                    gender: None,
+                    ethnicity: None,
+                    health: None,
+                },
+            })
+            .collect()
+    }
+
+    async fn place(&self) -> PlaceView {
+        let place = self.0.place();
+        PlaceView {
+            ubigeo: place.ubigeo().to_string(),
+            detail: text(place.detail()),
+        }
+    }
+
+    async fn defender_category(&self) -> DefenderCategory {
+        self.0.defender_category().into()
+    }
+
+    async fn defender_category_detail(&self) -> Option<String> {
+        text(self.0.defender_category_detail())
+    }
+
+    async fn aggression_types(&self) -> Vec<AggressionType> {
+        self.0.aggression_types().iter().map(|a| (*a).into()).collect()
+    }
+
+    async fn aggressor_type(&self) -> Option<AggressorType> {
+        self.0.aggressor_type().map(Into::into)
+    }
+
+    async fn language(&self) -> Language {
+        self.0.language().into()
+    }
+
+    async fn language_detail(&self) -> Option<String> {
+        text(self.0.language_detail())
+    }
+
+    async fn interpreter_needed(&self) -> bool {
+        self.0.interpreter_needed()
+    }
+
+    async fn consent(&self) -> ConsentView {
+        match self.0.consent() {
+            Consent::Given => ConsentView {
+                status: ConsentStatus::Given,
+                reason: None,
+            },
+            Consent::Refused => ConsentView {
+                status: ConsentStatus::Refused,
+                reason: None,
+            },
+            Consent::Unable { reason } => ConsentView {
+                status: ConsentStatus::Unable,
+                reason: Some(reason.as_str().to_owned()),
+            },
+        }
+    }
+
+    async fn facts(&self) -> &str {
+        self.0.facts().as_str()
+    }
+
+    async fn evidence(&self) -> Vec<EvidenceView> {
+        self.0
+            .evidence()
+            .iter()
+            .map(|e| EvidenceView {
+                description: e.description().as_str().to_owned(),
+                reference: text(e.reference()),
+            })
+            .collect()
+    }
+
+    async fn requested_measures(&self) -> Vec<RequestedMeasureView> {
+        self.0
+            .requested_measures()
+            .iter()
+            .map(|m| RequestedMeasureView {
+                measure_type: m.measure_type().map(|c| c.to_string()),
+                description: text(m.description()),
+            })
+            .collect()
+    }
+}
+
+/// One entry of a file's history.
+pub(crate) struct EventView(CaseEvent);
+
+#[Object(name = "CaseEvent")]
+impl EventView {
+    async fn seq(&self) -> i32 {
+        self.0.seq
+    }
+
+    /// Stable code of what happened (`RECEIVED`, `RISK_ASSESSED`…).
+    async fn action(&self) -> &'static str {
+        self.0.action.code()
+    }
+
+    /// In Spanish, for people.
+    async fn description(&self) -> &'static str {
+        self.0.action.label()
+    }
+
+    async fn occurred_on(&self) -> Date {
+        Date(self.0.occurred_on)
+    }
+
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+
+    /// The member of staff who acted; none for the requester and the system.
+    async fn actor(&self, ctx: &Context<'_>) -> ApiResult<Option<StaffMember>> {
+        let Some(actor) = self.0.actor_id else { return Ok(None) };
+        Ok(loaders(ctx).load_one(UserId(actor)).await?.map(Into::into))
+    }
+
+    async fn measure_number(&self) -> Option<i32> {
+        self.0.measure.map(|m| i32::from(m.0))
+    }
+
+    /// What was said: the question, the answer, the reasons, the report.
+    async fn note(&self) -> Option<String> {
+        self.0.command.as_ref().and_then(note)
+    }
+}
+
+/// The words of a command worth showing in a file's history.
+fn note(command: &Command) -> Option<String> {
+    match command {
+        Command::RequestInformation { question: text } | Command::ReceiveInformation { answer: text } => {
+            Some(text.as_str().to_owned())
+        }
+        Command::AssessRisk { summary, .. } => Some(summary.as_str().to_owned()),
+        Command::ReportProgress { report, .. } | Command::ModifyMeasure { details: report, .. } => {
+            Some(report.as_str().to_owned())
+        }
+        Command::ReportImplemented { report, .. } => report.as_ref().map(|r| r.as_str().to_owned()),
+        Command::ReportNotFeasible { reason, .. } | Command::LiftMeasure { reason, .. } => {
+            Some(reason.as_str().to_owned())
+        }
+        Command::AddEvidence { description, .. } => Some(description.as_str().to_owned()),
+        Command::WithdrawConsent { reason } | Command::Archive { note: reason, .. } => {
+            reason.as_ref().map(|r| r.as_str().to_owned())
+        }
+        Command::EvaluateAdmissibility(evaluation) => {
+            let failed: Vec<&str> = evaluation.failed_criteria().map(|c| c.label()).collect();
+            let decision = match evaluation.decision() {
+                AdmissibilityDecision::Admit { override_reason: None } => "Admitida".to_owned(),
+                AdmissibilityDecision::Admit {
+                    override_reason: Some(reason),
+                } => {
+                    format!("Admitida pese a criterios incumplidos: {}", reason.as_str())
+                }
+                AdmissibilityDecision::NotAdmit { reasons } => format!("No admitida: {}", reasons.as_str()),
+                AdmissibilityDecision::Refer { entity, reasons } => {
+                    format!("Derivada a {}: {}", entity.as_str(), reasons.as_str())
+                }
+            };
+            Some(match failed.is_empty() {
+                true => decision,
+                false => format!("{decision} (criterios incumplidos: {})", failed.join(", ")),
+            })
+        }
+        Command::IssueResolution(resolution) => Some(format!(
+            "{} del {}: {} medida(s) otorgada(s), {} denegada(s)",
+            resolution.act.number.as_str(),
+            resolution.act.date,
+            resolution.granted.len(),
+            resolution.denied.len()
+        )),
+        Command::ExtendMeasure { until, .. } => Some(format!("Prorrogada hasta el {until}")),
+        Command::Assign { .. }
+        | Command::StartReview
+        | Command::CloseInformationPeriod
+        | Command::NotifyMeasure { .. }
+        | Command::AcknowledgeMeasure { .. } => None,
+    }
+}
+
+#[derive(InputObject, Default)]
+pub(crate) struct CaseFilterInput {
+    /// Any of these states.
+    statuses: Option<Vec<CaseStatus>>,
+    track: Option<Track>,
+    /// Department ubigeo code.
+    department: Option<String>,
+    assigned_officer: Option<ID>,
+    /// Only cases assigned to me.
+    #[graphql(default)]
+    mine: bool,
+    /// Cases with a measure for this sector.
+    sector: Option<String>,
+    /// A running deadline due on or before this date.
+    due_before: Option<Date>,
+    /// A running deadline already past.
+    #[graphql(default)]
+    overdue: bool,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub(crate) enum CaseOrderBy {
+    /// Newest first.
+    #[default]
+    ReceivedDesc,
+    /// The most urgent deadline first; cases with none last.
+    DueAsc,
+}
+
+pub(crate) type CaseConnection = Connection<OpaqueCursor<Cursor>, CaseView>;
+
+#[derive(Default)]
+pub(crate) struct CasesQuery;
+
+#[Object]
+impl CasesQuery {
+    /// One case (officers and supervisors).
+    async fn case(&self, ctx: &Context<'_>, id: ID) -> ApiResult<CaseView> {
+        authorize(ctx, Operation::Case, Target::Nothing)?;
+        let case_id = crate::inputs::id("id", &id)?;
+        Ok(CaseView(db(ctx).case_record(case_id).await?))
+    }
+
+    /// Cases, filtered and in a stable order, a page at a time.
+    async fn cases(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default)] filter: CaseFilterInput,
+        #[graphql(default)] order_by: CaseOrderBy,
+    ) -> ApiResult<CaseConnection> {
+        authorize(ctx, Operation::Cases, Target::Nothing)?;
+        let first = page_size(first)?;
+        let cursor = decode_cursor(after.as_deref())?;
+        let assigned_officer = match (filter.mine, &filter.assigned_officer) {
+            (true, _) => Some(staff(ctx)?.user_id),
+            (false, Some(officer)) => Some(id("filter.assignedOfficer", officer)?),
+            (false, None) => None,
+        };
+        let filter = CaseFilter {
+            statuses: filter
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            track: filter.track.map(Into::into),
+            department: filter
+                .department
+                .as_deref()
+                .map(|d| {
+                    domain::place::DepartmentCode::parse(d)
+                        .map_err(|e| ApiError::bad_input("filter.department", e.to_string()))
+                })
+                .transpose()?,
+            assigned_officer,
+            sector: filter
+                .sector
+                .as_deref()
+                .map(|s| ref_code("filter.sector", s))
+                .transpose()?,
+            due_before: filter.due_before.map(|d| d.0),
+            overdue_on: filter.overdue.then(|| today(ctx)),
+        };
+        let order = match order_by {
+            CaseOrderBy::ReceivedDesc => CaseOrder::ReceivedNewestFirst,
+            CaseOrderBy::DueAsc => CaseOrder::DueSoonestFirst,
+        };
+        let page = db(ctx).cases_page(&filter, order, cursor.as_ref(), first).await?;
+        let mut connection = Connection::new(cursor.is_some(), page.has_next);
+        connection.edges.extend(
+            page.items
+                .into_iter()
+                .map(|(record, cursor)| Edge::new(OpaqueCursor(cursor), CaseView(record))),
+        );
+        Ok(connection)
+    }
+}
+
+/// A cursor from a previous page; a tampered one is refused cleanly.
+pub(crate) fn decode_cursor(after: Option<&str>) -> ApiResult<Option<Cursor>> {
+    use async_graphql::connection::CursorType;
+    after
+        .map(|raw| {
+            OpaqueCursor::<Cursor>::decode_cursor(raw)
+                .map(|c| c.0)
+                .map_err(|_| ApiError::bad_input("after", "cursor inválido"))
+        })
+        .transpose()
+}

@@ -1,0 +1,142 @@
+//! What resolvers reach through the GraphQL context: the shared state
+//! (database, policy, password hasher, session rules, clock) and the
+//! per-request context (who, when, which request).
+
+use std::sync::{Arc, OnceLock};
+
+use async_graphql::Context;
+use async_graphql::dataloader::DataLoader;
+use chrono::{DateTime, Utc};
+use db::{Database, SessionPolicy};
+use domain::calendar::Calendar;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::{Principal, RequestContext, Staff};
+use crate::authz::{self, Operation, Policy, Target};
+use crate::error::{ApiError, ApiResult};
+use crate::loaders::Loaders;
+
+/// Where "now" comes from. The system clock in production; tests set it.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Self {
+        Self(Arc::new(Utc::now))
+    }
+
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
+/// Settings of the API, from the server's configuration.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Serve GraphiQL at `/graphiql`.
+    pub graphiql: bool,
+    pub policy: Policy,
+    pub sessions: SessionPolicy,
+    pub clock: Clock,
+    /// Argon2 hashes allowed at once.
+    pub concurrent_password_hashes: usize,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            graphiql: true,
+            policy: Policy::default(),
+            sessions: SessionPolicy {
+                absolute: chrono::Duration::hours(12),
+                idle: chrono::Duration::minutes(60),
+            },
+            clock: Clock::system(),
+            concurrent_password_hashes: 2,
+        }
+    }
+}
+
+/// Shared by every request.
+pub(crate) struct ApiState {
+    pub(crate) db: Database,
+    pub(crate) config: ApiConfig,
+    pub(crate) hasher: PasswordHasher,
+}
+
+/// Per request: the calendar is read at most once.
+#[derive(Default)]
+pub(crate) struct RequestCache {
+    calendar: OnceLock<Calendar>,
+    measure_types: OnceLock<Vec<db::MeasureType>>,
+}
+
+pub(crate) fn state<'a>(ctx: &Context<'a>) -> &'a ApiState {
+    ctx.data_unchecked::<Arc<ApiState>>()
+}
+
+pub(crate) fn db<'a>(ctx: &Context<'a>) -> &'a Database {
+    &state(ctx).db
+}
+
+pub(crate) fn request<'a>(ctx: &Context<'a>) -> &'a RequestContext {
+    ctx.data_unchecked::<RequestContext>()
+}
+
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> &'a DataLoader<Loaders> {
+    ctx.data_unchecked::<DataLoader<Loaders>>()
+}
+
+/// Runs the authorization policy for `operation`; returns the request.
+pub(crate) fn authorize<'a>(
+    ctx: &Context<'a>,
+    operation: Operation,
+    target: Target<'_>,
+) -> ApiResult<&'a RequestContext> {
+    let request = request(ctx);
+    authz::authorize(state(ctx).config.policy, &request.principal, operation, target)?;
+    Ok(request)
+}
+
+/// The signed-in member of staff (after `authorize` has checked the role).
+pub(crate) fn staff<'a>(ctx: &Context<'a>) -> ApiResult<&'a Staff> {
+    match &request(ctx).principal {
+        Principal::Staff(staff) => Ok(staff),
+        Principal::Anonymous => Err(ApiError::Unauthenticated),
+    }
+}
+
+/// The calendar in force, read once per request.
+pub(crate) async fn calendar(ctx: &Context<'_>) -> ApiResult<Calendar> {
+    let cache = ctx.data_unchecked::<RequestCache>();
+    if let Some(calendar) = cache.calendar.get() {
+        return Ok(calendar.clone());
+    }
+    let calendar = db(ctx).calendar().await?;
+    Ok(cache.calendar.get_or_init(|| calendar).clone())
+}
+
+/// The catalogue of measures, read once per request.
+pub(crate) async fn measure_types<'a>(ctx: &'a Context<'a>) -> ApiResult<&'a [db::MeasureType]> {
+    let cache = ctx.data_unchecked::<RequestCache>();
+    if cache.measure_types.get().is_none() {
+        let types = db(ctx).measure_types().await?;
+        let _ = cache.measure_types.set(types);
+    }
+    Ok(cache.measure_types.get().map_or(&[], Vec::as_slice))
+}
+
+/// Today in Lima for this request.
+pub(crate) fn today(ctx: &Context<'_>) -> chrono::NaiveDate {
+    domain::business_day::lima_date(request(ctx).now)
+}

@@ -1,0 +1,274 @@
+//! Public intake: anyone who knows of a threat files a request, gets a file
+//! number and an access key, and with both follows the request, answers a
+//! request for information, adds evidence or withdraws consent. No account.
+
+use async_graphql::{Context, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use db::{Actor, IntakeKeys};
+use domain::categories::Channel as DomainChannel;
+use domain::request::Request;
+use domain::workflow::Command;
+use uuid::Uuid;
+
+use crate::auth::secrets;
+use crate::authz::{Operation, Target};
+use crate::context::{authorize, db};
+use crate::enums::{CaseStatus, Channel, MeasureStatus};
+use crate::error::{ApiError, ApiResult};
+use crate::inputs::{EvidenceInput, RequestInput, optional_text, text};
+use crate::scalars::Date;
+
+/// What a requester gets back once: keep both to follow the request.
+#[derive(SimpleObject)]
+pub(crate) struct FiledRequest {
+    /// The file number (*expediente*), e.g. `AT-2026-000123`.
+    file_number: String,
+    /// The secret that, with the file number, lets the requester follow the
+    /// request. It is not stored and is shown only to whoever sends the
+    /// same idempotency key: write it down.
+    access_key: String,
+    /// This idempotency key had already filed this request: nothing new was
+    /// filed.
+    replayed: bool,
+    received_at: DateTime<Utc>,
+}
+
+/// What a requester may see of their request: never internal notes, risk
+/// assessments or other people's data.
+#[derive(SimpleObject)]
+pub(crate) struct RequestStatus {
+    file_number: String,
+    status: CaseStatus,
+    /// In Spanish, for people.
+    status_label: String,
+    received_on: Date,
+    /// The question the DGDH asked, while it waits for an answer.
+    pending_question: Option<PendingQuestion>,
+    measures: Vec<RequesterMeasure>,
+    consent_withdrawn: bool,
+}
+
+#[derive(SimpleObject)]
+pub(crate) struct PendingQuestion {
+    question: String,
+    answer_due: Option<Date>,
+}
+
+#[derive(SimpleObject)]
+pub(crate) struct RequesterMeasure {
+    number: i32,
+    name: String,
+    status: MeasureStatus,
+    status_label: String,
+}
+
+#[derive(Default)]
+pub(crate) struct IntakeQuery;
+
+#[derive(Default)]
+pub(crate) struct IntakeMutation;
+
+#[Object]
+impl IntakeQuery {
+    /// A requester follows their request with its file number and access key.
+    async fn my_request(&self, ctx: &Context<'_>, file_number: String, access_key: String) -> ApiResult<RequestStatus> {
+        authorize(ctx, Operation::MyRequest, Target::Nothing)?;
+        let case_id = requester_case(ctx, &file_number, &access_key).await?;
+        status_of(ctx, case_id).await
+    }
+}
+
+#[Object]
+impl IntakeMutation {
+    /// Files a request for protection. No account needed.
+    async fn submit_request(&self, ctx: &Context<'_>, input: RequestInput) -> ApiResult<FiledRequest> {
+        let request = authorize(ctx, Operation::SubmitRequest, Target::Nothing)?;
+        file(ctx, input, DomainChannel::Web, &request.actor(), request.now).await
+    }
+
+    /// Registers a request staff received by phone, e-mail, in person or
+    /// by referral; the requester is given the file number and access key.
+    async fn register_request(
+        &self,
+        ctx: &Context<'_>,
+        channel: Channel,
+        input: RequestInput,
+    ) -> ApiResult<FiledRequest> {
+        let request = authorize(ctx, Operation::RegisterRequest, Target::Nothing)?;
+        file(ctx, input, channel.into(), &request.actor(), request.now).await
+    }
+
+    /// The requester answers the DGDH's request for more information.
+    async fn answer_information_request(
+        &self,
+        ctx: &Context<'_>,
+        file_number: String,
+        access_key: String,
+        answer: String,
+    ) -> ApiResult<RequestStatus> {
+        authorize(ctx, Operation::AnswerInformationRequest, Target::Nothing)?;
+        let command = Command::ReceiveInformation {
+            answer: text("answer", &answer)?,
+        };
+        requester_command(ctx, &file_number, &access_key, command).await
+    }
+
+    /// The requester adds a piece of evidence.
+    async fn add_evidence(
+        &self,
+        ctx: &Context<'_>,
+        file_number: String,
+        access_key: String,
+        evidence: EvidenceInput,
+    ) -> ApiResult<RequestStatus> {
+        authorize(ctx, Operation::AddEvidence, Target::Nothing)?;
+        let command = Command::AddEvidence {
+            description: text("evidence.description", &evidence.description)?,
+            reference: optional_text("evidence.reference", evidence.reference.as_deref())?,
+        };
+        requester_command(ctx, &file_number, &access_key, command).await
+    }
+
+    /// The person protected no longer consents: before any measure the
+    /// request is archived; otherwise the DGDH lifts the measures.
+    async fn withdraw_consent(
+        &self,
+        ctx: &Context<'_>,
+        file_number: String,
+        access_key: String,
+        reason: Option<String>,
+    ) -> ApiResult<RequestStatus> {
+        authorize(ctx, Operation::WithdrawConsent, Target::Nothing)?;
+        let command = Command::WithdrawConsent {
+            reason: optional_text("reason", reason.as_deref())?,
+        };
+        requester_command(ctx, &file_number, &access_key, command).await
+    }
+}
+
+/// Idempotency keys: long enough to be unguessable, plain enough to log
+/// nowhere by accident.
+fn check_idempotency_key(key: &str) -> ApiResult<()> {
+    let ok = (16..=128).contains(&key.len()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::bad_input(
+            "input.idempotencyKey",
+            "la clave de idempotencia debe tener de 16 a 128 letras, dígitos, guiones o guiones bajos (por ejemplo, un UUID)",
+        ))
+    }
+}
+
+async fn file(
+    ctx: &Context<'_>,
+    input: RequestInput,
+    channel: DomainChannel,
+    actor: &Actor,
+    at: DateTime<Utc>,
+) -> ApiResult<FiledRequest> {
+    let (idempotency_key, input) = input.into_domain();
+    check_idempotency_key(&idempotency_key)?;
+    let request = Request::parse(input).map_err(|e| ApiError::invalid_request("input", e))?;
+    let (keys, access_key) = intake_keys(&idempotency_key, &request, channel)?;
+    let filed = db(ctx).submit_request(&request, channel, &keys, at, actor).await?;
+    let record = db(ctx).case_record(filed.id).await?;
+    Ok(FiledRequest {
+        file_number: filed.file_number,
+        access_key,
+        replayed: filed.replayed,
+        received_at: record.received_at,
+    })
+}
+
+/// What the database stores to make filing idempotent and to recognise the
+/// requester later (hashes only), and the access key to give them.
+pub fn intake_keys(
+    idempotency_key: &str,
+    request: &Request,
+    channel: DomainChannel,
+) -> ApiResult<(IntakeKeys, String)> {
+    let content = serde_json::to_string(request).map_err(|_| ApiError::Internal)?;
+    let access_key = secrets::access_key(idempotency_key);
+    let keys = IntakeKeys {
+        idempotency_hash: secrets::idempotency_hash(idempotency_key),
+        fingerprint: secrets::digest(
+            "resguardo/intake-fingerprint/v1",
+            &format!("{}\0{content}", channel.code()),
+        ),
+        access_key_hash: secrets::access_key_hash(&access_key),
+    };
+    Ok((keys, access_key))
+}
+
+/// The case a file number and access key open, or FORBIDDEN.
+async fn requester_case(ctx: &Context<'_>, file_number: &str, access_key: &str) -> ApiResult<Uuid> {
+    let file_number = file_number.trim().to_uppercase();
+    db(ctx)
+        .case_for_requester(&file_number, &secrets::access_key_hash(access_key))
+        .await?
+        .ok_or(ApiError::WrongAccessKey)
+}
+
+async fn requester_command(
+    ctx: &Context<'_>,
+    file_number: &str,
+    access_key: &str,
+    command: Command,
+) -> ApiResult<RequestStatus> {
+    let case_id = requester_case(ctx, file_number, access_key).await?;
+    let request = crate::context::request(ctx);
+    db(ctx).apply(case_id, command, request.now, &request.actor()).await?;
+    status_of(ctx, case_id).await
+}
+
+async fn status_of(ctx: &Context<'_>, case_id: Uuid) -> ApiResult<RequestStatus> {
+    let db = db(ctx);
+    let record = db.case_record(case_id).await?;
+    let measures = db
+        .measures_by_case(&[case_id])
+        .await?
+        .remove(&case_id)
+        .unwrap_or_default();
+    let names = db.measure_types().await?;
+    let pending_question = match record.information_requested_on {
+        Some(_) => {
+            let events = db.case_events(case_id).await?;
+            let question = events.iter().rev().find_map(|e| match &e.command {
+                Some(Command::RequestInformation { question }) => Some(question.as_str().to_owned()),
+                _ => None,
+            });
+            let deadlines = db
+                .deadlines_by_case(&[case_id])
+                .await?
+                .remove(&case_id)
+                .unwrap_or_default();
+            let answer_due = deadlines
+                .iter()
+                .find(|d| d.key.kind == domain::deadline::DeadlineKind::InformationAnswer && d.is_pending())
+                .map(|d| Date(d.due));
+            question.map(|question| PendingQuestion { question, answer_due })
+        }
+        None => None,
+    };
+    Ok(RequestStatus {
+        file_number: record.file_number,
+        status: record.status.into(),
+        status_label: record.status.label().to_owned(),
+        received_on: Date(record.received_on),
+        pending_question,
+        measures: measures
+            .into_iter()
+            .map(|m| RequesterMeasure {
+                number: i32::from(m.measure.no.0),
+                name: names
+                    .iter()
+                    .find(|t| t.code == m.measure.measure_type)
+                    .map_or_else(|| m.measure.measure_type.to_string(), |t| t.name.clone()),
+                status: m.measure.status.into(),
+                status_label: m.measure.status.label().to_owned(),
+            })
+            .collect(),
+        consent_withdrawn: record.consent_withdrawn_on.is_some(),
+    })
+}

@@ -1,0 +1,99 @@
+//! Batch loading for nested fields: a page of cases asks for its measures,
+//! deadlines, officers and history in one statement each, whatever the
+//! page size. Loaders are created per request (what a caller may see
+//! depends on who they are), without a cache across requests.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use db::{CaseEvent, CaseRecord, Database, MeasureRecord, User};
+use domain::deadline::Deadline;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+pub(crate) struct Loaders {
+    db: Database,
+}
+
+impl Loaders {
+    pub(crate) fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+/// Keys: which batch a lookup belongs to.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct MeasuresOf(pub(crate) Uuid);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct DeadlinesOf(pub(crate) Uuid);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct EventsOf(pub(crate) Uuid);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct UserId(pub(crate) Uuid);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct CaseId(pub(crate) Uuid);
+
+fn rekey<K: Copy + Eq + std::hash::Hash, V>(
+    keys: &[K],
+    inner: impl Fn(K) -> Uuid,
+    mut found: HashMap<Uuid, V>,
+) -> HashMap<K, V> {
+    keys.iter()
+        .filter_map(|k| found.remove(&inner(*k)).map(|v| (*k, v)))
+        .collect()
+}
+
+fn ids<K: Copy>(keys: &[K], inner: impl Fn(K) -> Uuid) -> Vec<Uuid> {
+    keys.iter().map(|k| inner(*k)).collect()
+}
+
+impl Loader<MeasuresOf> for Loaders {
+    type Value = Vec<MeasureRecord>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[MeasuresOf]) -> Result<HashMap<MeasuresOf, Self::Value>, Self::Error> {
+        let found = self.db.measures_by_case(&ids(keys, |k| k.0)).await?;
+        Ok(rekey(keys, |k| k.0, found))
+    }
+}
+
+impl Loader<DeadlinesOf> for Loaders {
+    type Value = Vec<Deadline>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[DeadlinesOf]) -> Result<HashMap<DeadlinesOf, Self::Value>, Self::Error> {
+        let found = self.db.deadlines_by_case(&ids(keys, |k| k.0)).await?;
+        Ok(rekey(keys, |k| k.0, found))
+    }
+}
+
+impl Loader<EventsOf> for Loaders {
+    type Value = Vec<CaseEvent>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[EventsOf]) -> Result<HashMap<EventsOf, Self::Value>, Self::Error> {
+        let found = self.db.events_by_case(&ids(keys, |k| k.0)).await?;
+        Ok(rekey(keys, |k| k.0, found))
+    }
+}
+
+impl Loader<UserId> for Loaders {
+    type Value = User;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[UserId]) -> Result<HashMap<UserId, Self::Value>, Self::Error> {
+        let found = self.db.users_by_id(&ids(keys, |k| k.0)).await?;
+        Ok(rekey(keys, |k| k.0, found))
+    }
+}
+
+impl Loader<CaseId> for Loaders {
+    type Value = CaseRecord;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[CaseId]) -> Result<HashMap<CaseId, Self::Value>, Self::Error> {
+        let found = self.db.cases_by_id(&ids(keys, |k| k.0)).await?;
+        Ok(rekey(keys, |k| k.0, found))
+    }
+}

@@ -1,0 +1,307 @@
+//! Measures: the `Measure` type (with the minimum case data a sector needs
+//! to carry it out), lists of measures, and what coordinators report.
+
+use async_graphql::connection::{Connection, Edge, OpaqueCursor};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use db::{Cursor, MeasureFilter, MeasureRecord};
+use domain::workflow::Command;
+
+use crate::authz::{Operation, Target};
+use crate::cases::decode_cursor;
+use crate::context::{authorize, db, loaders, measure_types, request, staff, today};
+use crate::deadlines::DeadlineView;
+use crate::enums::{Language, MeasureStatus, Track};
+use crate::error::{ApiError, ApiResult};
+use crate::inputs::{id, page_size, ref_code, text};
+use crate::loaders::{CaseId, DeadlinesOf};
+use crate::scalars::Date;
+
+pub(crate) struct MeasureView(pub(crate) MeasureRecord);
+
+#[Object(name = "Measure")]
+impl MeasureView {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Its number within its case.
+    async fn number(&self) -> i32 {
+        i32::from(self.0.measure.no.0)
+    }
+
+    /// Code in the catalogue of measures.
+    async fn measure_type(&self) -> String {
+        self.0.measure.measure_type.to_string()
+    }
+
+    /// Name in the catalogue, in Spanish.
+    async fn measure_type_name(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let types = measure_types(ctx).await?;
+        Ok(types
+            .iter()
+            .find(|t| t.code == self.0.measure.measure_type)
+            .map_or_else(|| self.0.measure.measure_type.to_string(), |t| t.name.clone()))
+    }
+
+    /// The sector responsible.
+    async fn sector(&self) -> String {
+        self.0.measure.sector.to_string()
+    }
+
+    async fn status(&self) -> MeasureStatus {
+        self.0.measure.status.into()
+    }
+
+    async fn status_label(&self) -> &'static str {
+        self.0.measure.status.label()
+    }
+
+    async fn notified_on(&self) -> Option<Date> {
+        self.0.measure.notified_on.map(Date)
+    }
+
+    async fn extended_until(&self) -> Option<Date> {
+        self.0.measure.extended_until.map(Date)
+    }
+
+    /// The earliest due date among its running deadlines.
+    async fn next_due_on(&self) -> Option<Date> {
+        self.0.next_due_on.map(Date)
+    }
+
+    async fn overdue(&self, ctx: &Context<'_>) -> bool {
+        self.0.next_due_on.is_some_and(|due| due < today(ctx))
+    }
+
+    /// Acknowledgement and implementation deadlines.
+    async fn deadlines(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeadlineView>> {
+        let case = self.case_record(ctx).await?;
+        let deadlines = loaders(ctx)
+            .load_one(DeadlinesOf(self.0.case_id))
+            .await?
+            .unwrap_or_default();
+        Ok(deadlines
+            .into_iter()
+            .filter(|d| d.key.measure == Some(self.0.measure.no))
+            .map(|deadline| DeadlineView {
+                deadline,
+                department: case.department,
+            })
+            .collect())
+    }
+
+    /// What the sector needs to know about the case to carry the measure
+    /// out, and nothing more.
+    async fn case(&self, ctx: &Context<'_>) -> ApiResult<MeasureCase> {
+        let case = self.case_record(ctx).await?;
+        let request = &case.request;
+        Ok(MeasureCase {
+            case_id: ID(case.id.to_string()),
+            file_number: case.file_number,
+            track: case.track.map(Into::into),
+            department: case.department.to_string(),
+            province: case.province,
+            beneficiaries: request
+                .beneficiaries()
+                .iter()
+                .map(|b| b.name().as_str().to_owned())
+                .collect(),
+            place: request.place().ubigeo().to_string(),
+            place_detail: request.place().detail().map(|d| d.as_str().to_owned()),
+            language: request.language().into(),
+            interpreter_needed: request.interpreter_needed(),
+        })
+    }
+}
+
+impl MeasureView {
+    async fn case_record(&self, ctx: &Context<'_>) -> ApiResult<db::CaseRecord> {
+        loaders(ctx)
+            .load_one(CaseId(self.0.case_id))
+            .await?
+            .ok_or(ApiError::Internal)
+    }
+}
+
+/// The minimum a sector needs: whom to protect, where, in which language.
+/// No facts, evidence, risk assessment or internal notes.
+#[derive(SimpleObject)]
+pub(crate) struct MeasureCase {
+    case_id: ID,
+    file_number: String,
+    track: Option<Track>,
+    department: String,
+    province: Option<String>,
+    /// Names of the people and collectives to protect.
+    beneficiaries: Vec<String>,
+    /// Ubigeo of the place.
+    place: String,
+    place_detail: Option<String>,
+    language: Language,
+    interpreter_needed: bool,
+}
+
+#[derive(InputObject, Default)]
+pub(crate) struct MeasureFilterInput {
+    statuses: Option<Vec<MeasureStatus>>,
+    /// Coordinators always see their own sector only.
+    sector: Option<String>,
+    case_id: Option<ID>,
+    due_before: Option<Date>,
+    #[graphql(default)]
+    overdue: bool,
+}
+
+pub(crate) type MeasureConnection = Connection<OpaqueCursor<Cursor>, MeasureView>;
+
+#[derive(Default)]
+pub(crate) struct MeasuresQuery;
+
+#[derive(Default)]
+pub(crate) struct MeasuresMutation;
+
+#[Object]
+impl MeasuresQuery {
+    /// Measures, the most urgent first. Coordinators get their sector's.
+    async fn measures(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default)] filter: MeasureFilterInput,
+    ) -> ApiResult<MeasureConnection> {
+        authorize(ctx, Operation::Measures, Target::Nothing)?;
+        let first = page_size(first)?;
+        let cursor = decode_cursor(after.as_deref())?;
+        let asked = filter
+            .sector
+            .as_deref()
+            .map(|s| ref_code("filter.sector", s))
+            .transpose()?;
+        let staff = staff(ctx)?;
+        let sector = match (staff.role, &staff.sector, asked) {
+            (domain::roles::Role::Coordinator, Some(own), Some(asked)) if &asked != own => {
+                return Err(ApiError::Forbidden);
+            }
+            (domain::roles::Role::Coordinator, own, _) => Some(own.clone().ok_or(ApiError::Forbidden)?),
+            (_, _, asked) => asked,
+        };
+        let filter = MeasureFilter {
+            sector,
+            statuses: filter
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            case_id: filter.case_id.as_ref().map(|c| id("filter.caseId", c)).transpose()?,
+            due_before: filter.due_before.map(|d| d.0),
+            overdue_on: filter.overdue.then(|| today(ctx)),
+        };
+        let page = db(ctx).measures_page(&filter, cursor.as_ref(), first).await?;
+        let mut connection = Connection::new(cursor.is_some(), page.has_next);
+        connection.edges.extend(
+            page.items
+                .into_iter()
+                .map(|(record, cursor)| Edge::new(OpaqueCursor(cursor), MeasureView(record))),
+        );
+        Ok(connection)
+    }
+
+    /// One measure (coordinators: of their sector).
+    async fn measure(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MeasureView> {
+        Ok(MeasureView(authorized_measure(ctx, Operation::Measure, &id).await?))
+    }
+}
+
+#[Object]
+impl MeasuresMutation {
+    /// The sector confirms it received the measure.
+    async fn acknowledge_measure(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MeasureView> {
+        measure_command(ctx, Operation::AcknowledgeMeasure, &id, |measure| {
+            Ok(Command::AcknowledgeMeasure { measure })
+        })
+        .await
+    }
+
+    /// The sector reports how the work is going.
+    async fn report_measure_progress(&self, ctx: &Context<'_>, id: ID, report: String) -> ApiResult<MeasureView> {
+        measure_command(ctx, Operation::ReportMeasureProgress, &id, |measure| {
+            Ok(Command::ReportProgress {
+                measure,
+                report: text("report", &report)?,
+            })
+        })
+        .await
+    }
+
+    /// The sector reports the measure carried out.
+    async fn report_measure_implemented(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        report: Option<String>,
+    ) -> ApiResult<MeasureView> {
+        measure_command(ctx, Operation::ReportMeasureImplemented, &id, |measure| {
+            Ok(Command::ReportImplemented {
+                measure,
+                report: crate::inputs::optional_text("report", report.as_deref())?,
+            })
+        })
+        .await
+    }
+
+    /// The sector reports that the measure cannot be carried out, and why.
+    async fn report_measure_not_feasible(&self, ctx: &Context<'_>, id: ID, reason: String) -> ApiResult<MeasureView> {
+        measure_command(ctx, Operation::ReportMeasureNotFeasible, &id, |measure| {
+            Ok(Command::ReportNotFeasible {
+                measure,
+                reason: text("reason", &reason)?,
+            })
+        })
+        .await
+    }
+}
+
+/// The measure `raw` names, once the caller may run `operation` on it:
+/// first the role, then (for coordinators) the measure's sector. An
+/// unknown measure and another sector's look alike to coordinators.
+pub(crate) async fn authorized_measure(ctx: &Context<'_>, operation: Operation, raw: &ID) -> ApiResult<MeasureRecord> {
+    authorize(ctx, operation, Target::Nothing)?;
+    let measure_id = id("id", raw)?;
+    let record = db(ctx)
+        .measure_record(measure_id)
+        .await?
+        .ok_or_else(|| match request(ctx).principal.role() {
+            domain::roles::Role::Officer | domain::roles::Role::Supervisor => {
+                ApiError::NotFound("no existe la medida".into())
+            }
+            _ => ApiError::Forbidden,
+        })?;
+    authorize(
+        ctx,
+        operation,
+        Target::SectorMeasure {
+            sector: &record.measure.sector,
+        },
+    )?;
+    Ok(record)
+}
+
+/// Authorizes `operation` on the measure, applies the command `build`
+/// makes for it, and returns the measure as it now stands.
+pub(crate) async fn measure_command(
+    ctx: &Context<'_>,
+    operation: Operation,
+    raw: &ID,
+    build: impl FnOnce(domain::workflow::MeasureNo) -> ApiResult<Command>,
+) -> ApiResult<MeasureView> {
+    let record = authorized_measure(ctx, operation, raw).await?;
+    let request = request(ctx);
+    let command = build(record.measure.no)?;
+    db(ctx)
+        .apply(record.case_id, command, request.now, &request.actor())
+        .await?;
+    let updated = db(ctx).measure_record(record.id).await?.ok_or(ApiError::Internal)?;
+    Ok(MeasureView(updated))
+}

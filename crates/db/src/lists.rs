@@ -1,0 +1,351 @@
+//! Work lists: pages of cases and measures with filters and a stable
+//! order (keyset pagination on indexed columns), and the batch reads that
+//! let a page's nested fields cost one statement each whatever its size.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::categories::Channel;
+use domain::codes::RefCode;
+use domain::deadline::Deadline;
+use domain::place::DepartmentCode;
+use domain::request::Request;
+use domain::workflow::{ActReference, CaseStatus, Measure, MeasureStatus, RiskLevel, Track};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::case_store::{self, deadline_from_row, no_due_date};
+use crate::connection::Database;
+use crate::entities::{cases, deadlines, measures};
+use crate::error::{DbError, DbResult};
+use crate::parse::parse_code;
+
+/// A case as lists show it: its row, with the request as filed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub id: Uuid,
+    pub file_number: String,
+    pub channel: Channel,
+    pub received_at: DateTime<Utc>,
+    pub received_on: NaiveDate,
+    pub status: CaseStatus,
+    pub department: DepartmentCode,
+    pub province: Option<String>,
+    pub track: Option<Track>,
+    pub risk_level: Option<RiskLevel>,
+    pub admitted_on: Option<NaiveDate>,
+    pub assigned_officer: Option<Uuid>,
+    pub consent_withdrawn_on: Option<NaiveDate>,
+    pub information_requested_on: Option<NaiveDate>,
+    pub resolution: Option<ActReference>,
+    /// The earliest due date of a running deadline.
+    pub next_due_on: Option<NaiveDate>,
+    pub request: Request,
+}
+
+/// A measure with its row id and case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureRecord {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub measure: Measure,
+    pub next_due_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// Any of these (all when empty).
+    pub statuses: Vec<CaseStatus>,
+    pub track: Option<Track>,
+    pub department: Option<DepartmentCode>,
+    pub assigned_officer: Option<Uuid>,
+    /// Cases with a measure for this sector.
+    pub sector: Option<RefCode>,
+    /// A running deadline due on or before this date.
+    pub due_before: Option<NaiveDate>,
+    /// A running deadline already past on this date (today).
+    pub overdue_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CaseOrder {
+    /// Newest first.
+    #[default]
+    ReceivedNewestFirst,
+    /// The most urgent deadline first; cases with none last.
+    DueSoonestFirst,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MeasureFilter {
+    pub sector: Option<RefCode>,
+    pub statuses: Vec<MeasureStatus>,
+    pub case_id: Option<Uuid>,
+    pub due_before: Option<NaiveDate>,
+    pub overdue_on: Option<NaiveDate>,
+}
+
+/// Where a page ends: the sort key of its last item and its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cursor {
+    Received(DateTime<Utc>, Uuid),
+    Due(NaiveDate, Uuid),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<(T, Cursor)>,
+    pub has_next: bool,
+}
+
+fn due_or_none(date: NaiveDate) -> Option<NaiveDate> {
+    (date != no_due_date()).then_some(date)
+}
+
+pub(crate) fn case_record(row: cases::Model) -> DbResult<CaseRecord> {
+    let request: Request =
+        serde_json::from_str(&row.request_details).map_err(|_| DbError::Corrupt("cases.request_details"))?;
+    let case = case_store::case_from_row(&row, Vec::new(), Vec::new())?;
+    Ok(CaseRecord {
+        id: row.id,
+        channel: parse_code(Channel::parse, &row.channel, "cases.channel")?,
+        file_number: row.file_number,
+        received_at: row.received_at,
+        received_on: row.received_on,
+        status: case.status,
+        department: case.department,
+        province: row.province_code,
+        track: case.track,
+        risk_level: case.risk_level,
+        admitted_on: row.admitted_on,
+        assigned_officer: row.assigned_officer_id,
+        consent_withdrawn_on: row.consent_withdrawn_on,
+        information_requested_on: row.information_requested_on,
+        resolution: case.resolution,
+        next_due_on: due_or_none(row.next_due_on),
+        request,
+    })
+}
+
+fn measure_record(row: measures::Model) -> DbResult<MeasureRecord> {
+    Ok(MeasureRecord {
+        id: row.id,
+        case_id: row.case_id,
+        next_due_on: due_or_none(row.next_due_on),
+        measure: Measure {
+            no: domain::workflow::MeasureNo(
+                u16::try_from(row.measure_no).map_err(|_| DbError::Corrupt("measures.measure_no"))?,
+            ),
+            measure_type: parse_code(RefCode::parse, &row.measure_type_code, "measures.measure_type_code")?,
+            sector: parse_code(RefCode::parse, &row.sector_code, "measures.sector_code")?,
+            status: parse_code(MeasureStatus::parse, &row.status, "measures.status")?,
+            notified_on: row.notified_on,
+            extended_until: row.extended_until,
+        },
+    })
+}
+
+/// Keyset condition: strictly after `(key, id)` in the given direction.
+fn after<V: Into<sea_orm::Value> + Clone>(
+    key_column: impl sea_orm::ColumnTrait,
+    id_column: impl sea_orm::ColumnTrait,
+    key: V,
+    id: Uuid,
+    descending: bool,
+) -> Condition {
+    if descending {
+        Condition::any()
+            .add(key_column.lt(key.clone()))
+            .add(Condition::all().add(key_column.eq(key)).add(id_column.lt(id)))
+    } else {
+        Condition::any()
+            .add(key_column.gt(key.clone()))
+            .add(Condition::all().add(key_column.eq(key)).add(id_column.gt(id)))
+    }
+}
+
+impl Database {
+    /// One page of cases, `first` at most, after `cursor`.
+    pub async fn cases_page(
+        &self,
+        filter: &CaseFilter,
+        order: CaseOrder,
+        cursor: Option<&Cursor>,
+        first: u64,
+    ) -> DbResult<Page<CaseRecord>> {
+        use cases::Column as C;
+        let mut query = cases::Entity::find();
+        if !filter.statuses.is_empty() {
+            query = query.filter(C::Status.is_in(filter.statuses.iter().map(|s| s.code())));
+        }
+        if let Some(track) = filter.track {
+            query = query.filter(C::Track.eq(track.code()));
+        }
+        if let Some(department) = filter.department {
+            query = query.filter(C::DepartmentCode.eq(department.as_str()));
+        }
+        if let Some(officer) = filter.assigned_officer {
+            query = query.filter(C::AssignedOfficerId.eq(officer));
+        }
+        if let Some(sector) = &filter.sector {
+            let with_measure = Query::select()
+                .column(measures::Column::CaseId)
+                .from(measures::Entity)
+                .and_where(Expr::col(measures::Column::SectorCode).eq(sector.as_str()))
+                .to_owned();
+            query = query.filter(C::Id.in_subquery(with_measure));
+        }
+        if let Some(date) = filter.due_before {
+            query = query.filter(C::NextDueOn.lte(date));
+        }
+        if let Some(today) = filter.overdue_on {
+            query = query.filter(C::NextDueOn.lt(today));
+        }
+        query = match (order, cursor) {
+            (CaseOrder::ReceivedNewestFirst, Some(Cursor::Received(at, id))) => {
+                query.filter(after(C::ReceivedAt, C::Id, *at, *id, true))
+            }
+            (CaseOrder::DueSoonestFirst, Some(Cursor::Due(due, id))) => {
+                query.filter(after(C::NextDueOn, C::Id, *due, *id, false))
+            }
+            (CaseOrder::ReceivedNewestFirst, Some(Cursor::Due(..)))
+            | (CaseOrder::DueSoonestFirst, Some(Cursor::Received(..))) => {
+                return Err(DbError::Rejected("el cursor no corresponde a este orden".into()));
+            }
+            (_, None) => query,
+        };
+        query = match order {
+            CaseOrder::ReceivedNewestFirst => query.order_by_desc(C::ReceivedAt).order_by_desc(C::Id),
+            CaseOrder::DueSoonestFirst => query.order_by_asc(C::NextDueOn).order_by_asc(C::Id),
+        };
+        let rows = query.limit(first + 1).all(self.connection()).await?;
+        let has_next = rows.len() as u64 > first;
+        let items = rows
+            .into_iter()
+            .take(usize::try_from(first).unwrap_or(usize::MAX))
+            .map(|row| {
+                let cursor = match order {
+                    CaseOrder::ReceivedNewestFirst => Cursor::Received(row.received_at, row.id),
+                    CaseOrder::DueSoonestFirst => Cursor::Due(row.next_due_on, row.id),
+                };
+                case_record(row).map(|record| (record, cursor))
+            })
+            .collect::<DbResult<Vec<_>>>()?;
+        Ok(Page { items, has_next })
+    }
+
+    /// Cases by id, in one statement.
+    pub async fn cases_by_id(&self, ids: &[Uuid]) -> DbResult<HashMap<Uuid, CaseRecord>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        cases::Entity::find()
+            .filter(cases::Column::Id.is_in(ids.iter().copied()))
+            .all(self.connection())
+            .await?
+            .into_iter()
+            .map(|row| case_record(row).map(|r| (r.id, r)))
+            .collect()
+    }
+
+    pub async fn case_record(&self, id: Uuid) -> DbResult<CaseRecord> {
+        self.cases_by_id(&[id]).await?.remove(&id).ok_or(DbError::CaseNotFound)
+    }
+
+    /// The measures of several cases, in one statement.
+    pub async fn measures_by_case(&self, case_ids: &[Uuid]) -> DbResult<HashMap<Uuid, Vec<MeasureRecord>>> {
+        let mut by_case: HashMap<Uuid, Vec<MeasureRecord>> = HashMap::new();
+        if case_ids.is_empty() {
+            return Ok(by_case);
+        }
+        let rows = measures::Entity::find()
+            .filter(measures::Column::CaseId.is_in(case_ids.iter().copied()))
+            .order_by_asc(measures::Column::CaseId)
+            .order_by_asc(measures::Column::MeasureNo)
+            .all(self.connection())
+            .await?;
+        for row in rows {
+            let record = measure_record(row)?;
+            by_case.entry(record.case_id).or_default().push(record);
+        }
+        Ok(by_case)
+    }
+
+    /// The deadlines of several cases, in one statement.
+    pub async fn deadlines_by_case(&self, case_ids: &[Uuid]) -> DbResult<HashMap<Uuid, Vec<Deadline>>> {
+        let mut by_case: HashMap<Uuid, Vec<Deadline>> = HashMap::new();
+        if case_ids.is_empty() {
+            return Ok(by_case);
+        }
+        let rows = deadlines::Entity::find()
+            .filter(deadlines::Column::CaseId.is_in(case_ids.iter().copied()))
+            .order_by_asc(deadlines::Column::CaseId)
+            .order_by_asc(deadlines::Column::DeadlineKey)
+            .all(self.connection())
+            .await?;
+        for row in rows {
+            let deadline = deadline_from_row(&row)?;
+            by_case.entry(row.case_id).or_default().push(deadline);
+        }
+        Ok(by_case)
+    }
+
+    pub async fn measure_record(&self, id: Uuid) -> DbResult<Option<MeasureRecord>> {
+        measures::Entity::find_by_id(id)
+            .one(self.connection())
+            .await?
+            .map(measure_record)
+            .transpose()
+    }
+
+    /// One page of measures, the most urgent first.
+    pub async fn measures_page(
+        &self,
+        filter: &MeasureFilter,
+        cursor: Option<&Cursor>,
+        first: u64,
+    ) -> DbResult<Page<MeasureRecord>> {
+        use measures::Column as M;
+        let mut query = measures::Entity::find();
+        if let Some(sector) = &filter.sector {
+            query = query.filter(M::SectorCode.eq(sector.as_str()));
+        }
+        if !filter.statuses.is_empty() {
+            query = query.filter(M::Status.is_in(filter.statuses.iter().map(|s| s.code())));
+        }
+        if let Some(case_id) = filter.case_id {
+            query = query.filter(M::CaseId.eq(case_id));
+        }
+        if let Some(date) = filter.due_before {
+            query = query.filter(M::NextDueOn.lte(date));
+        }
+        if let Some(today) = filter.overdue_on {
+            query = query.filter(M::NextDueOn.lt(today));
+        }
+        match cursor {
+            Some(Cursor::Due(due, id)) => query = query.filter(after(M::NextDueOn, M::Id, *due, *id, false)),
+            Some(Cursor::Received(..)) => {
+                return Err(DbError::Rejected("el cursor no corresponde a este orden".into()));
+            }
+            None => {}
+        }
+        let rows = query
+            .order_by_asc(M::NextDueOn)
+            .order_by_asc(M::Id)
+            .limit(first + 1)
+            .all(self.connection())
+            .await?;
+        let has_next = rows.len() as u64 > first;
+        let items = rows
+            .into_iter()
+            .take(usize::try_from(first).unwrap_or(usize::MAX))
+            .map(|row| {
+                let cursor = Cursor::Due(row.next_due_on, row.id);
+                measure_record(row).map(|record| (record, cursor))
+            })
+            .collect::<DbResult<Vec<_>>>()?;
+        Ok(Page { items, has_next })
+    }
+}

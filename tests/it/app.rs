@@ -1,0 +1,88 @@
+//! `TestApp`: Resguardo served on a loopback port with a clock the test
+//! sets, and helpers named after what people do with it.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use db::Database;
+use serde_json::{Value, json};
+
+pub(crate) struct TestApp {
+    pub(crate) base: String,
+    pub(crate) db: Database,
+    client: reqwest::Client,
+    now: Arc<Mutex<DateTime<Utc>>>,
+}
+
+impl TestApp {
+    pub(crate) async fn spawn(db: Database) -> Self {
+        Self::spawn_with(db, api::ApiConfig::default()).await
+    }
+
+    /// With `config`, whose clock is replaced by the test's.
+    pub(crate) async fn spawn_with(db: Database, config: api::ApiConfig) -> Self {
+        let now = Arc::new(Mutex::new(crate::fixtures::at("2026-07-13")));
+        let clock = {
+            let now = Arc::clone(&now);
+            api::Clock::from_fn(move || *now.lock().unwrap())
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let router = server::app::router(db.clone(), api::ApiConfig { clock, ..config });
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Self {
+            base,
+            db,
+            client: reqwest::Client::new(),
+            now,
+        }
+    }
+
+    /// Moves the clock to noon in Lima on `date`.
+    pub(crate) fn set_today(&self, date: &str) {
+        *self.now.lock().unwrap() = crate::fixtures::at(date);
+    }
+
+    /// Runs a GraphQL operation anonymously.
+    pub(crate) async fn graphql(&self, query: &str, variables: Value) -> Value {
+        self.graphql_as(None, query, variables).await
+    }
+
+    /// Runs a GraphQL operation as the holder of `token` (if any).
+    pub(crate) async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self.client.post(format!("{}/graphql", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Signs in and returns the session token.
+    pub(crate) async fn login(&self, email: &str, password: &str) -> String {
+        let body = self
+            .graphql(
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+                json!({ "e": email, "p": password }),
+            )
+            .await;
+        body["data"]["login"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login failed: {body}"))
+            .to_owned()
+    }
+
+    pub(crate) fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.get(format!("{}{path}", self.base))
+    }
+
+    pub(crate) fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.post(format!("{}{path}", self.base))
+    }
+}
