@@ -5,7 +5,11 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use db::Database;
+use domain::roles::Role;
 use serde_json::{Value, json};
+
+/// The password of every account tests create.
+pub(crate) const PASSWORD: &str = "contraseña de prueba larga";
 
 pub(crate) struct TestApp {
     pub(crate) base: String,
@@ -15,8 +19,21 @@ pub(crate) struct TestApp {
 }
 
 impl TestApp {
+    /// Sessions last a year here: tests move the clock by days and weeks.
     pub(crate) async fn spawn(db: Database) -> Self {
-        Self::spawn_with(db, api::ApiConfig::default()).await
+        let year = chrono::Duration::days(365);
+        let sessions = db::SessionPolicy {
+            absolute: year,
+            idle: year,
+        };
+        Self::spawn_with(
+            db,
+            api::ApiConfig {
+                sessions,
+                ..api::ApiConfig::default()
+            },
+        )
+        .await
     }
 
     /// With `config`, whose clock is replaced by the test's.
@@ -76,6 +93,25 @@ impl TestApp {
             .as_str()
             .unwrap_or_else(|| panic!("login failed: {body}"))
             .to_owned()
+    }
+
+    /// Creates a staff account with the test password and signs in as it.
+    /// Returns the session token.
+    pub(crate) async fn staff(&self, role: Role, email: &str, sector: Option<&str>) -> String {
+        let hash = api::PasswordHasher::new(1).hash(PASSWORD).await.unwrap();
+        let new = db::NewUser {
+            email: email.into(),
+            display_name: format!("{} de prueba", role.label()),
+            role,
+            sector: sector.map(|s| domain::codes::RefCode::parse(s).unwrap()),
+            lead_coordinator: false,
+            password_hash: hash,
+        };
+        self.db
+            .create_user(new, &db::Actor::system(), crate::fixtures::at("2026-01-05"))
+            .await
+            .unwrap();
+        self.login(email, PASSWORD).await
     }
 
     pub(crate) fn get(&self, path: &str) -> reqwest::RequestBuilder {

@@ -8,5 +8,6 @@ mod support;
 mod app;
 mod fixtures;
 mod http;
+mod procedure;
 mod reference_data;
 mod storage;
