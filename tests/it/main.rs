@@ -6,8 +6,10 @@
 mod support;
 
 mod app;
+mod authorization;
 mod fixtures;
 mod http;
+mod lists;
 mod procedure;
 mod reference_data;
 mod storage;

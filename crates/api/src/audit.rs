@@ -61,10 +61,11 @@ impl AuditQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-        #[graphql(default)] filter: AuditFilterInput,
+        filter: Option<AuditFilterInput>,
     ) -> ApiResult<Connection<String, AuditEntryView>> {
         authorize(ctx, Operation::AuditTrail, Target::Nothing)?;
         let first = page_size(first)?;
+        let filter = filter.unwrap_or_default();
         let after_id = after
             .as_deref()
             .map(|a| {

@@ -19,7 +19,7 @@ use crate::enums::{
 };
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::{id, page_size, ref_code};
-use crate::loaders::{DeadlinesOf, EventsOf, MeasuresOf, UserId};
+use crate::loaders::{DeadlinesOf, EventsOf, MeasuresOf, UserId, prefetch_cases};
 use crate::measures::MeasureView;
 use crate::scalars::Date;
 
@@ -477,11 +477,12 @@ impl CasesQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-        #[graphql(default)] filter: CaseFilterInput,
-        #[graphql(default)] order_by: CaseOrderBy,
+        filter: Option<CaseFilterInput>,
+        order_by: Option<CaseOrderBy>,
     ) -> ApiResult<CaseConnection> {
         authorize(ctx, Operation::Cases, Target::Nothing)?;
         let first = page_size(first)?;
+        let filter = filter.unwrap_or_default();
         let cursor = decode_cursor(after.as_deref())?;
         let assigned_officer = match (filter.mine, &filter.assigned_officer) {
             (true, _) => Some(staff(ctx)?.user_id),
@@ -513,11 +514,13 @@ impl CasesQuery {
             due_before: filter.due_before.map(|d| d.0),
             overdue_on: filter.overdue.then(|| today(ctx)),
         };
-        let order = match order_by {
+        let order = match order_by.unwrap_or_default() {
             CaseOrderBy::ReceivedDesc => CaseOrder::ReceivedNewestFirst,
             CaseOrderBy::DueAsc => CaseOrder::DueSoonestFirst,
         };
         let page = db(ctx).cases_page(&filter, order, cursor.as_ref(), first).await?;
+        let records: Vec<CaseRecord> = page.items.iter().map(|(record, _)| record.clone()).collect();
+        prefetch_cases(loaders(ctx), ctx.look_ahead().field("edges").field("node"), &records).await?;
         let mut connection = Connection::new(cursor.is_some(), page.has_next);
         connection.edges.extend(
             page.items

@@ -2,19 +2,19 @@
 //! (database, policy, password hasher, session rules, clock) and the
 //! per-request context (who, when, which request).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use async_graphql::Context;
-use async_graphql::dataloader::DataLoader;
 use chrono::{DateTime, Utc};
 use db::{Database, SessionPolicy};
 use domain::calendar::Calendar;
+use tokio::sync::OnceCell;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::{Principal, RequestContext, Staff};
 use crate::authz::{self, Operation, Policy, Target};
 use crate::error::{ApiError, ApiResult};
-use crate::loaders::Loaders;
+use crate::loaders::RequestLoader;
 
 /// Where "now" comes from. The system clock in production; tests set it.
 #[derive(Clone)]
@@ -74,11 +74,12 @@ pub(crate) struct ApiState {
     pub(crate) hasher: PasswordHasher,
 }
 
-/// Per request: the calendar is read at most once.
+/// Per request: the calendar and the catalogue are read at most once, even
+/// when many resolvers ask at the same moment.
 #[derive(Default)]
 pub(crate) struct RequestCache {
-    calendar: OnceLock<Calendar>,
-    measure_types: OnceLock<Vec<db::MeasureType>>,
+    calendar: OnceCell<Calendar>,
+    measure_types: OnceCell<Vec<db::MeasureType>>,
 }
 
 pub(crate) fn state<'a>(ctx: &Context<'a>) -> &'a ApiState {
@@ -93,8 +94,8 @@ pub(crate) fn request<'a>(ctx: &Context<'a>) -> &'a RequestContext {
     ctx.data_unchecked::<RequestContext>()
 }
 
-pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> &'a DataLoader<Loaders> {
-    ctx.data_unchecked::<DataLoader<Loaders>>()
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> &'a RequestLoader {
+    ctx.data_unchecked::<RequestLoader>()
 }
 
 /// Runs the authorization policy for `operation`; returns the request.
@@ -119,21 +120,21 @@ pub(crate) fn staff<'a>(ctx: &Context<'a>) -> ApiResult<&'a Staff> {
 /// The calendar in force, read once per request.
 pub(crate) async fn calendar(ctx: &Context<'_>) -> ApiResult<Calendar> {
     let cache = ctx.data_unchecked::<RequestCache>();
-    if let Some(calendar) = cache.calendar.get() {
-        return Ok(calendar.clone());
-    }
-    let calendar = db(ctx).calendar().await?;
-    Ok(cache.calendar.get_or_init(|| calendar).clone())
+    let calendar = cache
+        .calendar
+        .get_or_try_init(|| async { db(ctx).calendar().await.map_err(ApiError::from) })
+        .await?;
+    Ok(calendar.clone())
 }
 
 /// The catalogue of measures, read once per request.
 pub(crate) async fn measure_types<'a>(ctx: &'a Context<'a>) -> ApiResult<&'a [db::MeasureType]> {
     let cache = ctx.data_unchecked::<RequestCache>();
-    if cache.measure_types.get().is_none() {
-        let types = db(ctx).measure_types().await?;
-        let _ = cache.measure_types.set(types);
-    }
-    Ok(cache.measure_types.get().map_or(&[], Vec::as_slice))
+    let types = cache
+        .measure_types
+        .get_or_try_init(|| async { db(ctx).measure_types().await.map_err(ApiError::from) })
+        .await?;
+    Ok(types.as_slice())
 }
 
 /// Today in Lima for this request.

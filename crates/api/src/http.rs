@@ -18,7 +18,7 @@ use db::Database;
 use crate::auth::password::PasswordHasher;
 use crate::auth::{Principal, RequestContext, secrets};
 use crate::context::{ApiConfig, ApiState, RequestCache};
-use crate::loaders::Loaders;
+use crate::loaders::{Loaders, RequestLoader};
 use crate::{ResguardoSchema, builder};
 
 /// What the handlers share: the schema and the state it serves from.
@@ -108,9 +108,27 @@ async fn execute(app: &AppState, request: async_graphql::Request, headers: &Head
         Ok(context) => context,
         Err(response) => return response,
     };
-    let loaders = DataLoader::new(Loaders::new(app.state.db.clone()), tokio::spawn);
+    // Per request, so its cache never outlives what this caller may see.
+    let loaders: RequestLoader = DataLoader::with_cache(
+        Loaders::new(app.state.db.clone()),
+        tokio::spawn,
+        async_graphql::dataloader::HashMapCache::default(),
+    );
     let request = request.data(context).data(loaders).data(RequestCache::default());
-    let response = app.schema.execute(request).await;
+    let mut response = app.schema.execute(request).await;
+    // Errors raised by GraphQL itself (syntax, validation, argument types)
+    // get a stable code too; ours always carry one.
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            let code = if error.path.is_empty() {
+                "GRAPHQL_VALIDATION_FAILED"
+            } else {
+                "BAD_USER_INPUT"
+            };
+            extensions.set("code", code);
+        }
+    }
     let media_type = negotiate(headers);
     // With the GraphQL media type, a request that could not be executed at
     // all (parse or validation failure: no data) is a 400; plain JSON

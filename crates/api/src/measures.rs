@@ -13,7 +13,7 @@ use crate::deadlines::DeadlineView;
 use crate::enums::{Language, MeasureStatus, Track};
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::{id, page_size, ref_code, text};
-use crate::loaders::{CaseId, DeadlinesOf};
+use crate::loaders::{CaseId, DeadlinesOf, prefetch_measures};
 use crate::scalars::Date;
 
 pub(crate) struct MeasureView(pub(crate) MeasureRecord);
@@ -168,10 +168,11 @@ impl MeasuresQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-        #[graphql(default)] filter: MeasureFilterInput,
+        filter: Option<MeasureFilterInput>,
     ) -> ApiResult<MeasureConnection> {
         authorize(ctx, Operation::Measures, Target::Nothing)?;
         let first = page_size(first)?;
+        let filter = filter.unwrap_or_default();
         let cursor = decode_cursor(after.as_deref())?;
         let asked = filter
             .sector
@@ -199,6 +200,8 @@ impl MeasuresQuery {
             overdue_on: filter.overdue.then(|| today(ctx)),
         };
         let page = db(ctx).measures_page(&filter, cursor.as_ref(), first).await?;
+        let records: Vec<MeasureRecord> = page.items.iter().map(|(record, _)| record.clone()).collect();
+        prefetch_measures(loaders(ctx), ctx.look_ahead().field("edges").field("node"), &records).await?;
         let mut connection = Connection::new(cursor.is_some(), page.has_next);
         connection.edges.extend(
             page.items

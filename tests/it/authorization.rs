@@ -1,0 +1,490 @@
+//! The authorization matrix: every operation of the schema, run over HTTP
+//! by every kind of caller, on their own object and on someone else's,
+//! gives exactly the allow or deny the specification below says. The
+//! specification is written here, independently of `api::authz`; an
+//! operation the schema gains without a line here fails the test.
+
+use std::collections::BTreeMap;
+
+use db::Database;
+use domain::roles::Role;
+use serde_json::{Value, json};
+
+use crate::app::TestApp;
+use crate::procedure::request_input;
+use crate::support::on_both_databases;
+
+on_both_databases!(every_operation_for_every_caller);
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Caller {
+    Anonymous,
+    Officer,
+    Supervisor,
+    /// Coordinator of MININTER; "own" measures are MININTER's.
+    Coordinator,
+    Admin,
+    Auditor,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::Anonymous,
+    Caller::Officer,
+    Caller::Supervisor,
+    Caller::Coordinator,
+    Caller::Admin,
+    Caller::Auditor,
+];
+
+/// On whose object the operation runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Own,
+    Other,
+}
+
+/// Who may run an operation.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    Everyone,
+    /// Anyone holding the file's access key; nobody with another file's.
+    KeyHolder,
+    Staff,
+    Officers,
+    /// Officers and supervisors on anything; coordinators on their sector's.
+    OfficersOrOwnSector,
+    /// Only the coordinator of the measure's sector.
+    OwnSectorCoordinator,
+    Admins,
+    Auditors,
+}
+
+impl Rule {
+    fn allows(self, caller: Caller, scope: Scope) -> bool {
+        use Caller as C;
+        match self {
+            Rule::Everyone => true,
+            Rule::KeyHolder => scope == Scope::Own,
+            Rule::Staff => caller != C::Anonymous,
+            Rule::Officers => matches!(caller, C::Officer | C::Supervisor),
+            Rule::OfficersOrOwnSector => {
+                matches!(caller, C::Officer | C::Supervisor) || (caller == C::Coordinator && scope == Scope::Own)
+            }
+            Rule::OwnSectorCoordinator => caller == C::Coordinator && scope == Scope::Own,
+            Rule::Admins => caller == C::Admin,
+            Rule::Auditors => caller == C::Auditor,
+        }
+    }
+}
+
+/// The objects operations run on.
+struct Fixture {
+    case: String,
+    /// A MININTER measure ("own" for the coordinator) and a MINJUSDH one.
+    own_measure: String,
+    other_measure: String,
+    file: String,
+    key: String,
+    other_file: String,
+    officer_id: String,
+    user_id: String,
+}
+
+/// Every operation: its rule, and the document and variables to run it with
+/// on the own or the other object.
+fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'static str, Value)> {
+    let measure = match scope {
+        Scope::Own => f.own_measure.clone(),
+        Scope::Other => f.other_measure.clone(),
+    };
+    let file = match scope {
+        Scope::Own => f.file.clone(),
+        Scope::Other => f.other_file.clone(),
+    };
+    let sector = match scope {
+        Scope::Own => "MININTER",
+        Scope::Other => "MINJUSDH",
+    };
+    let act = json!({ "number": "RD 1", "date": "2026-03-04" });
+    let key = format!("matrix-{}-{:?}", uuid::Uuid::new_v4(), scope);
+    let entries: Vec<(&'static str, Rule, &'static str, Value)> = vec![
+        ("departments", Rule::Everyone, "{ departments { code } }", json!({})),
+        ("sectors", Rule::Everyone, "{ sectors { code } }", json!({})),
+        ("measureTypes", Rule::Everyone, "{ measureTypes { code } }", json!({})),
+        (
+            "dueDate",
+            Rule::Everyone,
+            "{ dueDate(from: \"2026-03-02\", workingDays: 5) { due } }",
+            json!({}),
+        ),
+        (
+            "submitRequest",
+            Rule::Everyone,
+            "mutation($i: RequestInput!) { submitRequest(input: $i) { fileNumber } }",
+            json!({ "i": request_input(&key) }),
+        ),
+        (
+            "myRequest",
+            Rule::KeyHolder,
+            "query($f: String!, $k: String!) { myRequest(fileNumber: $f, accessKey: $k) { status } }",
+            json!({ "f": file, "k": f.key }),
+        ),
+        (
+            "answerInformationRequest",
+            Rule::KeyHolder,
+            "mutation($f: String!, $k: String!) { answerInformationRequest(fileNumber: $f, accessKey: $k, answer: \"Respuesta\") { status } }",
+            json!({ "f": file, "k": f.key }),
+        ),
+        (
+            "addEvidence",
+            Rule::KeyHolder,
+            "mutation($f: String!, $k: String!) { addEvidence(fileNumber: $f, accessKey: $k, evidence: { description: \"Foto\" }) { status } }",
+            json!({ "f": file, "k": f.key }),
+        ),
+        (
+            "withdrawConsent",
+            Rule::KeyHolder,
+            "mutation($f: String!, $k: String!) { withdrawConsent(fileNumber: $f, accessKey: $k) { status } }",
+            json!({ "f": file, "k": f.key }),
+        ),
+        (
+            "login",
+            Rule::Everyone,
+            "mutation($p: String!) { login(email: \"auditor@dgdh.gob.pe\", password: $p) { token } }",
+            json!({ "p": crate::app::PASSWORD }),
+        ),
+        ("me", Rule::Staff, "{ me { role } }", json!({})),
+        ("logout", Rule::Staff, "mutation { logout }", json!({})),
+        (
+            "registerRequest",
+            Rule::Officers,
+            "mutation($i: RequestInput!) { registerRequest(channel: PHONE, input: $i) { fileNumber } }",
+            json!({ "i": request_input(&format!("{key}-phone")) }),
+        ),
+        (
+            "case",
+            Rule::Officers,
+            "query($c: ID!) { case(id: $c) { request { facts } } }",
+            json!({ "c": f.case }),
+        ),
+        (
+            "cases",
+            Rule::Officers,
+            "{ cases { edges { node { fileNumber } } } }",
+            json!({}),
+        ),
+        ("officers", Rule::Officers, "{ officers { id } }", json!({})),
+        (
+            "assignCase",
+            Rule::Officers,
+            "mutation($c: ID!, $o: ID!) { assignCase(caseId: $c, officerId: $o) { status } }",
+            json!({ "c": f.case, "o": f.officer_id }),
+        ),
+        (
+            "startReview",
+            Rule::Officers,
+            "mutation($c: ID!) { startReview(caseId: $c) { status } }",
+            json!({ "c": f.case }),
+        ),
+        (
+            "evaluateAdmissibility",
+            Rule::Officers,
+            "mutation($c: ID!) { evaluateAdmissibility(caseId: $c, input: { criteria: [], outcome: ADMIT }) { status } }",
+            json!({ "c": f.case }),
+        ),
+        (
+            "requestInformation",
+            Rule::Officers,
+            "mutation($c: ID!) { requestInformation(caseId: $c, question: \"¿?\") { status } }",
+            json!({ "c": f.case }),
+        ),
+        (
+            "closeInformationPeriod",
+            Rule::Officers,
+            "mutation($c: ID!) { closeInformationPeriod(caseId: $c) { status } }",
+            json!({ "c": f.case }),
+        ),
+        (
+            "assessRisk",
+            Rule::Officers,
+            "mutation($c: ID!) { assessRisk(caseId: $c, input: { track: URGENT, level: HIGH, summary: \"Riesgo\" }) { status } }",
+            json!({ "c": f.case }),
+        ),
+        (
+            "issueResolution",
+            Rule::Officers,
+            "mutation($c: ID!, $a: ActInput!) { issueResolution(caseId: $c, input: { act: $a, granted: [{ measureType: \"LEGAL_AID\" }] }) { status } }",
+            json!({ "c": f.case, "a": act }),
+        ),
+        (
+            "notifyMeasure",
+            Rule::Officers,
+            "mutation($m: ID!) { notifyMeasure(measureId: $m) { status } }",
+            json!({ "m": measure }),
+        ),
+        (
+            "modifyMeasure",
+            Rule::Officers,
+            "mutation($m: ID!, $a: ActInput!) { modifyMeasure(measureId: $m, act: $a, details: \"Cambio\") { status } }",
+            json!({ "m": measure, "a": act }),
+        ),
+        (
+            "extendMeasure",
+            Rule::Officers,
+            "mutation($m: ID!, $a: ActInput!) { extendMeasure(measureId: $m, act: $a, until: \"2027-01-01\") { status } }",
+            json!({ "m": measure, "a": act }),
+        ),
+        (
+            "liftMeasure",
+            Rule::Officers,
+            "mutation($m: ID!, $a: ActInput!) { liftMeasure(measureId: $m, act: $a, reason: \"Fin\") { status } }",
+            json!({ "m": measure, "a": act }),
+        ),
+        (
+            "archiveCase",
+            Rule::Officers,
+            "mutation($c: ID!) { archiveCase(caseId: $c, reason: CONCLUDED) { status } }",
+            json!({ "c": f.case }),
+        ),
+        (
+            "measures",
+            Rule::OfficersOrOwnSector,
+            "query($s: String!) { measures(filter: { sector: $s }) { edges { node { id } } } }",
+            json!({ "s": sector }),
+        ),
+        (
+            "measure",
+            Rule::OfficersOrOwnSector,
+            "query($m: ID!) { measure(id: $m) { status case { beneficiaries } } }",
+            json!({ "m": measure }),
+        ),
+        (
+            "acknowledgeMeasure",
+            Rule::OwnSectorCoordinator,
+            "mutation($m: ID!) { acknowledgeMeasure(id: $m) { status } }",
+            json!({ "m": measure }),
+        ),
+        (
+            "reportMeasureProgress",
+            Rule::OwnSectorCoordinator,
+            "mutation($m: ID!) { reportMeasureProgress(id: $m, report: \"Avance\") { status } }",
+            json!({ "m": measure }),
+        ),
+        (
+            "reportMeasureImplemented",
+            Rule::OwnSectorCoordinator,
+            "mutation($m: ID!) { reportMeasureImplemented(id: $m) { status } }",
+            json!({ "m": measure }),
+        ),
+        (
+            "reportMeasureNotFeasible",
+            Rule::OwnSectorCoordinator,
+            "mutation($m: ID!) { reportMeasureNotFeasible(id: $m, reason: \"No\") { status } }",
+            json!({ "m": measure }),
+        ),
+        ("users", Rule::Admins, "{ users { email } }", json!({})),
+        (
+            "createUser",
+            Rule::Admins,
+            "mutation($e: String!) { createUser(input: { email: $e, displayName: \"Nueva\", role: OFFICER, password: \"una clave bien larga\" }) { id } }",
+            json!({ "e": format!("{key}@example.pe") }),
+        ),
+        (
+            "updateUser",
+            Rule::Admins,
+            "mutation($u: ID!) { updateUser(id: $u, input: { displayName: \"Otro nombre\" }) { id } }",
+            json!({ "u": f.user_id }),
+        ),
+        (
+            "saveSector",
+            Rule::Admins,
+            "mutation { saveSector(code: \"MINSA\", name: \"Ministerio de Salud\", active: true) { code } }",
+            json!({}),
+        ),
+        (
+            "saveMeasureType",
+            Rule::Admins,
+            "mutation { saveMeasureType(code: \"SHELTER\", name: \"Albergue temporal\", kind: URGENT, defaultSector: \"MIMP\", active: true) { code } }",
+            json!({}),
+        ),
+        (
+            "auditTrail",
+            Rule::Auditors,
+            "{ auditTrail { edges { node { action } } } }",
+            json!({}),
+        ),
+    ];
+    entries
+        .into_iter()
+        .map(|(field, rule, document, variables)| (field, (rule, document, variables)))
+        .collect()
+}
+
+/// A denial is UNAUTHENTICATED (anonymous) or FORBIDDEN; anything else
+/// (data, or an error about the input or the case's state) got past
+/// authorization.
+fn denied(body: &Value) -> bool {
+    body["errors"].as_array().is_some_and(|errors| {
+        errors
+            .iter()
+            .any(|e| matches!(e["extensions"]["code"].as_str(), Some("UNAUTHENTICATED" | "FORBIDDEN")))
+    })
+}
+
+async fn every_operation_for_every_caller(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let mut tokens = BTreeMap::new();
+    let mut emails = BTreeMap::new();
+    for (caller, role, email, sector) in [
+        (Caller::Officer, Role::Officer, "oficial@dgdh.gob.pe", None),
+        (Caller::Supervisor, Role::Supervisor, "supervisora@dgdh.gob.pe", None),
+        (
+            Caller::Coordinator,
+            Role::Coordinator,
+            "coordinador@mininter.gob.pe",
+            Some("MININTER"),
+        ),
+        (Caller::Admin, Role::Admin, "admin@dgdh.gob.pe", None),
+        (Caller::Auditor, Role::Auditor, "auditor@dgdh.gob.pe", None),
+    ] {
+        tokens.insert(caller, app.staff(role, email, sector).await);
+        emails.insert(caller, email);
+    }
+    let fixture = fixture(&app, &tokens[&Caller::Officer]).await;
+
+    let fields = api::operation_fields().await;
+    let specified = operations(&fixture, Scope::Own);
+    let mut unspecified: Vec<&String> = fields.iter().filter(|f| !specified.contains_key(f.as_str())).collect();
+    unspecified.sort();
+    assert!(
+        unspecified.is_empty(),
+        "operations without a line in the matrix: {unspecified:?}"
+    );
+    assert_eq!(
+        specified.len(),
+        fields.len(),
+        "the matrix names operations the schema no longer has"
+    );
+
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    // Logging out ends the session the rest of the matrix uses: last.
+    let order = fields
+        .iter()
+        .filter(|f| *f != "logout")
+        .chain(fields.iter().filter(|f| *f == "logout"));
+    for field in order {
+        for scope in [Scope::Own, Scope::Other] {
+            let operations = operations(&fixture, scope);
+            let (rule, document, variables) = &operations[field.as_str()];
+            for caller in CALLERS {
+                // Each logout ends its session: it gets a session of its own.
+                if field == "logout"
+                    && let Some(email) = emails.get(&caller)
+                {
+                    tokens.insert(caller, app.login(email, crate::app::PASSWORD).await);
+                }
+                let token = tokens.get(&caller).map(String::as_str);
+                let body = app.graphql_as(token, document, variables.clone()).await;
+                checked += 1;
+                let expected = rule.allows(caller, scope);
+                if denied(&body) == expected {
+                    mismatches.push(format!(
+                        "{field} {scope:?} by {caller:?}: expected allowed={expected}, got {body}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked} checks disagree:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    assert_eq!(checked, fields.len() * 2 * CALLERS.len());
+}
+
+/// A case with a resolution whose MININTER and MINJUSDH measures are
+/// notified, and a second file for "someone else's" requester operations.
+async fn fixture(app: &TestApp, officer: &str) -> Fixture {
+    app.set_today("2026-03-02");
+    let file = "mutation($i: RequestInput!) { submitRequest(input: $i) { fileNumber accessKey } }";
+    let mine = app
+        .graphql(file, json!({ "i": request_input("matrix-own-request-0001") }))
+        .await;
+    let other = app
+        .graphql(file, json!({ "i": request_input("matrix-other-request-001") }))
+        .await;
+    let file_number = mine["data"]["submitRequest"]["fileNumber"].as_str().unwrap().to_owned();
+    let key = mine["data"]["submitRequest"]["accessKey"].as_str().unwrap().to_owned();
+    let other_file = other["data"]["submitRequest"]["fileNumber"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let case_id = db_case(app, &file_number).await;
+    let all_met = r#"[{criterion: PERSON_IDENTIFIED_AND_LOCATED, met: true}, {criterion: CONSENT, met: true},
+        {criterion: FACTS_RELATED, met: true}, {criterion: MEASURE_INDICATED, met: true},
+        {criterion: IS_DEFENDER, met: true}, {criterion: RISK_LINKED_TO_DEFENCE, met: true}]"#;
+    for step in [
+        "mutation($c: ID!) { startReview(caseId: $c) { status } }".to_owned(),
+        format!("mutation($c: ID!) {{ evaluateAdmissibility(caseId: $c, input: {{ criteria: {all_met}, outcome: ADMIT }}) {{ status }} }}"),
+        "mutation($c: ID!) { assessRisk(caseId: $c, input: { track: ORDINARY, level: HIGH, summary: \"Riesgo\" }) { status } }".to_owned(),
+        "mutation($c: ID!) { issueResolution(caseId: $c, input: { act: { number: \"RD 1\", date: \"2026-03-02\" },
+            granted: [{ measureType: \"POLICE_PATROLS\" }, { measureType: \"LEGAL_AID\" }] }) { status } }".to_owned(),
+    ] {
+        let body = app.graphql_as(Some(officer), &step, json!({ "c": case_id })).await;
+        assert!(body["errors"].is_null(), "fixture step failed: {body}");
+    }
+    let case = app
+        .graphql_as(
+            Some(officer),
+            "query($c: ID!) { case(id: $c) { measures { id sector } } }",
+            json!({ "c": case_id }),
+        )
+        .await;
+    let measures = case["data"]["case"]["measures"].as_array().unwrap().clone();
+    let measure_of = |sector: &str| {
+        measures.iter().find(|m| m["sector"] == sector).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (own_measure, other_measure) = (measure_of("MININTER"), measure_of("MINJUSDH"));
+    for measure in [&own_measure, &other_measure] {
+        let body = app
+            .graphql_as(
+                Some(officer),
+                "mutation($m: ID!) { notifyMeasure(measureId: $m) { status } }",
+                json!({ "m": measure }),
+            )
+            .await;
+        assert!(body["errors"].is_null(), "{body}");
+    }
+    let me = app.graphql_as(Some(officer), "{ me { id } }", json!({})).await;
+    let officer_id = me["data"]["me"]["id"].as_str().unwrap().to_owned();
+    let auditor = app
+        .db
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.role == Role::Auditor)
+        .unwrap();
+    Fixture {
+        case: case_id,
+        own_measure,
+        other_measure,
+        file: file_number,
+        key,
+        other_file,
+        officer_id,
+        user_id: auditor.id.to_string(),
+    }
+}
+
+async fn db_case(app: &TestApp, file_number: &str) -> String {
+    app.db.find_case_by_file_number(file_number).await.unwrap().to_string()
+}
