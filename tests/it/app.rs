@@ -55,6 +55,11 @@ impl TestApp {
         }
     }
 
+    /// Moves the clock to an instant (RFC 3339).
+    pub(crate) fn set_time(&self, instant: &str) {
+        *self.now.lock().unwrap() = instant.parse().unwrap();
+    }
+
     /// Moves the clock to noon in Lima on `date`.
     pub(crate) fn set_today(&self, date: &str) {
         *self.now.lock().unwrap() = crate::fixtures::at(date);

@@ -5,10 +5,12 @@
 
 mod support;
 
+mod accounts;
 mod app;
 mod authorization;
 mod fixtures;
 mod http;
+mod intake;
 mod lists;
 mod procedure;
 mod reference_data;

@@ -18,8 +18,6 @@ pub enum PasswordSource {
 }
 
 pub async fn create(db: &Database, email: &str, name: &str, source: PasswordSource) -> anyhow::Result<()> {
-    let email = domain::contact::EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
-    let name = domain::text::Name::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let password = match source {
         PasswordSource::Stdin => {
             let mut line = String::new();
@@ -39,8 +37,15 @@ pub async fn create(db: &Database, email: &str, name: &str, source: PasswordSour
             first
         }
     };
+    create_with_password(db, email, name, &password).await
+}
+
+/// Creates an administrator account with `password` (checked for length).
+pub async fn create_with_password(db: &Database, email: &str, name: &str, password: &str) -> anyhow::Result<()> {
+    let email = domain::contact::EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let name = domain::text::Name::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let hash = PasswordHasher::new(1)
-        .hash(&password)
+        .hash(password)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let user = db
