@@ -430,6 +430,8 @@ fn note(command: &Command) -> Option<String> {
 
 #[derive(InputObject, Default)]
 pub(crate) struct CaseFilterInput {
+    /// The case with this file number (`AT-2026-000123`).
+    file_number: Option<String>,
     /// Any of these states.
     statuses: Option<Vec<CaseStatus>>,
     track: Option<Track>,
@@ -490,6 +492,7 @@ impl CasesQuery {
             (false, None) => None,
         };
         let filter = CaseFilter {
+            file_number: filter.file_number,
             statuses: filter
                 .statuses
                 .unwrap_or_default()

@@ -56,6 +56,8 @@ pub struct MeasureRecord {
 
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
+    /// The case with this file number.
+    pub file_number: Option<String>,
     /// Any of these (all when empty).
     pub statuses: Vec<CaseStatus>,
     pub track: Option<Track>,
@@ -177,6 +179,9 @@ impl Database {
     ) -> DbResult<Page<CaseRecord>> {
         use cases::Column as C;
         let mut query = cases::Entity::find();
+        if let Some(file_number) = &filter.file_number {
+            query = query.filter(C::FileNumber.eq(file_number.trim().to_uppercase()));
+        }
         if !filter.statuses.is_empty() {
             query = query.filter(C::Status.is_in(filter.statuses.iter().map(|s| s.code())));
         }
