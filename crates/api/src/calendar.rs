@@ -5,6 +5,8 @@ use async_graphql::{Context, Enum, Object, SimpleObject};
 use domain::calendar::{DueDateExplanation, SkipReason};
 use domain::place::DepartmentCode;
 
+use crate::authz::{Operation, Target};
+use crate::context::{authorize, calendar};
 use crate::error::{ApiError, ApiResult};
 use crate::scalars::Date;
 
@@ -71,8 +73,8 @@ impl CalendarQuery {
             .map(DepartmentCode::parse)
             .transpose()
             .map_err(|e| ApiError::bad_input("department", e.to_string()))?;
-        crate::context::authorize(ctx, crate::authz::Operation::DueDate, crate::authz::Target::Nothing)?;
-        let calendar = crate::context::calendar(ctx).await?;
+        authorize(ctx, Operation::DueDate, Target::Nothing)?;
+        let calendar = calendar(ctx).await?;
         let days = u32::try_from(working_days).unwrap_or(1);
         Ok(explanation_view(
             calendar.explain_working_days(from.0, days, department),

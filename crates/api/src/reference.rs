@@ -3,7 +3,10 @@
 
 use async_graphql::{Context, Object, SimpleObject};
 
+use crate::authz::{Operation, Target};
+use crate::context::{authorize, db};
 use crate::error::ApiResult;
+use crate::inputs::ref_code;
 
 #[derive(SimpleObject)]
 pub(crate) struct Department {
@@ -37,8 +40,8 @@ pub(crate) struct ReferenceQuery;
 impl ReferenceQuery {
     /// Peru's departments.
     async fn departments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Department>> {
-        crate::context::authorize(ctx, crate::authz::Operation::Departments, crate::authz::Target::Nothing)?;
-        Ok(crate::context::db(ctx)
+        authorize(ctx, Operation::Departments, Target::Nothing)?;
+        Ok(db(ctx)
             .departments()
             .await?
             .into_iter()
@@ -51,8 +54,8 @@ impl ReferenceQuery {
 
     /// The sectors (ministries and agencies) that carry out measures.
     async fn sectors(&self, ctx: &Context<'_>) -> ApiResult<Vec<Sector>> {
-        crate::context::authorize(ctx, crate::authz::Operation::Sectors, crate::authz::Target::Nothing)?;
-        Ok(crate::context::db(ctx)
+        authorize(ctx, Operation::Sectors, Target::Nothing)?;
+        Ok(db(ctx)
             .sectors()
             .await?
             .into_iter()
@@ -71,7 +74,7 @@ impl ReferenceQuery {
             crate::authz::Operation::MeasureTypes,
             crate::authz::Target::Nothing,
         )?;
-        Ok(crate::context::db(ctx)
+        Ok(db(ctx)
             .measure_types()
             .await?
             .into_iter()
@@ -110,16 +113,13 @@ pub(crate) struct ReferenceMutation;
 impl ReferenceMutation {
     /// Creates or updates a sector (admins).
     async fn save_sector(&self, ctx: &Context<'_>, code: String, name: String, active: bool) -> ApiResult<Sector> {
-        let request =
-            crate::context::authorize(ctx, crate::authz::Operation::SaveSector, crate::authz::Target::Nothing)?;
+        let request = authorize(ctx, Operation::SaveSector, Target::Nothing)?;
         let sector = db::Sector {
-            code: crate::inputs::ref_code("code", &code)?,
+            code: ref_code("code", &code)?,
             name,
             active,
         };
-        let saved = crate::context::db(ctx)
-            .save_sector(&sector, &request.actor(), request.now)
-            .await?;
+        let saved = db(ctx).save_sector(&sector, &request.actor(), request.now).await?;
         Ok(Sector {
             code: saved.code.to_string(),
             name: saved.name,
@@ -143,13 +143,13 @@ impl ReferenceMutation {
             crate::authz::Target::Nothing,
         )?;
         let measure = db::MeasureType {
-            code: crate::inputs::ref_code("code", &code)?,
+            code: ref_code("code", &code)?,
             name,
             kind: kind.code().to_owned(),
-            default_sector: crate::inputs::ref_code("defaultSector", &default_sector)?,
+            default_sector: ref_code("defaultSector", &default_sector)?,
             active,
         };
-        let saved = crate::context::db(ctx)
+        let saved = db(ctx)
             .save_measure_type(&measure, &request.actor(), request.now)
             .await?;
         Ok(MeasureType {
