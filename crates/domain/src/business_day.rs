@@ -2,7 +2,7 @@
 //! all year since 1994, so the conversion is a fixed offset and needs no
 //! time-zone database.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
 const LIMA_OFFSET_SECONDS: i32 = -5 * 3600;
 
@@ -12,6 +12,16 @@ pub fn lima_date(at: DateTime<Utc>) -> NaiveDate {
         Some(lima) => at.with_timezone(&lima).date_naive(),
         // The constant is within ±24 h, so this arm is never taken.
         None => at.date_naive(),
+    }
+}
+
+/// The instant at which it is `time` in Lima on `date`.
+pub fn lima_instant(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    let local = date.and_time(time);
+    match FixedOffset::east_opt(LIMA_OFFSET_SECONDS).and_then(|lima| lima.from_local_datetime(&local).single()) {
+        Some(at) => at.with_timezone(&Utc),
+        // A fixed offset maps every local time exactly once.
+        None => local.and_utc(),
     }
 }
 
@@ -25,5 +35,12 @@ mod tests {
         assert_eq!(lima_date(at), "2026-07-28".parse::<NaiveDate>().unwrap());
         let at: DateTime<Utc> = "2026-07-29T05:00:00Z".parse().unwrap();
         assert_eq!(lima_date(at), "2026-07-29".parse::<NaiveDate>().unwrap());
+    }
+
+    #[test]
+    fn nine_in_lima_is_two_in_the_afternoon_utc() {
+        let date: NaiveDate = "2026-08-11".parse().unwrap();
+        let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap();
+        assert_eq!(lima_instant(date, nine).to_rfc3339(), "2026-08-11T14:00:00+00:00");
     }
 }

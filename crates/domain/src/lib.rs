@@ -21,6 +21,7 @@ pub mod deadline;
 pub mod place;
 #[cfg(test)]
 mod purity;
+pub mod reminders;
 pub mod request;
 pub mod roles;
 pub mod text;

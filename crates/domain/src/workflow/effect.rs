@@ -49,6 +49,8 @@ pub enum Audience {
     Supervisors,
     /// The coordinators of one sector.
     SectorCoordinators(SectorCode),
+    /// The lead coordinator(s) of one sector (escalations).
+    SectorLeadCoordinators(SectorCode),
     Requester,
 }
 
