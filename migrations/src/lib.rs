@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_schema;
 mod m20261127_000002_reference_data;
 mod m20261128_000001_accounts_and_intake;
+mod m20261128_000002_delivery;
 mod seed;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_schema::Migration),
             Box::new(m20261127_000002_reference_data::Migration),
             Box::new(m20261128_000001_accounts_and_intake::Migration),
+            Box::new(m20261128_000002_delivery::Migration),
         ]
     }
 }

@@ -104,8 +104,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("non_working_days", "day", &["day"], false))
-            .await?;
+        m.create_index(index("non_working_days", "day", &["day"], false)).await?;
         m.create_table(
             Table::create()
                 .table("suspension_periods")
@@ -188,15 +187,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "cases",
-            "status_department",
-            &["status", "department_code"],
-            false,
-        ))
-        .await?;
-        m.create_index(index("cases", "received_on", &["received_on"], false))
-            .await?;
+        m.create_index(index("cases", "status_department", &["status", "department_code"], false)).await?;
+        m.create_index(index("cases", "received_on", &["received_on"], false)).await?;
         m.create_table(
             Table::create()
                 .table("case_aggression_types")
@@ -240,8 +232,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("case_events", "case_seq", &["case_id", "seq"], true))
-            .await?;
+        m.create_index(index("case_events", "case_seq", &["case_id", "seq"], true)).await?;
         m.create_table(
             Table::create()
                 .table("measures")
@@ -260,10 +251,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("measures", "case_no", &["case_id", "measure_no"], true))
-            .await?;
-        m.create_index(index("measures", "sector_status", &["sector_code", "status"], false))
-            .await?;
+        m.create_index(index("measures", "case_no", &["case_id", "measure_no"], true)).await?;
+        m.create_index(index("measures", "sector_status", &["sector_code", "status"], false)).await?;
 
         // ---- deadlines
         m.create_table(
@@ -294,10 +283,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("deadlines", "case_key", &["case_id", "deadline_key"], true))
-            .await?;
-        m.create_index(index("deadlines", "status_due", &["status", "due_on"], false))
-            .await?;
+        m.create_index(index("deadlines", "case_key", &["case_id", "deadline_key"], true)).await?;
+        m.create_index(index("deadlines", "status_due", &["status", "due_on"], false)).await?;
         m.create_table(
             Table::create()
                 .table("deadline_changes")
@@ -312,8 +299,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("deadline_changes", "deadline", &["deadline_id"], false))
-            .await?;
+        m.create_index(index("deadline_changes", "deadline", &["deadline_id"], false)).await?;
 
         // ---- outbox: notifications planned in the transaction that causes them
         m.create_table(
@@ -338,8 +324,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("outbox", "status_not_before", &["status", "not_before"], false))
-            .await?;
+        m.create_index(index("outbox", "status_not_before", &["status", "not_before"], false)).await?;
 
         // ---- audit trail (append-only; no foreign key so it outlives anything)
         m.create_table(
@@ -356,8 +341,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("audit_events", "case", &["case_id"], false))
-            .await?;
+        m.create_index(index("audit_events", "case", &["case_id"], false)).await?;
         Ok(())
     }
 }

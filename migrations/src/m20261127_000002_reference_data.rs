@@ -61,61 +61,16 @@ const MEASURE_TYPES: [(&str, &str, &str, &str); 13] = [
     ("POLICE_PATROLS", "Patrullajes policiales", "PROTECTION", "MININTER"),
     ("PERSONAL_GUARANTEES", "Garantías personales", "PROTECTION", "MININTER"),
     ("LEGAL_AID", "Asistencia legal", "PROTECTION", "MINJUSDH"),
-    (
-        "PUBLIC_SUPPORT_STATEMENT",
-        "Pronunciamiento público de respaldo",
-        "PROTECTION",
-        "MINJUSDH",
-    ),
-    (
-        "CARE_FOR_WOMEN_VICTIMS",
-        "Atención integral a mujeres víctimas de violencia",
-        "PROTECTION",
-        "MIMP",
-    ),
-    (
-        "SPECIAL_VISA",
-        "Visa especial para personas defensoras extranjeras",
-        "PROTECTION",
-        "RREE",
-    ),
-    (
-        "RESIDENCE_PERMIT",
-        "Calidad migratoria de residente",
-        "PROTECTION",
-        "MININTER",
-    ),
-    (
-        "CONSULAR_ASSISTANCE",
-        "Asistencia consular a personas defensoras en el exterior",
-        "PROTECTION",
-        "RREE",
-    ),
-    (
-        "ENVIRONMENTAL_SUPERVISION",
-        "Estudios de impacto y supervisión ambiental",
-        "PROTECTION",
-        "MINAM",
-    ),
-    (
-        "ENVIRONMENTAL_CRIME_PROSECUTION",
-        "Persecución de delitos ambientales",
-        "PROTECTION",
-        "MINAM",
-    ),
+    ("PUBLIC_SUPPORT_STATEMENT", "Pronunciamiento público de respaldo", "PROTECTION", "MINJUSDH"),
+    ("CARE_FOR_WOMEN_VICTIMS", "Atención integral a mujeres víctimas de violencia", "PROTECTION", "MIMP"),
+    ("SPECIAL_VISA", "Visa especial para personas defensoras extranjeras", "PROTECTION", "RREE"),
+    ("RESIDENCE_PERMIT", "Calidad migratoria de residente", "PROTECTION", "MININTER"),
+    ("CONSULAR_ASSISTANCE", "Asistencia consular a personas defensoras en el exterior", "PROTECTION", "RREE"),
+    ("ENVIRONMENTAL_SUPERVISION", "Estudios de impacto y supervisión ambiental", "PROTECTION", "MINAM"),
+    ("ENVIRONMENTAL_CRIME_PROSECUTION", "Persecución de delitos ambientales", "PROTECTION", "MINAM"),
     ("EVACUATION", "Evacuación de la zona de riesgo", "URGENT", "MININTER"),
-    (
-        "POLICE_PROTECTION",
-        "Protección policial de la persona o de sus bienes",
-        "URGENT",
-        "MININTER",
-    ),
-    (
-        "INTERCULTURAL_SUPPORT",
-        "Intérprete y acompañamiento intercultural",
-        "CROSS_CUTTING",
-        "MINCU",
-    ),
+    ("POLICE_PROTECTION", "Protección policial de la persona o de sus bienes", "URGENT", "MININTER"),
+    ("INTERCULTURAL_SUPPORT", "Intérprete y acompañamiento intercultural", "CROSS_CUTTING", "MINCU"),
 ];
 
 const DL_713: &str = "Decreto Legislativo 713";
@@ -131,19 +86,9 @@ const HOLIDAYS: [(&str, When, Option<i32>, &str); 16] = [
     ("Jueves Santo", When::Easter(-3), None, DL_713),
     ("Viernes Santo", When::Easter(-2), None, DL_713),
     ("Día del Trabajo", When::Fixed(5, 1), None, DL_713),
-    (
-        "Batalla de Arica y Día de la Bandera",
-        When::Fixed(6, 7),
-        Some(2024),
-        "Ley 31788",
-    ),
+    ("Batalla de Arica y Día de la Bandera", When::Fixed(6, 7), Some(2024), "Ley 31788"),
     ("San Pedro y San Pablo", When::Fixed(6, 29), None, DL_713),
-    (
-        "Día de la Fuerza Aérea del Perú",
-        When::Fixed(7, 23),
-        Some(2023),
-        "Ley 31822",
-    ),
+    ("Día de la Fuerza Aérea del Perú", When::Fixed(7, 23), Some(2023), "Ley 31822"),
     ("Fiestas Patrias", When::Fixed(7, 28), None, DL_713),
     ("Fiestas Patrias", When::Fixed(7, 29), None, DL_713),
     ("Batalla de Junín", When::Fixed(8, 6), Some(2022), "Ley 31530"),
@@ -204,75 +149,32 @@ const DEADLINE_RULES: [(&str, Option<&str>, i32, &str, &str); 7] = [
     ("DECISION", Some("ORDINARY"), 30, "ADMISSION", "OFFICER"),
     ("DECISION", Some("URGENT"), 15, "ADMISSION", "OFFICER"),
     ("INFORMATION_ANSWER", None, 10, "INFORMATION_REQUEST", "REQUESTER"),
-    (
-        "MEASURE_ACKNOWLEDGEMENT",
-        Some("ORDINARY"),
-        3,
-        "MEASURE_NOTIFICATION",
-        "COORDINATOR",
-    ),
-    (
-        "MEASURE_ACKNOWLEDGEMENT",
-        Some("URGENT"),
-        1,
-        "MEASURE_NOTIFICATION",
-        "COORDINATOR",
-    ),
-    (
-        "MEASURE_IMPLEMENTATION",
-        Some("ORDINARY"),
-        15,
-        "MEASURE_NOTIFICATION",
-        "COORDINATOR",
-    ),
-    (
-        "MEASURE_IMPLEMENTATION",
-        Some("URGENT"),
-        3,
-        "MEASURE_NOTIFICATION",
-        "COORDINATOR",
-    ),
+    ("MEASURE_ACKNOWLEDGEMENT", Some("ORDINARY"), 3, "MEASURE_NOTIFICATION", "COORDINATOR"),
+    ("MEASURE_ACKNOWLEDGEMENT", Some("URGENT"), 1, "MEASURE_NOTIFICATION", "COORDINATOR"),
+    ("MEASURE_IMPLEMENTATION", Some("ORDINARY"), 15, "MEASURE_NOTIFICATION", "COORDINATOR"),
+    ("MEASURE_IMPLEMENTATION", Some("URGENT"), 3, "MEASURE_NOTIFICATION", "COORDINATOR"),
 ];
 
 fn day(iso: &str) -> Result<NaiveDate, DbErr> {
-    iso.parse()
-        .map_err(|_| DbErr::Migration(format!("bad seed date {iso}")))
+    iso.parse().map_err(|_| DbErr::Migration(format!("bad seed date {iso}")))
 }
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let rows = DEPARTMENTS
-            .iter()
-            .map(|(code, name)| vec![(*code).into(), (*name).into()])
-            .collect();
+        let rows = DEPARTMENTS.iter().map(|(code, name)| vec![(*code).into(), (*name).into()]).collect();
         insert_rows(m, "departments", &["code", "name"], rows).await?;
 
-        let rows = SECTORS
-            .iter()
-            .map(|(code, name)| vec![(*code).into(), (*name).into(), true.into()])
-            .collect();
+        let rows = SECTORS.iter().map(|(code, name)| vec![(*code).into(), (*name).into(), true.into()]).collect();
         insert_rows(m, "sectors", &["code", "name", "active"], rows).await?;
 
         let rows = MEASURE_TYPES
             .iter()
             .map(|(code, name, kind, sector)| {
-                vec![
-                    (*code).into(),
-                    (*name).into(),
-                    (*kind).into(),
-                    (*sector).into(),
-                    true.into(),
-                ]
+                vec![(*code).into(), (*name).into(), (*kind).into(), (*sector).into(), true.into()]
             })
             .collect();
-        insert_rows(
-            m,
-            "measure_types",
-            &["code", "name", "kind", "default_sector_code", "active"],
-            rows,
-        )
-        .await?;
+        insert_rows(m, "measure_types", &["code", "name", "kind", "default_sector_code", "active"], rows).await?;
 
         let rows = HOLIDAYS
             .iter()
@@ -292,15 +194,7 @@ impl MigrationTrait for Migration {
                 ]
             })
             .collect();
-        let columns = [
-            "name",
-            "month",
-            "day",
-            "easter_offset",
-            "from_year",
-            "until_year",
-            "legal_basis",
-        ];
+        let columns = ["name", "month", "day", "easter_offset", "from_year", "until_year", "legal_basis"];
         insert_rows(m, "holiday_rules", &columns, rows).await?;
 
         let mut rows = Vec::new();
@@ -310,22 +204,12 @@ impl MigrationTrait for Migration {
                 rows.push(vec![date.into(), Option::<String>::None.into(), (*basis).into()]);
             }
             for department in *departments {
-                rows.push(vec![
-                    date.into(),
-                    Some((*department).to_owned()).into(),
-                    (*basis).into(),
-                ]);
+                rows.push(vec![date.into(), Some((*department).to_owned()).into(), (*basis).into()]);
             }
         }
         insert_rows(m, "non_working_days", &["day", "department_code", "legal_basis"], rows).await?;
 
-        insert_rows(
-            m,
-            "calendar_state",
-            &["id", "version"],
-            vec![vec![1.into(), 1_i64.into()]],
-        )
-        .await?;
+        insert_rows(m, "calendar_state", &["id", "version"], vec![vec![1.into(), 1_i64.into()]]).await?;
 
         let rows = DEADLINE_RULES
             .iter()

@@ -20,8 +20,7 @@ const NO_DUE_DATE: &str = "9999-12-31";
 
 async fn add_column(m: &SchemaManager<'_>, table: &'static str, column: ColumnDef) -> Result<(), DbErr> {
     // SQLite takes one column per ALTER TABLE.
-    m.alter_table(Table::alter().table(table).add_column(column).to_owned())
-        .await
+    m.alter_table(Table::alter().table(table).add_column(column).to_owned()).await
 }
 
 async fn add_index(
@@ -106,14 +105,7 @@ impl MigrationTrait for Migration {
         add_index(m, "cases", "assigned_officer", &["assigned_officer_id"], false).await?;
         add_index(m, "cases", "next_due", &["next_due_on", "id"], false).await?;
         add_index(m, "cases", "received_at", &["received_at", "id"], false).await?;
-        add_index(
-            m,
-            "measures",
-            "sector_next_due",
-            &["sector_code", "next_due_on", "id"],
-            false,
-        )
-        .await?;
+        add_index(m, "measures", "sector_next_due", &["sector_code", "next_due_on", "id"], false).await?;
         add_index(m, "deadlines", "case", &["case_id"], false).await?;
         Ok(())
     }

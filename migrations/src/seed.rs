@@ -12,9 +12,7 @@ pub(crate) async fn insert_rows(
     let mut insert = Query::insert();
     insert.into_table(table).columns(columns.iter().copied());
     for row in rows {
-        insert
-            .values(row)
-            .map_err(|e| DbErr::Migration(format!("seed row for {table}: {e}")))?;
+        insert.values(row).map_err(|e| DbErr::Migration(format!("seed row for {table}: {e}")))?;
     }
     manager.exec_stmt(insert).await
 }

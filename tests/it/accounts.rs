@@ -27,70 +27,32 @@ fn code(body: &Value) -> &str {
 async fn wrong_credentials_are_refused_alike_and_recorded(db: Database) {
     let app = TestApp::spawn(db.clone()).await;
     app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
-    let wrong_password = app
-        .graphql(LOGIN, json!({ "e": "oficial@dgdh.gob.pe", "p": "no es la contraseña" }))
-        .await;
-    let unknown = app
-        .graphql(LOGIN, json!({ "e": "nadie@dgdh.gob.pe", "p": PASSWORD }))
-        .await;
+    let wrong_password = app.graphql(LOGIN, json!({ "e": "oficial@dgdh.gob.pe", "p": "no es la contraseña" })).await;
+    let unknown = app.graphql(LOGIN, json!({ "e": "nadie@dgdh.gob.pe", "p": PASSWORD })).await;
     for body in [&wrong_password, &unknown] {
         assert_eq!(code(body), "UNAUTHENTICATED");
-        assert_eq!(
-            body["errors"][0]["message"],
-            "correo electrónico o contraseña incorrectos"
-        );
+        assert_eq!(body["errors"][0]["message"], "correo electrónico o contraseña incorrectos");
     }
     // E-mail case does not matter.
-    let ok = app
-        .graphql(LOGIN, json!({ "e": "Oficial@DGDH.gob.pe", "p": PASSWORD }))
-        .await;
+    let ok = app.graphql(LOGIN, json!({ "e": "Oficial@DGDH.gob.pe", "p": PASSWORD })).await;
     assert_eq!(ok["data"]["login"]["user"]["role"], "OFFICER");
-    let entries = db
-        .audit_entries(&db::AuditFilter::default(), None, 100)
-        .await
-        .unwrap()
-        .0;
-    let failed = entries
-        .iter()
-        .filter(|e| e.action == domain::workflow::AuditAction::LoginFailed)
-        .count();
+    let entries = db.audit_entries(&db::AuditFilter::default(), None, 100).await.unwrap().0;
+    let failed = entries.iter().filter(|e| e.action == domain::workflow::AuditAction::LoginFailed).count();
     assert_eq!(failed, 2);
 }
 
 async fn logout_ends_the_session(db: Database) {
     let app = TestApp::spawn(db).await;
     let token = app.staff(Role::Supervisor, "supervisora@dgdh.gob.pe", None).await;
-    assert_eq!(
-        app.graphql_as(Some(&token), ME, json!({})).await["data"]["me"]["role"],
-        "SUPERVISOR"
-    );
-    assert_eq!(
-        app.graphql_as(Some(&token), "mutation { logout }", json!({})).await["data"]["logout"],
-        true
-    );
-    assert_eq!(
-        code(&app.graphql_as(Some(&token), ME, json!({})).await),
-        "UNAUTHENTICATED"
-    );
-    assert_eq!(
-        code(&app.graphql_as(Some("not-a-token"), ME, json!({})).await),
-        "UNAUTHENTICATED"
-    );
+    assert_eq!(app.graphql_as(Some(&token), ME, json!({})).await["data"]["me"]["role"], "SUPERVISOR");
+    assert_eq!(app.graphql_as(Some(&token), "mutation { logout }", json!({})).await["data"]["logout"], true);
+    assert_eq!(code(&app.graphql_as(Some(&token), ME, json!({})).await), "UNAUTHENTICATED");
+    assert_eq!(code(&app.graphql_as(Some("not-a-token"), ME, json!({})).await), "UNAUTHENTICATED");
 }
 
 async fn sessions_expire_when_idle_and_absolutely(db: Database) {
-    let sessions = SessionPolicy {
-        absolute: chrono::Duration::hours(2),
-        idle: chrono::Duration::minutes(30),
-    };
-    let app = TestApp::spawn_with(
-        db,
-        api::ApiConfig {
-            sessions,
-            ..api::ApiConfig::default()
-        },
-    )
-    .await;
+    let sessions = SessionPolicy { absolute: chrono::Duration::hours(2), idle: chrono::Duration::minutes(30) };
+    let app = TestApp::spawn_with(db, api::ApiConfig { sessions, ..api::ApiConfig::default() }).await;
     app.set_time("2026-07-13T14:00:00Z");
     let token = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
     // Active every 20 minutes: the idle limit never hits...
@@ -100,18 +62,11 @@ async fn sessions_expire_when_idle_and_absolutely(db: Database) {
     }
     // ...but two hours after login the session is over.
     app.set_time("2026-07-13T16:01:00Z");
-    assert_eq!(
-        code(&app.graphql_as(Some(&token), ME, json!({})).await),
-        "UNAUTHENTICATED"
-    );
+    assert_eq!(code(&app.graphql_as(Some(&token), ME, json!({})).await), "UNAUTHENTICATED");
 
     let token = app.login("oficial@dgdh.gob.pe", PASSWORD).await;
     app.set_time("2026-07-13T16:32:00Z");
-    assert_eq!(
-        code(&app.graphql_as(Some(&token), ME, json!({})).await),
-        "UNAUTHENTICATED",
-        "31 minutes idle"
-    );
+    assert_eq!(code(&app.graphql_as(Some(&token), ME, json!({})).await), "UNAUTHENTICATED", "31 minutes idle");
 }
 
 async fn disabling_an_account_ends_its_sessions_at_once(db: Database) {
@@ -120,17 +75,9 @@ async fn disabling_an_account_ends_its_sessions_at_once(db: Database) {
     let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
     let id = app.graphql_as(Some(&officer), "{ me { id } }", json!({})).await["data"]["me"]["id"].clone();
     let disable = "mutation($u: ID!) { updateUser(id: $u, input: { active: false }) { active } }";
-    assert_eq!(
-        app.graphql_as(Some(&admin), disable, json!({ "u": id })).await["data"]["updateUser"]["active"],
-        false
-    );
-    assert_eq!(
-        code(&app.graphql_as(Some(&officer), ME, json!({})).await),
-        "UNAUTHENTICATED"
-    );
-    let again = app
-        .graphql(LOGIN, json!({ "e": "oficial@dgdh.gob.pe", "p": PASSWORD }))
-        .await;
+    assert_eq!(app.graphql_as(Some(&admin), disable, json!({ "u": id })).await["data"]["updateUser"]["active"], false);
+    assert_eq!(code(&app.graphql_as(Some(&officer), ME, json!({})).await), "UNAUTHENTICATED");
+    let again = app.graphql(LOGIN, json!({ "e": "oficial@dgdh.gob.pe", "p": PASSWORD })).await;
     assert_eq!(code(&again), "UNAUTHENTICATED", "a disabled account cannot sign in");
 }
 
@@ -139,13 +86,8 @@ async fn admins_create_accounts_that_follow_the_rules(db: Database) {
     let admin = app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
     let create = "mutation($i: NewUserInput!) { createUser(input: $i) { email role sector } }";
     let input = |email: &str, role: &str, sector: Option<&str>, password: &str| json!({ "i": { "email": email, "displayName": "Nueva cuenta", "role": role, "sector": sector, "password": password } });
-    let made = app
-        .graphql_as(
-            Some(&admin),
-            create,
-            input("Coord@MIMP.gob.pe", "COORDINATOR", Some("MIMP"), PASSWORD),
-        )
-        .await;
+    let made =
+        app.graphql_as(Some(&admin), create, input("Coord@MIMP.gob.pe", "COORDINATOR", Some("MIMP"), PASSWORD)).await;
     assert_eq!(
         made["data"]["createUser"],
         json!({ "email": "coord@mimp.gob.pe", "role": "COORDINATOR", "sector": "MIMP" })
@@ -166,24 +108,16 @@ async fn admins_create_accounts_that_follow_the_rules(db: Database) {
             assert_eq!(body["errors"][0]["extensions"]["field"], field);
         }
         let message = body["errors"][0]["message"].as_str().unwrap();
-        assert!(
-            !message.contains(PASSWORD) && !message.contains("corta"),
-            "no secrets in messages"
-        );
+        assert!(!message.contains(PASSWORD) && !message.contains("corta"), "no secrets in messages");
     }
 }
 
 async fn the_first_admin_comes_from_the_command_line(db: Database) {
     // The same code `resguardo admin create` runs, minus the terminal.
-    server::admin::create_with_password(&db, "jefa@dgdh.gob.pe", "Jefa de sistemas", PASSWORD)
-        .await
-        .unwrap();
+    server::admin::create_with_password(&db, "jefa@dgdh.gob.pe", "Jefa de sistemas", PASSWORD).await.unwrap();
     let app = TestApp::spawn(db.clone()).await;
     let token = app.login("jefa@dgdh.gob.pe", PASSWORD).await;
-    assert_eq!(
-        app.graphql_as(Some(&token), ME, json!({})).await["data"]["me"]["role"],
-        "ADMIN"
-    );
+    assert_eq!(app.graphql_as(Some(&token), ME, json!({})).await["data"]["me"]["role"], "ADMIN");
     let weak = server::admin::create_with_password(&db, "otra@dgdh.gob.pe", "Otra", "corta").await;
     assert!(weak.unwrap_err().to_string().contains("12 caracteres"));
 }

@@ -22,18 +22,8 @@ impl TestApp {
     /// Sessions last a year here: tests move the clock by days and weeks.
     pub(crate) async fn spawn(db: Database) -> Self {
         let year = chrono::Duration::days(365);
-        let sessions = db::SessionPolicy {
-            absolute: year,
-            idle: year,
-        };
-        Self::spawn_with(
-            db,
-            api::ApiConfig {
-                sessions,
-                ..api::ApiConfig::default()
-            },
-        )
-        .await
+        let sessions = db::SessionPolicy { absolute: year, idle: year };
+        Self::spawn_with(db, api::ApiConfig { sessions, ..api::ApiConfig::default() }).await
     }
 
     /// With `config`, whose clock is replaced by the test's.
@@ -47,12 +37,7 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let router = server::app::router(db.clone(), api::ApiConfig { clock, ..config });
         tokio::spawn(async move { axum::serve(listener, router).await });
-        Self {
-            base,
-            db,
-            client: reqwest::Client::new(),
-            now,
-        }
+        Self { base, db, client: reqwest::Client::new(), now }
     }
 
     /// Moves the clock to an instant (RFC 3339).
@@ -76,14 +61,7 @@ impl TestApp {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        request
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        request.json(&json!({ "query": query, "variables": variables })).send().await.unwrap().json().await.unwrap()
     }
 
     /// Signs in and returns the session token.
@@ -94,10 +72,7 @@ impl TestApp {
                 json!({ "e": email, "p": password }),
             )
             .await;
-        body["data"]["login"]["token"]
-            .as_str()
-            .unwrap_or_else(|| panic!("login failed: {body}"))
-            .to_owned()
+        body["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("login failed: {body}")).to_owned()
     }
 
     /// Creates a staff account with the test password and signs in as it.
@@ -112,10 +87,7 @@ impl TestApp {
             lead_coordinator: false,
             password_hash: hash,
         };
-        self.db
-            .create_user(new, &db::Actor::system(), crate::fixtures::at("2026-01-05"))
-            .await
-            .unwrap();
+        self.db.create_user(new, &db::Actor::system(), crate::fixtures::at("2026-01-05")).await.unwrap();
         self.login(email, PASSWORD).await
     }
 

@@ -28,14 +28,8 @@ enum Caller {
     Auditor,
 }
 
-const CALLERS: [Caller; 6] = [
-    Caller::Anonymous,
-    Caller::Officer,
-    Caller::Supervisor,
-    Caller::Coordinator,
-    Caller::Admin,
-    Caller::Auditor,
-];
+const CALLERS: [Caller; 6] =
+    [Caller::Anonymous, Caller::Officer, Caller::Supervisor, Caller::Coordinator, Caller::Admin, Caller::Auditor];
 
 /// On whose object the operation runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,12 +106,7 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
         ("departments", Rule::Everyone, "{ departments { code } }", json!({})),
         ("sectors", Rule::Everyone, "{ sectors { code } }", json!({})),
         ("measureTypes", Rule::Everyone, "{ measureTypes { code } }", json!({})),
-        (
-            "dueDate",
-            Rule::Everyone,
-            "{ dueDate(from: \"2026-03-02\", workingDays: 5) { due } }",
-            json!({}),
-        ),
+        ("dueDate", Rule::Everyone, "{ dueDate(from: \"2026-03-02\", workingDays: 5) { due } }", json!({})),
         (
             "submitRequest",
             Rule::Everyone,
@@ -162,18 +151,8 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             "mutation($i: RequestInput!) { registerRequest(channel: PHONE, input: $i) { fileNumber } }",
             json!({ "i": request_input(&format!("{key}-phone")) }),
         ),
-        (
-            "case",
-            Rule::Officers,
-            "query($c: ID!) { case(id: $c) { request { facts } } }",
-            json!({ "c": f.case }),
-        ),
-        (
-            "cases",
-            Rule::Officers,
-            "{ cases { edges { node { fileNumber } } } }",
-            json!({}),
-        ),
+        ("case", Rule::Officers, "query($c: ID!) { case(id: $c) { request { facts } } }", json!({ "c": f.case })),
+        ("cases", Rule::Officers, "{ cases { edges { node { fileNumber } } } }", json!({})),
         ("officers", Rule::Officers, "{ officers { id } }", json!({})),
         (
             "assignCase",
@@ -308,17 +287,9 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             "mutation { saveMeasureType(code: \"SHELTER\", name: \"Albergue temporal\", kind: URGENT, defaultSector: \"MIMP\", active: true) { code } }",
             json!({}),
         ),
-        (
-            "auditTrail",
-            Rule::Auditors,
-            "{ auditTrail { edges { node { action } } } }",
-            json!({}),
-        ),
+        ("auditTrail", Rule::Auditors, "{ auditTrail { edges { node { action } } } }", json!({})),
     ];
-    entries
-        .into_iter()
-        .map(|(field, rule, document, variables)| (field, (rule, document, variables)))
-        .collect()
+    entries.into_iter().map(|(field, rule, document, variables)| (field, (rule, document, variables))).collect()
 }
 
 /// A denial is UNAUTHENTICATED (anonymous) or FORBIDDEN; anything else
@@ -326,9 +297,7 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
 /// authorization.
 fn denied(body: &Value) -> bool {
     body["errors"].as_array().is_some_and(|errors| {
-        errors
-            .iter()
-            .any(|e| matches!(e["extensions"]["code"].as_str(), Some("UNAUTHENTICATED" | "FORBIDDEN")))
+        errors.iter().any(|e| matches!(e["extensions"]["code"].as_str(), Some("UNAUTHENTICATED" | "FORBIDDEN")))
     })
 }
 
@@ -339,12 +308,7 @@ async fn every_operation_for_every_caller(db: Database) {
     for (caller, role, email, sector) in [
         (Caller::Officer, Role::Officer, "oficial@dgdh.gob.pe", None),
         (Caller::Supervisor, Role::Supervisor, "supervisora@dgdh.gob.pe", None),
-        (
-            Caller::Coordinator,
-            Role::Coordinator,
-            "coordinador@mininter.gob.pe",
-            Some("MININTER"),
-        ),
+        (Caller::Coordinator, Role::Coordinator, "coordinador@mininter.gob.pe", Some("MININTER")),
         (Caller::Admin, Role::Admin, "admin@dgdh.gob.pe", None),
         (Caller::Auditor, Role::Auditor, "auditor@dgdh.gob.pe", None),
     ] {
@@ -357,23 +321,13 @@ async fn every_operation_for_every_caller(db: Database) {
     let specified = operations(&fixture, Scope::Own);
     let mut unspecified: Vec<&String> = fields.iter().filter(|f| !specified.contains_key(f.as_str())).collect();
     unspecified.sort();
-    assert!(
-        unspecified.is_empty(),
-        "operations without a line in the matrix: {unspecified:?}"
-    );
-    assert_eq!(
-        specified.len(),
-        fields.len(),
-        "the matrix names operations the schema no longer has"
-    );
+    assert!(unspecified.is_empty(), "operations without a line in the matrix: {unspecified:?}");
+    assert_eq!(specified.len(), fields.len(), "the matrix names operations the schema no longer has");
 
     let mut mismatches = Vec::new();
     let mut checked = 0;
     // Logging out ends the session the rest of the matrix uses: last.
-    let order = fields
-        .iter()
-        .filter(|f| *f != "logout")
-        .chain(fields.iter().filter(|f| *f == "logout"));
+    let order = fields.iter().filter(|f| *f != "logout").chain(fields.iter().filter(|f| *f == "logout"));
     for field in order {
         for scope in [Scope::Own, Scope::Other] {
             let operations = operations(&fixture, scope);
@@ -390,19 +344,13 @@ async fn every_operation_for_every_caller(db: Database) {
                 checked += 1;
                 let expected = rule.allows(caller, scope);
                 if denied(&body) == expected {
-                    mismatches.push(format!(
-                        "{field} {scope:?} by {caller:?}: expected allowed={expected}, got {body}"
-                    ));
+                    mismatches
+                        .push(format!("{field} {scope:?} by {caller:?}: expected allowed={expected}, got {body}"));
                 }
             }
         }
     }
-    assert!(
-        mismatches.is_empty(),
-        "{} of {checked} checks disagree:\n{}",
-        mismatches.len(),
-        mismatches.join("\n")
-    );
+    assert!(mismatches.is_empty(), "{} of {checked} checks disagree:\n{}", mismatches.len(), mismatches.join("\n"));
     assert_eq!(checked, fields.len() * 2 * CALLERS.len());
 }
 
@@ -411,18 +359,11 @@ async fn every_operation_for_every_caller(db: Database) {
 async fn fixture(app: &TestApp, officer: &str) -> Fixture {
     app.set_today("2026-03-02");
     let file = "mutation($i: RequestInput!) { submitRequest(input: $i) { fileNumber accessKey } }";
-    let mine = app
-        .graphql(file, json!({ "i": request_input("matrix-own-request-0001") }))
-        .await;
-    let other = app
-        .graphql(file, json!({ "i": request_input("matrix-other-request-001") }))
-        .await;
+    let mine = app.graphql(file, json!({ "i": request_input("matrix-own-request-0001") })).await;
+    let other = app.graphql(file, json!({ "i": request_input("matrix-other-request-001") })).await;
     let file_number = mine["data"]["submitRequest"]["fileNumber"].as_str().unwrap().to_owned();
     let key = mine["data"]["submitRequest"]["accessKey"].as_str().unwrap().to_owned();
-    let other_file = other["data"]["submitRequest"]["fileNumber"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let other_file = other["data"]["submitRequest"]["fileNumber"].as_str().unwrap().to_owned();
 
     let case_id = db_case(app, &file_number).await;
     let all_met = r#"[{criterion: PERSON_IDENTIFIED_AND_LOCATED, met: true}, {criterion: CONSENT, met: true},
@@ -446,12 +387,8 @@ async fn fixture(app: &TestApp, officer: &str) -> Fixture {
         )
         .await;
     let measures = case["data"]["case"]["measures"].as_array().unwrap().clone();
-    let measure_of = |sector: &str| {
-        measures.iter().find(|m| m["sector"] == sector).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let measure_of =
+        |sector: &str| measures.iter().find(|m| m["sector"] == sector).unwrap()["id"].as_str().unwrap().to_owned();
     let (own_measure, other_measure) = (measure_of("MININTER"), measure_of("MINJUSDH"));
     for measure in [&own_measure, &other_measure] {
         let body = app
@@ -465,14 +402,7 @@ async fn fixture(app: &TestApp, officer: &str) -> Fixture {
     }
     let me = app.graphql_as(Some(officer), "{ me { id } }", json!({})).await;
     let officer_id = me["data"]["me"]["id"].as_str().unwrap().to_owned();
-    let auditor = app
-        .db
-        .users()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|u| u.role == Role::Auditor)
-        .unwrap();
+    let auditor = app.db.users().await.unwrap().into_iter().find(|u| u.role == Role::Auditor).unwrap();
     Fixture {
         case: case_id,
         own_measure,

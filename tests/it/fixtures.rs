@@ -31,11 +31,7 @@ pub(crate) fn leader_in_ucayali() -> RequestInput {
             instructions: None,
         },
         beneficiaries: vec![
-            BeneficiaryInput {
-                name: "Lideresa Shipibo".into(),
-                gender: Some(Gender::Female),
-                ..Default::default()
-            },
+            BeneficiaryInput { name: "Lideresa Shipibo".into(), gender: Some(Gender::Female), ..Default::default() },
             BeneficiaryInput {
                 collective: Some(CollectiveKind::IndigenousCommunity),
                 name: "Comunidad Nativa Santa Clara".into(),
@@ -43,24 +39,15 @@ pub(crate) fn leader_in_ucayali() -> RequestInput {
                 ..Default::default()
             },
         ],
-        place: PlaceInput {
-            ubigeo: "250101".into(),
-            detail: Some("Margen izquierda del río".into()),
-        },
+        place: PlaceInput { ubigeo: "250101".into(), detail: Some("Margen izquierda del río".into()) },
         defender_category: Some(DefenderCategory::Indigenous),
         aggression_types: vec![AggressionType::Threat, AggressionType::Harassment],
         aggressor_type: Some(AggressorType::IllegalLogging),
         language: Some(Language::ShipiboKonibo),
         interpreter_needed: true,
-        consent: ConsentInput {
-            status: ConsentStatus::Given,
-            reason: None,
-        },
+        consent: ConsentInput { status: ConsentStatus::Given, reason: None },
         facts: "Tras denunciar la tala ilegal recibió amenazas de muerte.".into(),
-        evidence: vec![EvidenceInput {
-            description: "Mensajes de audio".into(),
-            reference: None,
-        }],
+        evidence: vec![EvidenceInput { description: "Mensajes de audio".into(), reference: None }],
         requested_measures: vec![RequestedMeasureInput {
             measure_type: Some("POLICE_PROTECTION".into()),
             description: None,
@@ -96,14 +83,7 @@ pub(crate) fn text<const N: usize>(s: &str) -> Text<N> {
 }
 
 pub(crate) fn admit() -> Command {
-    let checks = Criterion::ALL
-        .iter()
-        .map(|c| CriterionCheck {
-            criterion: *c,
-            met: true,
-            note: None,
-        })
-        .collect();
+    let checks = Criterion::ALL.iter().map(|c| CriterionCheck { criterion: *c, met: true, note: None }).collect();
     Command::EvaluateAdmissibility(
         AdmissibilityEvaluation::new(checks, AdmissibilityDecision::Admit { override_reason: None })
             .expect("evaluation"),
@@ -111,19 +91,12 @@ pub(crate) fn admit() -> Command {
 }
 
 pub(crate) fn assess(track: Track) -> Command {
-    Command::AssessRisk {
-        track,
-        level: RiskLevel::High,
-        summary: text("Riesgo inminente."),
-    }
+    Command::AssessRisk { track, level: RiskLevel::High, summary: text("Riesgo inminente.") }
 }
 
 pub(crate) fn resolution(on: &str, measures: &[(&str, &str)]) -> Command {
     Command::IssueResolution(Resolution {
-        act: ActReference {
-            number: text("RD 001-2026-JUS/DGDH"),
-            date: date(on),
-        },
+        act: ActReference { number: text("RD 001-2026-JUS/DGDH"), date: date(on) },
         granted: measures
             .iter()
             .map(|(measure, sector)| GrantedMeasure {

@@ -38,21 +38,13 @@ async fn due_dates_over_graphql(db: Database) {
     assert_eq!(decree["reasons"][0]["legalBasis"], "DS 042-2025-PCM");
 
     // Lima's regional non-working days of November 2024 apply to Lima only.
-    let lima = app
-        .graphql(query, json!({ "from": "2024-11-13", "days": 1, "department": "15" }))
-        .await;
+    let lima = app.graphql(query, json!({ "from": "2024-11-13", "days": 1, "department": "15" })).await;
     assert_eq!(lima["data"]["dueDate"]["due"], "2024-11-18");
-    let loreto = app
-        .graphql(query, json!({ "from": "2024-11-13", "days": 1, "department": "16" }))
-        .await;
+    let loreto = app.graphql(query, json!({ "from": "2024-11-13", "days": 1, "department": "16" })).await;
     assert_eq!(loreto["data"]["dueDate"]["due"], "2024-11-14");
 
-    let reference = app
-        .graphql(
-            "{ departments { code name } sectors { code } measureTypes { code kind } }",
-            json!({}),
-        )
-        .await;
+    let reference =
+        app.graphql("{ departments { code name } sectors { code } measureTypes { code kind } }", json!({})).await;
     assert_eq!(reference["data"]["departments"].as_array().unwrap().len(), 25);
     assert_eq!(reference["data"]["sectors"].as_array().unwrap().len(), 9);
     assert_eq!(reference["data"]["measureTypes"].as_array().unwrap().len(), 13);
@@ -66,31 +58,19 @@ async fn bad_arguments_get_a_spanish_message_and_a_code(db: Database) {
     let body = app.graphql(query, json!({ "days": 0 })).await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], "workingDays");
-    assert_eq!(
-        body["errors"][0]["message"],
-        "el número de días hábiles debe estar entre 1 y 365"
-    );
+    assert_eq!(body["errors"][0]["message"], "el número de días hábiles debe estar entre 1 y 365");
 
     let body = app.graphql(query, json!({ "days": 5, "department": "99" })).await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "department");
-    assert_eq!(
-        body["errors"][0]["message"],
-        "el código de departamento debe estar entre 01 y 25"
-    );
+    assert_eq!(body["errors"][0]["message"], "el código de departamento debe estar entre 01 y 25");
 
-    let body = app
-        .graphql("{ dueDate(from: \"15/07/2026\", workingDays: 3) { due } }", json!({}))
-        .await;
+    let body = app.graphql("{ dueDate(from: \"15/07/2026\", workingDays: 3) { due } }", json!({})).await;
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("AAAA-MM-DD"));
 }
 
 async fn get_is_for_queries_only(db: Database) {
     let app = TestApp::spawn(db).await;
-    let query = app
-        .get("/graphql?query=%7Bdepartments%7Bcode%7D%7D")
-        .send()
-        .await
-        .unwrap();
+    let query = app.get("/graphql?query=%7Bdepartments%7Bcode%7D%7D").send().await.unwrap();
     assert_eq!(query.status(), 200);
     let mutation = app.get("/graphql?query=mutation%20%7B%20x%20%7D").send().await.unwrap();
     assert_eq!(mutation.status(), 405);
@@ -99,32 +79,12 @@ async fn get_is_for_queries_only(db: Database) {
 
 async fn bodies_are_bounded_and_must_be_json(db: Database) {
     let app = TestApp::spawn(db).await;
-    let huge = format!(
-        "{{\"query\":\"{{ departments {{ code }} }}\",\"padding\":\"{}\"}}",
-        "x".repeat(70 * 1024)
-    );
-    let response = app
-        .post("/graphql")
-        .header("content-type", "application/json")
-        .body(huge)
-        .send()
-        .await
-        .unwrap();
+    let huge = format!("{{\"query\":\"{{ departments {{ code }} }}\",\"padding\":\"{}\"}}", "x".repeat(70 * 1024));
+    let response = app.post("/graphql").header("content-type", "application/json").body(huge).send().await.unwrap();
     assert_eq!(response.status(), 413);
-    let response = app
-        .post("/graphql")
-        .header("content-type", "text/plain")
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let response = app.post("/graphql").header("content-type", "text/plain").body("{}").send().await.unwrap();
     assert_eq!(response.status(), 415);
-    let response = app
-        .post("/graphql")
-        .header("content-type", "application/json")
-        .body("not json")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        app.post("/graphql").header("content-type", "application/json").body("not json").send().await.unwrap();
     assert_eq!(response.status(), 400);
 }

@@ -21,10 +21,7 @@ const FILE: &str = "mutation($input: RequestInput!) { submitRequest(input: $inpu
 fn filed(body: &Value) -> (String, String) {
     assert!(body["errors"].is_null(), "{body}");
     let filed = &body["data"]["submitRequest"];
-    (
-        filed["fileNumber"].as_str().unwrap().to_owned(),
-        filed["accessKey"].as_str().unwrap().to_owned(),
-    )
+    (filed["fileNumber"].as_str().unwrap().to_owned(), filed["accessKey"].as_str().unwrap().to_owned())
 }
 
 async fn invalid_requests_name_every_field_and_never_echo_values(db: Database) {
@@ -37,44 +34,20 @@ async fn invalid_requests_name_every_field_and_never_echo_values(db: Database) {
     let body = app.graphql(FILE, json!({ "input": input })).await;
     let error = &body["errors"][0];
     assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
-    let fields: Vec<&str> = error["extensions"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        fields,
-        [
-            "input.contact.email",
-            "input.beneficiaries[0].name",
-            "input.place.ubigeo",
-            "input.facts"
-        ]
-    );
+    let fields: Vec<&str> =
+        error["extensions"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["input.contact.email", "input.beneficiaries[0].name", "input.place.ubigeo", "input.facts"]);
     assert_eq!(error["extensions"]["field"], "input.contact.email");
-    assert!(
-        !body.to_string().contains("secreta"),
-        "messages never repeat what was typed"
-    );
+    assert!(!body.to_string().contains("secreta"), "messages never repeat what was typed");
 
     let weak_key = app.graphql(FILE, json!({ "input": request_input("123") })).await;
     assert_eq!(weak_key["errors"][0]["extensions"]["field"], "input.idempotencyKey");
     // A document that does not fit the schema is the client program's
     // mistake, reported by GraphQL itself (in English, for developers).
     let incomplete = app.graphql(FILE, json!({ "input": { "idempotencyKey": "x" } })).await;
-    assert_eq!(
-        incomplete["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
-        "{incomplete}"
-    );
+    assert_eq!(incomplete["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "{incomplete}");
     // Nothing was filed.
-    assert!(
-        db.cases_page(&Default::default(), Default::default(), None, 10)
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
+    assert!(db.cases_page(&Default::default(), Default::default(), None, 10).await.unwrap().items.is_empty());
 }
 
 async fn staff_register_requests_received_by_phone(db: Database) {
@@ -82,87 +55,44 @@ async fn staff_register_requests_received_by_phone(db: Database) {
     let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
     let register =
         "mutation($i: RequestInput!) { registerRequest(channel: PHONE, input: $i) { fileNumber accessKey } }";
-    let body = app
-        .graphql_as(
-            Some(&officer),
-            register,
-            json!({ "i": request_input("phone-call-2026-07-13-01") }),
-        )
-        .await;
+    let body =
+        app.graphql_as(Some(&officer), register, json!({ "i": request_input("phone-call-2026-07-13-01") })).await;
     let number = body["data"]["registerRequest"]["fileNumber"].as_str().unwrap();
     let id = db.find_case_by_file_number(number).await.unwrap();
-    assert_eq!(
-        db.case_file(id).await.unwrap().channel,
-        domain::categories::Channel::Phone
-    );
+    assert_eq!(db.case_file(id).await.unwrap().channel, domain::categories::Channel::Phone);
     let audit = db.audit_trail(id).await.unwrap();
-    assert_eq!(
-        audit[0].actor_role,
-        Role::Officer,
-        "registered by an officer, not by the public"
-    );
-    let anonymous = app
-        .graphql(register, json!({ "i": request_input("phone-call-2026-07-13-02") }))
-        .await;
+    assert_eq!(audit[0].actor_role, Role::Officer, "registered by an officer, not by the public");
+    let anonymous = app.graphql(register, json!({ "i": request_input("phone-call-2026-07-13-02") })).await;
     assert_eq!(anonymous["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
 }
 
 async fn requesters_add_evidence_and_withdraw_consent(db: Database) {
     let app = TestApp::spawn(db.clone()).await;
-    let (number, key) = filed(
-        &app.graphql(FILE, json!({ "input": request_input("consent-withdrawal-0001") }))
-            .await,
-    );
+    let (number, key) = filed(&app.graphql(FILE, json!({ "input": request_input("consent-withdrawal-0001") })).await);
     let evidence = "mutation($f: String!, $k: String!) { addEvidence(fileNumber: $f, accessKey: $k, evidence: { description: \"Nueva amenaza escrita\", reference: \"Foto en el teléfono\" }) { status } }";
     let body = app.graphql(evidence, json!({ "f": number, "k": key })).await;
     assert_eq!(body["data"]["addEvidence"]["status"], "RECEIVED");
     let withdraw = "mutation($f: String!, $k: String!) { withdrawConsent(fileNumber: $f, accessKey: $k, reason: \"Se mudó al extranjero\") { status } }";
-    let body = app
-        .graphql(withdraw, json!({ "f": number.to_lowercase(), "k": key }))
-        .await;
-    assert_eq!(
-        body["data"]["withdrawConsent"]["status"], "ARCHIVED",
-        "no measures yet: the request is closed"
-    );
+    let body = app.graphql(withdraw, json!({ "f": number.to_lowercase(), "k": key })).await;
+    assert_eq!(body["data"]["withdrawConsent"]["status"], "ARCHIVED", "no measures yet: the request is closed");
     let again = app.graphql(withdraw, json!({ "f": number, "k": key })).await;
     assert_eq!(again["errors"][0]["extensions"]["code"], "INVALID_TRANSITION");
     let id = db.find_case_by_file_number(&number).await.unwrap();
-    let actions: Vec<&str> = db
-        .case_events(id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|e| e.action.code())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect();
+    let actions: Vec<&str> =
+        db.case_events(id).await.unwrap().iter().map(|e| e.action.code()).collect::<Vec<_>>().into_iter().collect();
     assert_eq!(actions, ["RECEIVED", "EVIDENCE_ADDED", "CONSENT_WITHDRAWN"]);
 }
 
 async fn the_demo_loads_once_and_its_accounts_work(db: Database) {
-    let summary = server::demo::load(&db, crate::fixtures::at("2026-07-13"))
-        .await
-        .unwrap()
-        .unwrap();
+    let summary = server::demo::load(&db, crate::fixtures::at("2026-07-13")).await.unwrap().unwrap();
     assert_eq!(summary.accounts.len(), 7);
     assert_eq!(summary.cases.len(), 5);
-    assert!(
-        server::demo::load(&db, crate::fixtures::at("2026-07-13"))
-            .await
-            .unwrap()
-            .is_none(),
-        "only once"
-    );
+    assert!(server::demo::load(&db, crate::fixtures::at("2026-07-13")).await.unwrap().is_none(), "only once");
 
     let app = TestApp::spawn(db).await;
     let officer = app.login("oficial@demo.resguardo.pe", server::demo::PASSWORD).await;
-    let statuses = app
-        .graphql_as(
-            Some(&officer),
-            "{ cases(first: 10) { edges { node { status } } } }",
-            json!({}),
-        )
-        .await;
+    let statuses =
+        app.graphql_as(Some(&officer), "{ cases(first: 10) { edges { node { status } } } }", json!({})).await;
     let mut statuses: Vec<&str> = statuses["data"]["cases"]["edges"]
         .as_array()
         .unwrap()
@@ -172,23 +102,12 @@ async fn the_demo_loads_once_and_its_accounts_work(db: Database) {
     statuses.sort_unstable();
     assert_eq!(
         statuses,
-        [
-            "ARCHIVED",
-            "INFORMATION_REQUESTED",
-            "MEASURES_IN_IMPLEMENTATION",
-            "RECEIVED",
-            "RISK_ASSESSED"
-        ]
+        ["ARCHIVED", "INFORMATION_REQUESTED", "MEASURES_IN_IMPLEMENTATION", "RECEIVED", "RISK_ASSESSED"]
     );
 
     let coordinator = app.login("mininter@demo.resguardo.pe", server::demo::PASSWORD).await;
-    let measures = app
-        .graphql_as(
-            Some(&coordinator),
-            "{ measures { edges { node { id status sector } } } }",
-            json!({}),
-        )
-        .await;
+    let measures =
+        app.graphql_as(Some(&coordinator), "{ measures { edges { node { id status sector } } } }", json!({})).await;
     let edges = measures["data"]["measures"]["edges"].as_array().unwrap();
     assert_eq!(edges.len(), 1);
     let ack = app
@@ -207,10 +126,5 @@ async fn the_demo_loads_once_and_its_accounts_work(db: Database) {
             json!({ "f": number, "k": key }),
         )
         .await;
-    assert!(
-        status["data"]["myRequest"]["pendingQuestion"]["question"]
-            .as_str()
-            .unwrap()
-            .contains("distrito")
-    );
+    assert!(status["data"]["myRequest"]["pendingQuestion"]["question"].as_str().unwrap().contains("distrito"));
 }

@@ -35,19 +35,12 @@ const PAGE: &str = "query($first: Int!, $after: String, $order: CaseOrderBy!, $f
 /// Files `count` cases on consecutive days; every third one goes as far as
 /// measures notified to MININTER and MINJUSDH.
 async fn seed(db: &Database, count: usize) {
-    let officer = Actor {
-        user_id: None,
-        role: Role::Officer,
-        request_id: None,
-    };
+    let officer = Actor { user_id: None, role: Role::Officer, request_id: None };
     for i in 0..count {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap() + chrono::Days::new(i as u64);
         let on = day.to_string();
-        let id = db
-            .submit_request(&request(), Channel::Web, &fresh_keys(), at(&on), &Actor::public(None))
-            .await
-            .unwrap()
-            .id;
+        let id =
+            db.submit_request(&request(), Channel::Web, &fresh_keys(), at(&on), &Actor::public(None)).await.unwrap().id;
         if i % 3 == 0 {
             for command in [
                 Command::StartReview,
@@ -83,11 +76,7 @@ async fn a_page_costs_the_same_statements_whatever_its_size(db: Database) {
     }
     assert_eq!(costs[0], costs[1], "statements for a page of 5 and of 50: {costs:?}");
     // Session, page, measures, deadlines, case rows for measures, measure types.
-    assert!(
-        costs[1] <= 8,
-        "a page of 50 with nested lists took {} statements",
-        costs[1]
-    );
+    assert!(costs[1] <= 8, "a page of 50 with nested lists took {} statements", costs[1]);
 }
 
 async fn pages_cover_every_case_once_in_order(db: Database) {
@@ -99,10 +88,7 @@ async fn pages_cover_every_case_once_in_order(db: Database) {
         loop {
             let cases = page(&app, &officer, 7, after.as_deref(), order, json!({})).await;
             for edge in cases["edges"].as_array().unwrap() {
-                assert!(
-                    seen.insert(edge["node"]["id"].as_str().unwrap().to_owned()),
-                    "a case appeared twice"
-                );
+                assert!(seen.insert(edge["node"]["id"].as_str().unwrap().to_owned()), "a case appeared twice");
                 keys.push((
                     edge["node"]["nextDueOn"].as_str().map(str::to_owned),
                     edge["node"]["fileNumber"].as_str().unwrap().to_owned(),
@@ -128,20 +114,10 @@ async fn pages_cover_every_case_once_in_order(db: Database) {
             assert!(dues[with_due..].iter().all(|d| d.is_none()));
         }
     }
-    let tampered = app
-        .graphql_as(
-            Some(&officer),
-            PAGE,
-            json!({ "first": 5, "after": "not-a-cursor", "order": "DUE_ASC" }),
-        )
-        .await;
-    assert_eq!(
-        tampered["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
-        "{tampered}"
-    );
-    let too_big = app
-        .graphql_as(Some(&officer), PAGE, json!({ "first": 1000, "order": "DUE_ASC" }))
-        .await;
+    let tampered =
+        app.graphql_as(Some(&officer), PAGE, json!({ "first": 5, "after": "not-a-cursor", "order": "DUE_ASC" })).await;
+    assert_eq!(tampered["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{tampered}");
+    let too_big = app.graphql_as(Some(&officer), PAGE, json!({ "first": 1000, "order": "DUE_ASC" })).await;
     assert_eq!(too_big["errors"][0]["extensions"]["field"], "first");
 }
 
@@ -168,21 +144,7 @@ async fn filters_narrow_the_list(db: Database) {
     app.set_today("2026-04-15");
     let overdue = page(&app, &officer, 50, None, "DUE_ASC", json!({ "overdue": true })).await;
     assert_eq!(count(overdue.clone()), 4);
-    assert!(
-        overdue["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["node"]["overdue"] == true)
-    );
-    let due_before = page(
-        &app,
-        &officer,
-        50,
-        None,
-        "DUE_ASC",
-        json!({ "dueBefore": "2026-03-05" }),
-    )
-    .await;
+    assert!(overdue["edges"].as_array().unwrap().iter().all(|e| e["node"]["overdue"] == true));
+    let due_before = page(&app, &officer, 50, None, "DUE_ASC", json!({ "dueBefore": "2026-03-05" })).await;
     assert_eq!(count(due_before), 1, "only the case notified on 2 March");
 }

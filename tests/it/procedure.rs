@@ -89,12 +89,8 @@ fn criteria(failed: Option<&str>) -> Value {
 async fn from_intake_to_archive(db: Database) {
     let app = TestApp::spawn(db).await;
     let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
-    let mininter = app
-        .staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER"))
-        .await;
-    let minjusdh = app
-        .staff(Role::Coordinator, "minjusdh@minjusdh.gob.pe", Some("MINJUSDH"))
-        .await;
+    let mininter = app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
+    let minjusdh = app.staff(Role::Coordinator, "minjusdh@minjusdh.gob.pe", Some("MINJUSDH")).await;
     let auditor = app.staff(Role::Auditor, "auditoria@dgdh.gob.pe", None).await;
 
     // Monday 13 July 2026: a federation files for the leader, anonymously.
@@ -117,13 +113,9 @@ async fn from_intake_to_archive(db: Database) {
     changed["facts"] = json!("Otros hechos.");
     assert_eq!(code(&app.graphql(FILE, json!({ "input": changed })).await), "CONFLICT");
 
-    let status = ok(app
-        .graphql(MY_REQUEST, json!({ "f": file_number, "k": access_key }))
-        .await);
+    let status = ok(app.graphql(MY_REQUEST, json!({ "f": file_number, "k": access_key })).await);
     assert_eq!(status["myRequest"]["status"], "RECEIVED");
-    let wrong = app
-        .graphql(MY_REQUEST, json!({ "f": file_number, "k": "AAAA-AAAA-AAAA-AAAA-AAAA" }))
-        .await;
+    let wrong = app.graphql(MY_REQUEST, json!({ "f": file_number, "k": "AAAA-AAAA-AAAA-AAAA-AAAA" })).await;
     assert_eq!(code(&wrong), "FORBIDDEN");
 
     // The officer finds it in the list of new requests and takes it.
@@ -137,15 +129,9 @@ async fn from_intake_to_archive(db: Database) {
     let case_id = list["cases"]["edges"][0]["node"]["id"].as_str().unwrap().to_owned();
     let me = ok(app.graphql_as(Some(&officer), "{ me { id } }", json!({})).await)["me"]["id"].clone();
     let assign = "mutation($c: ID!, $o: ID!) { assignCase(caseId: $c, officerId: $o) { status } }";
+    ok(app.graphql_as(Some(&officer), assign, json!({ "c": case_id, "o": me })).await);
     ok(app
-        .graphql_as(Some(&officer), assign, json!({ "c": case_id, "o": me }))
-        .await);
-    ok(app
-        .graphql_as(
-            Some(&officer),
-            "mutation($c: ID!) { startReview(caseId: $c) { status } }",
-            json!({ "c": case_id }),
-        )
+        .graphql_as(Some(&officer), "mutation($c: ID!) { startReview(caseId: $c) { status } }", json!({ "c": case_id }))
         .await);
 
     // Where the leader lives now is unclear: admitting anyway needs a reason.
@@ -160,21 +146,11 @@ async fn from_intake_to_archive(db: Database) {
     // So the officer asks; the requester answers on Tuesday.
     app.set_today("2026-07-14");
     let ask = "mutation($c: ID!, $q: String!) { requestInformation(caseId: $c, question: $q) { status } }";
-    let asked = ok(app
-        .graphql_as(
-            Some(&officer),
-            ask,
-            json!({ "c": case_id, "q": "¿Dónde vive ahora la lideresa?" }),
-        )
-        .await);
+    let asked =
+        ok(app.graphql_as(Some(&officer), ask, json!({ "c": case_id, "q": "¿Dónde vive ahora la lideresa?" })).await);
     assert_eq!(asked["requestInformation"]["status"], "INFORMATION_REQUESTED");
-    let status = ok(app
-        .graphql(MY_REQUEST, json!({ "f": file_number, "k": access_key }))
-        .await);
-    assert_eq!(
-        status["myRequest"]["pendingQuestion"]["question"],
-        "¿Dónde vive ahora la lideresa?"
-    );
+    let status = ok(app.graphql(MY_REQUEST, json!({ "f": file_number, "k": access_key })).await);
+    assert_eq!(status["myRequest"]["pendingQuestion"]["question"], "¿Dónde vive ahora la lideresa?");
     assert_eq!(
         status["myRequest"]["pendingQuestion"]["answerDue"], "2026-07-31",
         "10 working days, skipping 23, 28 and 29 July"
@@ -202,10 +178,7 @@ async fn from_intake_to_archive(db: Database) {
     let assess = "mutation($c: ID!) { assessRisk(caseId: $c, input: { track: URGENT, level: EXTREME, summary: \"Amenazas de muerte reiteradas\" }) { track nextDueOn } }";
     let assessed = ok(app.graphql_as(Some(&officer), assess, json!({ "c": case_id })).await);
     assert_eq!(assessed["assessRisk"]["track"], "URGENT");
-    assert_eq!(
-        assessed["assessRisk"]["nextDueOn"], "2026-08-11",
-        "15 working days from 15 July (DOMAIN.md §4)"
-    );
+    assert_eq!(assessed["assessRisk"]["nextDueOn"], "2026-08-11", "15 working days from 15 July (DOMAIN.md §4)");
 
     // The resolution on 10 August grants measures to two sectors.
     app.set_today("2026-08-10");
@@ -219,25 +192,12 @@ async fn from_intake_to_archive(db: Database) {
         "RESOLUTION_ISSUED"
     );
     let case = ok(app.graphql_as(Some(&officer), CASE, json!({ "id": case_id })).await)["case"].clone();
-    let decision = case["deadlines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "DECISION")
-        .unwrap()
-        .clone();
-    assert_eq!(
-        (decision["status"].as_str(), decision["onTime"].as_bool()),
-        (Some("MET"), Some(true))
-    );
+    let decision = case["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == "DECISION").unwrap().clone();
+    assert_eq!((decision["status"].as_str(), decision["onTime"].as_bool()), (Some("MET"), Some(true)));
     let measures = case["measures"].as_array().unwrap().clone();
     assert_eq!(measures.len(), 2);
-    let measure_of = |sector: &str| {
-        measures.iter().find(|m| m["sector"] == sector).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let measure_of =
+        |sector: &str| measures.iter().find(|m| m["sector"] == sector).unwrap()["id"].as_str().unwrap().to_owned();
     let (police, legal) = (measure_of("MININTER"), measure_of("MINJUSDH"));
 
     let notify = "mutation($m: ID!) { notifyMeasure(measureId: $m) { status deadlines { kind due } } }";
@@ -267,9 +227,7 @@ async fn from_intake_to_archive(db: Database) {
 
     let acknowledge = "mutation($m: ID!) { acknowledgeMeasure(id: $m) { status } }";
     assert_eq!(
-        ok(app
-            .graphql_as(Some(&mininter), acknowledge, json!({ "m": police }))
-            .await)["acknowledgeMeasure"]["status"],
+        ok(app.graphql_as(Some(&mininter), acknowledge, json!({ "m": police })).await)["acknowledgeMeasure"]["status"],
         "ACKNOWLEDGED"
     );
     let progress = "mutation($m: ID!) { reportMeasureProgress(id: $m, report: \"Rondas diarias coordinadas con la comisaría\") { status } }";
@@ -278,36 +236,23 @@ async fn from_intake_to_archive(db: Database) {
     let implemented =
         "mutation($m: ID!) { reportMeasureImplemented(id: $m, report: \"Protección asignada\") { status } }";
     assert_eq!(
-        ok(app
-            .graphql_as(Some(&mininter), implemented, json!({ "m": police }))
-            .await)["reportMeasureImplemented"]["status"],
+        ok(app.graphql_as(Some(&mininter), implemented, json!({ "m": police })).await)["reportMeasureImplemented"]["status"],
         "IMPLEMENTED"
     );
 
-    ok(app
-        .graphql_as(Some(&minjusdh), acknowledge, json!({ "m": legal }))
-        .await);
+    ok(app.graphql_as(Some(&minjusdh), acknowledge, json!({ "m": legal })).await);
     let not_feasible = "mutation($m: ID!) { reportMeasureNotFeasible(id: $m, reason: \"La lideresa ya cuenta con abogado\") { status } }";
     assert_eq!(
-        ok(app
-            .graphql_as(Some(&minjusdh), not_feasible, json!({ "m": legal }))
-            .await)["reportMeasureNotFeasible"]["status"],
+        ok(app.graphql_as(Some(&minjusdh), not_feasible, json!({ "m": legal })).await)["reportMeasureNotFeasible"]["status"],
         "NOT_FEASIBLE"
     );
 
     // Nothing pending: follow-up, then the officer archives.
     let case = ok(app.graphql_as(Some(&officer), CASE, json!({ "id": case_id })).await)["case"].clone();
     assert_eq!(case["status"], "FOLLOW_UP");
-    assert_eq!(
-        case["assignedOfficer"]["displayName"],
-        "Especialista de la DGDH de prueba"
-    );
-    let history: Vec<&str> = case["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    assert_eq!(case["assignedOfficer"]["displayName"], "Especialista de la DGDH de prueba");
+    let history: Vec<&str> =
+        case["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(
         history,
         [
@@ -337,22 +282,12 @@ async fn from_intake_to_archive(db: Database) {
     );
 
     // The requester sees the outcome, never the internal notes.
-    let status = ok(app
-        .graphql(MY_REQUEST, json!({ "f": file_number, "k": access_key }))
-        .await)["myRequest"]
-        .clone();
+    let status = ok(app.graphql(MY_REQUEST, json!({ "f": file_number, "k": access_key })).await)["myRequest"].clone();
     assert_eq!(status["status"], "ARCHIVED");
-    let statuses: Vec<&str> = status["measures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["status"].as_str().unwrap())
-        .collect();
+    let statuses: Vec<&str> =
+        status["measures"].as_array().unwrap().iter().map(|m| m["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["IMPLEMENTED", "NOT_FEASIBLE"]);
-    assert!(
-        !status.to_string().contains("Amenazas de muerte reiteradas"),
-        "no risk assessment"
-    );
+    assert!(!status.to_string().contains("Amenazas de muerte reiteradas"), "no risk assessment");
 
     // The auditor reads who did what.
     let trail =

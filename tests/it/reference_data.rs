@@ -17,27 +17,19 @@ on_both_databases!(
 async fn seeds_places_sectors_and_measures(db: Database) {
     let departments = db.departments().await.unwrap();
     assert_eq!(departments.len(), 25);
-    assert_eq!(
-        (departments[1].code.as_str(), departments[1].name.as_str()),
-        ("02", "Áncash")
-    );
+    assert_eq!((departments[1].code.as_str(), departments[1].name.as_str()), ("02", "Áncash"));
     assert_eq!(departments[24].name, "Ucayali");
 
     let sectors = db.sectors().await.unwrap();
     let codes: Vec<&str> = sectors.iter().map(|s| s.code.as_str()).collect();
-    for expected in [
-        "MINJUSDH", "MININTER", "MINAM", "MINCU", "MIMP", "RREE", "MINEM", "MIDAGRI", "DEVIDA",
-    ] {
+    for expected in ["MINJUSDH", "MININTER", "MINAM", "MINCU", "MIMP", "RREE", "MINEM", "MIDAGRI", "DEVIDA"] {
         assert!(codes.contains(&expected), "{expected}");
     }
 
     let measures = db.measure_types().await.unwrap();
     assert_eq!(measures.len(), 13);
     let evacuation = measures.iter().find(|m| m.code.as_str() == "EVACUATION").unwrap();
-    assert_eq!(
-        (evacuation.kind.as_str(), evacuation.default_sector.as_str()),
-        ("URGENT", "MININTER")
-    );
+    assert_eq!((evacuation.kind.as_str(), evacuation.default_sector.as_str()), ("URGENT", "MININTER"));
 
     let rules = db.deadline_rules().await.unwrap();
     assert_eq!(rules.all().len(), 7);
@@ -48,18 +40,9 @@ async fn calendar_from_the_database_gives_the_worked_examples(db: Database) {
     assert_eq!(calendar.rules().len(), 16);
     assert_eq!(calendar.version(), 1);
     // DOMAIN.md §4: skips 17–18 Apr, 1 May and the decreed 2 May.
-    assert_eq!(
-        calendar.add_working_days(date("2025-04-09"), 15, None),
-        date("2025-05-06")
-    );
-    assert_eq!(
-        calendar.add_working_days(date("2026-07-15"), 15, None),
-        date("2026-08-11")
-    );
-    assert_eq!(
-        calendar.add_working_days(date("2026-07-15"), 30, None),
-        date("2026-09-01")
-    );
+    assert_eq!(calendar.add_working_days(date("2025-04-09"), 15, None), date("2025-05-06"));
+    assert_eq!(calendar.add_working_days(date("2026-07-15"), 15, None), date("2026-08-11"));
+    assert_eq!(calendar.add_working_days(date("2026-07-15"), 30, None), date("2026-09-01"));
     // DS 110-2024-PCM: 14–16 Nov 2024 for Lima and Callao only.
     let lima = DepartmentCode::parse("15").unwrap();
     let callao = DepartmentCode::parse("07").unwrap();
@@ -70,11 +53,7 @@ async fn calendar_from_the_database_gives_the_worked_examples(db: Database) {
     assert!(calendar.is_working_day(date("2024-11-14"), None));
     let explanation = calendar.explain_working_days(date("2024-11-13"), 1, Some(lima));
     assert_eq!(explanation.due, date("2024-11-18"));
-    assert_eq!(
-        explanation.skipped.len(),
-        4,
-        "14, 15 (decree), 16 (decree, Saturday), 17 (Sunday)"
-    );
+    assert_eq!(explanation.skipped.len(), 4, "14, 15 (decree), 16 (decree, Saturday), 17 (Sunday)");
 }
 
 async fn reference_data_stays_editable(db: Database) {
@@ -92,18 +71,12 @@ async fn reference_data_stays_editable(db: Database) {
     )
     .await
     .unwrap();
-    conn.execute_unprepared("UPDATE calendar_state SET version = version + 1")
-        .await
-        .unwrap();
+    conn.execute_unprepared("UPDATE calendar_state SET version = version + 1").await.unwrap();
 
     let sectors = db.sectors().await.unwrap();
     assert_eq!(sectors.len(), 10);
     assert!(sectors.iter().any(|s| s.name == "Ministerio del Interior (Mininter)"));
     let calendar = db.calendar().await.unwrap();
-    assert_eq!(
-        calendar.version(),
-        2,
-        "the cached calendar is rebuilt when the version moves"
-    );
+    assert_eq!(calendar.version(), 2, "the cached calendar is rebuilt when the version moves");
     assert!(!calendar.is_working_day(date("2026-12-24"), None));
 }

@@ -47,9 +47,7 @@ where
         return;
     };
     let name = format!("resguardo_test_{}", uuid::Uuid::new_v4().simple());
-    let admin = Database::connect(&server, 1)
-        .await
-        .expect("connect to TEST_DATABASE_URL");
+    let admin = Database::connect(&server, 1).await.expect("connect to TEST_DATABASE_URL");
     admin_exec(&admin, &format!("CREATE DATABASE {name}")).await;
     let db = migrated(&with_database(&server, &name)).await;
     test(db.clone()).await;
@@ -74,9 +72,7 @@ fn with_database(url: &str, name: &str) -> String {
         None => (url, None),
     };
     let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
+    let path_start = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);
     let mut result = format!("{}/{name}", &base[..path_start]);
     if let Some(query) = query {
         result.push('?');
@@ -98,13 +94,7 @@ async fn migrated(url: &str) -> Database {
 
 #[test]
 fn database_names_are_replaced_in_urls() {
-    assert_eq!(
-        with_database("postgres://root@127.0.0.1:5432/test", "x"),
-        "postgres://root@127.0.0.1:5432/x"
-    );
-    assert_eq!(
-        with_database("postgres://h/test?sslmode=disable", "x"),
-        "postgres://h/x?sslmode=disable"
-    );
+    assert_eq!(with_database("postgres://root@127.0.0.1:5432/test", "x"), "postgres://root@127.0.0.1:5432/x");
+    assert_eq!(with_database("postgres://h/test?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
     assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
 }

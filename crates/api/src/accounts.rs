@@ -123,10 +123,7 @@ impl AccountsMutation {
         let found = state.db.credentials(&email).await?;
         // An unknown e-mail costs a hash too: timing does not tell which
         // e-mails have accounts.
-        let matches = state
-            .hasher
-            .verify_or_decoy(&password, found.as_ref().map(|(_, hash)| hash.as_str()))
-            .await?;
+        let matches = state.hasher.verify_or_decoy(&password, found.as_ref().map(|(_, hash)| hash.as_str())).await?;
         match found {
             Some((user, _)) if matches && user.active => {
                 let token = secrets::new_session_token()?;
@@ -140,17 +137,10 @@ impl AccountsMutation {
                         request.now,
                     )
                     .await?;
-                Ok(LoginResult {
-                    token,
-                    expires_at: session.expires_at,
-                    user: user.into(),
-                })
+                Ok(LoginResult { token, expires_at: session.expires_at, user: user.into() })
             }
             other => {
-                state
-                    .db
-                    .record_failed_login(other.map(|(u, _)| u.id), &request.actor(), request.now)
-                    .await?;
+                state.db.record_failed_login(other.map(|(u, _)| u.id), &request.actor(), request.now).await?;
                 Err(ApiError::BadLogin)
             }
         }
@@ -160,29 +150,19 @@ impl AccountsMutation {
     async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         let request = authorize(ctx, Operation::Logout, Target::Nothing)?;
         let staff = staff(ctx)?;
-        db(ctx)
-            .revoke_session(&staff.session, &request.actor(), request.now)
-            .await?;
+        db(ctx).revoke_session(&staff.session, &request.actor(), request.now).await?;
         Ok(true)
     }
 
     /// Creates a staff account (admins).
     async fn create_user(&self, ctx: &Context<'_>, input: NewUserInput) -> ApiResult<StaffMember> {
         let request = authorize(ctx, Operation::CreateUser, Target::Nothing)?;
-        let password_hash = state(ctx)
-            .hasher
-            .hash(&input.password)
-            .await
-            .map_err(|e| e.at_field("input.password"))?;
+        let password_hash = state(ctx).hasher.hash(&input.password).await.map_err(|e| e.at_field("input.password"))?;
         let new = NewUser {
             email: check_email(&input.email)?,
             display_name: check_name(&input.display_name)?,
             role: input.role.into(),
-            sector: input
-                .sector
-                .as_deref()
-                .map(|s| ref_code("input.sector", s))
-                .transpose()?,
+            sector: input.sector.as_deref().map(|s| ref_code("input.sector", s)).transpose()?,
             lead_coordinator: input.lead_coordinator,
             password_hash,
         };
@@ -200,13 +180,7 @@ impl AccountsMutation {
         let request = authorize(ctx, Operation::UpdateUser, Target::Nothing)?;
         let user_id = id("id", &user)?;
         let password_hash = match &input.password {
-            Some(password) => Some(
-                state(ctx)
-                    .hasher
-                    .hash(password)
-                    .await
-                    .map_err(|e| e.at_field("input.password"))?,
-            ),
+            Some(password) => Some(state(ctx).hasher.hash(password).await.map_err(|e| e.at_field("input.password"))?),
             None => None,
         };
         let sector = match input.sector {
@@ -222,10 +196,7 @@ impl AccountsMutation {
             active: input.active,
             password_hash,
         };
-        Ok(db(ctx)
-            .update_user(user_id, changes, &request.actor(), request.now)
-            .await?
-            .into())
+        Ok(db(ctx).update_user(user_id, changes, &request.actor(), request.now).await?.into())
     }
 }
 

@@ -68,10 +68,7 @@ impl AuditQuery {
         let filter = filter.unwrap_or_default();
         let after_id = after
             .as_deref()
-            .map(|a| {
-                a.parse::<i64>()
-                    .map_err(|_| ApiError::bad_input("after", "cursor inválido"))
-            })
+            .map(|a| a.parse::<i64>().map_err(|_| ApiError::bad_input("after", "cursor inválido")))
             .transpose()?;
         let filter = AuditFilter {
             case_id: filter.case_id.as_ref().map(|c| id("filter.caseId", c)).transpose()?,
@@ -81,11 +78,7 @@ impl AuditQuery {
         };
         let (entries, has_next) = db(ctx).audit_entries(&filter, after_id, first).await?;
         let mut connection = Connection::new(after_id.is_some(), has_next);
-        connection.edges.extend(
-            entries
-                .into_iter()
-                .map(|e| Edge::new(e.id.to_string(), AuditEntryView::from(e))),
-        );
+        connection.edges.extend(entries.into_iter().map(|e| Edge::new(e.id.to_string(), AuditEntryView::from(e))));
         Ok(connection)
     }
 }

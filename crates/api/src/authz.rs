@@ -159,11 +159,7 @@ pub fn authorize(
     match (target, principal) {
         // Coordinators act only on their own sector's measures.
         (Target::SectorMeasure { sector }, Principal::Staff(staff)) if staff.role == Role::Coordinator => {
-            if staff.sector.as_ref() == Some(sector) {
-                Ok(())
-            } else {
-                Err(ApiError::Forbidden)
-            }
+            if staff.sector.as_ref() == Some(sector) { Ok(()) } else { Err(ApiError::Forbidden) }
         }
         (Target::SectorMeasure { .. } | Target::Nothing, Principal::Staff(_) | Principal::Anonymous) => Ok(()),
     }
@@ -184,9 +180,7 @@ mod tests {
 
     #[test]
     fn supervisors_can_be_made_to_sign_resolutions() {
-        let strict = Policy {
-            resolutions_need_supervisor: true,
-        };
+        let strict = Policy { resolutions_need_supervisor: true };
         assert!(!allowed(strict, Operation::IssueResolution, Role::Officer));
         assert!(allowed(strict, Operation::IssueResolution, Role::Supervisor));
         assert!(allowed(Policy::default(), Operation::IssueResolution, Role::Officer));

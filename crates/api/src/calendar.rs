@@ -76,9 +76,7 @@ impl CalendarQuery {
         authorize(ctx, Operation::DueDate, Target::Nothing)?;
         let calendar = calendar(ctx).await?;
         let days = u32::try_from(working_days).unwrap_or(1);
-        Ok(explanation_view(
-            calendar.explain_working_days(from.0, days, department),
-        ))
+        Ok(explanation_view(calendar.explain_working_days(from.0, days, department)))
     }
 }
 
@@ -91,10 +89,7 @@ pub(crate) fn explanation_view(explanation: DueDateExplanation) -> DueDate {
         skipped_days: explanation
             .skipped
             .into_iter()
-            .map(|day| SkippedDay {
-                date: Date(day.date),
-                reasons: day.reasons.into_iter().map(reason).collect(),
-            })
+            .map(|day| SkippedDay { date: Date(day.date), reasons: day.reasons.into_iter().map(reason).collect() })
             .collect(),
     }
 }
@@ -106,9 +101,5 @@ fn reason(reason: SkipReason) -> SkipReasonView {
         SkipReason::NonWorkingDay { .. } => SkipKind::NonWorkingDay,
         SkipReason::Suspension { .. } => SkipKind::Suspension,
     };
-    SkipReasonView {
-        kind,
-        description: reason.description(),
-        legal_basis: reason.legal_basis().map(str::to_owned),
-    }
+    SkipReasonView { kind, description: reason.description(), legal_basis: reason.legal_basis().map(str::to_owned) }
 }

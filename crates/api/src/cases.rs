@@ -100,10 +100,7 @@ impl CaseView {
     }
 
     async fn resolution(&self) -> Option<Act> {
-        self.0.resolution.as_ref().map(|act| Act {
-            number: act.number.as_str().to_owned(),
-            date: Date(act.date),
-        })
+        self.0.resolution.as_ref().map(|act| Act { number: act.number.as_str().to_owned(), date: Date(act.date) })
     }
 
     /// The earliest due date among running deadlines.
@@ -129,10 +126,7 @@ impl CaseView {
     async fn deadlines(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeadlineView>> {
         let deadlines = loaders(ctx).load_one(DeadlinesOf(self.0.id)).await?.unwrap_or_default();
         let department = self.0.department;
-        Ok(deadlines
-            .into_iter()
-            .map(|deadline| DeadlineView { deadline, department })
-            .collect())
+        Ok(deadlines.into_iter().map(|deadline| DeadlineView { deadline, department }).collect())
     }
 
     /// Everything that happened to the file, oldest first.
@@ -254,10 +248,7 @@ impl RequestView<'_> {
 
     async fn place(&self) -> PlaceView {
         let place = self.0.place();
-        PlaceView {
-            ubigeo: place.ubigeo().to_string(),
-            detail: text(place.detail()),
-        }
+        PlaceView { ubigeo: place.ubigeo().to_string(), detail: text(place.detail()) }
     }
 
     async fn defender_category(&self) -> DefenderCategory {
@@ -290,18 +281,11 @@ impl RequestView<'_> {
 
     async fn consent(&self) -> ConsentView {
         match self.0.consent() {
-            Consent::Given => ConsentView {
-                status: ConsentStatus::Given,
-                reason: None,
-            },
-            Consent::Refused => ConsentView {
-                status: ConsentStatus::Refused,
-                reason: None,
-            },
-            Consent::Unable { reason } => ConsentView {
-                status: ConsentStatus::Unable,
-                reason: Some(reason.as_str().to_owned()),
-            },
+            Consent::Given => ConsentView { status: ConsentStatus::Given, reason: None },
+            Consent::Refused => ConsentView { status: ConsentStatus::Refused, reason: None },
+            Consent::Unable { reason } => {
+                ConsentView { status: ConsentStatus::Unable, reason: Some(reason.as_str().to_owned()) }
+            }
         }
     }
 
@@ -313,10 +297,7 @@ impl RequestView<'_> {
         self.0
             .evidence()
             .iter()
-            .map(|e| EvidenceView {
-                description: e.description().as_str().to_owned(),
-                reference: text(e.reference()),
-            })
+            .map(|e| EvidenceView { description: e.description().as_str().to_owned(), reference: text(e.reference()) })
             .collect()
     }
 
@@ -397,9 +378,7 @@ fn note(command: &Command) -> Option<String> {
             let failed: Vec<&str> = evaluation.failed_criteria().map(|c| c.label()).collect();
             let decision = match evaluation.decision() {
                 AdmissibilityDecision::Admit { override_reason: None } => "Admitida".to_owned(),
-                AdmissibilityDecision::Admit {
-                    override_reason: Some(reason),
-                } => {
+                AdmissibilityDecision::Admit { override_reason: Some(reason) } => {
                     format!("Admitida pese a criterios incumplidos: {}", reason.as_str())
                 }
                 AdmissibilityDecision::NotAdmit { reasons } => format!("No admitida: {}", reasons.as_str()),
@@ -493,12 +472,7 @@ impl CasesQuery {
         };
         let filter = CaseFilter {
             file_number: filter.file_number,
-            statuses: filter
-                .statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: filter.statuses.unwrap_or_default().into_iter().map(Into::into).collect(),
             track: filter.track.map(Into::into),
             department: filter
                 .department
@@ -509,11 +483,7 @@ impl CasesQuery {
                 })
                 .transpose()?,
             assigned_officer,
-            sector: filter
-                .sector
-                .as_deref()
-                .map(|s| ref_code("filter.sector", s))
-                .transpose()?,
+            sector: filter.sector.as_deref().map(|s| ref_code("filter.sector", s)).transpose()?,
             due_before: filter.due_before.map(|d| d.0),
             overdue_on: filter.overdue.then(|| today(ctx)),
         };
@@ -525,11 +495,9 @@ impl CasesQuery {
         let records: Vec<CaseRecord> = page.items.iter().map(|(record, _)| record.clone()).collect();
         prefetch_cases(loaders(ctx), ctx.look_ahead().field("edges").field("node"), &records).await?;
         let mut connection = Connection::new(cursor.is_some(), page.has_next);
-        connection.edges.extend(
-            page.items
-                .into_iter()
-                .map(|(record, cursor)| Edge::new(OpaqueCursor(cursor), CaseView(record))),
-        );
+        connection
+            .edges
+            .extend(page.items.into_iter().map(|(record, cursor)| Edge::new(OpaqueCursor(cursor), CaseView(record))));
         Ok(connection)
     }
 }

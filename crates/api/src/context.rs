@@ -57,10 +57,7 @@ impl Default for ApiConfig {
         Self {
             graphiql: true,
             policy: Policy::default(),
-            sessions: SessionPolicy {
-                absolute: chrono::Duration::hours(12),
-                idle: chrono::Duration::minutes(60),
-            },
+            sessions: SessionPolicy { absolute: chrono::Duration::hours(12), idle: chrono::Duration::minutes(60) },
             clock: Clock::system(),
             concurrent_password_hashes: 2,
         }
@@ -120,20 +117,16 @@ pub(crate) fn staff<'a>(ctx: &Context<'a>) -> ApiResult<&'a Staff> {
 /// The calendar in force, read once per request.
 pub(crate) async fn calendar(ctx: &Context<'_>) -> ApiResult<Calendar> {
     let cache = ctx.data_unchecked::<RequestCache>();
-    let calendar = cache
-        .calendar
-        .get_or_try_init(|| async { db(ctx).calendar().await.map_err(ApiError::from) })
-        .await?;
+    let calendar =
+        cache.calendar.get_or_try_init(|| async { db(ctx).calendar().await.map_err(ApiError::from) }).await?;
     Ok(calendar.clone())
 }
 
 /// The catalogue of measures, read once per request.
 pub(crate) async fn measure_types<'a>(ctx: &'a Context<'a>) -> ApiResult<&'a [db::MeasureType]> {
     let cache = ctx.data_unchecked::<RequestCache>();
-    let types = cache
-        .measure_types
-        .get_or_try_init(|| async { db(ctx).measure_types().await.map_err(ApiError::from) })
-        .await?;
+    let types =
+        cache.measure_types.get_or_try_init(|| async { db(ctx).measure_types().await.map_err(ApiError::from) }).await?;
     Ok(types.as_slice())
 }
 

@@ -41,22 +41,14 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError::BadInput {
-            problems: vec![FieldError {
-                field: field.into(),
-                message: message.into(),
-            }],
-        }
+        ApiError::BadInput { problems: vec![FieldError { field: field.into(), message: message.into() }] }
     }
 
     /// The request failed to parse; each field path gets `prefix.` in front.
     pub fn invalid_request(prefix: &str, InvalidRequest(problems): InvalidRequest) -> Self {
         let problems = problems
             .into_iter()
-            .map(|p| FieldError {
-                field: format!("{prefix}.{}", p.field),
-                message: p.message,
-            })
+            .map(|p| FieldError { field: format!("{prefix}.{}", p.field), message: p.message })
             .collect();
         ApiError::BadInput { problems }
     }
@@ -65,13 +57,7 @@ impl ApiError {
     pub fn at_field(self, field: &str) -> Self {
         match self {
             ApiError::BadInput { problems } => ApiError::BadInput {
-                problems: problems
-                    .into_iter()
-                    .map(|p| FieldError {
-                        field: field.to_owned(),
-                        ..p
-                    })
-                    .collect(),
+                problems: problems.into_iter().map(|p| FieldError { field: field.to_owned(), ..p }).collect(),
             },
             other => other,
         }
@@ -96,12 +82,9 @@ impl From<DbError> for ApiError {
     fn from(error: DbError) -> Self {
         match error {
             DbError::CaseNotFound => ApiError::NotFound(error.to_string()),
-            DbError::UnknownReference(_) | DbError::Rules(_) | DbError::Rejected(_) => ApiError::BadInput {
-                problems: vec![FieldError {
-                    field: String::new(),
-                    message: error.to_string(),
-                }],
-            },
+            DbError::UnknownReference(_) | DbError::Rules(_) | DbError::Rejected(_) => {
+                ApiError::BadInput { problems: vec![FieldError { field: String::new(), message: error.to_string() }] }
+            }
             DbError::Transition(_) => ApiError::InvalidTransition(error.to_string()),
             DbError::Conflict | DbError::IdempotencyKeyReused => ApiError::Conflict(error.to_string()),
             DbError::Corrupt(column) => {
@@ -141,10 +124,7 @@ impl From<ApiError> for async_graphql::Error {
                     .iter()
                     .map(|p| {
                         let mut entry = async_graphql::indexmap::IndexMap::new();
-                        entry.insert(
-                            async_graphql::Name::new("field"),
-                            async_graphql::Value::from(p.field.as_str()),
-                        );
+                        entry.insert(async_graphql::Name::new("field"), async_graphql::Value::from(p.field.as_str()));
                         entry.insert(
                             async_graphql::Name::new("message"),
                             async_graphql::Value::from(p.message.as_str()),

@@ -44,9 +44,7 @@ pub fn router(db: Database, config: ApiConfig) -> Router {
     if graphiql {
         router = router.route("/graphiql", get(graphiql_page));
     }
-    router
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(AppState { schema, state })
+    router.layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).with_state(AppState { schema, state })
 }
 
 async fn graphiql_page() -> Html<&'static str> {
@@ -59,17 +57,11 @@ async fn graphql_post(State(app): State<AppState>, headers: HeaderMap, body: Byt
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(JSON)));
     if !is_json {
-        return refusal(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "envíe la consulta como application/json",
-        );
+        return refusal(StatusCode::UNSUPPORTED_MEDIA_TYPE, "envíe la consulta como application/json");
     }
     match serde_json::from_slice::<async_graphql::Request>(&body) {
         Ok(request) => execute(&app, request, &headers).await,
-        Err(_) => refusal(
-            StatusCode::BAD_REQUEST,
-            "el cuerpo no es una solicitud GraphQL en JSON válida",
-        ),
+        Err(_) => refusal(StatusCode::BAD_REQUEST, "el cuerpo no es una solicitud GraphQL en JSON válida"),
     }
 }
 
@@ -82,9 +74,7 @@ async fn graphql_get(State(app): State<AppState>, headers: HeaderMap, RawQuery(q
     // a document that does not parse, is left to POST.
     if !is_query(&request) {
         let mut response = refusal(StatusCode::METHOD_NOT_ALLOWED, "use POST para esta operación");
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
         return response;
     }
     execute(&app, request, &headers).await
@@ -121,11 +111,7 @@ async fn execute(app: &AppState, request: async_graphql::Request, headers: &Head
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
-            let code = if error.path.is_empty() {
-                "GRAPHQL_VALIDATION_FAILED"
-            } else {
-                "BAD_USER_INPUT"
-            };
+            let code = if error.path.is_empty() { "GRAPHQL_VALIDATION_FAILED" } else { "BAD_USER_INPUT" };
             extensions.set("code", code);
         }
     }
@@ -158,20 +144,13 @@ async fn request_context(app: &AppState, headers: &HeaderMap) -> Result<RequestC
                 Ok(session) => session,
                 Err(error) => {
                     tracing::error!(error = %error, "session lookup failed");
-                    return Err(refusal(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "servicio no disponible; inténtelo de nuevo",
-                    ));
+                    return Err(refusal(StatusCode::SERVICE_UNAVAILABLE, "servicio no disponible; inténtelo de nuevo"));
                 }
             }
         }
         None => None,
     };
-    Ok(RequestContext {
-        principal: Principal::from_session(session),
-        request_id: request_id(headers),
-        now,
-    })
+    Ok(RequestContext { principal: Principal::from_session(session), request_id: request_id(headers), now })
 }
 
 /// The caller's `X-Request-Id` when it is a plain token, a new one otherwise.
@@ -187,11 +166,7 @@ fn request_id(headers: &HeaderMap) -> String {
 /// JSON otherwise.
 fn negotiate(headers: &HeaderMap) -> &'static str {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if accept.split(',').any(|t| {
-        t.split(';')
-            .next()
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case(GRAPHQL_RESPONSE))
-    }) {
+    if accept.split(',').any(|t| t.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(GRAPHQL_RESPONSE))) {
         GRAPHQL_RESPONSE
     } else {
         JSON

@@ -132,10 +132,7 @@ impl RequestInput {
                     approximate_members: b.approximate_members,
                 })
                 .collect(),
-            place: r::PlaceInput {
-                ubigeo: self.place.ubigeo,
-                detail: self.place.detail,
-            },
+            place: r::PlaceInput { ubigeo: self.place.ubigeo, detail: self.place.detail },
             defender_category: Some(self.defender_category.into()),
             defender_category_detail: self.defender_category_detail,
             aggression_types: self.aggression_types.into_iter().map(Into::into).collect(),
@@ -143,26 +140,17 @@ impl RequestInput {
             language: Some(self.language.into()),
             language_detail: self.language_detail,
             interpreter_needed: self.interpreter_needed,
-            consent: r::ConsentInput {
-                status: self.consent.status.into(),
-                reason: self.consent.reason,
-            },
+            consent: r::ConsentInput { status: self.consent.status.into(), reason: self.consent.reason },
             facts: self.facts,
             evidence: self
                 .evidence
                 .into_iter()
-                .map(|e| r::EvidenceInput {
-                    description: e.description,
-                    reference: e.reference,
-                })
+                .map(|e| r::EvidenceInput { description: e.description, reference: e.reference })
                 .collect(),
             requested_measures: self
                 .requested_measures
                 .into_iter()
-                .map(|m| r::RequestedMeasureInput {
-                    measure_type: m.measure_type,
-                    description: m.description,
-                })
+                .map(|m| r::RequestedMeasureInput { measure_type: m.measure_type, description: m.description })
                 .collect(),
         };
         (self.idempotency_key, input)
@@ -192,9 +180,6 @@ pub(crate) fn ref_code(field: &str, raw: &str) -> ApiResult<RefCode> {
 pub(crate) fn page_size(first: Option<i32>) -> ApiResult<u64> {
     match first.unwrap_or(20) {
         n @ 1..=100 => Ok(u64::try_from(n).unwrap_or(20)),
-        _ => Err(ApiError::bad_input(
-            "first",
-            "el tamaño de página debe estar entre 1 y 100",
-        )),
+        _ => Err(ApiError::bad_input("first", "el tamaño de página debe estar entre 1 y 100")),
     }
 }

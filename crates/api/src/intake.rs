@@ -107,9 +107,7 @@ impl IntakeMutation {
         answer: String,
     ) -> ApiResult<RequestStatus> {
         authorize(ctx, Operation::AnswerInformationRequest, Target::Nothing)?;
-        let command = Command::ReceiveInformation {
-            answer: text("answer", &answer)?,
-        };
+        let command = Command::ReceiveInformation { answer: text("answer", &answer)? };
         requester_command(ctx, &file_number, &access_key, command).await
     }
 
@@ -139,9 +137,7 @@ impl IntakeMutation {
         reason: Option<String>,
     ) -> ApiResult<RequestStatus> {
         authorize(ctx, Operation::WithdrawConsent, Target::Nothing)?;
-        let command = Command::WithdrawConsent {
-            reason: optional_text("reason", reason.as_deref())?,
-        };
+        let command = Command::WithdrawConsent { reason: optional_text("reason", reason.as_deref())? };
         requester_command(ctx, &file_number, &access_key, command).await
     }
 }
@@ -192,10 +188,7 @@ pub fn intake_keys(
     let access_key = secrets::access_key(idempotency_key);
     let keys = IntakeKeys {
         idempotency_hash: secrets::idempotency_hash(idempotency_key),
-        fingerprint: secrets::digest(
-            "resguardo/intake-fingerprint/v1",
-            &format!("{}\0{content}", channel.code()),
-        ),
+        fingerprint: secrets::digest("resguardo/intake-fingerprint/v1", &format!("{}\0{content}", channel.code())),
         access_key_hash: secrets::access_key_hash(&access_key),
     };
     Ok((keys, access_key))
@@ -225,11 +218,7 @@ async fn requester_command(
 async fn status_of(ctx: &Context<'_>, case_id: Uuid) -> ApiResult<RequestStatus> {
     let db = db(ctx);
     let record = db.case_record(case_id).await?;
-    let measures = db
-        .measures_by_case(&[case_id])
-        .await?
-        .remove(&case_id)
-        .unwrap_or_default();
+    let measures = db.measures_by_case(&[case_id]).await?.remove(&case_id).unwrap_or_default();
     let names = db.measure_types().await?;
     let pending_question = match record.information_requested_on {
         Some(_) => {
@@ -238,11 +227,7 @@ async fn status_of(ctx: &Context<'_>, case_id: Uuid) -> ApiResult<RequestStatus>
                 Some(Command::RequestInformation { question }) => Some(question.as_str().to_owned()),
                 _ => None,
             });
-            let deadlines = db
-                .deadlines_by_case(&[case_id])
-                .await?
-                .remove(&case_id)
-                .unwrap_or_default();
+            let deadlines = db.deadlines_by_case(&[case_id]).await?.remove(&case_id).unwrap_or_default();
             let answer_due = deadlines
                 .iter()
                 .find(|d| d.key.kind == domain::deadline::DeadlineKind::InformationAnswer && d.is_pending())

@@ -102,10 +102,6 @@ mod tests {
         let mut missing: Vec<&String> = fields.iter().filter(|f| !named.contains(&f.as_str())).collect();
         missing.sort();
         assert!(missing.is_empty(), "operations without a policy: {missing:?}");
-        assert_eq!(
-            named.len(),
-            fields.len(),
-            "the policy names operations the schema lacks"
-        );
+        assert_eq!(named.len(), fields.len(), "the policy names operations the schema lacks");
     }
 }

@@ -42,9 +42,7 @@ fn rekey<K: Copy + Eq + std::hash::Hash, V>(
     inner: impl Fn(K) -> Uuid,
     mut found: HashMap<Uuid, V>,
 ) -> HashMap<K, V> {
-    keys.iter()
-        .filter_map(|k| found.remove(&inner(*k)).map(|v| (*k, v)))
-        .collect()
+    keys.iter().filter_map(|k| found.remove(&inner(*k)).map(|v| (*k, v))).collect()
 }
 
 /// For one-to-many loads: every key gets an entry, empty when nothing was
@@ -54,9 +52,7 @@ fn rekey_all<K: Copy + Eq + std::hash::Hash, V>(
     inner: impl Fn(K) -> Uuid,
     mut found: HashMap<Uuid, Vec<V>>,
 ) -> HashMap<K, Vec<V>> {
-    keys.iter()
-        .map(|k| (*k, found.remove(&inner(*k)).unwrap_or_default()))
-        .collect()
+    keys.iter().map(|k| (*k, found.remove(&inner(*k)).unwrap_or_default())).collect()
 }
 
 fn ids<K: Copy>(keys: &[K], inner: impl Fn(K) -> Uuid) -> Vec<Uuid> {
@@ -134,9 +130,7 @@ pub(crate) async fn prefetch_cases(
         loader.load_many(ids.iter().copied().map(EventsOf)).await?;
     }
     if node.field("assignedOfficer").exists() {
-        loader
-            .load_many(cases.iter().filter_map(|c| c.assigned_officer).map(UserId))
-            .await?;
+        loader.load_many(cases.iter().filter_map(|c| c.assigned_officer).map(UserId)).await?;
     }
     Ok(())
 }

@@ -76,17 +76,11 @@ impl MeasureView {
     /// Acknowledgement and implementation deadlines.
     async fn deadlines(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeadlineView>> {
         let case = self.case_record(ctx).await?;
-        let deadlines = loaders(ctx)
-            .load_one(DeadlinesOf(self.0.case_id))
-            .await?
-            .unwrap_or_default();
+        let deadlines = loaders(ctx).load_one(DeadlinesOf(self.0.case_id)).await?.unwrap_or_default();
         Ok(deadlines
             .into_iter()
             .filter(|d| d.key.measure == Some(self.0.measure.no))
-            .map(|deadline| DeadlineView {
-                deadline,
-                department: case.department,
-            })
+            .map(|deadline| DeadlineView { deadline, department: case.department })
             .collect())
     }
 
@@ -101,11 +95,7 @@ impl MeasureView {
             track: case.track.map(Into::into),
             department: case.department.to_string(),
             province: case.province,
-            beneficiaries: request
-                .beneficiaries()
-                .iter()
-                .map(|b| b.name().as_str().to_owned())
-                .collect(),
+            beneficiaries: request.beneficiaries().iter().map(|b| b.name().as_str().to_owned()).collect(),
             place: request.place().ubigeo().to_string(),
             place_detail: request.place().detail().map(|d| d.as_str().to_owned()),
             language: request.language().into(),
@@ -116,10 +106,7 @@ impl MeasureView {
 
 impl MeasureView {
     async fn case_record(&self, ctx: &Context<'_>) -> ApiResult<db::CaseRecord> {
-        loaders(ctx)
-            .load_one(CaseId(self.0.case_id))
-            .await?
-            .ok_or(ApiError::Internal)
+        loaders(ctx).load_one(CaseId(self.0.case_id)).await?.ok_or(ApiError::Internal)
     }
 }
 
@@ -174,11 +161,7 @@ impl MeasuresQuery {
         let first = page_size(first)?;
         let filter = filter.unwrap_or_default();
         let cursor = decode_cursor(after.as_deref())?;
-        let asked = filter
-            .sector
-            .as_deref()
-            .map(|s| ref_code("filter.sector", s))
-            .transpose()?;
+        let asked = filter.sector.as_deref().map(|s| ref_code("filter.sector", s)).transpose()?;
         let staff = staff(ctx)?;
         let sector = match (staff.role, &staff.sector, asked) {
             (domain::roles::Role::Coordinator, Some(own), Some(asked)) if &asked != own => {
@@ -189,12 +172,7 @@ impl MeasuresQuery {
         };
         let filter = MeasureFilter {
             sector,
-            statuses: filter
-                .statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: filter.statuses.unwrap_or_default().into_iter().map(Into::into).collect(),
             case_id: filter.case_id.as_ref().map(|c| id("filter.caseId", c)).transpose()?,
             due_before: filter.due_before.map(|d| d.0),
             overdue_on: filter.overdue.then(|| today(ctx)),
@@ -204,9 +182,7 @@ impl MeasuresQuery {
         prefetch_measures(loaders(ctx), ctx.look_ahead().field("edges").field("node"), &records).await?;
         let mut connection = Connection::new(cursor.is_some(), page.has_next);
         connection.edges.extend(
-            page.items
-                .into_iter()
-                .map(|(record, cursor)| Edge::new(OpaqueCursor(cursor), MeasureView(record))),
+            page.items.into_iter().map(|(record, cursor)| Edge::new(OpaqueCursor(cursor), MeasureView(record))),
         );
         Ok(connection)
     }
@@ -221,19 +197,14 @@ impl MeasuresQuery {
 impl MeasuresMutation {
     /// The sector confirms it received the measure.
     async fn acknowledge_measure(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MeasureView> {
-        measure_command(ctx, Operation::AcknowledgeMeasure, &id, |measure| {
-            Ok(Command::AcknowledgeMeasure { measure })
-        })
-        .await
+        measure_command(ctx, Operation::AcknowledgeMeasure, &id, |measure| Ok(Command::AcknowledgeMeasure { measure }))
+            .await
     }
 
     /// The sector reports how the work is going.
     async fn report_measure_progress(&self, ctx: &Context<'_>, id: ID, report: String) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ReportMeasureProgress, &id, |measure| {
-            Ok(Command::ReportProgress {
-                measure,
-                report: text("report", &report)?,
-            })
+            Ok(Command::ReportProgress { measure, report: text("report", &report)? })
         })
         .await
     }
@@ -257,10 +228,7 @@ impl MeasuresMutation {
     /// The sector reports that the measure cannot be carried out, and why.
     async fn report_measure_not_feasible(&self, ctx: &Context<'_>, id: ID, reason: String) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ReportMeasureNotFeasible, &id, |measure| {
-            Ok(Command::ReportNotFeasible {
-                measure,
-                reason: text("reason", &reason)?,
-            })
+            Ok(Command::ReportNotFeasible { measure, reason: text("reason", &reason)? })
         })
         .await
     }
@@ -272,22 +240,13 @@ impl MeasuresMutation {
 pub(crate) async fn authorized_measure(ctx: &Context<'_>, operation: Operation, raw: &ID) -> ApiResult<MeasureRecord> {
     authorize(ctx, operation, Target::Nothing)?;
     let measure_id = id("id", raw)?;
-    let record = db(ctx)
-        .measure_record(measure_id)
-        .await?
-        .ok_or_else(|| match request(ctx).principal.role() {
-            domain::roles::Role::Officer | domain::roles::Role::Supervisor => {
-                ApiError::NotFound("no existe la medida".into())
-            }
-            _ => ApiError::Forbidden,
-        })?;
-    authorize(
-        ctx,
-        operation,
-        Target::SectorMeasure {
-            sector: &record.measure.sector,
-        },
-    )?;
+    let record = db(ctx).measure_record(measure_id).await?.ok_or_else(|| match request(ctx).principal.role() {
+        domain::roles::Role::Officer | domain::roles::Role::Supervisor => {
+            ApiError::NotFound("no existe la medida".into())
+        }
+        _ => ApiError::Forbidden,
+    })?;
+    authorize(ctx, operation, Target::SectorMeasure { sector: &record.measure.sector })?;
     Ok(record)
 }
 
@@ -302,9 +261,7 @@ pub(crate) async fn measure_command(
     let record = authorized_measure(ctx, operation, raw).await?;
     let request = request(ctx);
     let command = build(record.measure.no)?;
-    db(ctx)
-        .apply(record.case_id, command, request.now, &request.actor())
-        .await?;
+    db(ctx).apply(record.case_id, command, request.now, &request.actor()).await?;
     let updated = db(ctx).measure_record(record.id).await?.ok_or(ApiError::Internal)?;
     Ok(MeasureView(updated))
 }

@@ -45,10 +45,7 @@ impl ReferenceQuery {
             .departments()
             .await?
             .into_iter()
-            .map(|d| Department {
-                code: d.code.to_string(),
-                name: d.name,
-            })
+            .map(|d| Department { code: d.code.to_string(), name: d.name })
             .collect())
     }
 
@@ -59,21 +56,13 @@ impl ReferenceQuery {
             .sectors()
             .await?
             .into_iter()
-            .map(|s| Sector {
-                code: s.code.to_string(),
-                name: s.name,
-                active: s.active,
-            })
+            .map(|s| Sector { code: s.code.to_string(), name: s.name, active: s.active })
             .collect())
     }
 
     /// The catalogue of protection measures.
     async fn measure_types(&self, ctx: &Context<'_>) -> ApiResult<Vec<MeasureType>> {
-        crate::context::authorize(
-            ctx,
-            crate::authz::Operation::MeasureTypes,
-            crate::authz::Target::Nothing,
-        )?;
+        crate::context::authorize(ctx, crate::authz::Operation::MeasureTypes, crate::authz::Target::Nothing)?;
         Ok(db(ctx)
             .measure_types()
             .await?
@@ -114,17 +103,9 @@ impl ReferenceMutation {
     /// Creates or updates a sector (admins).
     async fn save_sector(&self, ctx: &Context<'_>, code: String, name: String, active: bool) -> ApiResult<Sector> {
         let request = authorize(ctx, Operation::SaveSector, Target::Nothing)?;
-        let sector = db::Sector {
-            code: ref_code("code", &code)?,
-            name,
-            active,
-        };
+        let sector = db::Sector { code: ref_code("code", &code)?, name, active };
         let saved = db(ctx).save_sector(&sector, &request.actor(), request.now).await?;
-        Ok(Sector {
-            code: saved.code.to_string(),
-            name: saved.name,
-            active: saved.active,
-        })
+        Ok(Sector { code: saved.code.to_string(), name: saved.name, active: saved.active })
     }
 
     /// Creates or updates an entry of the catalogue of measures (admins).
@@ -137,11 +118,8 @@ impl ReferenceMutation {
         default_sector: String,
         active: bool,
     ) -> ApiResult<MeasureType> {
-        let request = crate::context::authorize(
-            ctx,
-            crate::authz::Operation::SaveMeasureType,
-            crate::authz::Target::Nothing,
-        )?;
+        let request =
+            crate::context::authorize(ctx, crate::authz::Operation::SaveMeasureType, crate::authz::Target::Nothing)?;
         let measure = db::MeasureType {
             code: ref_code("code", &code)?,
             name,
@@ -149,9 +127,7 @@ impl ReferenceMutation {
             default_sector: ref_code("defaultSector", &default_sector)?,
             active,
         };
-        let saved = db(ctx)
-            .save_measure_type(&measure, &request.actor(), request.now)
-            .await?;
+        let saved = db(ctx).save_measure_type(&measure, &request.actor(), request.now).await?;
         Ok(MeasureType {
             code: saved.code.to_string(),
             name: saved.name,

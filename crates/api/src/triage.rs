@@ -99,15 +99,8 @@ impl TriageMutation {
         if !user.is_some_and(|u| u.active && matches!(u.role, Role::Officer | Role::Supervisor)) {
             return Err(ApiError::bad_input("officerId", "no es un especialista activo"));
         }
-        case_command(
-            ctx,
-            Operation::AssignCase,
-            &case_id,
-            Command::Assign {
-                officer: StaffRef(officer.to_string()),
-            },
-        )
-        .await
+        case_command(ctx, Operation::AssignCase, &case_id, Command::Assign { officer: StaffRef(officer.to_string()) })
+            .await
     }
 
     async fn start_review(&self, ctx: &Context<'_>, case_id: ID) -> ApiResult<CaseView> {
@@ -147,34 +140,20 @@ impl TriageMutation {
         };
         let evaluation = AdmissibilityEvaluation::new(checks, decision)
             .map_err(|e| ApiError::bad_input("input.criteria", e.to_string()))?;
-        case_command(
-            ctx,
-            Operation::EvaluateAdmissibility,
-            &case_id,
-            Command::EvaluateAdmissibility(evaluation),
-        )
-        .await
+        case_command(ctx, Operation::EvaluateAdmissibility, &case_id, Command::EvaluateAdmissibility(evaluation)).await
     }
 
     /// Asks the requester to complete the request; the decision clock stops
     /// until they answer or the answer period ends.
     async fn request_information(&self, ctx: &Context<'_>, case_id: ID, question: String) -> ApiResult<CaseView> {
         authorize(ctx, Operation::RequestInformation, Target::Nothing)?;
-        let command = Command::RequestInformation {
-            question: text("question", &question)?,
-        };
+        let command = Command::RequestInformation { question: text("question", &question)? };
         case_command(ctx, Operation::RequestInformation, &case_id, command).await
     }
 
     /// The answer period ended without an answer: the clock runs again.
     async fn close_information_period(&self, ctx: &Context<'_>, case_id: ID) -> ApiResult<CaseView> {
-        case_command(
-            ctx,
-            Operation::CloseInformationPeriod,
-            &case_id,
-            Command::CloseInformationPeriod,
-        )
-        .await
+        case_command(ctx, Operation::CloseInformationPeriod, &case_id, Command::CloseInformationPeriod).await
     }
 
     /// Assesses (or re-assesses) the risk; an urgent track shortens the
@@ -203,13 +182,11 @@ impl TriageMutation {
                 let measure_type = ref_code(&format!("{field}.measureType"), &g.measure_type)?;
                 let sector = match &g.sector {
                     Some(sector) => ref_code(&format!("{field}.sector"), sector)?,
-                    None => types
-                        .iter()
-                        .find(|t| t.code == measure_type)
-                        .map(|t| t.default_sector.clone())
-                        .ok_or_else(|| {
-                            ApiError::bad_input(format!("{field}.measureType"), "tipo de medida desconocido")
-                        })?,
+                    None => {
+                        types.iter().find(|t| t.code == measure_type).map(|t| t.default_sector.clone()).ok_or_else(
+                            || ApiError::bad_input(format!("{field}.measureType"), "tipo de medida desconocido"),
+                        )?
+                    }
                 };
                 Ok(GrantedMeasure {
                     measure_type,
@@ -229,20 +206,14 @@ impl TriageMutation {
                 })
             })
             .collect::<ApiResult<Vec<_>>>()?;
-        let command = Command::IssueResolution(Resolution {
-            act: act("input.act", &input.act)?,
-            granted,
-            denied,
-        });
+        let command = Command::IssueResolution(Resolution { act: act("input.act", &input.act)?, granted, denied });
         case_command(ctx, Operation::IssueResolution, &case_id, command).await
     }
 
     /// Notifies the measure to its sector's coordinators; its deadlines start.
     async fn notify_measure(&self, ctx: &Context<'_>, measure_id: ID) -> ApiResult<MeasureView> {
-        measure_command(ctx, Operation::NotifyMeasure, &measure_id, |measure| {
-            Ok(Command::NotifyMeasure { measure })
-        })
-        .await
+        measure_command(ctx, Operation::NotifyMeasure, &measure_id, |measure| Ok(Command::NotifyMeasure { measure }))
+            .await
     }
 
     /// Changes a measure by a new act; it must be notified again.
@@ -254,11 +225,7 @@ impl TriageMutation {
         details: String,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ModifyMeasure, &measure_id, |measure| {
-            Ok(Command::ModifyMeasure {
-                measure,
-                act: self::act("act", &act)?,
-                details: text("details", &details)?,
-            })
+            Ok(Command::ModifyMeasure { measure, act: self::act("act", &act)?, details: text("details", &details)? })
         })
         .await
     }
@@ -272,11 +239,7 @@ impl TriageMutation {
         until: Date,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ExtendMeasure, &measure_id, |measure| {
-            Ok(Command::ExtendMeasure {
-                measure,
-                act: self::act("act", &act)?,
-                until: until.0,
-            })
+            Ok(Command::ExtendMeasure { measure, act: self::act("act", &act)?, until: until.0 })
         })
         .await
     }
@@ -290,11 +253,7 @@ impl TriageMutation {
         reason: String,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::LiftMeasure, &measure_id, |measure| {
-            Ok(Command::LiftMeasure {
-                measure,
-                act: self::act("act", &act)?,
-                reason: text("reason", &reason)?,
-            })
+            Ok(Command::LiftMeasure { measure, act: self::act("act", &act)?, reason: text("reason", &reason)? })
         })
         .await
     }
@@ -308,19 +267,13 @@ impl TriageMutation {
         note: Option<String>,
     ) -> ApiResult<CaseView> {
         authorize(ctx, Operation::ArchiveCase, Target::Nothing)?;
-        let command = Command::Archive {
-            reason: reason.into(),
-            note: optional_text("note", note.as_deref())?,
-        };
+        let command = Command::Archive { reason: reason.into(), note: optional_text("note", note.as_deref())? };
         case_command(ctx, Operation::ArchiveCase, &case_id, command).await
     }
 }
 
 fn act(field: &str, input: &ActInput) -> ApiResult<ActReference> {
-    Ok(ActReference {
-        number: text(&format!("{field}.number"), &input.number)?,
-        date: input.date.0,
-    })
+    Ok(ActReference { number: text(&format!("{field}.number"), &input.number)?, date: input.date.0 })
 }
 
 /// Authorizes `operation`, applies `command` to the case and returns it.

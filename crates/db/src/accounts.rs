@@ -98,9 +98,9 @@ fn check_sector(role: Role, sector: Option<&RefCode>) -> DbResult<()> {
     match (role, sector) {
         (Role::Coordinator, None) => Err(DbError::Rejected("un coordinador debe pertenecer a un sector".into())),
         (Role::Coordinator, Some(_)) => Ok(()),
-        (Role::Public | Role::Officer | Role::Supervisor | Role::Admin | Role::Auditor | Role::System, Some(_)) => Err(
-            DbError::Rejected("solo los coordinadores pertenecen a un sector".into()),
-        ),
+        (Role::Public | Role::Officer | Role::Supervisor | Role::Admin | Role::Auditor | Role::System, Some(_)) => {
+            Err(DbError::Rejected("solo los coordinadores pertenecen a un sector".into()))
+        }
         (Role::Public | Role::Officer | Role::Supervisor | Role::Admin | Role::Auditor | Role::System, None) => Ok(()),
     }
 }
@@ -108,9 +108,7 @@ fn check_sector(role: Role, sector: Option<&RefCode>) -> DbResult<()> {
 impl Database {
     pub async fn create_user(&self, new: NewUser, actor: &Actor, at: DateTime<Utc>) -> DbResult<User> {
         if matches!(new.role, Role::Public | Role::System) {
-            return Err(DbError::Rejected(
-                "ese rol no corresponde a una cuenta de personal".into(),
-            ));
+            return Err(DbError::Rejected("ese rol no corresponde a una cuenta de personal".into()));
         }
         check_sector(new.role, new.sector.as_ref())?;
         let tx = self.write_transaction().await?;
@@ -118,15 +116,8 @@ impl Database {
             crate::reference::require_active_sectors(&tx, [sector]).await?;
         }
         let email = normalise_email(&new.email);
-        if users::Entity::find()
-            .filter(users::Column::Email.eq(email.clone()))
-            .one(&tx)
-            .await?
-            .is_some()
-        {
-            return Err(DbError::Rejected(
-                "ya existe una cuenta con ese correo electrónico".into(),
-            ));
+        if users::Entity::find().filter(users::Column::Email.eq(email.clone())).one(&tx).await?.is_some() {
+            return Err(DbError::Rejected("ya existe una cuenta con ese correo electrónico".into()));
         }
         let id = Uuid::new_v4();
         users::Entity::insert(users::ActiveModel {
@@ -144,10 +135,7 @@ impl Database {
         .exec_without_returning(&tx)
         .await?;
         audit(&tx, actor, at, None, AuditAction::UserCreated, None).await?;
-        let user = users::Entity::find_by_id(id)
-            .one(&tx)
-            .await?
-            .ok_or(DbError::Corrupt("users"))?;
+        let user = users::Entity::find_by_id(id).one(&tx).await?.ok_or(DbError::Corrupt("users"))?;
         tx.commit().await?;
         user_from_row(user)
     }
@@ -162,10 +150,8 @@ impl Database {
         at: DateTime<Utc>,
     ) -> DbResult<User> {
         let tx = self.write_transaction().await?;
-        let row = users::Entity::find_by_id(id)
-            .one(&tx)
-            .await?
-            .ok_or(DbError::Rejected("no existe la cuenta".into()))?;
+        let row =
+            users::Entity::find_by_id(id).one(&tx).await?.ok_or(DbError::Rejected("no existe la cuenta".into()))?;
         let current = user_from_row(row)?;
         let role = changes.role.unwrap_or(current.role);
         let sector = changes.sector.clone().unwrap_or(current.sector.clone());
@@ -198,20 +184,13 @@ impl Database {
             revoke_all(&tx, id, at).await?;
         }
         audit(&tx, actor, at, None, AuditAction::UserUpdated, None).await?;
-        let user = users::Entity::find_by_id(id)
-            .one(&tx)
-            .await?
-            .ok_or(DbError::Corrupt("users"))?;
+        let user = users::Entity::find_by_id(id).one(&tx).await?.ok_or(DbError::Corrupt("users"))?;
         tx.commit().await?;
         user_from_row(user)
     }
 
     pub async fn user(&self, id: Uuid) -> DbResult<Option<User>> {
-        users::Entity::find_by_id(id)
-            .one(self.connection())
-            .await?
-            .map(user_from_row)
-            .transpose()
+        users::Entity::find_by_id(id).one(self.connection()).await?.map(user_from_row).transpose()
     }
 
     /// Accounts by id, in one statement.
@@ -258,10 +237,7 @@ impl Database {
 
     /// Records a login attempt that failed (for the audit trail).
     pub async fn record_failed_login(&self, user: Option<Uuid>, actor: &Actor, at: DateTime<Utc>) -> DbResult<()> {
-        let actor = Actor {
-            user_id: user,
-            ..actor.clone()
-        };
+        let actor = Actor { user_id: user, ..actor.clone() };
         audit(self.connection(), &actor, at, None, AuditAction::LoginFailed, None).await
     }
 
@@ -287,18 +263,10 @@ impl Database {
         })
         .exec_without_returning(&tx)
         .await?;
-        let actor = Actor {
-            user_id: Some(user.id),
-            role: user.role,
-            ..actor.clone()
-        };
+        let actor = Actor { user_id: Some(user.id), role: user.role, ..actor.clone() };
         audit(&tx, &actor, at, None, AuditAction::LoggedIn, None).await?;
         tx.commit().await?;
-        Ok(Session {
-            id,
-            user: user.clone(),
-            expires_at,
-        })
+        Ok(Session { id, user: user.clone(), expires_at })
     }
 
     /// The session behind a token hash, if it is still valid at `at`:
@@ -311,10 +279,8 @@ impl Database {
         at: DateTime<Utc>,
     ) -> DbResult<Option<Session>> {
         let conn = self.connection();
-        let Some(session) = sessions::Entity::find()
-            .filter(sessions::Column::TokenHash.eq(token_hash))
-            .one(conn)
-            .await?
+        let Some(session) =
+            sessions::Entity::find().filter(sessions::Column::TokenHash.eq(token_hash)).one(conn).await?
         else {
             return Ok(None);
         };
@@ -336,11 +302,7 @@ impl Database {
                 .exec(conn)
                 .await?;
         }
-        Ok(Some(Session {
-            id: session.id,
-            user,
-            expires_at: session.expires_at,
-        }))
+        Ok(Some(Session { id: session.id, user, expires_at: session.expires_at }))
     }
 
     /// Ends one session (logout).

@@ -49,10 +49,7 @@ impl Database {
         .await?;
         audit(&tx, actor, at, None, AuditAction::SectorSaved, None).await?;
         tx.commit().await?;
-        Ok(Sector {
-            name: sector.name.trim().to_owned(),
-            ..sector.clone()
-        })
+        Ok(Sector { name: sector.name.trim().to_owned(), ..sector.clone() })
     }
 
     /// Creates or updates an entry of the catalogue of measures.
@@ -66,9 +63,7 @@ impl Database {
             return Err(DbError::Rejected("el nombre de la medida no puede estar vacío".into()));
         }
         if !MEASURE_KINDS.contains(&measure.kind.as_str()) {
-            return Err(DbError::Rejected(
-                "el tipo debe ser PROTECTION, URGENT o CROSS_CUTTING".into(),
-            ));
+            return Err(DbError::Rejected("el tipo debe ser PROTECTION, URGENT o CROSS_CUTTING".into()));
         }
         let tx = self.write_transaction().await?;
         crate::reference::require_active_sectors(&tx, [&measure.default_sector]).await?;
@@ -93,10 +88,7 @@ impl Database {
         .await?;
         audit(&tx, actor, at, None, AuditAction::MeasureTypeSaved, None).await?;
         tx.commit().await?;
-        Ok(MeasureType {
-            name: measure.name.trim().to_owned(),
-            ..measure.clone()
-        })
+        Ok(MeasureType { name: measure.name.trim().to_owned(), ..measure.clone() })
     }
 
     /// Audit entries matching `filter`, oldest first, after entry `after`.
@@ -123,11 +115,7 @@ impl Database {
         if let Some(after) = after {
             query = query.filter(A::Id.gt(after));
         }
-        let rows = query
-            .order_by_asc(A::Id)
-            .limit(first + 1)
-            .all(self.connection())
-            .await?;
+        let rows = query.order_by_asc(A::Id).limit(first + 1).all(self.connection()).await?;
         let has_next = rows.len() as u64 > first;
         let entries = rows
             .into_iter()

@@ -40,11 +40,17 @@ pub(crate) fn deadline_key_code(key: DeadlineKey) -> String {
     }
 }
 
+/// The inverse of `deadline_key_code`.
+pub(crate) fn parse_deadline_key(code: &str) -> Option<DeadlineKey> {
+    let (kind, measure) = match code.split_once(':') {
+        Some((kind, no)) => (kind, Some(MeasureNo(no.parse().ok()?))),
+        None => (code, None),
+    };
+    Some(DeadlineKey { kind: DeadlineKind::parse(kind).ok()?, measure })
+}
+
 pub(crate) async fn load(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<LoadedCase> {
-    let row = cases::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or(DbError::CaseNotFound)?;
+    let row = cases::Entity::find_by_id(id).one(conn).await?.ok_or(DbError::CaseNotFound)?;
     let measure_rows = measures::Entity::find()
         .filter(measures::Column::CaseId.eq(id))
         .order_by_asc(measures::Column::MeasureNo)
@@ -71,12 +77,7 @@ pub(crate) async fn load(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<Load
         case_deadlines.push(deadline);
     }
     let case = case_from_row(&row, case_measures, case_deadlines)?;
-    Ok(LoadedCase {
-        row,
-        case,
-        measure_ids,
-        deadline_ids,
-    })
+    Ok(LoadedCase { row, case, measure_ids, deadline_ids })
 }
 
 pub(crate) fn case_from_row(row: &cases::Model, measures: Vec<Measure>, deadlines: Vec<Deadline>) -> DbResult<Case> {
@@ -125,18 +126,12 @@ fn measure_from_row(m: &measures::Model) -> DbResult<Measure> {
 
 pub(crate) fn deadline_from_row(d: &deadlines::Model) -> DbResult<Deadline> {
     let kind = parse_code(DeadlineKind::parse, &d.kind, "deadlines.kind")?;
-    let measure = d
-        .measure_no
-        .map(|n| to_u16(n, "deadlines.measure_no").map(MeasureNo))
-        .transpose()?;
+    let measure = d.measure_no.map(|n| to_u16(n, "deadlines.measure_no").map(MeasureNo)).transpose()?;
     let on = || d.status_on.ok_or(DbError::Corrupt("deadlines.status_on"));
     let status = match d.status.as_str() {
         "OPEN" => DeadlineStatus::Open,
         "SUSPENDED" => DeadlineStatus::Suspended { since: on()? },
-        "MET" => DeadlineStatus::Met {
-            on: on()?,
-            on_time: d.on_time.ok_or(DbError::Corrupt("deadlines.on_time"))?,
-        },
+        "MET" => DeadlineStatus::Met { on: on()?, on_time: d.on_time.ok_or(DbError::Corrupt("deadlines.on_time"))? },
         "LAPSED" => DeadlineStatus::Lapsed { on: on()? },
         "CANCELLED" => DeadlineStatus::Cancelled { on: on()? },
         _ => return Err(DbError::Corrupt("deadlines.status")),
@@ -176,9 +171,17 @@ fn to_i32(value: u32, what: &'static str) -> DbResult<i32> {
     i32::try_from(value).map_err(|_| DbError::Corrupt(what))
 }
 
-fn deadline_model(id: Uuid, case_id: Uuid, d: &Deadline, now: DateTime<Utc>) -> DbResult<deadlines::ActiveModel> {
+fn deadline_model(
+    id: Uuid,
+    case_id: Uuid,
+    d: &Deadline,
+    case: &Case,
+    now: DateTime<Utc>,
+) -> DbResult<deadlines::ActiveModel> {
     let (status, status_on, on_time) = deadline_status_columns(d.status);
+    let sector = d.key.measure.and_then(|no| case.measure(no)).map(|m| m.sector.as_str().to_owned());
     Ok(deadlines::ActiveModel {
+        sector_code: Set(sector),
         id: Set(id),
         case_id: Set(case_id),
         deadline_key: Set(deadline_key_code(d.key)),
@@ -227,11 +230,7 @@ pub(crate) fn no_due_date() -> NaiveDate {
 /// The earliest due date among running deadlines (suspended ones have no
 /// meaningful due date until they resume).
 fn next_due<'a>(deadlines: impl Iterator<Item = &'a Deadline>) -> NaiveDate {
-    deadlines
-        .filter(|d| d.status == DeadlineStatus::Open)
-        .map(|d| d.due)
-        .min()
-        .unwrap_or_else(no_due_date)
+    deadlines.filter(|d| d.status == DeadlineStatus::Open).map(|d| d.due).min().unwrap_or_else(no_due_date)
 }
 
 /// The account behind a `StaffRef` (always a user id written by the API).
@@ -249,10 +248,7 @@ pub(crate) fn case_state_columns(case: &Case, model: &mut cases::ActiveModel) ->
     model.track = Set(case.track.map(|t| t.code().to_owned()));
     model.risk_level = Set(case.risk_level.map(|r| r.code().to_owned()));
     model.information_requested_on = Set(case.information_request.as_ref().map(|i| i.requested_on));
-    model.information_resume_status = Set(case
-        .information_request
-        .as_ref()
-        .map(|i| i.resume_status.code().to_owned()));
+    model.information_resume_status = Set(case.information_request.as_ref().map(|i| i.resume_status.code().to_owned()));
     model.resolution_act_number = Set(case.resolution.as_ref().map(|r| r.number.as_str().to_owned()));
     model.resolution_act_date = Set(case.resolution.as_ref().map(|r| r.date));
     Ok(())
@@ -268,11 +264,8 @@ pub(crate) async fn save(
     now: DateTime<Utc>,
 ) -> DbResult<HashMap<DeadlineKey, Uuid>> {
     let case_id = loaded.row.id;
-    let mut row = cases::ActiveModel {
-        version: Set(loaded.row.version + 1),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let mut row =
+        cases::ActiveModel { version: Set(loaded.row.version + 1), updated_at: Set(now), ..Default::default() };
     case_state_columns(new, &mut row)?;
     let updated = cases::Entity::update_many()
         .set(row)
@@ -283,16 +276,7 @@ pub(crate) async fn save(
     if updated.rows_affected != 1 {
         return Err(DbError::Conflict);
     }
-    save_children(
-        conn,
-        case_id,
-        &loaded.case,
-        new,
-        &loaded.measure_ids,
-        loaded.deadline_ids.clone(),
-        now,
-    )
-    .await
+    save_children(conn, case_id, &loaded.case, new, &loaded.measure_ids, loaded.deadline_ids.clone(), now).await
 }
 
 /// Inserts or updates the measures and deadlines of `new` that differ from
@@ -310,20 +294,14 @@ pub(crate) async fn save_children(
         // A measure's row also holds its next due date: rewrite it when its
         // deadlines changed too.
         let deadlines_of = |case: &Case| -> Vec<Deadline> {
-            case.deadlines
-                .iter()
-                .filter(|d| d.key.measure == Some(measure.no))
-                .cloned()
-                .collect()
+            case.deadlines.iter().filter(|d| d.key.measure == Some(measure.no)).cloned().collect()
         };
         if old.measure(measure.no) == Some(measure) && deadlines_of(old) == deadlines_of(new) {
             continue;
         }
         match measure_ids.get(&measure.no) {
             Some(id) => {
-                measures::Entity::update(measure_model(*id, case_id, measure, new, now))
-                    .exec(conn)
-                    .await?;
+                measures::Entity::update(measure_model(*id, case_id, measure, new, now)).exec(conn).await?;
             }
             None => {
                 measures::Entity::insert(measure_model(Uuid::new_v4(), case_id, measure, new, now))
@@ -338,13 +316,11 @@ pub(crate) async fn save_children(
         }
         match deadline_ids.get(&deadline.key) {
             Some(id) => {
-                deadlines::Entity::update(deadline_model(*id, case_id, deadline, now)?)
-                    .exec(conn)
-                    .await?;
+                deadlines::Entity::update(deadline_model(*id, case_id, deadline, new, now)?).exec(conn).await?;
             }
             None => {
                 let id = Uuid::new_v4();
-                deadlines::Entity::insert(deadline_model(id, case_id, deadline, now)?)
+                deadlines::Entity::insert(deadline_model(id, case_id, deadline, new, now)?)
                     .exec_without_returning(conn)
                     .await?;
                 deadline_ids.insert(deadline.key, id);

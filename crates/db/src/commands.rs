@@ -17,6 +17,7 @@ use crate::connection::Database;
 use crate::effects::{self, Actor, Origin};
 use crate::entities::{beneficiaries, case_aggression_types, case_events, cases, file_number_counters};
 use crate::error::{DbError, DbResult};
+use crate::outbox::Planner;
 use crate::reference;
 
 /// A request just filed: its id and its file number (*expediente*).
@@ -91,16 +92,9 @@ impl Database {
         )
         .await?;
 
-        let (calendar, rules) = self.rules_in(&tx).await?;
+        let (calendar, rules, policies) = self.rules_in(&tx).await?;
         let received_on = lima_date(at);
-        let transition = Case::receive(
-            received_on,
-            department,
-            &Context {
-                calendar: &calendar,
-                rules: &rules,
-            },
-        )?;
+        let transition = Case::receive(received_on, department, &Context { calendar: &calendar, rules: &rules })?;
         let file_number = next_file_number(&tx, received_on.year()).await?;
         let id = Uuid::new_v4();
 
@@ -132,81 +126,43 @@ impl Database {
         case_state_columns(&transition.case, &mut row)?;
         cases::Entity::insert(row).exec_without_returning(&tx).await?;
 
-        let aggressions = request
-            .aggression_types()
-            .iter()
-            .map(|a| case_aggression_types::ActiveModel {
-                case_id: Set(id),
-                aggression_type: Set(a.code().to_owned()),
-            });
-        case_aggression_types::Entity::insert_many(aggressions)
-            .exec_without_returning(&tx)
-            .await?;
-        let people = request
-            .beneficiaries()
-            .iter()
-            .zip(0..)
-            .map(|(b, position)| beneficiaries::ActiveModel {
-                case_id: Set(id),
-                position: Set(position),
-                kind: Set(match b {
-                    Beneficiary::Person(_) => "PERSON",
-                    Beneficiary::Collective(_) => "COLLECTIVE",
-                }
-                .to_owned()),
-                collective_kind: Set(b.collective_kind().map(|k| k.code().to_owned())),
-                gender: Set(b.gender().map(|g| g.code().to_owned())),
-            });
-        beneficiaries::Entity::insert_many(people)
-            .exec_without_returning(&tx)
-            .await?;
+        let aggressions = request.aggression_types().iter().map(|a| case_aggression_types::ActiveModel {
+            case_id: Set(id),
+            aggression_type: Set(a.code().to_owned()),
+        });
+        case_aggression_types::Entity::insert_many(aggressions).exec_without_returning(&tx).await?;
+        let people = request.beneficiaries().iter().zip(0..).map(|(b, position)| beneficiaries::ActiveModel {
+            case_id: Set(id),
+            position: Set(position),
+            kind: Set(match b {
+                Beneficiary::Person(_) => "PERSON",
+                Beneficiary::Collective(_) => "COLLECTIVE",
+            }
+            .to_owned()),
+            collective_kind: Set(b.collective_kind().map(|k| k.code().to_owned())),
+            gender: Set(b.gender().map(|g| g.code().to_owned())),
+        });
+        beneficiaries::Entity::insert_many(people).exec_without_returning(&tx).await?;
 
-        let blank = Case {
-            deadlines: Vec::new(),
-            measures: Vec::new(),
-            ..transition.case.clone()
-        };
-        let deadline_ids = case_store::save_children(
-            &tx,
-            id,
-            &blank,
-            &transition.case,
-            &Default::default(),
-            Default::default(),
-            at,
-        )
-        .await?;
-        let origin = Origin {
-            case_id: id,
-            event_seq: 1,
-            actor,
-            now: at,
-        };
-        record_event(
-            &tx,
-            &origin,
-            AuditAction::Received,
-            None,
-            received_on,
-            json!({ "channel": channel.code() }),
-        )
-        .await?;
-        effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids).await?;
+        let blank = Case { deadlines: Vec::new(), measures: Vec::new(), ..transition.case.clone() };
+        let deadline_ids =
+            case_store::save_children(&tx, id, &blank, &transition.case, &Default::default(), Default::default(), at)
+                .await?;
+        let origin = Origin { case_id: id, event_seq: 1, actor, now: at };
+        record_event(&tx, &origin, AuditAction::Received, None, received_on, json!({ "channel": channel.code() }))
+            .await?;
+        let reachable = request.requester().contact().email().is_some();
+        let mut planner = Planner::new(id, &transition.case, &calendar, &policies, reachable, at);
+        effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
         tx.commit().await?;
-        Ok(FiledCase {
-            id,
-            file_number,
-            replayed: false,
-        })
+        Ok(FiledCase { id, file_number, replayed: false })
     }
 
     /// The case a requester may see: the one with this file number whose
     /// access key hashes to `access_key_hash`.
     pub async fn case_for_requester(&self, file_number: &str, access_key_hash: &str) -> DbResult<Option<Uuid>> {
-        let row = cases::Entity::find()
-            .filter(cases::Column::FileNumber.eq(file_number))
-            .one(self.connection())
-            .await?;
+        let row =
+            cases::Entity::find().filter(cases::Column::FileNumber.eq(file_number)).one(self.connection()).await?;
         Ok(row.and_then(|row| {
             let stored = row.access_key_hash.as_deref().unwrap_or("");
             constant_time_eq(stored.as_bytes(), access_key_hash.as_bytes()).then_some(row.id)
@@ -222,26 +178,14 @@ impl Database {
             reference::require_active_sectors(&tx, resolution.granted.iter().map(|g| &g.sector)).await?;
             reference::require_active_measure_types(&tx, resolution.granted.iter().map(|g| &g.measure_type)).await?;
         }
-        let (calendar, rules) = self.rules_in(&tx).await?;
+        let (calendar, rules, policies) = self.rules_in(&tx).await?;
         let today = lima_date(at);
         let payload = serde_json::to_value(&command).map_err(|_| DbError::Corrupt("case_events.payload"))?;
-        let transition = loaded.case.apply(
-            command,
-            today,
-            &Context {
-                calendar: &calendar,
-                rules: &rules,
-            },
-        )?;
+        let transition = loaded.case.apply(command, today, &Context { calendar: &calendar, rules: &rules })?;
 
         let deadline_ids = case_store::save(&tx, &loaded, &transition.case, at).await?;
         let seq = next_event_seq(&tx, case_id).await?;
-        let origin = Origin {
-            case_id,
-            event_seq: seq,
-            actor,
-            now: at,
-        };
+        let origin = Origin { case_id, event_seq: seq, actor, now: at };
         let (action, measure) = transition
             .effects
             .iter()
@@ -251,24 +195,22 @@ impl Database {
             })
             .ok_or(DbError::Corrupt("audit event"))?;
         record_event(&tx, &origin, action, measure.map(|m| i32::from(m.0)), today, payload).await?;
-        effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids).await?;
+        let reachable = crate::delivery::requester_reachable(&loaded.row)?;
+        let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at);
+        effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
         tx.commit().await?;
         Ok(transition.case)
     }
 }
 
 async fn replay_in(conn: &impl ConnectionTrait, keys: &IntakeKeys) -> DbResult<Option<FiledCase>> {
-    let existing = cases::Entity::find()
-        .filter(cases::Column::IntakeKeyHash.eq(keys.idempotency_hash.clone()))
-        .one(conn)
-        .await?;
+    let existing =
+        cases::Entity::find().filter(cases::Column::IntakeKeyHash.eq(keys.idempotency_hash.clone())).one(conn).await?;
     match existing {
         None => Ok(None),
-        Some(row) if row.intake_fingerprint.as_deref() == Some(keys.fingerprint.as_str()) => Ok(Some(FiledCase {
-            id: row.id,
-            file_number: row.file_number,
-            replayed: true,
-        })),
+        Some(row) if row.intake_fingerprint.as_deref() == Some(keys.fingerprint.as_str()) => {
+            Ok(Some(FiledCase { id: row.id, file_number: row.file_number, replayed: true }))
+        }
         Some(_) => Err(DbError::IdempotencyKeyReused),
     }
 }
@@ -305,17 +247,11 @@ async fn next_file_number(conn: &impl ConnectionTrait, year: i32) -> DbResult<St
     insert
         .on_conflict(
             OnConflict::column(Column::Year)
-                .value(
-                    Column::LastNumber,
-                    Expr::col((file_number_counters::Entity, Column::LastNumber)).add(1),
-                )
+                .value(Column::LastNumber, Expr::col((file_number_counters::Entity, Column::LastNumber)).add(1))
                 .to_owned(),
         )
         .returning_col(Column::LastNumber);
-    let row = conn
-        .query_one(&insert)
-        .await?
-        .ok_or(DbError::Corrupt("file_number_counters"))?;
+    let row = conn.query_one(&insert).await?.ok_or(DbError::Corrupt("file_number_counters"))?;
     let number: i64 = row.try_get("", "last_number")?;
     Ok(format!("AT-{year}-{number:06}"))
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use domain::calendar::Calendar;
 use domain::deadline::DeadlineRules;
+use domain::reminders::ReminderPolicies;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
@@ -36,9 +37,7 @@ pub struct Database {
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Database")
-            .field("backend", &self.backend())
-            .finish_non_exhaustive()
+        f.debug_struct("Database").field("backend", &self.backend()).finish_non_exhaustive()
     }
 }
 
@@ -69,11 +68,7 @@ impl Database {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Ok(Self {
-            conn,
-            calendar: Arc::new(Mutex::new(None)),
-            statements,
-        })
+        Ok(Self { conn, calendar: Arc::new(Mutex::new(None)), statements })
     }
 
     /// How many statements this pool has executed so far.
@@ -88,11 +83,7 @@ impl Database {
 
     pub fn backend(&self) -> Backend {
         // Only SQLite and PostgreSQL drivers are compiled in.
-        if self.conn.get_database_backend() == DbBackend::Sqlite {
-            Backend::Sqlite
-        } else {
-            Backend::Postgres
-        }
+        if self.conn.get_database_backend() == DbBackend::Sqlite { Backend::Sqlite } else { Backend::Postgres }
     }
 
     /// Checks that the database answers (for `/readyz`).
@@ -121,7 +112,10 @@ impl Database {
 
     /// The calendar and deadline rules in force, read in `conn` so that a
     /// command sees the same data it writes against.
-    pub(crate) async fn rules_in(&self, conn: &impl ConnectionTrait) -> DbResult<(Calendar, DeadlineRules)> {
+    pub(crate) async fn rules_in(
+        &self,
+        conn: &impl ConnectionTrait,
+    ) -> DbResult<(Calendar, DeadlineRules, ReminderPolicies)> {
         let version = reference::calendar_version(conn).await?;
         let cached = self.cached_calendar().filter(|c| c.version() == version);
         let calendar = match cached {
@@ -135,7 +129,8 @@ impl Database {
             }
         };
         let rules = reference::load_deadline_rules(conn).await?;
-        Ok((calendar, rules))
+        let policies = reference::load_reminder_policies(conn).await?;
+        Ok((calendar, rules, policies))
     }
 
     fn cached_calendar(&self) -> Option<Calendar> {

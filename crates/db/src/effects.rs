@@ -1,20 +1,20 @@
 //! Carrying out a transition's effects inside its transaction: the deadline
-//! history, the notification outbox and the audit trail.
+//! history, the notifications and reminders to send (see `outbox`), and the
+//! audit trail.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use domain::deadline::DeadlineKey;
 use domain::roles::Role;
-use domain::workflow::{Audience, AuditAction, DeadlineChange, Effect, Notification, Topic};
+use domain::workflow::{AuditAction, DeadlineChange, Effect};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
-use crate::case_store::deadline_key_code;
-use crate::entities::{audit_events, deadline_changes, outbox};
+use crate::entities::{audit_events, deadline_changes};
 use crate::error::{DbError, DbResult};
+use crate::outbox::Planner;
 
 /// Who is acting, for the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,19 +28,11 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Self {
-        Self {
-            user_id: None,
-            role: Role::System,
-            request_id: None,
-        }
+        Self { user_id: None, role: Role::System, request_id: None }
     }
 
     pub fn public(request_id: Option<String>) -> Self {
-        Self {
-            user_id: None,
-            role: Role::Public,
-            request_id,
-        }
+        Self { user_id: None, role: Role::Public, request_id }
     }
 }
 
@@ -57,13 +49,12 @@ pub(crate) async fn carry_out(
     origin: &Origin<'_>,
     effects: &[Effect],
     deadline_ids: &HashMap<DeadlineKey, Uuid>,
+    planner: &mut Planner<'_>,
 ) -> DbResult<()> {
     for effect in effects {
         match effect {
             Effect::Deadline { change, deadline } => {
-                let deadline_id = *deadline_ids
-                    .get(&deadline.key)
-                    .ok_or(DbError::Corrupt("deadlines.id"))?;
+                let deadline_id = *deadline_ids.get(&deadline.key).ok_or(DbError::Corrupt("deadlines.id"))?;
                 let (code, previous_due) = change_columns(*change);
                 deadline_changes::Entity::insert(deadline_changes::ActiveModel {
                     id: NotSet,
@@ -76,19 +67,12 @@ pub(crate) async fn carry_out(
                 })
                 .exec_without_returning(conn)
                 .await?;
+                planner.deadline_changed(conn, deadline_id, *change, deadline).await?;
             }
-            Effect::Notify(notification) => plan_notification(conn, origin, notification).await?,
+            Effect::Notify(notification) => planner.notify(conn, origin.event_seq, notification).await?,
             Effect::Audit(event) => {
                 let measure = event.measure.map(|m| i32::from(m.0));
-                audit(
-                    conn,
-                    origin.actor,
-                    origin.now,
-                    Some(origin.case_id),
-                    event.action,
-                    measure,
-                )
-                .await?;
+                audit(conn, origin.actor, origin.now, Some(origin.case_id), event.action, measure).await?;
             }
         }
     }
@@ -129,70 +113,4 @@ fn change_columns(change: DeadlineChange) -> (&'static str, Option<chrono::Naive
         DeadlineChange::Lapsed => ("LAPSED", None),
         DeadlineChange::Cancelled => ("CANCELLED", None),
     }
-}
-
-/// How an audience is stored: a code and, for sector coordinators, the sector.
-pub(crate) fn audience_columns(audience: &Audience) -> (&'static str, Option<String>) {
-    match audience {
-        Audience::Officers => ("OFFICERS", None),
-        Audience::AssignedOfficer => ("ASSIGNED_OFFICER", None),
-        Audience::Supervisors => ("SUPERVISORS", None),
-        Audience::SectorCoordinators(sector) => ("SECTOR_COORDINATORS", Some(sector.as_str().to_owned())),
-        Audience::Requester => ("REQUESTER", None),
-    }
-}
-
-/// How a topic is stored: a code and what it is about.
-pub(crate) fn topic_columns(topic: &Topic) -> (&'static str, Option<String>) {
-    match topic {
-        Topic::NewRequest => ("NEW_REQUEST", None),
-        Topic::Assigned => ("ASSIGNED", None),
-        Topic::EvidenceAdded => ("EVIDENCE_ADDED", None),
-        Topic::ConsentWithdrawn => ("CONSENT_WITHDRAWN", None),
-        Topic::MeasureProgressReported(no) => ("MEASURE_PROGRESS_REPORTED", Some(no.0.to_string())),
-        Topic::InformationRequested => ("INFORMATION_REQUESTED", None),
-        Topic::InformationReceived => ("INFORMATION_RECEIVED", None),
-        Topic::StatusChanged(status) => ("STATUS_CHANGED", Some(status.code().to_owned())),
-        Topic::MeasureNotified(no) => ("MEASURE_NOTIFIED", Some(no.0.to_string())),
-        Topic::MeasureImplemented(no) => ("MEASURE_IMPLEMENTED", Some(no.0.to_string())),
-        Topic::MeasureNotFeasible(no) => ("MEASURE_NOT_FEASIBLE", Some(no.0.to_string())),
-        Topic::MeasureLifted(no) => ("MEASURE_LIFTED", Some(no.0.to_string())),
-        Topic::DeadlineMoved(key) => ("DEADLINE_MOVED", Some(deadline_key_code(*key))),
-    }
-}
-
-/// One outbox row per notification. The key makes planning idempotent: the
-/// same event can never plan the same notification twice.
-async fn plan_notification(conn: &impl ConnectionTrait, origin: &Origin<'_>, n: &Notification) -> DbResult<()> {
-    let (audience, sector) = audience_columns(&n.audience);
-    let (topic, topic_ref) = topic_columns(&n.topic);
-    let dedupe_key = format!(
-        "{}/{}/{}:{}/{}:{}",
-        origin.case_id,
-        origin.event_seq,
-        audience,
-        sector.as_deref().unwrap_or(""),
-        topic,
-        topic_ref.as_deref().unwrap_or("")
-    );
-    outbox::Entity::insert(outbox::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        case_id: Set(Some(origin.case_id)),
-        dedupe_key: Set(dedupe_key),
-        audience: Set(audience.to_owned()),
-        sector_code: Set(sector),
-        topic: Set(topic.to_owned()),
-        topic_ref: Set(topic_ref),
-        status: Set("PENDING".to_owned()),
-        not_before: Set(origin.now),
-        attempts: Set(0),
-        lease_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(origin.now),
-        sent_at: Set(None),
-    })
-    .on_conflict(OnConflict::column(outbox::Column::DedupeKey).do_nothing().to_owned())
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
 }

@@ -298,11 +298,7 @@ impl Database {
     }
 
     pub async fn measure_record(&self, id: Uuid) -> DbResult<Option<MeasureRecord>> {
-        measures::Entity::find_by_id(id)
-            .one(self.connection())
-            .await?
-            .map(measure_record)
-            .transpose()
+        measures::Entity::find_by_id(id).one(self.connection()).await?.map(measure_record).transpose()
     }
 
     /// One page of measures, the most urgent first.
@@ -336,12 +332,7 @@ impl Database {
             }
             None => {}
         }
-        let rows = query
-            .order_by_asc(M::NextDueOn)
-            .order_by_asc(M::Id)
-            .limit(first + 1)
-            .all(self.connection())
-            .await?;
+        let rows = query.order_by_asc(M::NextDueOn).order_by_asc(M::Id).limit(first + 1).all(self.connection()).await?;
         let has_next = rows.len() as u64 > first;
         let items = rows
             .into_iter()

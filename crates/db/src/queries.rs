@@ -101,11 +101,7 @@ impl Database {
     }
 
     pub async fn case_events(&self, case_id: Uuid) -> DbResult<Vec<CaseEvent>> {
-        Ok(self
-            .events_by_case(&[case_id])
-            .await?
-            .remove(&case_id)
-            .unwrap_or_default())
+        Ok(self.events_by_case(&[case_id]).await?.remove(&case_id).unwrap_or_default())
     }
 
     /// The histories of several cases, in one statement.
@@ -173,10 +169,7 @@ impl Database {
             .into_iter()
             .map(|row| {
                 Ok(DeadlineChangeRecord {
-                    deadline: keys
-                        .get(&row.deadline_id)
-                        .cloned()
-                        .ok_or(DbError::Corrupt("deadline_changes"))?,
+                    deadline: keys.get(&row.deadline_id).cloned().ok_or(DbError::Corrupt("deadline_changes"))?,
                     change: row.change,
                     previous_due: row.previous_due,
                     due: row.due_on,

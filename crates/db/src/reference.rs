@@ -1,16 +1,18 @@
 //! Reference data: departments, sectors, the catalogue of measures, and
 //! the calendar and deadline rules the workflow computes with.
 
+use chrono::NaiveTime;
 use domain::calendar::{Calendar, HolidayDate, HolidayRule, NonWorkingDay, SuspensionPeriod};
 use domain::codes::RefCode;
 use domain::deadline::{DeadlineKind, DeadlineRule, DeadlineRules, DurationUnit, OwnerRole, StartEvent};
 use domain::place::DepartmentCode;
+use domain::reminders::{ReminderPolicies, ReminderPolicy};
 use domain::workflow::Track;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entities::{
-    calendar_state, deadline_rules, departments, holiday_rules, measure_types, non_working_days, sectors,
-    suspension_periods,
+    calendar_state, deadline_rules, departments, holiday_rules, measure_types, non_working_days, reminder_policies,
+    sectors, suspension_periods,
 };
 use crate::error::{DbError, DbResult};
 use crate::parse::{parse_code, parse_opt_code};
@@ -89,10 +91,7 @@ pub(crate) async fn measure_types(conn: &impl ConnectionTrait) -> DbResult<Vec<M
 }
 
 pub(crate) async fn department_exists(conn: &impl ConnectionTrait, code: DepartmentCode) -> DbResult<bool> {
-    Ok(departments::Entity::find_by_id(code.as_str().to_owned())
-        .one(conn)
-        .await?
-        .is_some())
+    Ok(departments::Entity::find_by_id(code.as_str().to_owned()).one(conn).await?.is_some())
 }
 
 /// Fails unless every code names an active sector.
@@ -138,10 +137,7 @@ pub(crate) async fn require_active_measure_types<'a>(
 }
 
 pub(crate) async fn calendar_version(conn: &impl ConnectionTrait) -> DbResult<u64> {
-    let state = calendar_state::Entity::find_by_id(1)
-        .one(conn)
-        .await?
-        .ok_or(DbError::Corrupt("calendar_state"))?;
+    let state = calendar_state::Entity::find_by_id(1).one(conn).await?.ok_or(DbError::Corrupt("calendar_state"))?;
     u64::try_from(state.version).map_err(|_| DbError::Corrupt("calendar_state.version"))
 }
 
@@ -203,8 +199,31 @@ fn holiday_rule(row: holiday_rules::Model) -> DbResult<HolidayRule> {
 }
 
 fn parse_department(code: Option<&str>) -> DbResult<Option<DepartmentCode>> {
-    code.map(|c| DepartmentCode::parse(c).map_err(|_| DbError::Corrupt("department_code")))
-        .transpose()
+    code.map(|c| DepartmentCode::parse(c).map_err(|_| DbError::Corrupt("department_code"))).transpose()
+}
+
+pub(crate) async fn load_reminder_policies(conn: &impl ConnectionTrait) -> DbResult<ReminderPolicies> {
+    let policies = reminder_policies::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let before_due = row
+                .before_due
+                .split(',')
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.trim().parse::<u32>().map_err(|_| DbError::Corrupt("reminder_policies.before_due")))
+                .collect::<DbResult<Vec<_>>>()?;
+            Ok(ReminderPolicy {
+                track: parse_code(Track::parse, &row.track, "reminder_policies.track")?,
+                before_due,
+                overdue_every_working_day: row.overdue_every_working_day,
+                send_at: NaiveTime::parse_from_str(&row.send_at, "%H:%M")
+                    .map_err(|_| DbError::Corrupt("reminder_policies.send_at"))?,
+            })
+        })
+        .collect::<DbResult<Vec<_>>>()?;
+    ReminderPolicies::new(policies).map_err(|_| DbError::Corrupt("reminder_policies"))
 }
 
 pub(crate) async fn load_deadline_rules(conn: &impl ConnectionTrait) -> DbResult<DeadlineRules> {

@@ -33,11 +33,7 @@ impl EmailAddress {
             && !domain.ends_with('.')
             && !domain.contains('@')
             && !value.chars().any(|c| c.is_whitespace() || c.is_control());
-        if well_formed {
-            Ok(Self(value.to_owned()))
-        } else {
-            Err(ContactError::Email)
-        }
+        if well_formed { Ok(Self(value.to_owned())) } else { Err(ContactError::Email) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -114,20 +110,8 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(
-            EmailAddress::parse(" ana@example.pe ").unwrap().as_str(),
-            "ana@example.pe"
-        );
-        for bad in [
-            "",
-            "ana",
-            "ana@",
-            "@example.pe",
-            "ana@pe",
-            "ana@.pe",
-            "a na@example.pe",
-            "a@b@c.pe",
-        ] {
+        assert_eq!(EmailAddress::parse(" ana@example.pe ").unwrap().as_str(), "ana@example.pe");
+        for bad in ["", "ana", "ana@", "@example.pe", "ana@pe", "ana@.pe", "a na@example.pe", "a@b@c.pe"] {
             assert_eq!(EmailAddress::parse(bad), Err(ContactError::Email), "{bad}");
         }
     }

@@ -145,27 +145,9 @@ impl DeadlineRules {
             owner,
         };
         Self(vec![
-            rule(
-                K::Decision,
-                Some(Track::Ordinary),
-                30,
-                StartEvent::Admission,
-                OwnerRole::Officer,
-            ),
-            rule(
-                K::Decision,
-                Some(Track::Urgent),
-                15,
-                StartEvent::Admission,
-                OwnerRole::Officer,
-            ),
-            rule(
-                K::InformationAnswer,
-                None,
-                10,
-                StartEvent::InformationRequest,
-                OwnerRole::Requester,
-            ),
+            rule(K::Decision, Some(Track::Ordinary), 30, StartEvent::Admission, OwnerRole::Officer),
+            rule(K::Decision, Some(Track::Urgent), 15, StartEvent::Admission, OwnerRole::Officer),
+            rule(K::InformationAnswer, None, 10, StartEvent::InformationRequest, OwnerRole::Requester),
             rule(
                 K::MeasureAcknowledgement,
                 Some(Track::Ordinary),
@@ -210,9 +192,7 @@ impl DeadlineRules {
     /// When the decision clock starts.
     pub fn decision_start(&self) -> StartEvent {
         // `new` guarantees both tracks agree and a rule exists.
-        self.rule(DeadlineKind::Decision, Track::Ordinary)
-            .map(|r| r.start_event)
-            .unwrap_or(StartEvent::Admission)
+        self.rule(DeadlineKind::Decision, Track::Ordinary).map(|r| r.start_event).unwrap_or(StartEvent::Admission)
     }
 
     pub fn all(&self) -> &[DeadlineRule] {
@@ -294,11 +274,7 @@ impl Deadline {
         Self {
             rule: rule.clone(),
             due,
-            version: if due == self.due {
-                self.version
-            } else {
-                self.version + 1
-            },
+            version: if due == self.due { self.version } else { self.version + 1 },
             calendar_version: calendar.version(),
             ..self.clone()
         }
@@ -350,9 +326,7 @@ fn compute_due(
     match rule.unit {
         DurationUnit::WorkingDays => calendar.add_working_days(start, amount, Some(department)),
         DurationUnit::CalendarDays => {
-            let last = start
-                .checked_add_days(Days::new(u64::from(amount)))
-                .unwrap_or(NaiveDate::MAX);
+            let last = start.checked_add_days(Days::new(u64::from(amount))).unwrap_or(NaiveDate::MAX);
             // The first working day on or after `last`.
             let before = last.pred_opt().unwrap_or(last);
             calendar.add_working_days(before, 1, Some(department))
@@ -377,13 +351,7 @@ mod tests {
         let rules = DeadlineRules::new(DeadlineRules::peru_default().all().to_vec()).unwrap();
         assert_eq!(rules.rule(DeadlineKind::Decision, Track::Ordinary).unwrap().amount, 30);
         assert_eq!(rules.rule(DeadlineKind::Decision, Track::Urgent).unwrap().amount, 15);
-        assert_eq!(
-            rules
-                .rule(DeadlineKind::InformationAnswer, Track::Urgent)
-                .unwrap()
-                .amount,
-            10
-        );
+        assert_eq!(rules.rule(DeadlineKind::InformationAnswer, Track::Urgent).unwrap().amount, 10);
         assert_eq!(rules.decision_start(), StartEvent::Admission);
     }
 
@@ -391,10 +359,7 @@ mod tests {
     fn rules_reject_nonsense() {
         let mut rules = DeadlineRules::peru_default().all().to_vec();
         rules[0].start_event = StartEvent::MeasureNotification;
-        assert!(matches!(
-            DeadlineRules::new(rules),
-            Err(RuleError::StartEventNotAllowed(..))
-        ));
+        assert!(matches!(DeadlineRules::new(rules), Err(RuleError::StartEventNotAllowed(..))));
 
         let mut rules = DeadlineRules::peru_default().all().to_vec();
         rules[0].amount = 0;
@@ -402,10 +367,7 @@ mod tests {
 
         let mut rules = DeadlineRules::peru_default().all().to_vec();
         rules.remove(2);
-        assert_eq!(
-            DeadlineRules::new(rules),
-            Err(RuleError::Missing(DeadlineKind::InformationAnswer))
-        );
+        assert_eq!(DeadlineRules::new(rules), Err(RuleError::Missing(DeadlineKind::InformationAnswer)));
 
         let mut rules = DeadlineRules::peru_default().all().to_vec();
         rules.push(rules[0].clone());
@@ -422,10 +384,7 @@ mod tests {
         let calendar = Calendar::peru_default();
         let rules = DeadlineRules::peru_default();
         let rule = rules.rule(DeadlineKind::Decision, Track::Ordinary).unwrap();
-        let key = DeadlineKey {
-            kind: DeadlineKind::Decision,
-            measure: None,
-        };
+        let key = DeadlineKey { kind: DeadlineKind::Decision, measure: None };
         let deadline = Deadline::set(key, rule, date("2026-07-15"), &calendar, lima());
         assert_eq!(deadline.due, date("2026-09-01"));
         assert_eq!(deadline.explain(&calendar, lima()).due, deadline.due);
@@ -437,17 +396,12 @@ mod tests {
         let calendar = Calendar::peru_default();
         let rules = DeadlineRules::peru_default();
         let rule = rules.rule(DeadlineKind::Decision, Track::Urgent).unwrap();
-        let key = DeadlineKey {
-            kind: DeadlineKind::Decision,
-            measure: None,
-        };
+        let key = DeadlineKey { kind: DeadlineKind::Decision, measure: None };
         // Admitted Mon 2026-03-02: +15 working days = Mon 2026-03-23.
         let deadline = Deadline::set(key, rule, date("2026-03-02"), &calendar, lima());
         assert_eq!(deadline.due, date("2026-03-23"));
         // Suspended Wed 03-04, resumed Wed 03-11: 5 working days stood still.
-        let suspended = deadline.with_status(DeadlineStatus::Suspended {
-            since: date("2026-03-04"),
-        });
+        let suspended = deadline.with_status(DeadlineStatus::Suspended { since: date("2026-03-04") });
         let resumed = suspended.resumed(date("2026-03-11"), &calendar, lima());
         assert_eq!(resumed.suspended_working_days, 5);
         assert_eq!(resumed.due, date("2026-03-30"));
@@ -468,10 +422,7 @@ mod tests {
         };
         // Thu 2026-07-23 is a holiday; +3 calendar days from Wed 07-22 is
         // Sat 07-25, so the period ends Mon 07-27.
-        assert_eq!(
-            compute_due(&rule, date("2026-07-22"), 0, &calendar, lima()),
-            date("2026-07-27")
-        );
+        assert_eq!(compute_due(&rule, date("2026-07-22"), 0, &calendar, lima()), date("2026-07-27"));
     }
 
     #[test]
@@ -479,10 +430,7 @@ mod tests {
         let calendar = Calendar::peru_default();
         let rules = DeadlineRules::peru_default();
         let rule = rules.rule(DeadlineKind::Decision, Track::Ordinary).unwrap();
-        let key = DeadlineKey {
-            kind: DeadlineKind::Decision,
-            measure: None,
-        };
+        let key = DeadlineKey { kind: DeadlineKind::Decision, measure: None };
         let deadline = Deadline::set(key, rule, date("2026-07-15"), &calendar, lima());
         assert_eq!(deadline.recomputed(rule, &calendar, lima()).version, 1);
         let urgent = rules.rule(DeadlineKind::Decision, Track::Urgent).unwrap();

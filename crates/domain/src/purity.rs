@@ -38,15 +38,9 @@ fn manifest_keeps_its_short_dependency_list() {
     let dependencies = section(manifest, "[dependencies]");
     assert!(!dependencies.is_empty(), "the [dependencies] section was not found");
     for dependency in dependencies {
-        assert!(
-            ALLOWED.contains(&dependency),
-            "`domain` must stay pure: `{dependency}` is not allowed"
-        );
+        assert!(ALLOWED.contains(&dependency), "`domain` must stay pure: `{dependency}` is not allowed");
     }
-    assert!(
-        !manifest.contains("\"clock\""),
-        "chrono's `clock` feature reads the system time"
-    );
+    assert!(!manifest.contains("\"clock\""), "chrono's `clock` feature reads the system time");
 }
 
 #[test]
@@ -67,9 +61,6 @@ fn code_never_reaches_outside() {
         }
     }
     let mut found = Vec::new();
-    visit(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut found,
-    );
+    visit(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
     assert!(found.is_empty(), "impure code in `domain`: {found:?}");
 }

@@ -254,15 +254,31 @@ mod tests {
         let deadline = urgent_decision();
         assert_eq!(deadline.due, date("2026-08-11"));
         let case = case_with(deadline.clone(), vec![]);
-        let plan = plan_before_due(&case, &deadline, &ReminderPolicies::peru_default(), &Calendar::peru_default(), date("2026-07-15"));
+        let plan = plan_before_due(
+            &case,
+            &deadline,
+            &ReminderPolicies::peru_default(),
+            &Calendar::peru_default(),
+            date("2026-07-15"),
+        );
         let dates: Vec<(String, NaiveDate)> = plan.iter().map(|p| (p.milestone.code(), p.send_on)).collect();
         // D-3 from Tue 11 Aug: Mon 10, Fri 7, Wed 5 (Thu 6 is a holiday).
         assert_eq!(
             dates,
-            [("D-3".into(), date("2026-08-05")), ("D-1".into(), date("2026-08-10")), ("D-0".into(), date("2026-08-11"))]
+            [
+                ("D-3".into(), date("2026-08-05")),
+                ("D-1".into(), date("2026-08-10")),
+                ("D-0".into(), date("2026-08-11"))
+            ]
         );
         assert!(plan.iter().all(|p| p.audiences == [Audience::AssignedOfficer]));
-        let late = plan_before_due(&case, &deadline, &ReminderPolicies::peru_default(), &Calendar::peru_default(), date("2026-08-10"));
+        let late = plan_before_due(
+            &case,
+            &deadline,
+            &ReminderPolicies::peru_default(),
+            &Calendar::peru_default(),
+            date("2026-08-10"),
+        );
         assert_eq!(late.len(), 2, "reminders already past are not planned");
     }
 
@@ -301,7 +317,10 @@ mod tests {
                 Audience::Supervisors
             ]
         );
-        assert!(plan_overdue(&case, &deadline, &policies, &calendar, date("2026-08-06")).is_none(), "6 August is a holiday");
+        assert!(
+            plan_overdue(&case, &deadline, &policies, &calendar, date("2026-08-06")).is_none(),
+            "6 August is a holiday"
+        );
         assert!(plan_overdue(&case, &deadline, &policies, &calendar, date("2026-08-08")).is_none(), "Saturday");
     }
 

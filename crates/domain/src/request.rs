@@ -236,10 +236,7 @@ impl Problems {
     }
 
     fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
+        self.0.push(FieldError { field: field.into(), message: message.into() });
     }
 
     fn required<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
@@ -280,10 +277,8 @@ impl Request {
         let place_detail = p.check("place.detail", ShortText::parse_optional(input.place.detail.as_deref()));
 
         let defender_category = p.required("defenderCategory", input.defender_category);
-        let category_detail = p.check(
-            "defenderCategoryDetail",
-            ShortText::parse_optional(input.defender_category_detail.as_deref()),
-        );
+        let category_detail =
+            p.check("defenderCategoryDetail", ShortText::parse_optional(input.defender_category_detail.as_deref()));
 
         let mut aggression_types = input.aggression_types;
         aggression_types.sort_unstable();
@@ -308,14 +303,9 @@ impl Request {
             .map(|(i, e)| {
                 let field = format!("evidence[{i}]");
                 let description = p.check(format!("{field}.description"), ShortText::parse(&e.description));
-                let reference = p.check(
-                    format!("{field}.reference"),
-                    ShortText::parse_optional(e.reference.as_deref()),
-                );
-                Some(EvidenceRef {
-                    description: description?,
-                    reference: reference?,
-                })
+                let reference =
+                    p.check(format!("{field}.reference"), ShortText::parse_optional(e.reference.as_deref()));
+                Some(EvidenceRef { description: description?, reference: reference? })
             })
             .collect();
 
@@ -333,15 +323,9 @@ impl Request {
         // for it, so an empty problem list means they all are.
         let parsed = (|| {
             Some(Request {
-                requester: Requester {
-                    third_party: third_party?,
-                    contact: contact?,
-                },
+                requester: Requester { third_party: third_party?, contact: contact? },
                 beneficiaries: beneficiaries.into_iter().collect::<Option<_>>()?,
-                place: Place {
-                    ubigeo: ubigeo?,
-                    detail: place_detail?,
-                },
+                place: Place { ubigeo: ubigeo?, detail: place_detail? },
                 defender_category: defender_category?,
                 defender_category_detail: category_detail?,
                 aggression_types,
@@ -407,23 +391,15 @@ impl Request {
     /// Whether the request protects a collective (at least one community,
     /// organisation or group) rather than individuals only.
     pub fn is_collective(&self) -> bool {
-        self.beneficiaries
-            .iter()
-            .any(|b| matches!(b, Beneficiary::Collective(_)))
+        self.beneficiaries.iter().any(|b| matches!(b, Beneficiary::Collective(_)))
     }
 }
 
 fn parse_third_party(p: &mut Problems, t: ThirdPartyInput) -> Option<ThirdParty> {
     let name = p.check("thirdParty.name", Name::parse(&t.name));
     let relationship = p.required("thirdParty.relationship", t.relationship);
-    let detail = p.check(
-        "thirdParty.relationshipDetail",
-        ShortText::parse_optional(t.relationship_detail.as_deref()),
-    );
-    let organisation = p.check(
-        "thirdParty.organisation",
-        Name::parse_optional(t.organisation.as_deref()),
-    );
+    let detail = p.check("thirdParty.relationshipDetail", ShortText::parse_optional(t.relationship_detail.as_deref()));
+    let organisation = p.check("thirdParty.organisation", Name::parse_optional(t.organisation.as_deref()));
     Some(ThirdParty {
         name: name?,
         relationship: relationship?,
@@ -436,37 +412,22 @@ fn parse_contact(p: &mut Problems, c: ContactInput) -> Option<Contact> {
     let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
     let email = match blank(&c.email) {
         true => Some(None),
-        false => p.check(
-            "contact.email",
-            EmailAddress::parse(c.email.as_deref().unwrap_or_default()).map(Some),
-        ),
+        false => p.check("contact.email", EmailAddress::parse(c.email.as_deref().unwrap_or_default()).map(Some)),
     };
     let phone = match blank(&c.phone) {
         true => Some(None),
-        false => p.check(
-            "contact.phone",
-            PhoneNumber::parse(c.phone.as_deref().unwrap_or_default()).map(Some),
-        ),
+        false => p.check("contact.phone", PhoneNumber::parse(c.phone.as_deref().unwrap_or_default()).map(Some)),
     };
-    let instructions = p.check(
-        "contact.instructions",
-        ShortText::parse_optional(c.instructions.as_deref()),
-    );
-    Some(Contact {
-        email: email?,
-        phone: phone?,
-        instructions: instructions?,
-    })
+    let instructions = p.check("contact.instructions", ShortText::parse_optional(c.instructions.as_deref()));
+    Some(Contact { email: email?, phone: phone?, instructions: instructions? })
 }
 
 fn parse_beneficiary(p: &mut Problems, field: &str, b: BeneficiaryInput) -> Option<Beneficiary> {
     let name = p.check(format!("{field}.name"), Name::parse(&b.name));
     match b.collective {
-        Some(kind) => Some(Beneficiary::Collective(Collective {
-            name: name?,
-            kind,
-            approximate_members: b.approximate_members,
-        })),
+        Some(kind) => {
+            Some(Beneficiary::Collective(Collective { name: name?, kind, approximate_members: b.approximate_members }))
+        }
         None => {
             let document = match (b.document_kind, b.document_number.as_deref().map(str::trim)) {
                 (None, None | Some("")) => Some(None),
@@ -482,14 +443,8 @@ fn parse_beneficiary(p: &mut Problems, field: &str, b: BeneficiaryInput) -> Opti
                     None
                 }
             };
-            let ethnicity = p.check(
-                format!("{field}.ethnicity"),
-                Name::parse_optional(b.ethnicity.as_deref()),
-            );
-            let health = p.check(
-                format!("{field}.health"),
-                ShortText::parse_optional(b.health.as_deref()),
-            );
+            let ethnicity = p.check(format!("{field}.ethnicity"), Name::parse_optional(b.ethnicity.as_deref()));
+            let health = p.check(format!("{field}.health"), ShortText::parse_optional(b.health.as_deref()));
             Some(Beneficiary::Person(Person {
                 name: name?,
                 document: document?,
@@ -508,10 +463,7 @@ fn parse_consent(p: &mut Problems, c: ConsentInput) -> Option<Consent> {
         (ConsentStatus::Refused, _) => Some(Consent::Refused),
         (ConsentStatus::Unable, Some(reason)) => Some(Consent::Unable { reason }),
         (ConsentStatus::Unable, None) => {
-            p.add(
-                "consent.reason",
-                "explique por qué la persona no puede dar su consentimiento",
-            );
+            p.add("consent.reason", "explique por qué la persona no puede dar su consentimiento");
             None
         }
     }
@@ -522,18 +474,12 @@ fn parse_requested_measure(p: &mut Problems, field: &str, m: RequestedMeasureInp
         None | Some("") => Some(None),
         Some(code) => p.check(format!("{field}.measureType"), RefCode::parse(code).map(Some)),
     };
-    let description = p.check(
-        format!("{field}.description"),
-        ShortText::parse_optional(m.description.as_deref()),
-    );
+    let description = p.check(format!("{field}.description"), ShortText::parse_optional(m.description.as_deref()));
     if matches!((&measure_type, &description), (Some(None), Some(None))) {
         p.add(field, "indique una medida del catálogo o descríbala");
         return None;
     }
-    Some(RequestedMeasure {
-        measure_type: measure_type?,
-        description: description?,
-    })
+    Some(RequestedMeasure { measure_type: measure_type?, description: description? })
 }
 
 impl Requester {
@@ -686,17 +632,9 @@ pub(crate) mod tests {
                 relationship_detail: None,
                 organisation: Some("Federación Nativa".into()),
             }),
-            contact: ContactInput {
-                email: Some("contacto@example.pe".into()),
-                phone: None,
-                instructions: None,
-            },
+            contact: ContactInput { email: Some("contacto@example.pe".into()), phone: None, instructions: None },
             beneficiaries: vec![
-                BeneficiaryInput {
-                    name: "Lideresa".into(),
-                    gender: Some(Gender::Female),
-                    ..Default::default()
-                },
+                BeneficiaryInput { name: "Lideresa".into(), gender: Some(Gender::Female), ..Default::default() },
                 BeneficiaryInput {
                     collective: Some(CollectiveKind::IndigenousCommunity),
                     name: "Comunidad nativa".into(),
@@ -704,28 +642,15 @@ pub(crate) mod tests {
                     ..Default::default()
                 },
             ],
-            place: PlaceInput {
-                ubigeo: "250101".into(),
-                detail: Some("A dos horas por río".into()),
-            },
+            place: PlaceInput { ubigeo: "250101".into(), detail: Some("A dos horas por río".into()) },
             defender_category: Some(DefenderCategory::Indigenous),
-            aggression_types: vec![
-                AggressionType::Threat,
-                AggressionType::Harassment,
-                AggressionType::Threat,
-            ],
+            aggression_types: vec![AggressionType::Threat, AggressionType::Harassment, AggressionType::Threat],
             aggressor_type: Some(AggressorType::IllegalLogging),
             language: Some(Language::ShipiboKonibo),
             interpreter_needed: true,
-            consent: ConsentInput {
-                status: ConsentStatus::Given,
-                reason: None,
-            },
+            consent: ConsentInput { status: ConsentStatus::Given, reason: None },
             facts: "Amenazas reiteradas tras la denuncia de tala ilegal.".into(),
-            evidence: vec![EvidenceInput {
-                description: "Audio de la amenaza".into(),
-                reference: None,
-            }],
+            evidence: vec![EvidenceInput { description: "Audio de la amenaza".into(), reference: None }],
             requested_measures: vec![RequestedMeasureInput {
                 measure_type: Some("POLICE_PROTECTION".into()),
                 description: None,
@@ -737,10 +662,7 @@ pub(crate) mod tests {
     #[test]
     fn parses_a_complete_request() {
         let request = Request::parse(valid_input()).unwrap();
-        assert_eq!(
-            request.aggression_types(),
-            &[AggressionType::Threat, AggressionType::Harassment]
-        );
+        assert_eq!(request.aggression_types(), &[AggressionType::Threat, AggressionType::Harassment]);
         assert_eq!(request.place().ubigeo().department().as_str(), "25");
         assert!(request.is_collective());
         assert_eq!(request.beneficiaries()[0].gender(), Some(Gender::Female));
@@ -757,10 +679,7 @@ pub(crate) mod tests {
         input.language = None;
         input.aggression_types.clear();
         input.contact.email = Some("no-es-correo".into());
-        input.consent = ConsentInput {
-            status: ConsentStatus::Unable,
-            reason: None,
-        };
+        input.consent = ConsentInput { status: ConsentStatus::Unable, reason: None };
         input.requested_measures.push(RequestedMeasureInput::default());
         let InvalidRequest(errors) = Request::parse(input).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

@@ -73,7 +73,13 @@ mod tests {
         };
         let now: DateTime<Utc> = "2026-07-15T14:00:00Z".parse().unwrap();
         let ics = event.to_ics(now);
-        for line in ["METHOD:REQUEST", "UID:deadline-1@resguardo", "SEQUENCE:2", "DTSTART;VALUE=DATE:20260811", "DTEND;VALUE=DATE:20260812"] {
+        for line in [
+            "METHOD:REQUEST",
+            "UID:deadline-1@resguardo",
+            "SEQUENCE:2",
+            "DTSTART;VALUE=DATE:20260811",
+            "DTEND;VALUE=DATE:20260812",
+        ] {
             assert!(ics.contains(&format!("{line}\r\n")), "{line}");
         }
         event.cancelled = true;

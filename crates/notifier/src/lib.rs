@@ -32,9 +32,16 @@ pub enum Tls {
 
 #[derive(Debug, Clone)]
 pub enum Transport {
-    Smtp { host: String, port: u16, tls: Tls, credentials: Option<(String, String)> },
+    Smtp {
+        host: String,
+        port: u16,
+        tls: Tls,
+        credentials: Option<(String, String)>,
+    },
     /// Messages are written as `.eml` files (development, no SMTP server).
-    Files { dir: PathBuf },
+    Files {
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -152,7 +159,9 @@ fn build(from: &Mailbox, to: Mailbox, message_id: &str, rendered: &Rendered) -> 
         Some((ics, method)) => {
             let content_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
                 .map_err(|_| SendError::Permanent("tipo de contenido inválido".into()))?;
-            MultiPart::mixed().multipart(alternative).singlepart(Attachment::new("plazo.ics".into()).body(ics.clone(), content_type))
+            MultiPart::mixed()
+                .multipart(alternative)
+                .singlepart(Attachment::new("plazo.ics".into()).body(ics.clone(), content_type))
         }
     };
     Message::builder()

@@ -55,9 +55,13 @@ fn notice_sentence(topic: &Topic, file: &str, due: Option<NaiveDate>, reader: Re
              Ingrese con su número de expediente y su clave de acceso para responder."
         ),
         (_, Reader::Requester) => {
-            format!("Hay novedades sobre su solicitud {file}. Ingrese con su número de expediente y su clave de acceso para verlas.")
+            format!(
+                "Hay novedades sobre su solicitud {file}. Ingrese con su número de expediente y su clave de acceso para verlas."
+            )
         }
-        (Topic::NewRequest, Reader::Staff) => format!("Se recibió una nueva solicitud de protección: expediente {file}."),
+        (Topic::NewRequest, Reader::Staff) => {
+            format!("Se recibió una nueva solicitud de protección: expediente {file}.")
+        }
         (Topic::Assigned, Reader::Staff) => format!("Se le asignó el expediente {file}."),
         (Topic::MeasureNotified(_), Reader::Staff) => {
             format!("Su sector tiene una nueva asignación en el expediente {file}. Acuse recibo en Resguardo.")
@@ -92,7 +96,10 @@ pub fn render(letter: &Letter, now: DateTime<Utc>) -> Rendered {
         Body::Reminder { deadline, due, today, event } => {
             let when = long_date(*due);
             let (kind, sentence) = if due < today {
-                ("Plazo vencido", format!("El plazo «{deadline}» del expediente {file} venció el {when} y sigue pendiente."))
+                (
+                    "Plazo vencido",
+                    format!("El plazo «{deadline}» del expediente {file} venció el {when} y sigue pendiente."),
+                )
             } else if due == today {
                 ("Plazo que vence hoy", format!("El plazo «{deadline}» del expediente {file} vence hoy, {when}."))
             } else {
@@ -108,7 +115,9 @@ pub fn render(letter: &Letter, now: DateTime<Utc>) -> Rendered {
         Body::Notice { topic, due } => ("Aviso", notice_sentence(topic, file, *due, letter.reader), None),
     };
     let how = match letter.reader {
-        Reader::Staff => "Por seguridad, este mensaje no incluye datos del caso. Para verlos, inicie sesión en Resguardo:",
+        Reader::Staff => {
+            "Por seguridad, este mensaje no incluye datos del caso. Para verlos, inicie sesión en Resguardo:"
+        }
         Reader::Requester => "Por seguridad, este mensaje no incluye datos de su solicitud. Puede consultarla aquí:",
     };
     let subject = format!("Resguardo · {kind} · {file}");

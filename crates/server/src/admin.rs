@@ -21,10 +21,7 @@ pub async fn create(db: &Database, email: &str, name: &str, source: PasswordSour
     let password = match source {
         PasswordSource::Stdin => {
             let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .context("reading the password from standard input")?;
+            std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
         PasswordSource::Prompt => {
@@ -44,10 +41,7 @@ pub async fn create(db: &Database, email: &str, name: &str, source: PasswordSour
 pub async fn create_with_password(db: &Database, email: &str, name: &str, password: &str) -> anyhow::Result<()> {
     let email = domain::contact::EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let name = domain::text::Name::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
-    let hash = PasswordHasher::new(1)
-        .hash(password)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = PasswordHasher::new(1).hash(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let user = db
         .create_user(
             NewUser {

@@ -8,10 +8,7 @@ use db::Database;
 
 /// Every route Resguardo serves.
 pub fn router(db: Database, config: api::ApiConfig) -> Router {
-    let probes = Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .with_state(db.clone());
+    let probes = Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).with_state(db.clone());
     probes.merge(api::router(db, config))
 }
 

@@ -116,9 +116,7 @@ impl Config {
     pub fn api(&self) -> api::ApiConfig {
         api::ApiConfig {
             graphiql: self.graphiql,
-            policy: api::authz::Policy {
-                resolutions_need_supervisor: self.resolutions_need_supervisor,
-            },
+            policy: api::authz::Policy { resolutions_need_supervisor: self.resolutions_need_supervisor },
             sessions: db::SessionPolicy {
                 absolute: chrono::Duration::hours(i64::from(self.session_hours)),
                 idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
@@ -134,10 +132,7 @@ impl Config {
 }
 
 fn parse<T: std::str::FromStr>(name: &str, value: &str) -> anyhow::Result<T> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| anyhow::anyhow!("{name}: invalid value"))
+    value.trim().parse().map_err(|_| anyhow::anyhow!("{name}: invalid value"))
 }
 
 fn parse_bool(name: &str, value: &str) -> anyhow::Result<bool> {
@@ -196,10 +191,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("resguardo.toml");
         std::fs::write(&file, "listen = \"0.0.0.0:9000\"\nmigrate_on_start = false\n").unwrap();
-        let env = env_of(&[
-            ("RESGUARDO_LISTEN", "127.0.0.1:7000"),
-            ("RESGUARDO_DATABASE_MAX_CONNECTIONS", "3"),
-        ]);
+        let env = env_of(&[("RESGUARDO_LISTEN", "127.0.0.1:7000"), ("RESGUARDO_DATABASE_MAX_CONNECTIONS", "3")]);
         let config = Config::load(Some(&file), &env).unwrap();
         assert_eq!(config.listen.to_string(), "127.0.0.1:7000");
         assert!(!config.migrate_on_start, "from the file");
@@ -223,10 +215,7 @@ mod tests {
             describe_database("postgres://app:s3cret@db:5432/resguardo?sslmode=require"),
             "PostgreSQL at db:5432/resguardo"
         );
-        assert_eq!(
-            describe_database("sqlite://data/resguardo.db?mode=rwc"),
-            "SQLite at data/resguardo.db"
-        );
+        assert_eq!(describe_database("sqlite://data/resguardo.db?mode=rwc"), "SQLite at data/resguardo.db");
     }
 
     /// `deploy/env.example` documents exactly the variables read here.

@@ -26,48 +26,12 @@ pub const PASSWORD: &str = "demo-resguardo-2026";
 /// Role, e-mail, name, sector, lead coordinator.
 const STAFF: [(Role, &str, &str, Option<&str>, bool); 7] = [
     (Role::Admin, "admin@demo.resguardo.pe", "Administración", None, false),
-    (
-        Role::Officer,
-        "oficial@demo.resguardo.pe",
-        "Especialista de turno",
-        None,
-        false,
-    ),
-    (
-        Role::Supervisor,
-        "supervisora@demo.resguardo.pe",
-        "Supervisora de la DGDH",
-        None,
-        false,
-    ),
-    (
-        Role::Coordinator,
-        "mininter@demo.resguardo.pe",
-        "Coordinación Mininter",
-        Some("MININTER"),
-        true,
-    ),
-    (
-        Role::Coordinator,
-        "minjusdh@demo.resguardo.pe",
-        "Coordinación Minjusdh",
-        Some("MINJUSDH"),
-        true,
-    ),
-    (
-        Role::Coordinator,
-        "minam@demo.resguardo.pe",
-        "Coordinación Minam",
-        Some("MINAM"),
-        true,
-    ),
-    (
-        Role::Auditor,
-        "auditoria@demo.resguardo.pe",
-        "Auditoría interna",
-        None,
-        false,
-    ),
+    (Role::Officer, "oficial@demo.resguardo.pe", "Especialista de turno", None, false),
+    (Role::Supervisor, "supervisora@demo.resguardo.pe", "Supervisora de la DGDH", None, false),
+    (Role::Coordinator, "mininter@demo.resguardo.pe", "Coordinación Mininter", Some("MININTER"), true),
+    (Role::Coordinator, "minjusdh@demo.resguardo.pe", "Coordinación Minjusdh", Some("MINJUSDH"), true),
+    (Role::Coordinator, "minam@demo.resguardo.pe", "Coordinación Minam", Some("MINAM"), true),
+    (Role::Auditor, "auditoria@demo.resguardo.pe", "Auditoría interna", None, false),
 ];
 
 /// What was loaded, to print.
@@ -106,33 +70,15 @@ pub async fn load(db: &Database, now: DateTime<Utc>) -> anyhow::Result<Option<Su
         }
     }
     let officer = StaffRef(officer.context("an officer")?.to_string());
-    let as_officer = Actor {
-        user_id: Uuid::parse_str(&officer.0).ok(),
-        role: Role::Officer,
-        request_id: None,
-    };
+    let as_officer = Actor { user_id: Uuid::parse_str(&officer.0).ok(), role: Role::Officer, request_id: None };
 
     let mut cases = Vec::new();
-    let received = file(
-        db,
-        "250101",
-        Channel::Web,
-        DefenderCategory::Indigenous,
-        AggressorType::IllegalLogging,
-        now,
-    )
-    .await?;
+    let received =
+        file(db, "250101", Channel::Web, DefenderCategory::Indigenous, AggressorType::IllegalLogging, now).await?;
     cases.push((received.0, "recibida: lista para calificar", None));
 
-    let (number, id, key) = file(
-        db,
-        "200101",
-        Channel::Phone,
-        DefenderCategory::Journalist,
-        AggressorType::Unknown,
-        now,
-    )
-    .await?;
+    let (number, id, key) =
+        file(db, "200101", Channel::Phone, DefenderCategory::Journalist, AggressorType::Unknown, now).await?;
     apply(db, id, Command::StartReview, &as_officer, now).await?;
     let question = Command::RequestInformation {
         question: text("¿Puede indicar en qué distrito vive actualmente la persona amenazada?")?,
@@ -140,51 +86,24 @@ pub async fn load(db: &Database, now: DateTime<Utc>) -> anyhow::Result<Option<Su
     apply(db, id, question, &as_officer, now).await?;
     cases.push((number, "información solicitada al solicitante", Some(key)));
 
-    let (number, id, _) = file(
-        db,
-        "170101",
-        Channel::Web,
-        DefenderCategory::Environmental,
-        AggressorType::IllegalMining,
-        now,
-    )
-    .await?;
-    for command in [
-        Command::Assign {
-            officer: officer.clone(),
-        },
-        Command::StartReview,
-        admit()?,
-        assess(Track::Urgent)?,
-    ] {
+    let (number, id, _) =
+        file(db, "170101", Channel::Web, DefenderCategory::Environmental, AggressorType::IllegalMining, now).await?;
+    for command in
+        [Command::Assign { officer: officer.clone() }, Command::StartReview, admit()?, assess(Track::Urgent)?]
+    {
         apply(db, id, command, &as_officer, now).await?;
     }
     cases.push((number, "admitida, vía urgente: lista para resolver", None));
 
-    let (number, id, _) = file(
-        db,
-        "080101",
-        Channel::Referral,
-        DefenderCategory::LandAndTerritory,
-        AggressorType::Company,
-        now,
-    )
-    .await?;
+    let (number, id, _) =
+        file(db, "080101", Channel::Referral, DefenderCategory::LandAndTerritory, AggressorType::Company, now).await?;
     let resolution = Command::IssueResolution(Resolution {
-        act: ActReference {
-            number: text("RD N.° 001-2026-JUS/DGDH")?,
-            date: domain::business_day::lima_date(now),
-        },
-        granted: vec![
-            granted("POLICE_PATROLS", "MININTER")?,
-            granted("LEGAL_AID", "MINJUSDH")?,
-        ],
+        act: ActReference { number: text("RD N.° 001-2026-JUS/DGDH")?, date: domain::business_day::lima_date(now) },
+        granted: vec![granted("POLICE_PATROLS", "MININTER")?, granted("LEGAL_AID", "MINJUSDH")?],
         denied: Vec::new(),
     });
     for command in [
-        Command::Assign {
-            officer: officer.clone(),
-        },
+        Command::Assign { officer: officer.clone() },
         Command::StartReview,
         admit()?,
         assess(Track::Ordinary)?,
@@ -196,15 +115,8 @@ pub async fn load(db: &Database, now: DateTime<Utc>) -> anyhow::Result<Option<Su
     }
     cases.push((number, "medidas notificadas a Mininter y Minjusdh", None));
 
-    let (number, id, _) = file(
-        db,
-        "150101",
-        Channel::InPerson,
-        DefenderCategory::TradeUnionist,
-        AggressorType::Individual,
-        now,
-    )
-    .await?;
+    let (number, id, _) =
+        file(db, "150101", Channel::InPerson, DefenderCategory::TradeUnionist, AggressorType::Individual, now).await?;
     let mut checks = all_met();
     checks[5] = CriterionCheck {
         criterion: Criterion::RiskLinkedToDefence,
@@ -213,26 +125,18 @@ pub async fn load(db: &Database, now: DateTime<Utc>) -> anyhow::Result<Option<Su
     };
     let refusal = AdmissibilityEvaluation::new(
         checks,
-        AdmissibilityDecision::NotAdmit {
-            reasons: text("El riesgo no se vincula con la labor de defensa.")?,
-        },
+        AdmissibilityDecision::NotAdmit { reasons: text("El riesgo no se vincula con la labor de defensa.")? },
     )?;
     for command in [
         Command::StartReview,
         Command::EvaluateAdmissibility(refusal),
-        Command::Archive {
-            reason: ArchiveReason::NotAdmitted,
-            note: None,
-        },
+        Command::Archive { reason: ArchiveReason::NotAdmitted, note: None },
     ] {
         apply(db, id, command, &as_officer, now).await?;
     }
     cases.push((number, "no admitida y archivada", None));
 
-    Ok(Some(Summary {
-        accounts: STAFF.iter().map(|(role, email, ..)| (*role, *email)).collect(),
-        cases,
-    }))
+    Ok(Some(Summary { accounts: STAFF.iter().map(|(role, email, ..)| (*role, *email)).collect(), cases }))
 }
 
 fn text<const N: usize>(value: &str) -> anyhow::Result<Text<N>> {
@@ -240,14 +144,7 @@ fn text<const N: usize>(value: &str) -> anyhow::Result<Text<N>> {
 }
 
 fn all_met() -> Vec<CriterionCheck> {
-    Criterion::ALL
-        .iter()
-        .map(|c| CriterionCheck {
-            criterion: *c,
-            met: true,
-            note: None,
-        })
-        .collect()
+    Criterion::ALL.iter().map(|c| CriterionCheck { criterion: *c, met: true, note: None }).collect()
 }
 
 fn admit() -> anyhow::Result<Command> {
@@ -264,11 +161,7 @@ fn assess(track: Track) -> anyhow::Result<Command> {
 }
 
 fn granted(measure: &str, sector: &str) -> anyhow::Result<GrantedMeasure> {
-    Ok(GrantedMeasure {
-        measure_type: RefCode::parse(measure)?,
-        sector: RefCode::parse(sector)?,
-        details: None,
-    })
+    Ok(GrantedMeasure { measure_type: RefCode::parse(measure)?, sector: RefCode::parse(sector)?, details: None })
 }
 
 async fn apply(db: &Database, id: Uuid, command: Command, actor: &Actor, now: DateTime<Utc>) -> anyhow::Result<()> {
@@ -298,14 +191,8 @@ async fn file(
                 ..Default::default()
             },
         ],
-        contact: ContactInput {
-            phone: Some("+51 900 000 000".into()),
-            ..Default::default()
-        },
-        place: PlaceInput {
-            ubigeo: ubigeo.into(),
-            detail: Some("Dirección inventada para la demostración".into()),
-        },
+        contact: ContactInput { phone: Some("+51 900 000 000".into()), ..Default::default() },
+        place: PlaceInput { ubigeo: ubigeo.into(), detail: Some("Dirección inventada para la demostración".into()) },
         defender_category: Some(category),
         aggression_types: vec![AggressionType::Threat, AggressionType::Harassment],
         aggressor_type: Some(aggressor),
@@ -322,8 +209,6 @@ async fn file(
     let idempotency_key = format!("demo-{}", Uuid::new_v4());
     let (keys, access_key) =
         api::intake_keys(&idempotency_key, &request, channel).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let filed = db
-        .submit_request(&request, channel, &keys, now, &Actor::public(None))
-        .await?;
+    let filed = db.submit_request(&request, channel, &keys, now, &Actor::public(None)).await?;
     Ok((filed.file_number, filed.id, access_key))
 }

@@ -89,17 +89,10 @@ fn main() -> anyhow::Result<()> {
         match cli.command {
             Command::Serve { demo } => serve(config, demo).await,
             Command::Migrate => migrate(&config).await,
-            Command::Calendar {
-                command: CalendarCommand::Due { from, days, department },
-            } => due(&config, from, days, department.as_deref()).await,
-            Command::Admin {
-                command:
-                    AdminCommand::Create {
-                        email,
-                        name,
-                        password_stdin,
-                    },
-            } => {
+            Command::Calendar { command: CalendarCommand::Due { from, days, department } } => {
+                due(&config, from, days, department.as_deref()).await
+            }
+            Command::Admin { command: AdminCommand::Create { email, name, password_stdin } } => {
                 let source = match password_stdin {
                     true => server::admin::PasswordSource::Stdin,
                     false => server::admin::PasswordSource::Prompt,
@@ -115,9 +108,7 @@ fn main() -> anyhow::Result<()> {
 async fn open(config: &Config) -> anyhow::Result<Database> {
     prepare_sqlite_directory(config)?;
     if config.migrate_on_start {
-        let applied = server::migrate::run(&config.database_url)
-            .await
-            .context("migrations failed")?;
+        let applied = server::migrate::run(&config.database_url).await.context("migrations failed")?;
         tracing::info!(applied, "database schema is up to date");
     }
     Database::connect(&config.database_url, config.database_max_connections)
@@ -137,13 +128,8 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if config.graphiql {
         println!("GraphiQL: http://{address}/graphiql");
     }
-    println!(
-        "Resguardo listening on http://{address}/graphql (database: {})",
-        config.database_description()
-    );
-    axum::serve(listener, server::app::router(db, config.api()))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    println!("Resguardo listening on http://{address}/graphql (database: {})", config.database_description());
+    axum::serve(listener, server::app::router(db, config.api())).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -153,10 +139,7 @@ fn print_demo(summary: Option<server::demo::Summary>) {
         println!("Demo: the database already has accounts; nothing was loaded.");
         return;
     };
-    println!(
-        "Demo data loaded. Every account's password is: {}",
-        server::demo::PASSWORD
-    );
+    println!("Demo data loaded. Every account's password is: {}", server::demo::PASSWORD);
     for (role, email) in &summary.accounts {
         println!("  {:<12} {email}", role.code());
     }
@@ -177,10 +160,7 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
 }
 
 async fn due(config: &Config, from: NaiveDate, days: u32, department: Option<&str>) -> anyhow::Result<()> {
-    let department = department
-        .map(DepartmentCode::parse)
-        .transpose()
-        .context("--department")?;
+    let department = department.map(DepartmentCode::parse).transpose().context("--department")?;
     let db = open(config).await?;
     let explanation = db.calendar().await?.explain_working_days(from, days, department);
     for day in &explanation.skipped {

@@ -18,14 +18,12 @@ pub async fn run(url: &str) -> anyhow::Result<usize> {
     let conn = db.connection();
     let postgres = db.backend() == Backend::Postgres;
     if postgres {
-        conn.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
-            .await?;
+        conn.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")).await?;
     }
     let pending = Migrator::get_pending_migrations(conn).await?.len();
     let result = Migrator::up(conn, None).await;
     if postgres {
-        conn.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
-            .await?;
+        conn.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")).await?;
     }
     result?;
     db.close().await?;

@@ -65,10 +65,6 @@ impl RequestContext {
             Principal::Anonymous => None,
             Principal::Staff(staff) => Some(staff.user_id),
         };
-        Actor {
-            user_id,
-            role: self.principal.role(),
-            request_id: Some(self.request_id.clone()),
-        }
+        Actor { user_id, role: self.principal.role(), request_id: Some(self.request_id.clone()) }
     }
 }

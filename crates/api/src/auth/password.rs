@@ -27,10 +27,7 @@ pub struct PasswordHasher {
 impl PasswordHasher {
     /// At most `concurrent` hashes at once.
     pub fn new(concurrent: usize) -> Self {
-        Self {
-            permits: Arc::new(Semaphore::new(concurrent.max(1))),
-            decoy: Arc::new(OnceCell::new()),
-        }
+        Self { permits: Arc::new(Semaphore::new(concurrent.max(1))), decoy: Arc::new(OnceCell::new()) }
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, ApiError> {
@@ -83,9 +80,7 @@ impl PasswordHasher {
         work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let _permit = self.permits.acquire().await.map_err(|_| ApiError::Internal)?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|_| ApiError::Internal)?
+        tokio::task::spawn_blocking(work).await.map_err(|_| ApiError::Internal)?
     }
 }
 

@@ -91,11 +91,7 @@ mod tests {
     #[test]
     fn access_keys_are_stable_readable_and_forgiving() {
         let key = access_key("0b3c7a52-1f7e-4a5e-9d7c-2f1b9b1c0e11");
-        assert_eq!(
-            key,
-            access_key("0b3c7a52-1f7e-4a5e-9d7c-2f1b9b1c0e11"),
-            "a retry gets the same key"
-        );
+        assert_eq!(key, access_key("0b3c7a52-1f7e-4a5e-9d7c-2f1b9b1c0e11"), "a retry gets the same key");
         assert_ne!(key, access_key("another key, another case"));
         assert_eq!(key.len(), 24);
         assert!(key.chars().all(|c| c == '-' || ALPHABET.contains(&(c as u8))));

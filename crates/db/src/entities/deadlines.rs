@@ -25,6 +25,8 @@ pub struct Model {
     pub status_on: Option<Date>,
     pub on_time: Option<bool>,
     pub updated_at: DateTimeUtc,
+    /// For measure deadlines: the measure's sector.
+    pub sector_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,9 +1,6 @@
 //! sea-orm entities, one per table. They mirror the migrations and never
 //! leave this crate: the facade speaks domain types.
-#![expect(
-    unreachable_pub,
-    reason = "sea-orm's derives generate `pub` items; the module itself is crate-private"
-)]
+#![expect(unreachable_pub, reason = "sea-orm's derives generate `pub` items; the module itself is crate-private")]
 
 pub(crate) mod audit_events;
 pub(crate) mod beneficiaries;
@@ -21,6 +18,7 @@ pub(crate) mod measure_types;
 pub(crate) mod measures;
 pub(crate) mod non_working_days;
 pub(crate) mod outbox;
+pub(crate) mod reminder_policies;
 pub(crate) mod sectors;
 pub(crate) mod sessions;
 pub(crate) mod suspension_periods;

@@ -20,6 +20,15 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// NOTICE, REMINDER or CANCEL.
+    pub kind: String,
+    pub deadline_id: Option<Uuid>,
+    pub deadline_version: Option<i32>,
+    pub milestone: Option<String>,
+    /// `user:<id>` or `requester`.
+    pub recipient: String,
+    pub expires_at: Option<DateTimeUtc>,
+    pub lease_owner: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

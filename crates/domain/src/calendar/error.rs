@@ -17,19 +17,11 @@ pub enum CalendarError {
     )]
     EasterOffsetOutOfRange { name: String, days: i32 },
     #[error("el feriado «{name}» rige desde {from_year}, que es posterior a su último año, {until_year}")]
-    InvertedRuleYears {
-        name: String,
-        from_year: i32,
-        until_year: i32,
-    },
+    InvertedRuleYears { name: String, from_year: i32, until_year: i32 },
     #[error(
         "la suspensión de plazos ({legal_basis}) termina el {} antes de empezar el {}",
         .last_day.format("%d/%m/%Y"),
         .first_day.format("%d/%m/%Y")
     )]
-    InvertedSuspension {
-        first_day: NaiveDate,
-        last_day: NaiveDate,
-        legal_basis: String,
-    },
+    InvertedSuspension { first_day: NaiveDate, last_day: NaiveDate, legal_basis: String },
 }

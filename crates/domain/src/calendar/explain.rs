@@ -97,18 +97,15 @@ impl Reason<'_> {
     fn to_owned(&self) -> SkipReason {
         match self {
             Reason::Weekend => SkipReason::Weekend,
-            Reason::Holiday(rule) => SkipReason::NationalHoliday {
-                name: rule.name.clone(),
-                legal_basis: rule.legal_basis.clone(),
-            },
-            Reason::Decreed(day) => SkipReason::NonWorkingDay {
-                department: day.department,
-                legal_basis: day.legal_basis.clone(),
-            },
-            Reason::Suspended(period) => SkipReason::Suspension {
-                department: period.department,
-                legal_basis: period.legal_basis.clone(),
-            },
+            Reason::Holiday(rule) => {
+                SkipReason::NationalHoliday { name: rule.name.clone(), legal_basis: rule.legal_basis.clone() }
+            }
+            Reason::Decreed(day) => {
+                SkipReason::NonWorkingDay { department: day.department, legal_basis: day.legal_basis.clone() }
+            }
+            Reason::Suspended(period) => {
+                SkipReason::Suspension { department: period.department, legal_basis: period.legal_basis.clone() }
+            }
         }
     }
 }
@@ -134,18 +131,9 @@ impl Calendar {
             .skip(1)
             .take_while(|date| *date <= due)
             .filter(|date| !self.is_working_day(*date, department))
-            .map(|date| SkippedDay {
-                date,
-                reasons: self.skip_reasons(date, department),
-            })
+            .map(|date| SkippedDay { date, reasons: self.skip_reasons(date, department) })
             .collect();
-        DueDateExplanation {
-            from,
-            working_days: n,
-            department,
-            due,
-            skipped,
-        }
+        DueDateExplanation { from, working_days: n, department, due, skipped }
     }
 
     /// The reasons `date` is not a working day, straight from the data.
@@ -156,11 +144,7 @@ impl Calendar {
     ) -> impl Iterator<Item = Reason<'_>> {
         let inner = &*self.inner;
         let weekend = is_weekend(date).then_some(Reason::Weekend);
-        let holidays = inner
-            .rules
-            .iter()
-            .filter(move |rule| rule.falls_on(date))
-            .map(Reason::Holiday);
+        let holidays = inner.rules.iter().filter(move |rule| rule.falls_on(date)).map(Reason::Holiday);
         // The days are sorted by date: the ones on `date` are a run.
         let start = inner.days.partition_point(|day| day.date < date);
         let decreed = inner.days[start..]

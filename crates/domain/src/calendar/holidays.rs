@@ -79,29 +79,18 @@ impl HolidayRule {
         if let (Some(from_year), Some(until_year)) = (self.from_year, self.until_year)
             && from_year > until_year
         {
-            return Err(CalendarError::InvertedRuleYears {
-                name: self.name.clone(),
-                from_year,
-                until_year,
-            });
+            return Err(CalendarError::InvertedRuleYears { name: self.name.clone(), from_year, until_year });
         }
         match self.date {
             HolidayDate::Fixed { month, day } => {
                 // 2000 is a leap year, so 29 February passes.
                 if NaiveDate::from_ymd_opt(2000, month, day).is_none() {
-                    return Err(CalendarError::InvalidFixedDate {
-                        name: self.name.clone(),
-                        month,
-                        day,
-                    });
+                    return Err(CalendarError::InvalidFixedDate { name: self.name.clone(), month, day });
                 }
             }
             HolidayDate::EasterOffset { days } => {
                 if !(EASTER_OFFSET_MIN..=EASTER_OFFSET_MAX).contains(&days) {
-                    return Err(CalendarError::EasterOffsetOutOfRange {
-                        name: self.name.clone(),
-                        days,
-                    });
+                    return Err(CalendarError::EasterOffsetOutOfRange { name: self.name.clone(), days });
                 }
             }
         }
@@ -137,13 +126,7 @@ pub fn easter_sunday(year: i32) -> NaiveDate {
 /// the laws that added to it), in calendar order.
 pub fn peru_national_holiday_rules() -> Vec<HolidayRule> {
     fn rule(name: &str, date: HolidayDate, from_year: Option<i32>, basis: &str) -> HolidayRule {
-        HolidayRule {
-            name: name.to_owned(),
-            date,
-            from_year,
-            until_year: None,
-            legal_basis: basis.to_owned(),
-        }
+        HolidayRule { name: name.to_owned(), date, from_year, until_year: None, legal_basis: basis.to_owned() }
     }
     let fixed = |month, day| HolidayDate::Fixed { month, day };
     let easter = |days| HolidayDate::EasterOffset { days };
@@ -152,12 +135,7 @@ pub fn peru_national_holiday_rules() -> Vec<HolidayRule> {
         rule("Jueves Santo", easter(-3), None, DL_713),
         rule("Viernes Santo", easter(-2), None, DL_713),
         rule("Día del Trabajo", fixed(5, 1), None, DL_713),
-        rule(
-            "Batalla de Arica y Día de la Bandera",
-            fixed(6, 7),
-            Some(2024),
-            "Ley 31788",
-        ),
+        rule("Batalla de Arica y Día de la Bandera", fixed(6, 7), Some(2024), "Ley 31788"),
         rule("San Pedro y San Pablo", fixed(6, 29), None, DL_713),
         rule("Día de la Fuerza Aérea del Perú", fixed(7, 23), Some(2023), "Ley 31822"),
         rule("Fiestas Patrias", fixed(7, 28), None, DL_713),
@@ -205,10 +183,7 @@ mod tests {
         for year in 1583..=3000 {
             let easter = easter_sunday(year);
             assert_eq!(easter.weekday(), chrono::Weekday::Sun, "{year}");
-            assert!(
-                (date(&format!("{year}-03-22"))..=date(&format!("{year}-04-25"))).contains(&easter),
-                "{year}"
-            );
+            assert!((date(&format!("{year}-03-22"))..=date(&format!("{year}-04-25"))).contains(&easter), "{year}");
         }
     }
 
@@ -233,12 +208,7 @@ mod tests {
     #[test]
     fn holy_week_follows_easter() {
         let rules = peru_national_holiday_rules();
-        let holiday = |d: &str| {
-            rules
-                .iter()
-                .find(|rule| rule.falls_on(date(d)))
-                .map(|rule| rule.name.as_str())
-        };
+        let holiday = |d: &str| rules.iter().find(|rule| rule.falls_on(date(d))).map(|rule| rule.name.as_str());
         assert_eq!(holiday("2025-04-17"), Some("Jueves Santo"));
         assert_eq!(holiday("2025-04-18"), Some("Viernes Santo"));
         assert_eq!(holiday("2026-04-02"), Some("Jueves Santo"));

@@ -48,12 +48,7 @@ impl DayIndex {
         // Positive: the constants are in order.
         let len = usize::try_from(LAST_DAY.num_days_from_ce() - first + 1).unwrap_or(0);
         // The bits are filled in before they are moved in.
-        let mut index = Self {
-            first,
-            len,
-            national: Box::new([]),
-            regional: Box::new([]),
-        };
+        let mut index = Self { first, len, national: Box::new([]), regional: Box::new([]) };
 
         let mut national = weekdays(FIRST_DAY, len);
         for year in FIRST_YEAR..=LAST_YEAR {
@@ -245,10 +240,7 @@ impl fmt::Debug for DayIndex {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DayIndex")
             .field("span", &(FIRST_DAY..=LAST_DAY))
-            .field(
-                "departments",
-                &self.regional.iter().map(|(code, _)| code).collect::<Vec<_>>(),
-            )
+            .field("departments", &self.regional.iter().map(|(code, _)| code).collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }

@@ -78,9 +78,7 @@ impl Calendar {
     pub fn peru_default() -> Self {
         // Built once per process: the index costs far more than a clone.
         static DEFAULT: OnceLock<Calendar> = OnceLock::new();
-        DEFAULT
-            .get_or_init(|| Self::build(0, peru_national_holiday_rules(), Vec::new(), Vec::new()))
-            .clone()
+        DEFAULT.get_or_init(|| Self::build(0, peru_national_holiday_rules(), Vec::new(), Vec::new())).clone()
     }
 
     /// Builds from data already validated.
@@ -93,15 +91,7 @@ impl Calendar {
         days.sort_by_key(|day| day.date);
         suspensions.sort_by_key(|period| period.first_day);
         let index = DayIndex::build(&rules, &days, &suspensions);
-        Self {
-            inner: Arc::new(Inner {
-                version,
-                rules,
-                days,
-                suspensions,
-                index,
-            }),
-        }
+        Self { inner: Arc::new(Inner { version, rules, days, suspensions, index }) }
     }
 
     /// The version of the calendar data this was built from.

@@ -66,21 +66,12 @@ struct Data {
 
 impl Data {
     fn calendar(&self) -> Calendar {
-        Calendar::new(
-            1,
-            peru_national_holiday_rules(),
-            self.days.clone(),
-            self.suspensions.clone(),
-        )
-        .unwrap()
+        Calendar::new(1, peru_national_holiday_rules(), self.days.clone(), self.suspensions.clone()).unwrap()
     }
 }
 
 fn data() -> impl Strategy<Value = Data> {
-    (
-        prop::collection::vec(non_working_day(), 0..40),
-        prop::collection::vec(suspension(), 0..4),
-    )
+    (prop::collection::vec(non_working_day(), 0..40), prop::collection::vec(suspension(), 0..4))
         .prop_map(|(days, suspensions)| Data { days, suspensions })
 }
 

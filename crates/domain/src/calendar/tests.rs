@@ -13,12 +13,7 @@ fn dept(code: &str) -> Option<DepartmentCode> {
 }
 
 fn day_off(d: &str, department: Option<DepartmentCode>, basis: &str) -> NonWorkingDay {
-    NonWorkingDay {
-        date: date(d),
-        department,
-        legal_basis: basis.into(),
-        source: None,
-    }
+    NonWorkingDay { date: date(d), department, legal_basis: basis.into(), source: None }
 }
 
 fn suspension(first: &str, last: &str, department: Option<DepartmentCode>, basis: &str) -> SuspensionPeriod {
@@ -37,19 +32,12 @@ fn calendar(days: Vec<NonWorkingDay>, suspensions: Vec<SuspensionPeriod>) -> Cal
 
 /// Checks a due date and that the skipped days are exactly `skipped`.
 fn check(cal: &Calendar, from: &str, n: u32, department: Option<DepartmentCode>, due: &str) {
-    assert_eq!(
-        cal.add_working_days(date(from), n, department),
-        date(due),
-        "{from} + {n}"
-    );
+    assert_eq!(cal.add_working_days(date(from), n, department), date(due), "{from} + {n}");
     assert_eq!(cal.explain_working_days(date(from), n, department).due, date(due));
 }
 
 fn holiday(name: &str, basis: &str) -> SkipReason {
-    SkipReason::NationalHoliday {
-        name: name.into(),
-        legal_basis: basis.into(),
-    }
+    SkipReason::NationalHoliday { name: name.into(), legal_basis: basis.into() }
 }
 
 #[test]
@@ -67,11 +55,8 @@ fn april_2025_skips_holy_week_labour_day_and_the_decreed_2_may() {
 
     let explanation = cal.explain_working_days(date("2025-04-09"), 15, None);
     let dl713 = "Decreto Legislativo 713";
-    let skipped: Vec<(NaiveDate, Vec<SkipReason>)> = explanation
-        .skipped
-        .iter()
-        .map(|day| (day.date, day.reasons.clone()))
-        .collect();
+    let skipped: Vec<(NaiveDate, Vec<SkipReason>)> =
+        explanation.skipped.iter().map(|day| (day.date, day.reasons.clone())).collect();
     let weekend = || vec![SkipReason::Weekend];
     assert_eq!(
         skipped,
@@ -87,10 +72,7 @@ fn april_2025_skips_holy_week_labour_day_and_the_decreed_2_may() {
             (date("2025-05-01"), vec![holiday("Día del Trabajo", dl713)]),
             (
                 date("2025-05-02"),
-                vec![SkipReason::NonWorkingDay {
-                    department: None,
-                    legal_basis: "DS 042-2025-PCM".into()
-                }]
+                vec![SkipReason::NonWorkingDay { department: None, legal_basis: "DS 042-2025-PCM".into() }]
             ),
             (date("2025-05-03"), weekend()),
             (date("2025-05-04"), weekend()),
@@ -118,10 +100,7 @@ fn july_2026_skips_the_new_holidays() {
         .filter(|day| !day.reasons.contains(&SkipReason::Weekend))
         .map(|day| day.date)
         .collect();
-    assert_eq!(
-        holidays,
-        ["2026-07-23", "2026-07-28", "2026-07-29", "2026-08-06"].map(date)
-    );
+    assert_eq!(holidays, ["2026-07-23", "2026-07-28", "2026-07-29", "2026-08-06"].map(date));
 }
 
 #[test]
@@ -152,10 +131,7 @@ fn holidays_on_a_weekend_are_not_moved() {
     // 2027-05-01 is a Saturday: both reasons, and Monday 3 May works.
     assert_eq!(
         cal.skip_reasons(date("2027-05-01"), None),
-        vec![
-            SkipReason::Weekend,
-            holiday("Día del Trabajo", "Decreto Legislativo 713")
-        ]
+        vec![SkipReason::Weekend, holiday("Día del Trabajo", "Decreto Legislativo 713")]
     );
     assert!(cal.is_working_day(date("2027-05-03"), None));
 }
@@ -178,47 +154,26 @@ fn lima_and_callao_days_off_apply_to_them_only() {
     assert!(cal.is_working_day(date("2024-11-14"), dept("16")));
     assert_eq!(
         cal.skip_reasons(date("2024-11-14"), dept("15")),
-        vec![SkipReason::NonWorkingDay {
-            department: dept("15"),
-            legal_basis: basis.into()
-        }]
+        vec![SkipReason::NonWorkingDay { department: dept("15"), legal_basis: basis.into() }]
     );
     // Saturday 16 November: the weekend and the decree both apply.
     assert_eq!(cal.skip_reasons(date("2024-11-16"), dept("07")).len(), 2);
-    assert_eq!(
-        cal.working_days_between(date("2024-11-13"), date("2024-11-22"), dept("15")),
-        5
-    );
-    assert_eq!(
-        cal.working_days_between(date("2024-11-13"), date("2024-11-22"), None),
-        7
-    );
+    assert_eq!(cal.working_days_between(date("2024-11-13"), date("2024-11-22"), dept("15")), 5);
+    assert_eq!(cal.working_days_between(date("2024-11-13"), date("2024-11-22"), None), 7);
 }
 
 #[test]
 fn national_and_regional_records_of_one_day_are_all_reasons() {
     let cal = calendar(
-        vec![
-            day_off("2025-06-30", dept("15"), "Ordenanza regional"),
-            day_off("2025-06-30", None, "DS nacional"),
-        ],
+        vec![day_off("2025-06-30", dept("15"), "Ordenanza regional"), day_off("2025-06-30", None, "DS nacional")],
         vec![suspension("2025-06-30", "2025-06-30", None, "DU prueba")],
     );
     assert_eq!(
         cal.skip_reasons(date("2025-06-30"), dept("15")),
         vec![
-            SkipReason::NonWorkingDay {
-                department: dept("15"),
-                legal_basis: "Ordenanza regional".into()
-            },
-            SkipReason::NonWorkingDay {
-                department: None,
-                legal_basis: "DS nacional".into()
-            },
-            SkipReason::Suspension {
-                department: None,
-                legal_basis: "DU prueba".into()
-            },
+            SkipReason::NonWorkingDay { department: dept("15"), legal_basis: "Ordenanza regional".into() },
+            SkipReason::NonWorkingDay { department: None, legal_basis: "DS nacional".into() },
+            SkipReason::Suspension { department: None, legal_basis: "DU prueba".into() },
         ]
     );
     assert_eq!(cal.skip_reasons(date("2025-06-30"), None).len(), 2);
@@ -237,38 +192,17 @@ fn days_inside_a_suspension_do_not_count() {
     assert_eq!(explanation.skipped.len(), 2 + 70);
     let monday = &explanation.skipped[2];
     assert_eq!(monday.date, date("2020-03-16"));
-    assert_eq!(
-        monday.reasons,
-        vec![SkipReason::Suspension {
-            department: None,
-            legal_basis: basis.into()
-        }]
-    );
+    assert_eq!(monday.reasons, vec![SkipReason::Suspension { department: None, legal_basis: basis.into() }]);
     // Holy Thursday inside the period: holiday first, then suspension.
-    let thursday = explanation
-        .skipped
-        .iter()
-        .find(|day| day.date == date("2020-04-09"))
-        .unwrap();
+    let thursday = explanation.skipped.iter().find(|day| day.date == date("2020-04-09")).unwrap();
     assert_eq!(thursday.reasons.len(), 2);
     assert!(matches!(thursday.reasons[1], SkipReason::Suspension { .. }));
-    assert_eq!(
-        cal.working_days_between(date("2020-03-13"), date("2020-05-25"), None),
-        1
-    );
+    assert_eq!(cal.working_days_between(date("2020-03-13"), date("2020-05-25"), None), 1);
 }
 
 #[test]
 fn a_regional_suspension_spares_other_departments() {
-    let cal = calendar(
-        vec![],
-        vec![suspension(
-            "2025-03-03",
-            "2025-03-07",
-            dept("20"),
-            "DS emergencia Piura",
-        )],
-    );
+    let cal = calendar(vec![], vec![suspension("2025-03-03", "2025-03-07", dept("20"), "DS emergencia Piura")]);
     check(&cal, "2025-02-28", 1, dept("20"), "2025-03-10");
     check(&cal, "2025-02-28", 1, dept("15"), "2025-03-03");
     check(&cal, "2025-02-28", 1, None, "2025-03-03");
@@ -296,14 +230,8 @@ fn the_triggering_day_never_counts_even_when_it_is_a_working_day() {
 #[test]
 fn working_days_between_is_empty_backwards() {
     let cal = Calendar::peru_default();
-    assert_eq!(
-        cal.working_days_between(date("2025-05-06"), date("2025-04-09"), None),
-        0
-    );
-    assert_eq!(
-        cal.working_days_between(date("2025-05-06"), date("2025-05-06"), None),
-        0
-    );
+    assert_eq!(cal.working_days_between(date("2025-05-06"), date("2025-04-09"), None), 0);
+    assert_eq!(cal.working_days_between(date("2025-05-06"), date("2025-05-06"), None), 0);
 }
 
 #[test]
@@ -318,18 +246,8 @@ fn refuses_bad_data() {
     let build = |rules, suspensions| Calendar::new(1, rules, vec![], suspensions);
 
     let err = build(vec![rule(HolidayDate::Fixed { month: 2, day: 31 }, None, None)], vec![]).unwrap_err();
-    assert_eq!(
-        err,
-        CalendarError::InvalidFixedDate {
-            name: "Prueba".into(),
-            month: 2,
-            day: 31
-        }
-    );
-    assert_eq!(
-        err.to_string(),
-        "el feriado «Prueba» tiene una fecha que no existe: día 31 del mes 2"
-    );
+    assert_eq!(err, CalendarError::InvalidFixedDate { name: "Prueba".into(), month: 2, day: 31 });
+    assert_eq!(err.to_string(), "el feriado «Prueba» tiene una fecha que no existe: día 31 del mes 2");
     assert!(matches!(
         build(vec![rule(HolidayDate::Fixed { month: 13, day: 1 }, None, None)], vec![]),
         Err(CalendarError::InvalidFixedDate { .. })
@@ -343,22 +261,10 @@ fn refuses_bad_data() {
         Err(CalendarError::EasterOffsetOutOfRange { days: 300, .. })
     ));
     assert_eq!(
-        build(
-            vec![rule(HolidayDate::Fixed { month: 1, day: 1 }, Some(2025), Some(2024))],
-            vec![]
-        )
-        .unwrap_err(),
-        CalendarError::InvertedRuleYears {
-            name: "Prueba".into(),
-            from_year: 2025,
-            until_year: 2024
-        }
+        build(vec![rule(HolidayDate::Fixed { month: 1, day: 1 }, Some(2025), Some(2024))], vec![]).unwrap_err(),
+        CalendarError::InvertedRuleYears { name: "Prueba".into(), from_year: 2025, until_year: 2024 }
     );
-    let err = build(
-        vec![],
-        vec![suspension("2020-05-24", "2020-03-16", None, "DU 026-2020")],
-    )
-    .unwrap_err();
+    let err = build(vec![], vec![suspension("2020-05-24", "2020-03-16", None, "DU 026-2020")]).unwrap_err();
     assert_eq!(
         err.to_string(),
         "la suspensión de plazos (DU 026-2020) termina el 16/03/2020 antes de empezar el 24/05/2020"
@@ -376,10 +282,7 @@ fn refuses_bad_data() {
 #[test]
 fn keeps_its_data_and_version() {
     let cal = calendar(
-        vec![
-            day_off("2025-12-26", None, "DS 042-2025-PCM"),
-            day_off("2025-05-02", None, "DS 042-2025-PCM"),
-        ],
+        vec![day_off("2025-12-26", None, "DS 042-2025-PCM"), day_off("2025-05-02", None, "DS 042-2025-PCM")],
         vec![suspension("2020-03-16", "2020-05-24", None, "DU 026-2020")],
     );
     assert_eq!(cal.version(), 7);
@@ -397,10 +300,7 @@ fn keeps_its_data_and_version() {
 fn dates_outside_the_index_follow_the_same_rules() {
     // Data beyond the indexed years, and deadlines that cross its edges.
     let cal = calendar(
-        vec![
-            day_off("1899-12-29", None, "Antiguo"),
-            day_off("2301-01-02", dept("15"), "Futuro"),
-        ],
+        vec![day_off("1899-12-29", None, "Antiguo"), day_off("2301-01-02", dept("15"), "Futuro")],
         vec![suspension("2300-12-28", "2301-01-05", None, "Cruza el borde")],
     );
     let reference = |from: NaiveDate, n: u32, department| {
@@ -414,14 +314,7 @@ fn dates_outside_the_index_follow_the_same_rules() {
         }
         day
     };
-    for from in [
-        "1899-12-01",
-        "1899-12-28",
-        "1899-12-31",
-        "2300-12-20",
-        "2300-12-31",
-        "2301-01-01",
-    ] {
+    for from in ["1899-12-01", "1899-12-28", "1899-12-31", "2300-12-20", "2300-12-31", "2301-01-01"] {
         for department in [None, dept("15")] {
             for n in [1, 2, 5, 10, 30] {
                 let from = date(from);
@@ -450,13 +343,8 @@ fn never_panics_at_the_ends_of_chronos_range() {
     assert_eq!(cal.add_working_days(NaiveDate::MAX, 1, None), NaiveDate::MAX);
     let near_end = NaiveDate::MAX - Days::new(3);
     assert_eq!(cal.add_working_days(near_end, 10, None), NaiveDate::MAX);
-    let last_three = (1..=3)
-        .filter(|i| cal.is_working_day(near_end + Days::new(*i), None))
-        .count();
-    assert_eq!(
-        cal.working_days_between(near_end, NaiveDate::MAX, None) as usize,
-        last_three
-    );
+    let last_three = (1..=3).filter(|i| cal.is_working_day(near_end + Days::new(*i), None)).count();
+    assert_eq!(cal.working_days_between(near_end, NaiveDate::MAX, None) as usize, last_three);
     let near_start = NaiveDate::MIN + Days::new(2);
     assert!(cal.add_working_days(near_start, 3, None) > near_start);
     assert_eq!(cal.working_days_between(NaiveDate::MAX, NaiveDate::MIN, None), 0);

@@ -32,24 +32,13 @@ impl Walk {
 
     fn received_with(on: &str, rules: DeadlineRules) -> Self {
         let calendar = Calendar::peru_default();
-        let ctx = Context {
-            calendar: &calendar,
-            rules: &rules,
-        };
+        let ctx = Context { calendar: &calendar, rules: &rules };
         let t = Case::receive(date(on), DepartmentCode::parse("16").unwrap(), &ctx).unwrap();
-        Self {
-            case: t.case,
-            last: t.effects,
-            calendar,
-            rules,
-        }
+        Self { case: t.case, last: t.effects, calendar, rules }
     }
 
     fn try_apply(&mut self, command: Command, on: &str) -> Result<(), TransitionError> {
-        let ctx = Context {
-            calendar: &self.calendar,
-            rules: &self.rules,
-        };
+        let ctx = Context { calendar: &self.calendar, rules: &self.rules };
         let t = self.case.apply(command, date(on), &ctx)?;
         self.case = t.case;
         self.last = t.effects;
@@ -62,12 +51,7 @@ impl Walk {
     }
 
     fn decision(&self) -> &crate::deadline::Deadline {
-        self.case
-            .deadline(DeadlineKey {
-                kind: DeadlineKind::Decision,
-                measure: None,
-            })
-            .unwrap()
+        self.case.deadline(DeadlineKey { kind: DeadlineKind::Decision, measure: None }).unwrap()
     }
 
     fn audits(&self) -> Vec<AuditAction> {
@@ -102,14 +86,7 @@ impl Walk {
 }
 
 fn all_met() -> Vec<CriterionCheck> {
-    Criterion::ALL
-        .iter()
-        .map(|c| CriterionCheck {
-            criterion: *c,
-            met: true,
-            note: None,
-        })
-        .collect()
+    Criterion::ALL.iter().map(|c| CriterionCheck { criterion: *c, met: true, note: None }).collect()
 }
 
 fn admit() -> Command {
@@ -119,18 +96,11 @@ fn admit() -> Command {
 }
 
 fn assess(track: Track) -> Command {
-    Command::AssessRisk {
-        track,
-        level: RiskLevel::High,
-        summary: text("Amenazas de muerte reiteradas."),
-    }
+    Command::AssessRisk { track, level: RiskLevel::High, summary: text("Amenazas de muerte reiteradas.") }
 }
 
 fn act(number: &str, on: &str) -> ActReference {
-    ActReference {
-        number: text(number),
-        date: date(on),
-    }
+    ActReference { number: text(number), date: date(on) }
 }
 
 fn resolution(on: &str) -> Command {
@@ -141,14 +111,8 @@ fn resolution(on: &str) -> Command {
     };
     Command::IssueResolution(Resolution {
         act: act("RD 001-2026-JUS/DGDH", on),
-        granted: vec![
-            granted("POLICE_PROTECTION", "MININTER"),
-            granted("LEGAL_AID", "MINJUSDH"),
-        ],
-        denied: vec![DeniedMeasure {
-            description: text("Reubicación"),
-            reason: text("No corresponde."),
-        }],
+        granted: vec![granted("POLICE_PROTECTION", "MININTER"), granted("LEGAL_AID", "MINJUSDH")],
+        denied: vec![DeniedMeasure { description: text("Reubicación"), reason: text("No corresponde.") }],
     })
 }
 
@@ -159,101 +123,46 @@ const M2: MeasureNo = MeasureNo(2);
 fn an_urgent_request_from_receipt_to_archive() {
     let mut w = Walk::received("2026-07-13");
     assert_eq!(w.case.status, CaseStatus::Received);
-    assert!(
-        w.case.deadlines.is_empty(),
-        "the decision clock starts at admission by default"
-    );
+    assert!(w.case.deadlines.is_empty(), "the decision clock starts at admission by default");
     assert_eq!(w.audits(), [AuditAction::Received]);
     assert_eq!(w.notifications()[0].audience, Audience::Officers);
 
     w.apply(Command::StartReview, "2026-07-14").apply(admit(), "2026-07-15");
     assert_eq!(w.case.status, CaseStatus::Admitted);
-    assert_eq!(
-        w.decision().due,
-        date("2026-09-01"),
-        "30 working days while the track is ordinary"
-    );
+    assert_eq!(w.decision().due, date("2026-09-01"), "30 working days while the track is ordinary");
     assert_eq!(w.deadline_changes(), [(DeadlineKind::Decision, DeadlineChange::Set)]);
 
     w.apply(assess(Track::Urgent), "2026-07-16");
     assert_eq!(w.case.status, CaseStatus::RiskAssessed);
-    assert_eq!(
-        w.decision().due,
-        date("2026-08-11"),
-        "15 working days from admission (DOMAIN.md §4)"
-    );
+    assert_eq!(w.decision().due, date("2026-08-11"), "15 working days from admission (DOMAIN.md §4)");
     assert_eq!(w.decision().version, 2);
     assert_eq!(
         w.deadline_changes(),
-        [(
-            DeadlineKind::Decision,
-            DeadlineChange::Moved {
-                previous_due: date("2026-09-01")
-            }
-        )]
+        [(DeadlineKind::Decision, DeadlineChange::Moved { previous_due: date("2026-09-01") })]
     );
 
     w.apply(resolution("2026-08-10"), "2026-08-10");
     assert_eq!(w.case.status, CaseStatus::ResolutionIssued);
-    assert_eq!(
-        w.decision().status,
-        DeadlineStatus::Met {
-            on: date("2026-08-10"),
-            on_time: true
-        }
-    );
+    assert_eq!(w.decision().status, DeadlineStatus::Met { on: date("2026-08-10"), on_time: true });
     assert_eq!(w.case.measures.len(), 2);
 
     w.apply(Command::NotifyMeasure { measure: M1 }, "2026-08-10");
     assert_eq!(w.case.status, CaseStatus::MeasuresInImplementation);
     let sector = RefCode::parse("MININTER").unwrap();
-    assert!(
-        w.notifications()
-            .iter()
-            .any(|n| n.audience == Audience::SectorCoordinators(sector.clone()))
-    );
-    let ack = w
-        .case
-        .deadline(DeadlineKey {
-            kind: DeadlineKind::MeasureAcknowledgement,
-            measure: Some(M1),
-        })
-        .unwrap();
-    assert_eq!(
-        ack.due,
-        date("2026-08-11"),
-        "one working day to acknowledge an urgent measure"
-    );
+    assert!(w.notifications().iter().any(|n| n.audience == Audience::SectorCoordinators(sector.clone())));
+    let ack = w.case.deadline(DeadlineKey { kind: DeadlineKind::MeasureAcknowledgement, measure: Some(M1) }).unwrap();
+    assert_eq!(ack.due, date("2026-08-11"), "one working day to acknowledge an urgent measure");
 
     w.apply(Command::AcknowledgeMeasure { measure: M1 }, "2026-08-11")
-        .apply(
-            Command::ReportImplemented {
-                measure: M1,
-                report: None,
-            },
-            "2026-08-12",
-        );
-    assert_eq!(
-        w.case.status,
-        CaseStatus::MeasuresInImplementation,
-        "measure 2 is still pending"
-    );
+        .apply(Command::ReportImplemented { measure: M1, report: None }, "2026-08-12");
+    assert_eq!(w.case.status, CaseStatus::MeasuresInImplementation, "measure 2 is still pending");
 
-    let lift = Command::LiftMeasure {
-        measure: M2,
-        act: act("RD 002", "2026-08-12"),
-        reason: text("Ya no se requiere."),
-    };
+    let lift =
+        Command::LiftMeasure { measure: M2, act: act("RD 002", "2026-08-12"), reason: text("Ya no se requiere.") };
     w.apply(lift, "2026-08-12");
     assert_eq!(w.case.status, CaseStatus::FollowUp);
 
-    w.apply(
-        Command::Archive {
-            reason: ArchiveReason::Concluded,
-            note: None,
-        },
-        "2026-12-01",
-    );
+    w.apply(Command::Archive { reason: ArchiveReason::Concluded, note: None }, "2026-12-01");
     assert_eq!(w.case.status, CaseStatus::Archived);
     assert!(w.case.pending_deadlines().next().is_none());
 }
@@ -261,32 +170,15 @@ fn an_urgent_request_from_receipt_to_archive() {
 #[test]
 fn a_request_for_information_suspends_the_decision_clock() {
     let mut w = Walk::received("2026-03-02");
-    w.apply(Command::StartReview, "2026-03-02")
-        .apply(admit(), "2026-03-02")
-        .apply(assess(Track::Urgent), "2026-03-03");
+    w.apply(Command::StartReview, "2026-03-02").apply(admit(), "2026-03-02").apply(assess(Track::Urgent), "2026-03-03");
     assert_eq!(w.decision().due, date("2026-03-23"));
 
-    w.apply(
-        Command::RequestInformation {
-            question: text("¿Dónde se encuentra?"),
-        },
-        "2026-03-04",
-    );
+    w.apply(Command::RequestInformation { question: text("¿Dónde se encuentra?") }, "2026-03-04");
     assert_eq!(w.case.status, CaseStatus::InformationRequested);
-    assert_eq!(
-        w.decision().status,
-        DeadlineStatus::Suspended {
-            since: date("2026-03-04")
-        }
-    );
+    assert_eq!(w.decision().status, DeadlineStatus::Suspended { since: date("2026-03-04") });
     assert!(w.notifications().iter().any(|n| n.audience == Audience::Requester));
 
-    w.apply(
-        Command::ReceiveInformation {
-            answer: text("En la comunidad."),
-        },
-        "2026-03-11",
-    );
+    w.apply(Command::ReceiveInformation { answer: text("En la comunidad.") }, "2026-03-11");
     assert_eq!(w.case.status, CaseStatus::RiskAssessed, "back where it was");
     assert_eq!(w.decision().status, DeadlineStatus::Open);
     assert_eq!(w.decision().due, date("2026-03-30"), "five working days later");
@@ -294,12 +186,7 @@ fn a_request_for_information_suspends_the_decision_clock() {
         w.deadline_changes(),
         [
             (DeadlineKind::InformationAnswer, DeadlineChange::Met),
-            (
-                DeadlineKind::Decision,
-                DeadlineChange::Resumed {
-                    previous_due: date("2026-03-23")
-                }
-            ),
+            (DeadlineKind::Decision, DeadlineChange::Resumed { previous_due: date("2026-03-23") }),
         ]
     );
 }
@@ -307,12 +194,8 @@ fn a_request_for_information_suspends_the_decision_clock() {
 #[test]
 fn an_unanswered_request_lapses_only_after_its_period() {
     let mut w = Walk::received("2026-03-02");
-    w.apply(Command::StartReview, "2026-03-02").apply(
-        Command::RequestInformation {
-            question: text("¿Consiente?"),
-        },
-        "2026-03-02",
-    );
+    w.apply(Command::StartReview, "2026-03-02")
+        .apply(Command::RequestInformation { question: text("¿Consiente?") }, "2026-03-02");
     // Ten working days: due Mon 2026-03-16.
     assert_eq!(
         w.try_apply(Command::CloseInformationPeriod, "2026-03-16"),
@@ -320,10 +203,7 @@ fn an_unanswered_request_lapses_only_after_its_period() {
     );
     w.apply(Command::CloseInformationPeriod, "2026-03-17");
     assert_eq!(w.case.status, CaseStatus::UnderReview);
-    assert_eq!(
-        w.deadline_changes(),
-        [(DeadlineKind::InformationAnswer, DeadlineChange::Lapsed)]
-    );
+    assert_eq!(w.deadline_changes(), [(DeadlineKind::InformationAnswer, DeadlineChange::Lapsed)]);
 }
 
 #[test]
@@ -332,10 +212,7 @@ fn commands_out_of_order_are_refused_without_change() {
     let before = w.case.clone();
     assert_eq!(
         w.try_apply(resolution("2026-03-02"), "2026-03-02"),
-        Err(TransitionError::NotAllowed {
-            action: AuditAction::ResolutionIssued,
-            status: CaseStatus::Received
-        })
+        Err(TransitionError::NotAllowed { action: AuditAction::ResolutionIssued, status: CaseStatus::Received })
     );
     assert_eq!(w.case, before);
     assert!(matches!(
@@ -347,11 +224,7 @@ fn commands_out_of_order_are_refused_without_change() {
 #[test]
 fn failed_criteria_need_an_override_or_a_refusal() {
     let mut checks = all_met();
-    checks[1] = CriterionCheck {
-        criterion: Criterion::Consent,
-        met: false,
-        note: None,
-    };
+    checks[1] = CriterionCheck { criterion: Criterion::Consent, met: false, note: None };
     let admit = AdmissibilityDecision::Admit { override_reason: None };
     assert_eq!(
         AdmissibilityEvaluation::new(checks.clone(), admit.clone()),
@@ -362,20 +235,13 @@ fn failed_criteria_need_an_override_or_a_refusal() {
         AdmissibilityEvaluation::new(checks.clone(), admit),
         Err(AdmissibilityError::OverrideRequired(Criterion::Consent))
     );
-    let overridden = AdmissibilityDecision::Admit {
-        override_reason: Some(text("Riesgo inminente para su vida.")),
-    };
+    let overridden = AdmissibilityDecision::Admit { override_reason: Some(text("Riesgo inminente para su vida.")) };
     let evaluation = AdmissibilityEvaluation::new(checks.clone(), overridden).unwrap();
     assert_eq!(evaluation.failed_criteria().collect::<Vec<_>>(), [Criterion::Consent]);
 
-    let refuse = AdmissibilityDecision::NotAdmit {
-        reasons: text("No consiente."),
-    };
+    let refuse = AdmissibilityDecision::NotAdmit { reasons: text("No consiente.") };
     assert!(AdmissibilityEvaluation::new(checks, refuse.clone()).is_ok());
-    assert_eq!(
-        AdmissibilityEvaluation::new(all_met(), refuse),
-        Err(AdmissibilityError::NothingFailed)
-    );
+    assert_eq!(AdmissibilityEvaluation::new(all_met(), refuse), Err(AdmissibilityError::NothingFailed));
 
     let mut missing = all_met();
     missing.pop();
@@ -392,42 +258,17 @@ fn not_admitted_requests_close_a_running_decision_clock() {
         rule.start_event = StartEvent::Receipt;
     }
     let mut w = Walk::received_with("2026-03-02", DeadlineRules::new(rules).unwrap());
-    assert_eq!(
-        w.deadline_changes(),
-        [(DeadlineKind::Decision, DeadlineChange::Set)],
-        "clock starts at receipt"
-    );
+    assert_eq!(w.deadline_changes(), [(DeadlineKind::Decision, DeadlineChange::Set)], "clock starts at receipt");
 
     let mut checks = all_met();
-    checks[4] = CriterionCheck {
-        criterion: Criterion::IsDefender,
-        met: false,
-        note: Some(text("No es defensor.")),
-    };
-    let evaluation = AdmissibilityEvaluation::new(
-        checks,
-        AdmissibilityDecision::NotAdmit {
-            reasons: text("Fuera del ámbito."),
-        },
-    )
-    .unwrap();
-    w.apply(Command::StartReview, "2026-03-03")
-        .apply(Command::EvaluateAdmissibility(evaluation), "2026-03-04");
+    checks[4] = CriterionCheck { criterion: Criterion::IsDefender, met: false, note: Some(text("No es defensor.")) };
+    let evaluation =
+        AdmissibilityEvaluation::new(checks, AdmissibilityDecision::NotAdmit { reasons: text("Fuera del ámbito.") })
+            .unwrap();
+    w.apply(Command::StartReview, "2026-03-03").apply(Command::EvaluateAdmissibility(evaluation), "2026-03-04");
     assert_eq!(w.case.status, CaseStatus::NotAdmitted);
-    assert_eq!(
-        w.decision().status,
-        DeadlineStatus::Met {
-            on: date("2026-03-04"),
-            on_time: true
-        }
-    );
-    w.apply(
-        Command::Archive {
-            reason: ArchiveReason::NotAdmitted,
-            note: None,
-        },
-        "2026-03-05",
-    );
+    assert_eq!(w.decision().status, DeadlineStatus::Met { on: date("2026-03-04"), on_time: true });
+    w.apply(Command::Archive { reason: ArchiveReason::NotAdmitted, note: None }, "2026-03-05");
     assert_eq!(w.case.status, CaseStatus::Archived);
 }
 
@@ -439,41 +280,20 @@ fn a_modified_measure_goes_back_to_its_sector() {
         .apply(assess(Track::Ordinary), "2026-03-03")
         .apply(resolution("2026-03-04"), "2026-03-04")
         .apply(Command::NotifyMeasure { measure: M1 }, "2026-03-04")
-        .apply(
-            Command::ReportImplemented {
-                measure: M1,
-                report: None,
-            },
-            "2026-03-05",
-        );
-    let implementation = DeadlineKey {
-        kind: DeadlineKind::MeasureImplementation,
-        measure: Some(M1),
-    };
+        .apply(Command::ReportImplemented { measure: M1, report: None }, "2026-03-05");
+    let implementation = DeadlineKey { kind: DeadlineKind::MeasureImplementation, measure: Some(M1) };
     assert_eq!(w.case.deadline(implementation).unwrap().version, 1);
 
-    let modify = Command::ModifyMeasure {
-        measure: M1,
-        act: act("RD 010", "2026-03-09"),
-        details: text("Rondas diarias."),
-    };
+    let modify =
+        Command::ModifyMeasure { measure: M1, act: act("RD 010", "2026-03-09"), details: text("Rondas diarias.") };
     w.apply(modify, "2026-03-09");
     assert_eq!(w.case.measure(M1).unwrap().status, MeasureStatus::Modified);
     w.apply(Command::NotifyMeasure { measure: M1 }, "2026-03-10");
     let again = w.case.deadline(implementation).unwrap();
-    assert_eq!(
-        (again.version, again.start, again.status),
-        (2, date("2026-03-10"), DeadlineStatus::Open)
-    );
+    assert_eq!((again.version, again.start, again.status), (2, date("2026-03-10"), DeadlineStatus::Open));
 
     assert_eq!(
-        w.try_apply(
-            Command::Archive {
-                reason: ArchiveReason::Concluded,
-                note: None
-            },
-            "2026-03-11"
-        ),
+        w.try_apply(Command::Archive { reason: ArchiveReason::Concluded, note: None }, "2026-03-11"),
         Err(TransitionError::PendingMeasures)
     );
     assert_eq!(
@@ -485,17 +305,9 @@ fn a_modified_measure_goes_back_to_its_sector() {
 #[test]
 fn acts_cannot_be_dated_in_the_future() {
     let mut w = Walk::received("2026-03-02");
-    w.apply(Command::StartReview, "2026-03-02")
-        .apply(admit(), "2026-03-02")
-        .apply(assess(Track::Urgent), "2026-03-03");
-    assert_eq!(
-        w.try_apply(resolution("2026-03-05"), "2026-03-04"),
-        Err(TransitionError::ActDate)
-    );
-    assert_eq!(
-        w.try_apply(resolution("2026-03-01"), "2026-03-04"),
-        Err(TransitionError::ActDate)
-    );
+    w.apply(Command::StartReview, "2026-03-02").apply(admit(), "2026-03-02").apply(assess(Track::Urgent), "2026-03-03");
+    assert_eq!(w.try_apply(resolution("2026-03-05"), "2026-03-04"), Err(TransitionError::ActDate));
+    assert_eq!(w.try_apply(resolution("2026-03-01"), "2026-03-04"), Err(TransitionError::ActDate));
 }
 
 #[test]
@@ -509,13 +321,7 @@ fn every_transition_has_exactly_one_audit_event() {
         (Command::NotifyMeasure { measure: M1 }, "2026-03-04"),
         (Command::NotifyMeasure { measure: M2 }, "2026-03-04"),
         (Command::AcknowledgeMeasure { measure: M2 }, "2026-03-05"),
-        (
-            Command::ReportNotFeasible {
-                measure: M2,
-                reason: text("Sin presupuesto."),
-            },
-            "2026-03-06",
-        ),
+        (Command::ReportNotFeasible { measure: M2, reason: text("Sin presupuesto.") }, "2026-03-06"),
     ];
     for (command, on) in commands {
         w.apply(command, on);
@@ -527,9 +333,7 @@ fn every_transition_has_exactly_one_audit_event() {
 #[test]
 fn a_calendar_change_moves_open_deadlines_and_tells_the_owner() {
     let mut w = Walk::received("2026-03-02");
-    w.apply(Command::StartReview, "2026-03-02")
-        .apply(admit(), "2026-03-02")
-        .apply(assess(Track::Urgent), "2026-03-03");
+    w.apply(Command::StartReview, "2026-03-02").apply(admit(), "2026-03-02").apply(assess(Track::Urgent), "2026-03-03");
     assert_eq!(w.decision().due, date("2026-03-23"));
 
     // A decree makes Friday 2026-03-13 a non-working day for Loreto (16).
@@ -540,27 +344,11 @@ fn a_calendar_change_moves_open_deadlines_and_tells_the_owner() {
         source: None,
     };
     let calendar = Calendar::new(1, crate::calendar::peru_national_holiday_rules(), vec![decree], vec![]).unwrap();
-    let ctx = Context {
-        calendar: &calendar,
-        rules: &w.rules,
-    };
+    let ctx = Context { calendar: &calendar, rules: &w.rules };
     let t = w.case.recompute_deadlines(&ctx);
-    let decision = t
-        .case
-        .deadline(DeadlineKey {
-            kind: DeadlineKind::Decision,
-            measure: None,
-        })
-        .unwrap();
-    assert_eq!(
-        (decision.due, decision.version, decision.calendar_version),
-        (date("2026-03-24"), 3, 1)
-    );
-    assert!(
-        t.effects
-            .iter()
-            .any(|e| matches!(e, Effect::Notify(n) if n.audience == Audience::AssignedOfficer))
-    );
+    let decision = t.case.deadline(DeadlineKey { kind: DeadlineKind::Decision, measure: None }).unwrap();
+    assert_eq!((decision.due, decision.version, decision.calendar_version), (date("2026-03-24"), 3, 1));
+    assert!(t.effects.iter().any(|e| matches!(e, Effect::Notify(n) if n.audience == Audience::AssignedOfficer)));
 
     // The same change again moves nothing and tells no one.
     let again = t.case.recompute_deadlines(&ctx);
@@ -573,10 +361,7 @@ fn consent_withdrawn_before_a_resolution_archives_the_request() {
     w.apply(Command::StartReview, "2026-03-02").apply(admit(), "2026-03-02");
     w.apply(Command::WithdrawConsent { reason: None }, "2026-03-03");
     assert_eq!(w.case.status, CaseStatus::Archived);
-    assert_eq!(
-        w.decision().status,
-        DeadlineStatus::Cancelled { on: date("2026-03-03") }
-    );
+    assert_eq!(w.decision().status, DeadlineStatus::Cancelled { on: date("2026-03-03") });
     assert!(w.notifications().iter().any(|n| n.audience == Audience::Supervisors));
 }
 
@@ -587,51 +372,25 @@ fn consent_withdrawn_with_measures_in_force_asks_the_officer_to_lift_them() {
         .apply(admit(), "2026-03-02")
         .apply(assess(Track::Ordinary), "2026-03-03")
         .apply(resolution("2026-03-04"), "2026-03-04")
-        .apply(
-            Command::WithdrawConsent {
-                reason: Some(text("Ya no desea protección.")),
-            },
-            "2026-03-05",
-        );
+        .apply(Command::WithdrawConsent { reason: Some(text("Ya no desea protección.")) }, "2026-03-05");
     assert_eq!(w.case.status, CaseStatus::ResolutionIssued);
     assert_eq!(w.case.consent_withdrawn_on, Some(date("2026-03-05")));
     assert_eq!(
-        w.try_apply(
-            Command::Archive {
-                reason: ArchiveReason::ConsentWithdrawn,
-                note: None
-            },
-            "2026-03-05"
-        ),
+        w.try_apply(Command::Archive { reason: ArchiveReason::ConsentWithdrawn, note: None }, "2026-03-05"),
         Err(TransitionError::PendingMeasures)
     );
     for measure in [M1, M2] {
-        let lift = Command::LiftMeasure {
-            measure,
-            act: act("RD 003", "2026-03-05"),
-            reason: text("Retiro."),
-        };
+        let lift = Command::LiftMeasure { measure, act: act("RD 003", "2026-03-05"), reason: text("Retiro.") };
         w.apply(lift, "2026-03-05");
     }
-    w.apply(
-        Command::Archive {
-            reason: ArchiveReason::ConsentWithdrawn,
-            note: None,
-        },
-        "2026-03-06",
-    );
+    w.apply(Command::Archive { reason: ArchiveReason::ConsentWithdrawn, note: None }, "2026-03-06");
     assert_eq!(w.case.status, CaseStatus::Archived);
 }
 
 #[test]
 fn a_progress_report_acknowledges_and_assignment_is_recorded() {
     let mut w = Walk::received("2026-03-02");
-    w.apply(
-        Command::Assign {
-            officer: StaffRef("officer-1".into()),
-        },
-        "2026-03-02",
-    );
+    w.apply(Command::Assign { officer: StaffRef("officer-1".into()) }, "2026-03-02");
     assert_eq!(w.case.assigned_officer, Some(StaffRef("officer-1".into())));
     assert_eq!(w.audits(), [AuditAction::Assigned]);
     w.apply(Command::StartReview, "2026-03-02")
@@ -639,24 +398,9 @@ fn a_progress_report_acknowledges_and_assignment_is_recorded() {
         .apply(assess(Track::Ordinary), "2026-03-03")
         .apply(resolution("2026-03-04"), "2026-03-04")
         .apply(Command::NotifyMeasure { measure: M1 }, "2026-03-04")
-        .apply(
-            Command::ReportProgress {
-                measure: M1,
-                report: text("Patrullaje coordinado."),
-            },
-            "2026-03-05",
-        );
+        .apply(Command::ReportProgress { measure: M1, report: text("Patrullaje coordinado.") }, "2026-03-05");
     assert_eq!(w.case.measure(M1).unwrap().status, MeasureStatus::Acknowledged);
-    assert_eq!(
-        w.deadline_changes(),
-        [(DeadlineKind::MeasureAcknowledgement, DeadlineChange::Met)]
-    );
-    w.apply(
-        Command::AddEvidence {
-            description: text("Nueva amenaza"),
-            reference: None,
-        },
-        "2026-03-06",
-    );
+    assert_eq!(w.deadline_changes(), [(DeadlineKind::MeasureAcknowledgement, DeadlineChange::Met)]);
+    w.apply(Command::AddEvidence { description: text("Nueva amenaza"), reference: None }, "2026-03-06");
     assert_eq!(w.audits(), [AuditAction::EvidenceAdded]);
 }

@@ -88,10 +88,7 @@ impl Case {
                 step.notify(Audience::AssignedOfficer, Topic::Assigned);
                 AuditAction::Assigned
             }
-            Command::AddEvidence {
-                description: _,
-                reference: _,
-            } => {
+            Command::AddEvidence { description: _, reference: _ } => {
                 step.require(AuditAction::EvidenceAdded, &open_statuses())?;
                 step.notify(Audience::AssignedOfficer, Topic::EvidenceAdded);
                 AuditAction::EvidenceAdded
@@ -118,10 +115,8 @@ impl Case {
                 let action = AuditAction::InformationRequested;
                 let allowed = [CaseStatus::UnderReview, CaseStatus::Admitted, CaseStatus::RiskAssessed];
                 step.require(action, &allowed)?;
-                step.case.information_request = Some(OpenInformationRequest {
-                    requested_on: today,
-                    resume_status: step.case.status,
-                });
+                step.case.information_request =
+                    Some(OpenInformationRequest { requested_on: today, resume_status: step.case.status });
                 step.case.status = CaseStatus::InformationRequested;
                 step.set_deadline(DeadlineKind::InformationAnswer, None, today)?;
                 step.suspend(decision_key());
@@ -138,10 +133,8 @@ impl Case {
             Command::CloseInformationPeriod => {
                 let action = AuditAction::InformationPeriodClosed;
                 step.require(action, &[CaseStatus::InformationRequested])?;
-                let still_running = step
-                    .case
-                    .deadline(information_key())
-                    .is_some_and(|d| d.is_pending() && today <= d.due);
+                let still_running =
+                    step.case.deadline(information_key()).is_some_and(|d| d.is_pending() && today <= d.due);
                 if still_running {
                     return Err(TransitionError::InformationPeriodRunning);
                 }
@@ -169,18 +162,11 @@ impl Case {
                 step.notify(Audience::Requester, Topic::StatusChanged(step.case.status));
                 action
             }
-            Command::AssessRisk {
-                track,
-                level,
-                summary: _,
-            } => {
+            Command::AssessRisk { track, level, summary: _ } => {
                 let action = AuditAction::RiskAssessed;
                 let before_decision = [CaseStatus::Admitted, CaseStatus::RiskAssessed];
-                let during_follow_up = [
-                    CaseStatus::ResolutionIssued,
-                    CaseStatus::MeasuresInImplementation,
-                    CaseStatus::FollowUp,
-                ];
+                let during_follow_up =
+                    [CaseStatus::ResolutionIssued, CaseStatus::MeasuresInImplementation, CaseStatus::FollowUp];
                 step.require(action, &[before_decision.as_slice(), &during_follow_up].concat())?;
                 // Deadlines so far were computed for the effective track
                 // (ordinary until a first assessment says otherwise).
@@ -244,11 +230,7 @@ impl Case {
                 let action = AuditAction::MeasureAcknowledged;
                 step.require_measure_phase(action)?;
                 step.measure_transition(measure, action, &[MeasureStatus::Notified], MeasureStatus::Acknowledged)?;
-                step.close(
-                    measure_key(DeadlineKind::MeasureAcknowledgement, measure),
-                    DeadlineChange::Met,
-                    today,
-                );
+                step.close(measure_key(DeadlineKind::MeasureAcknowledgement, measure), DeadlineChange::Met, today);
                 action
             }
             Command::ReportProgress { measure, report: _ } => {
@@ -256,11 +238,7 @@ impl Case {
                 step.require_measure_phase(action)?;
                 let from = [MeasureStatus::Notified, MeasureStatus::Acknowledged];
                 step.measure_transition(measure, action, &from, MeasureStatus::Acknowledged)?;
-                step.close(
-                    measure_key(DeadlineKind::MeasureAcknowledgement, measure),
-                    DeadlineChange::Met,
-                    today,
-                );
+                step.close(measure_key(DeadlineKind::MeasureAcknowledgement, measure), DeadlineChange::Met, today);
                 step.notify(Audience::AssignedOfficer, Topic::MeasureProgressReported(measure));
                 action
             }
@@ -283,11 +261,7 @@ impl Case {
                 step.notify(Audience::Supervisors, Topic::MeasureNotFeasible(measure));
                 action
             }
-            Command::ModifyMeasure {
-                measure,
-                act,
-                details: _,
-            } => {
+            Command::ModifyMeasure { measure, act, details: _ } => {
                 let action = AuditAction::MeasureModified;
                 step.require_measure_phase(action)?;
                 step.check_act_date(&act)?;
@@ -317,19 +291,12 @@ impl Case {
                 }
                 action
             }
-            Command::LiftMeasure {
-                measure,
-                act,
-                reason: _,
-            } => {
+            Command::LiftMeasure { measure, act, reason: _ } => {
                 let action = AuditAction::MeasureLifted;
                 step.require_measure_phase(action)?;
                 step.check_act_date(&act)?;
-                let from: Vec<MeasureStatus> = MeasureStatus::ALL
-                    .iter()
-                    .copied()
-                    .filter(|s| *s != MeasureStatus::Lifted)
-                    .collect();
+                let from: Vec<MeasureStatus> =
+                    MeasureStatus::ALL.iter().copied().filter(|s| *s != MeasureStatus::Lifted).collect();
                 let lifted = step.measure_transition(measure, action, &from, MeasureStatus::Lifted)?;
                 let (sector, was_notified) = (lifted.sector.clone(), lifted.notified_on.is_some());
                 step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
@@ -340,11 +307,8 @@ impl Case {
             }
             Command::Archive { reason: _, note: _ } => {
                 let action = AuditAction::Archived;
-                let allowed: Vec<CaseStatus> = CaseStatus::ALL
-                    .iter()
-                    .copied()
-                    .filter(|s| *s != CaseStatus::Archived)
-                    .collect();
+                let allowed: Vec<CaseStatus> =
+                    CaseStatus::ALL.iter().copied().filter(|s| *s != CaseStatus::Archived).collect();
                 step.require(action, &allowed)?;
                 if step.case.measures.iter().any(|m| m.status.is_pending()) {
                     return Err(TransitionError::PendingMeasures);
@@ -376,32 +340,19 @@ impl Case {
 
 /// Every status but `Archived`.
 fn open_statuses() -> Vec<CaseStatus> {
-    CaseStatus::ALL
-        .iter()
-        .copied()
-        .filter(|s| *s != CaseStatus::Archived)
-        .collect()
+    CaseStatus::ALL.iter().copied().filter(|s| *s != CaseStatus::Archived).collect()
 }
 
 fn decision_key() -> DeadlineKey {
-    DeadlineKey {
-        kind: DeadlineKind::Decision,
-        measure: None,
-    }
+    DeadlineKey { kind: DeadlineKind::Decision, measure: None }
 }
 
 fn information_key() -> DeadlineKey {
-    DeadlineKey {
-        kind: DeadlineKind::InformationAnswer,
-        measure: None,
-    }
+    DeadlineKey { kind: DeadlineKind::InformationAnswer, measure: None }
 }
 
 fn measure_key(kind: DeadlineKind, measure: MeasureNo) -> DeadlineKey {
-    DeadlineKey {
-        kind,
-        measure: Some(measure),
-    }
+    DeadlineKey { kind, measure: Some(measure) }
 }
 
 /// A transition being computed: the case as it becomes and the effects so far.
@@ -414,40 +365,25 @@ struct Step<'a> {
 
 impl<'a> Step<'a> {
     fn new(case: &Case, today: NaiveDate, ctx: &'a Context<'a>) -> Self {
-        Self {
-            case: case.clone(),
-            effects: Vec::new(),
-            today,
-            ctx,
-        }
+        Self { case: case.clone(), effects: Vec::new(), today, ctx }
     }
 
     fn finish(mut self, action: AuditAction, measure: Option<MeasureNo>) -> Transition {
         self.effects.push(Effect::Audit(AuditEvent { action, measure }));
-        Transition {
-            case: self.case,
-            effects: self.effects,
-        }
+        Transition { case: self.case, effects: self.effects }
     }
 
     fn require(&self, action: AuditAction, allowed: &[CaseStatus]) -> Result<(), TransitionError> {
         if allowed.contains(&self.case.status) {
             Ok(())
         } else {
-            Err(TransitionError::NotAllowed {
-                action,
-                status: self.case.status,
-            })
+            Err(TransitionError::NotAllowed { action, status: self.case.status })
         }
     }
 
     /// Measures are handled once a resolution has granted them.
     fn require_measure_phase(&self, action: AuditAction) -> Result<(), TransitionError> {
-        let phase = [
-            CaseStatus::ResolutionIssued,
-            CaseStatus::MeasuresInImplementation,
-            CaseStatus::FollowUp,
-        ];
+        let phase = [CaseStatus::ResolutionIssued, CaseStatus::MeasuresInImplementation, CaseStatus::FollowUp];
         self.require(action, &phase)
     }
 
@@ -459,17 +395,9 @@ impl<'a> Step<'a> {
         from: &[MeasureStatus],
         to: MeasureStatus,
     ) -> Result<&Measure, TransitionError> {
-        let measure = self
-            .case
-            .measures
-            .iter_mut()
-            .find(|m| m.no == no)
-            .ok_or(TransitionError::UnknownMeasure(no))?;
+        let measure = self.case.measures.iter_mut().find(|m| m.no == no).ok_or(TransitionError::UnknownMeasure(no))?;
         if !from.contains(&measure.status) {
-            return Err(TransitionError::MeasureNotAllowed {
-                action,
-                status: measure.status,
-            });
+            return Err(TransitionError::MeasureNotAllowed { action, status: measure.status });
         }
         measure.status = to;
         Ok(measure)
@@ -484,11 +412,7 @@ impl<'a> Step<'a> {
         self.case.status = match self.case.status {
             CaseStatus::ResolutionIssued if !any_notified => CaseStatus::ResolutionIssued,
             CaseStatus::ResolutionIssued | CaseStatus::MeasuresInImplementation | CaseStatus::FollowUp => {
-                if any_pending {
-                    CaseStatus::MeasuresInImplementation
-                } else {
-                    CaseStatus::FollowUp
-                }
+                if any_pending { CaseStatus::MeasuresInImplementation } else { CaseStatus::FollowUp }
             }
             status @ (CaseStatus::Received
             | CaseStatus::UnderReview
@@ -569,10 +493,7 @@ impl<'a> Step<'a> {
             return;
         };
         let status = match change {
-            DeadlineChange::Met => DeadlineStatus::Met {
-                on,
-                on_time: on <= deadline.due,
-            },
+            DeadlineChange::Met => DeadlineStatus::Met { on, on_time: on <= deadline.due },
             DeadlineChange::Lapsed => DeadlineStatus::Lapsed { on },
             DeadlineChange::Cancelled => DeadlineStatus::Cancelled { on },
             DeadlineChange::Set
@@ -585,10 +506,7 @@ impl<'a> Step<'a> {
     }
 
     fn close_measure_deadlines(&mut self, measure: MeasureNo, change: DeadlineChange) {
-        for kind in [
-            DeadlineKind::MeasureAcknowledgement,
-            DeadlineKind::MeasureImplementation,
-        ] {
+        for kind in [DeadlineKind::MeasureAcknowledgement, DeadlineKind::MeasureImplementation] {
             self.close(measure_key(kind, measure), change, self.today);
         }
     }
@@ -644,10 +562,7 @@ impl<'a> Step<'a> {
             let audience = match key.kind {
                 DeadlineKind::Decision | DeadlineKind::InformationAnswer => Audience::AssignedOfficer,
                 DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => {
-                    let sector = key
-                        .measure
-                        .and_then(|no| self.case.measure(no))
-                        .map(|m| m.sector.clone());
+                    let sector = key.measure.and_then(|no| self.case.measure(no)).map(|m| m.sector.clone());
                     match sector {
                         Some(sector) => Audience::SectorCoordinators(sector),
                         None => Audience::AssignedOfficer,
