@@ -217,14 +217,23 @@ impl Database {
             .into_iter()
             .map(|u| (u.id, u))
             .collect();
+        // Reminders name their deadline; a "deadline moved" notice names it
+        // by case and key.
         let deadline_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.deadline_id).collect();
-        let deadlines: HashMap<Uuid, deadlines::Model> = deadlines::Entity::find()
-            .filter(deadlines::Column::Id.is_in(deadline_ids))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d))
-            .collect();
+        let moved: Vec<String> =
+            rows.iter().filter(|r| r.topic == "DEADLINE_MOVED").filter_map(|r| r.topic_ref.clone()).collect();
+        let mut wanted = sea_orm::Condition::any().add(deadlines::Column::Id.is_in(deadline_ids));
+        if !moved.is_empty() {
+            let of_cases = rows.iter().filter(|r| r.topic == "DEADLINE_MOVED").filter_map(|r| r.case_id);
+            wanted = wanted.add(
+                sea_orm::Condition::all()
+                    .add(deadlines::Column::CaseId.is_in(of_cases))
+                    .add(deadlines::Column::DeadlineKey.is_in(moved)),
+            );
+        }
+        let found = deadlines::Entity::find().filter(wanted).all(conn).await?;
+        let by_key: HashMap<(Uuid, String), Uuid> = found.iter().map(|d| ((d.case_id, d.deadline_key.clone()), d.id)).collect();
+        let deadlines: HashMap<Uuid, deadlines::Model> = found.into_iter().map(|d| (d.id, d)).collect();
         let mut envelopes = Vec::with_capacity(rows.len());
         for row in rows {
             let Some(case) = row.case_id.and_then(|id| cases.get(&id)) else { continue };
@@ -246,7 +255,11 @@ impl Database {
                     topic_from_columns(&row.topic, row.topic_ref.as_deref()).ok_or(DbError::Corrupt("outbox.topic"))?,
                 ),
             };
-            let deadline = match row.deadline_id.and_then(|id| deadlines.get(&id)) {
+            let deadline_id = row.deadline_id.or_else(|| {
+                let key = row.topic_ref.clone().filter(|_| row.topic == "DEADLINE_MOVED")?;
+                by_key.get(&(case.id, key)).copied()
+            });
+            let deadline = match deadline_id.and_then(|id| deadlines.get(&id)) {
                 Some(stored) => Some((stored.id, deadline_from_row(stored)?, row.deadline_version.unwrap_or(0))),
                 None => None,
             };

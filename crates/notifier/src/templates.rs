@@ -120,7 +120,7 @@ pub fn render(letter: &Letter, now: DateTime<Utc>) -> Rendered {
         }
         Reader::Requester => "Por seguridad, este mensaje no incluye datos de su solicitud. Puede consultarla aquí:",
     };
-    let subject = format!("Resguardo · {kind} · {file}");
+    let subject = format!("Resguardo: {kind} ({file})");
     let text = format!(
         "{sentence}\n\n{how}\n{link}\n\nEste es un mensaje automático de Resguardo; por favor, no lo responda.\n",
         link = letter.link
@@ -170,13 +170,13 @@ mod tests {
     #[test]
     fn reminders_say_when_with_the_weekday() {
         let before = reminder("2026-08-11", "2026-08-05");
-        assert_eq!(before.subject, "Resguardo · Recordatorio de plazo · AT-2026-000001");
+        assert_eq!(before.subject, "Resguardo: Recordatorio de plazo (AT-2026-000001)");
         assert!(before.text.contains("vence el martes 11 de agosto de 2026"));
         assert!(before.html.starts_with("<!doctype html>\n<html lang=\"es\">"));
         assert_eq!(before.calendar.as_ref().map(|c| c.1), Some("REQUEST"));
         assert!(reminder("2026-08-11", "2026-08-11").text.contains("vence hoy, martes 11 de agosto"));
         let late = reminder("2026-08-11", "2026-08-12");
-        assert_eq!(late.subject, "Resguardo · Plazo vencido · AT-2026-000001");
+        assert_eq!(late.subject, "Resguardo: Plazo vencido (AT-2026-000001)");
         assert!(late.text.contains("venció el martes 11 de agosto de 2026"));
     }
 

@@ -22,6 +22,17 @@ pub const VARIABLES: &[&str] = &[
     "RESGUARDO_RESOLUTIONS_NEED_SUPERVISOR",
     "RESGUARDO_SESSION_HOURS",
     "RESGUARDO_SESSION_IDLE_MINUTES",
+    "RESGUARDO_PUBLIC_URL",
+    "RESGUARDO_MAIL_FROM",
+    "RESGUARDO_MAIL_DIR",
+    "RESGUARDO_SMTP_HOST",
+    "RESGUARDO_SMTP_PORT",
+    "RESGUARDO_SMTP_TLS",
+    "RESGUARDO_SMTP_USERNAME",
+    "RESGUARDO_SMTP_PASSWORD",
+    "RESGUARDO_SMTP_TIMEOUT_SECONDS",
+    "RESGUARDO_WORKER",
+    "RESGUARDO_WORKER_INTERVAL_SECONDS",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -44,6 +55,25 @@ pub struct Config {
     pub session_hours: u32,
     /// A session ends after this many minutes without a request.
     pub session_idle_minutes: u32,
+    /// The web client's address, for links in e-mails.
+    pub public_url: String,
+    /// The sender of e-mails.
+    pub mail_from: String,
+    /// Where e-mails are written as `.eml` files when no SMTP host is set.
+    pub mail_dir: String,
+    /// The SMTP server; empty means "write files instead".
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `starttls` (required), `implicit` (TLS from the start) or `none`.
+    pub smtp_tls: String,
+    pub smtp_username: String,
+    pub smtp_password: String,
+    /// Each send is abandoned (and retried later) after this many seconds.
+    pub smtp_timeout_seconds: u64,
+    /// Run the delivery worker inside `serve`.
+    pub worker: bool,
+    /// Seconds between delivery passes.
+    pub worker_interval_seconds: u64,
 }
 
 impl Default for Config {
@@ -58,6 +88,17 @@ impl Default for Config {
             resolutions_need_supervisor: false,
             session_hours: 12,
             session_idle_minutes: 60,
+            public_url: "http://127.0.0.1:8080".into(),
+            mail_from: "Resguardo <no-responder@resguardo.local>".into(),
+            mail_dir: "data/mail".into(),
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_tls: "starttls".into(),
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            smtp_timeout_seconds: 20,
+            worker: true,
+            worker_interval_seconds: 15,
         }
     }
 }
@@ -103,6 +144,32 @@ impl Config {
         if let Some(value) = env("RESGUARDO_SESSION_IDLE_MINUTES") {
             config.session_idle_minutes = parse("RESGUARDO_SESSION_IDLE_MINUTES", &value)?;
         }
+        for (name, field) in [
+            ("RESGUARDO_PUBLIC_URL", &mut config.public_url),
+            ("RESGUARDO_MAIL_FROM", &mut config.mail_from),
+            ("RESGUARDO_MAIL_DIR", &mut config.mail_dir),
+            ("RESGUARDO_SMTP_HOST", &mut config.smtp_host),
+            ("RESGUARDO_SMTP_TLS", &mut config.smtp_tls),
+            ("RESGUARDO_SMTP_USERNAME", &mut config.smtp_username),
+            ("RESGUARDO_SMTP_PASSWORD", &mut config.smtp_password),
+        ] {
+            if let Some(value) = env(name) {
+                *field = value;
+            }
+        }
+        if let Some(value) = env("RESGUARDO_SMTP_PORT") {
+            config.smtp_port = parse("RESGUARDO_SMTP_PORT", &value)?;
+        }
+        if let Some(value) = env("RESGUARDO_SMTP_TIMEOUT_SECONDS") {
+            config.smtp_timeout_seconds = parse("RESGUARDO_SMTP_TIMEOUT_SECONDS", &value)?;
+        }
+        if let Some(value) = env("RESGUARDO_WORKER") {
+            config.worker = parse_bool("RESGUARDO_WORKER", &value)?;
+        }
+        if let Some(value) = env("RESGUARDO_WORKER_INTERVAL_SECONDS") {
+            config.worker_interval_seconds = parse("RESGUARDO_WORKER_INTERVAL_SECONDS", &value)?;
+        }
+        config.mailer()?;
         if config.session_hours == 0 || config.session_idle_minutes == 0 {
             bail!("session_hours and session_idle_minutes must be at least 1");
         }
@@ -123,6 +190,37 @@ impl Config {
             },
             ..api::ApiConfig::default()
         }
+    }
+
+    /// The mailer's settings: SMTP when a host is set, files otherwise.
+    pub fn mailer(&self) -> anyhow::Result<notifier::MailerConfig> {
+        let transport = if self.smtp_host.trim().is_empty() {
+            notifier::Transport::Files { dir: self.mail_dir.clone().into() }
+        } else {
+            let tls = match self.smtp_tls.trim().to_ascii_lowercase().as_str() {
+                "starttls" => notifier::Tls::StartTls,
+                "implicit" | "tls" => notifier::Tls::Implicit,
+                "none" => notifier::Tls::None,
+                _ => bail!("RESGUARDO_SMTP_TLS: expected starttls, implicit or none"),
+            };
+            let credentials = (!self.smtp_username.is_empty())
+                .then(|| (self.smtp_username.clone(), self.smtp_password.clone()));
+            notifier::Transport::Smtp { host: self.smtp_host.trim().to_owned(), port: self.smtp_port, tls, credentials }
+        };
+        if self.smtp_timeout_seconds == 0 {
+            bail!("RESGUARDO_SMTP_TIMEOUT_SECONDS must be at least 1");
+        }
+        Ok(notifier::MailerConfig {
+            transport,
+            from: self.mail_from.clone(),
+            send_timeout: std::time::Duration::from_secs(self.smtp_timeout_seconds),
+        })
+    }
+
+    /// The delivery worker's settings.
+    pub fn worker(&self) -> crate::worker::WorkerConfig {
+        let domain = self.mail_from.rsplit_once('@').map_or("resguardo.local", |(_, d)| d.trim_end_matches('>')).to_owned();
+        crate::worker::WorkerConfig { public_url: self.public_url.clone(), mail_domain: domain, ..Default::default() }
     }
 
     /// The database, described without credentials (for logs).

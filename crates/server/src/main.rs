@@ -128,8 +128,37 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if config.graphiql {
         println!("GraphiQL: http://{address}/graphiql");
     }
+    // Both the HTTP server and the worker stop on the same signal.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = if config.worker {
+        let mailer = notifier::Mailer::new(&config.mailer()?).context("e-mail settings")?;
+        match &config.mailer()?.transport {
+            notifier::Transport::Files { dir } => println!(
+                "E-mail: no SMTP server configured (RESGUARDO_SMTP_HOST); messages are written as .eml files to {}",
+                dir.display()
+            ),
+            notifier::Transport::Smtp { host, port, .. } => tracing::info!(%host, port, "e-mail through SMTP"),
+        }
+        let worker = server::worker::Worker::new(db.clone(), std::sync::Arc::new(mailer), config.worker());
+        let interval = std::time::Duration::from_secs(config.worker_interval_seconds.max(1));
+        let mut stopped = stopped.clone();
+        let until_stopped = async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        Some(tokio::spawn(worker.run(api::Clock::system(), interval, until_stopped)))
+    } else {
+        None
+    };
     println!("Resguardo listening on http://{address}/graphql (database: {})", config.database_description());
-    axum::serve(listener, server::app::router(db, config.api())).with_graceful_shutdown(shutdown_signal()).await?;
+    let shutdown = async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    };
+    axum::serve(listener, server::app::router(db, config.api())).with_graceful_shutdown(shutdown).await?;
+    if let Some(worker) = worker {
+        // The worker finishes the message it is sending, then stops.
+        let _ = worker.await;
+    }
     tracing::info!("stopped");
     Ok(())
 }
