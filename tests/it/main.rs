@@ -14,4 +14,6 @@ mod intake;
 mod lists;
 mod procedure;
 mod reference_data;
+mod reminders;
+mod smtp;
 mod storage;

@@ -256,7 +256,7 @@ async fn next_file_number(conn: &impl ConnectionTrait, year: i32) -> DbResult<St
     Ok(format!("AT-{year}-{number:06}"))
 }
 
-async fn next_event_seq(conn: &impl ConnectionTrait, case_id: Uuid) -> DbResult<i32> {
+pub(crate) async fn next_event_seq(conn: &impl ConnectionTrait, case_id: Uuid) -> DbResult<i32> {
     let last = case_events::Entity::find()
         .filter(case_events::Column::CaseId.eq(case_id))
         .order_by_desc(case_events::Column::Seq)
@@ -266,7 +266,7 @@ async fn next_event_seq(conn: &impl ConnectionTrait, case_id: Uuid) -> DbResult<
     Ok(last.map_or(1, |e| e.seq + 1))
 }
 
-async fn record_event(
+pub(crate) async fn record_event(
     conn: &impl ConnectionTrait,
     origin: &Origin<'_>,
     action: AuditAction,

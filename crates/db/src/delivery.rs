@@ -232,7 +232,8 @@ impl Database {
             );
         }
         let found = deadlines::Entity::find().filter(wanted).all(conn).await?;
-        let by_key: HashMap<(Uuid, String), Uuid> = found.iter().map(|d| ((d.case_id, d.deadline_key.clone()), d.id)).collect();
+        let by_key: HashMap<(Uuid, String), Uuid> =
+            found.iter().map(|d| ((d.case_id, d.deadline_key.clone()), d.id)).collect();
         let deadlines: HashMap<Uuid, deadlines::Model> = found.into_iter().map(|d| (d.id, d)).collect();
         let mut envelopes = Vec::with_capacity(rows.len());
         for row in rows {

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod admin;
+mod calendar_admin;
 mod case_store;
 mod commands;
 mod connection;
@@ -24,6 +25,7 @@ mod reference;
 
 pub use accounts::{NewUser, Session, SessionPolicy, User, UserChanges, normalise_email};
 pub use admin::{AuditFilter, MEASURE_KINDS, parse_ref_code};
+pub use calendar_admin::{CalendarChange, CalendarChangeReport, CalendarEntry};
 pub use commands::{FiledCase, IntakeKeys};
 pub use connection::{Backend, Database};
 pub use delivery::{DeliveryRecord, Envelope, MessageKind, Outcome, Reader};

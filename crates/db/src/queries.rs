@@ -204,11 +204,11 @@ impl Database {
 
 fn case_event(row: case_events::Model) -> DbResult<CaseEvent> {
     let action = parse_code(AuditAction::parse, &row.action, "case_events.action")?;
-    // The filing's payload is not a command (the request is in the case).
-    let command = if action == AuditAction::Received {
-        None
-    } else {
-        Some(serde_json::from_str(&row.payload).map_err(|_| DbError::Corrupt("case_events.payload"))?)
+    // The filing and recomputations are not commands: their payloads say
+    // how the request came in, or which calendar version moved deadlines.
+    let command = match action {
+        AuditAction::Received | AuditAction::DeadlinesRecomputed => None,
+        _ => Some(serde_json::from_str(&row.payload).map_err(|_| DbError::Corrupt("case_events.payload"))?),
     };
     Ok(CaseEvent {
         seq: row.seq,

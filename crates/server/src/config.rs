@@ -203,8 +203,8 @@ impl Config {
                 "none" => notifier::Tls::None,
                 _ => bail!("RESGUARDO_SMTP_TLS: expected starttls, implicit or none"),
             };
-            let credentials = (!self.smtp_username.is_empty())
-                .then(|| (self.smtp_username.clone(), self.smtp_password.clone()));
+            let credentials =
+                (!self.smtp_username.is_empty()).then(|| (self.smtp_username.clone(), self.smtp_password.clone()));
             notifier::Transport::Smtp { host: self.smtp_host.trim().to_owned(), port: self.smtp_port, tls, credentials }
         };
         if self.smtp_timeout_seconds == 0 {
@@ -219,7 +219,8 @@ impl Config {
 
     /// The delivery worker's settings.
     pub fn worker(&self) -> crate::worker::WorkerConfig {
-        let domain = self.mail_from.rsplit_once('@').map_or("resguardo.local", |(_, d)| d.trim_end_matches('>')).to_owned();
+        let domain =
+            self.mail_from.rsplit_once('@').map_or("resguardo.local", |(_, d)| d.trim_end_matches('>')).to_owned();
         crate::worker::WorkerConfig { public_url: self.public_url.clone(), mail_domain: domain, ..Default::default() }
     }
 

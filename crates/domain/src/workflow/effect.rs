@@ -104,6 +104,9 @@ code_enum! {
         LoggedOut = "LOGGED_OUT", "cerrar sesión";
         SectorSaved = "SECTOR_SAVED", "guardar un sector";
         MeasureTypeSaved = "MEASURE_TYPE_SAVED", "guardar un tipo de medida";
+        CalendarChanged = "CALENDAR_CHANGED", "modificar el calendario";
+        DeadlineRuleSaved = "DEADLINE_RULE_SAVED", "modificar una regla de plazo";
+        ReminderPolicySaved = "REMINDER_POLICY_SAVED", "modificar la política de recordatorios";
     }
 }
 

@@ -1,0 +1,331 @@
+//! Changing the calendar, the deadline rules and the reminder policies.
+//!
+//! A calendar change (a decreed non-working day, a suspension period, added
+//! or removed) bumps the calendar version and, in the same transaction,
+//! recomputes every running deadline whose window it touches: moved
+//! deadlines are recorded, their owners told, their reminders re-planned.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::business_day::lima_date;
+use domain::deadline::{DeadlineKind, DeadlineRule, DeadlineRules};
+use domain::place::DepartmentCode;
+use domain::reminders::{ReminderPolicies, ReminderPolicy};
+use domain::workflow::{AuditAction, Context, Effect};
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::case_store;
+use crate::commands::{next_event_seq, record_event};
+use crate::connection::Database;
+use crate::effects::{self, Actor, Origin, audit};
+use crate::entities::{
+    calendar_state, cases, deadline_rules, deadlines, non_working_days, reminder_policies, suspension_periods,
+};
+use crate::error::{DbError, DbResult};
+use crate::outbox::Planner;
+use crate::reference;
+
+/// A decreed day or a suspension period, as stored (with its id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarEntry {
+    pub id: i32,
+    pub first_day: NaiveDate,
+    /// The same as `first_day` for a single non-working day.
+    pub last_day: NaiveDate,
+    pub department: Option<DepartmentCode>,
+    pub legal_basis: String,
+    pub source: Option<String>,
+}
+
+/// One change to the calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CalendarChange {
+    AddNonWorkingDay {
+        day: NaiveDate,
+        department: Option<DepartmentCode>,
+        legal_basis: String,
+        source: Option<String>,
+    },
+    RemoveNonWorkingDay {
+        id: i32,
+    },
+    AddSuspension {
+        first_day: NaiveDate,
+        last_day: NaiveDate,
+        department: Option<DepartmentCode>,
+        legal_basis: String,
+        source: Option<String>,
+    },
+    RemoveSuspension {
+        id: i32,
+    },
+}
+
+/// What a calendar change did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarChangeReport {
+    pub version: u64,
+    /// Cases whose running deadlines were computed again.
+    pub cases_recomputed: usize,
+    /// Deadlines whose due date moved.
+    pub deadlines_moved: usize,
+}
+
+fn entry_from_day(row: non_working_days::Model) -> DbResult<CalendarEntry> {
+    Ok(CalendarEntry {
+        id: row.id,
+        first_day: row.day,
+        last_day: row.day,
+        department: department(row.department_code.as_deref())?,
+        legal_basis: row.legal_basis,
+        source: row.source,
+    })
+}
+
+fn entry_from_period(row: suspension_periods::Model) -> DbResult<CalendarEntry> {
+    Ok(CalendarEntry {
+        id: row.id,
+        first_day: row.first_day,
+        last_day: row.last_day,
+        department: department(row.department_code.as_deref())?,
+        legal_basis: row.legal_basis,
+        source: row.source,
+    })
+}
+
+fn department(code: Option<&str>) -> DbResult<Option<DepartmentCode>> {
+    code.map(|c| DepartmentCode::parse(c).map_err(|_| DbError::Corrupt("department_code"))).transpose()
+}
+
+fn check_basis(legal_basis: &str) -> DbResult<()> {
+    if legal_basis.trim().is_empty() {
+        return Err(DbError::Rejected("indique la norma que lo dispone (base legal)".into()));
+    }
+    Ok(())
+}
+
+impl Database {
+    /// The decreed non-working days, oldest first.
+    pub async fn non_working_days(&self) -> DbResult<Vec<CalendarEntry>> {
+        non_working_days::Entity::find()
+            .order_by_asc(non_working_days::Column::Day)
+            .all(self.connection())
+            .await?
+            .into_iter()
+            .map(entry_from_day)
+            .collect()
+    }
+
+    /// The suspension periods, oldest first.
+    pub async fn suspension_periods(&self) -> DbResult<Vec<CalendarEntry>> {
+        suspension_periods::Entity::find()
+            .order_by_asc(suspension_periods::Column::FirstDay)
+            .all(self.connection())
+            .await?
+            .into_iter()
+            .map(entry_from_period)
+            .collect()
+    }
+
+    /// Applies one calendar change and recomputes what it touches.
+    pub async fn change_calendar(
+        &self,
+        change: CalendarChange,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> DbResult<CalendarChangeReport> {
+        let tx = self.write_transaction().await?;
+        let touched = match change {
+            CalendarChange::AddNonWorkingDay { day, department, legal_basis, source } => {
+                check_basis(&legal_basis)?;
+                if let Some(code) = department {
+                    if !reference::department_exists(&tx, code).await? {
+                        return Err(DbError::UnknownReference("el departamento"));
+                    }
+                }
+                non_working_days::Entity::insert(non_working_days::ActiveModel {
+                    id: NotSet,
+                    day: Set(day),
+                    department_code: Set(department.map(|d| d.as_str().to_owned())),
+                    legal_basis: Set(legal_basis.trim().to_owned()),
+                    source: Set(source),
+                })
+                .exec_without_returning(&tx)
+                .await?;
+                (day, day, department)
+            }
+            CalendarChange::RemoveNonWorkingDay { id } => {
+                let row = non_working_days::Entity::find_by_id(id)
+                    .one(&tx)
+                    .await?
+                    .ok_or_else(|| DbError::Rejected("no existe ese día no laborable".into()))?;
+                non_working_days::Entity::delete_by_id(id).exec(&tx).await?;
+                let entry = entry_from_day(row)?;
+                (entry.first_day, entry.last_day, entry.department)
+            }
+            CalendarChange::AddSuspension { first_day, last_day, department, legal_basis, source } => {
+                check_basis(&legal_basis)?;
+                if last_day < first_day {
+                    return Err(DbError::Rejected("el último día no puede ser anterior al primero".into()));
+                }
+                suspension_periods::Entity::insert(suspension_periods::ActiveModel {
+                    id: NotSet,
+                    first_day: Set(first_day),
+                    last_day: Set(last_day),
+                    department_code: Set(department.map(|d| d.as_str().to_owned())),
+                    legal_basis: Set(legal_basis.trim().to_owned()),
+                    source: Set(source),
+                })
+                .exec_without_returning(&tx)
+                .await?;
+                (first_day, last_day, department)
+            }
+            CalendarChange::RemoveSuspension { id } => {
+                let row = suspension_periods::Entity::find_by_id(id)
+                    .one(&tx)
+                    .await?
+                    .ok_or_else(|| DbError::Rejected("no existe ese periodo de suspensión".into()))?;
+                suspension_periods::Entity::delete_by_id(id).exec(&tx).await?;
+                let entry = entry_from_period(row)?;
+                (entry.first_day, entry.last_day, entry.department)
+            }
+        };
+        calendar_state::Entity::update_many()
+            .col_expr(calendar_state::Column::Version, Expr::col(calendar_state::Column::Version).add(1))
+            .filter(calendar_state::Column::Id.eq(1))
+            .exec(&tx)
+            .await?;
+        audit(&tx, actor, at, None, AuditAction::CalendarChanged, None).await?;
+        let report = self.recompute_touched(&tx, touched, actor, at).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Recomputes the running deadlines whose window (start, due] meets the
+    /// changed days, in the department concerned (or everywhere).
+    async fn recompute_touched(
+        &self,
+        tx: &sea_orm::DatabaseTransaction,
+        (first, last, department): (NaiveDate, NaiveDate, Option<DepartmentCode>),
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> DbResult<CalendarChangeReport> {
+        use deadlines::Column as D;
+        let (calendar, rules, policies) = self.rules_in(tx).await?;
+        let mut touched = deadlines::Entity::find()
+            .select_only()
+            .column(D::CaseId)
+            .distinct()
+            .filter(D::Status.is_in(["OPEN", "SUSPENDED"]))
+            .filter(D::StartOn.lt(last))
+            .filter(sea_orm::Condition::any().add(D::DueOn.gte(first)).add(D::Status.eq("SUSPENDED")));
+        if let Some(code) = department {
+            let in_department = Query::select()
+                .column(cases::Column::Id)
+                .from(cases::Entity)
+                .and_where(Expr::col(cases::Column::DepartmentCode).eq(code.as_str()))
+                .to_owned();
+            touched = touched.filter(D::CaseId.in_subquery(in_department));
+        }
+        let case_ids: Vec<Uuid> = touched.into_tuple().all(tx).await?;
+        let mut report = CalendarChangeReport { version: calendar.version(), cases_recomputed: 0, deadlines_moved: 0 };
+        let today = lima_date(at);
+        for case_id in case_ids {
+            let loaded = case_store::load(tx, case_id).await?;
+            let transition = loaded.case.recompute_deadlines(&Context { calendar: &calendar, rules: &rules });
+            let deadline_ids = case_store::save(tx, &loaded, &transition.case, at).await?;
+            let seq = next_event_seq(tx, case_id).await?;
+            let origin = Origin { case_id, event_seq: seq, actor, now: at };
+            let payload = json!({ "calendarVersion": calendar.version() });
+            record_event(tx, &origin, AuditAction::DeadlinesRecomputed, None, today, payload).await?;
+            let reachable = crate::delivery::requester_reachable(&loaded.row)?;
+            let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at);
+            effects::carry_out(tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
+            report.cases_recomputed += 1;
+            report.deadlines_moved +=
+                transition.effects.iter().filter(|e| matches!(e, Effect::Deadline { .. })).count();
+        }
+        Ok(report)
+    }
+
+    /// Replaces one deadline rule (by kind and track); the whole set must
+    /// stay consistent. New deadlines follow it; running ones keep theirs.
+    pub async fn save_deadline_rule(
+        &self,
+        rule: DeadlineRule,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> DbResult<DeadlineRules> {
+        let tx = self.write_transaction().await?;
+        let current = reference::load_deadline_rules(&tx).await?;
+        let mut all: Vec<DeadlineRule> =
+            current.all().iter().filter(|r| !(r.kind == rule.kind && r.track == rule.track)).cloned().collect();
+        all.push(rule.clone());
+        let checked = DeadlineRules::new(all)?;
+        deadline_rules::Entity::delete_many()
+            .filter(deadline_rules::Column::Kind.eq(rule.kind.code()))
+            .filter(match rule.track {
+                Some(track) => deadline_rules::Column::Track.eq(track.code()),
+                None => deadline_rules::Column::Track.is_null(),
+            })
+            .exec(&tx)
+            .await?;
+        deadline_rules::Entity::insert(deadline_rules::ActiveModel {
+            id: NotSet,
+            kind: Set(rule.kind.code().to_owned()),
+            track: Set(rule.track.map(|t| t.code().to_owned())),
+            amount: Set(i32::try_from(rule.amount).map_err(|_| DbError::Rejected("duración inválida".into()))?),
+            unit: Set(rule.unit.code().to_owned()),
+            start_event: Set(rule.start_event.code().to_owned()),
+            owner: Set(rule.owner.code().to_owned()),
+        })
+        .exec_without_returning(&tx)
+        .await?;
+        // The two decision rules share their start event: keep them in step.
+        if rule.kind == DeadlineKind::Decision {
+            deadline_rules::Entity::update_many()
+                .col_expr(deadline_rules::Column::StartEvent, Expr::value(rule.start_event.code()))
+                .filter(deadline_rules::Column::Kind.eq(DeadlineKind::Decision.code()))
+                .exec(&tx)
+                .await?;
+        }
+        audit(&tx, actor, at, None, AuditAction::DeadlineRuleSaved, None).await?;
+        tx.commit().await?;
+        Ok(checked)
+    }
+
+    pub async fn reminder_policies(&self) -> DbResult<ReminderPolicies> {
+        reference::load_reminder_policies(self.connection()).await
+    }
+
+    /// Replaces one track's reminder policy; applies to reminders planned
+    /// from now on.
+    pub async fn save_reminder_policy(
+        &self,
+        policy: ReminderPolicy,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> DbResult<ReminderPolicies> {
+        let tx = self.write_transaction().await?;
+        let current = reference::load_reminder_policies(&tx).await?;
+        let mut all: Vec<ReminderPolicy> =
+            current.all().into_iter().filter(|p| p.track != policy.track).cloned().collect();
+        all.push(policy.clone());
+        let checked = ReminderPolicies::new(all).map_err(|e| DbError::Rejected(e.to_string()))?;
+        let stored = checked.for_track(policy.track);
+        let before_due: Vec<String> = stored.before_due.iter().map(u32::to_string).collect();
+        reminder_policies::Entity::update_many()
+            .col_expr(reminder_policies::Column::BeforeDue, Expr::value(before_due.join(",")))
+            .col_expr(reminder_policies::Column::OverdueEveryWorkingDay, Expr::value(stored.overdue_every_working_day))
+            .col_expr(reminder_policies::Column::SendAt, Expr::value(stored.send_at.format("%H:%M").to_string()))
+            .filter(reminder_policies::Column::Track.eq(policy.track.code()))
+            .exec(&tx)
+            .await?;
+        audit(&tx, actor, at, None, AuditAction::ReminderPolicySaved, None).await?;
+        tx.commit().await?;
+        Ok(checked)
+    }
+}
