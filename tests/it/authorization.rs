@@ -50,6 +50,8 @@ enum Rule {
     OfficersOrOwnSector,
     /// Only the coordinator of the measure's sector.
     OwnSectorCoordinator,
+    /// Officers, supervisors and coordinators (each sees their own scope).
+    OfficersOrCoordinators,
     Admins,
     Auditors,
 }
@@ -66,6 +68,7 @@ impl Rule {
                 matches!(caller, C::Officer | C::Supervisor) || (caller == C::Coordinator && scope == Scope::Own)
             }
             Rule::OwnSectorCoordinator => caller == C::Coordinator && scope == Scope::Own,
+            Rule::OfficersOrCoordinators => matches!(caller, C::Officer | C::Supervisor | C::Coordinator),
             Rule::Admins => caller == C::Admin,
             Rule::Auditors => caller == C::Auditor,
         }
@@ -288,6 +291,59 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             json!({}),
         ),
         ("auditTrail", Rule::Auditors, "{ auditTrail { edges { node { action } } } }", json!({})),
+        (
+            "dueSoon",
+            Rule::OfficersOrCoordinators,
+            "{ dueSoon(workingDays: 10) { edges { node { fileNumber } } } }",
+            json!({}),
+        ),
+        ("overdue", Rule::OfficersOrCoordinators, "{ overdue { edges { node { fileNumber } } } }", json!({})),
+        (
+            "compliance",
+            Rule::OfficersOrCoordinators,
+            "{ compliance(from: \"2026-01-01\", to: \"2026-12-31\") { kind metOnTime } }",
+            json!({}),
+        ),
+        ("calendar", Rule::Everyone, "{ calendar { version nonWorkingDays { id } } }", json!({})),
+        ("deadlineRules", Rule::Staff, "{ deadlineRules { kind workingDays } }", json!({})),
+        ("reminderPolicies", Rule::Staff, "{ reminderPolicies { track beforeDue } }", json!({})),
+        ("deadLetters", Rule::Admins, "{ deadLetters { id lastError } }", json!({})),
+        (
+            "addNonWorkingDay",
+            Rule::Admins,
+            "mutation { addNonWorkingDay(date: \"2030-01-02\", legalBasis: \"DS de prueba\") { version } }",
+            json!({}),
+        ),
+        (
+            "removeNonWorkingDay",
+            Rule::Admins,
+            "mutation { removeNonWorkingDay(id: \"999999\") { version } }",
+            json!({}),
+        ),
+        (
+            "addSuspensionPeriod",
+            Rule::Admins,
+            "mutation { addSuspensionPeriod(firstDay: \"2031-01-06\", lastDay: \"2031-01-07\", legalBasis: \"DS de prueba\") { version } }",
+            json!({}),
+        ),
+        (
+            "removeSuspensionPeriod",
+            Rule::Admins,
+            "mutation { removeSuspensionPeriod(id: \"999999\") { version } }",
+            json!({}),
+        ),
+        (
+            "saveDeadlineRule",
+            Rule::Admins,
+            "mutation { saveDeadlineRule(kind: DECISION, track: ORDINARY, workingDays: 30, startEvent: ADMISSION) { workingDays } }",
+            json!({}),
+        ),
+        (
+            "saveReminderPolicy",
+            Rule::Admins,
+            "mutation { saveReminderPolicy(track: ORDINARY, beforeDue: [5, 2, 1, 0], overdueEveryWorkingDay: true) { track } }",
+            json!({}),
+        ),
     ];
     entries.into_iter().map(|(field, rule, document, variables)| (field, (rule, document, variables))).collect()
 }

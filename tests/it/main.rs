@@ -15,5 +15,6 @@ mod lists;
 mod procedure;
 mod reference_data;
 mod reminders;
+mod schedule;
 mod smtp;
 mod storage;

@@ -75,6 +75,20 @@ operations! {
     SaveMeasureType = "saveMeasureType",
     // Audit.
     AuditTrail = "auditTrail",
+    // Deadlines across cases (scoped by role) and their administration.
+    DueSoon = "dueSoon",
+    Overdue = "overdue",
+    Compliance = "compliance",
+    Calendar = "calendar",
+    DeadlineRules = "deadlineRules",
+    ReminderPolicies = "reminderPolicies",
+    DeadLetters = "deadLetters",
+    AddNonWorkingDay = "addNonWorkingDay",
+    RemoveNonWorkingDay = "removeNonWorkingDay",
+    AddSuspensionPeriod = "addSuspensionPeriod",
+    RemoveSuspensionPeriod = "removeSuspensionPeriod",
+    SaveDeadlineRule = "saveDeadlineRule",
+    SaveReminderPolicy = "saveReminderPolicy",
 }
 
 /// What an operation touches, when that matters to who may run it.
@@ -109,8 +123,10 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::AnswerInformationRequest
         | O::AddEvidence
         | O::WithdrawConsent
+        | O::Calendar
         | O::Login => true,
-        O::Logout | O::Me => role != R::Public,
+        O::Logout | O::Me | O::DeadlineRules | O::ReminderPolicies => role != R::Public,
+        O::DueSoon | O::Overdue | O::Compliance => officer || role == R::Coordinator,
         O::RegisterRequest
         | O::Case
         | O::Cases
@@ -135,7 +151,18 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::ReportMeasureProgress
         | O::ReportMeasureImplemented
         | O::ReportMeasureNotFeasible => role == R::Coordinator,
-        O::Users | O::CreateUser | O::UpdateUser | O::SaveSector | O::SaveMeasureType => role == R::Admin,
+        O::Users
+        | O::CreateUser
+        | O::UpdateUser
+        | O::SaveSector
+        | O::SaveMeasureType
+        | O::DeadLetters
+        | O::AddNonWorkingDay
+        | O::RemoveNonWorkingDay
+        | O::AddSuspensionPeriod
+        | O::RemoveSuspensionPeriod
+        | O::SaveDeadlineRule
+        | O::SaveReminderPolicy => role == R::Admin,
         O::AuditTrail => role == R::Auditor,
     }
 }

@@ -129,6 +129,11 @@ impl CaseView {
         Ok(deadlines.into_iter().map(|deadline| DeadlineView { deadline, department }).collect())
     }
 
+    /// Who was told what about this case, and how delivery went.
+    async fn deliveries(&self, ctx: &Context<'_>) -> ApiResult<Vec<crate::schedule::Delivery>> {
+        crate::schedule::deliveries_of(ctx, self.0.id).await
+    }
+
     /// Everything that happened to the file, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<EventView>> {
         let events = loaders(ctx).load_one(EventsOf(self.0.id)).await?.unwrap_or_default();

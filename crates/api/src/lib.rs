@@ -22,6 +22,7 @@ mod loaders;
 mod measures;
 mod reference;
 mod scalars;
+mod schedule;
 mod triage;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -41,6 +42,7 @@ pub struct Query(
     cases::CasesQuery,
     measures::MeasuresQuery,
     audit::AuditQuery,
+    schedule::ScheduleQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -50,6 +52,7 @@ pub struct Mutation(
     triage::TriageMutation,
     measures::MeasuresMutation,
     reference::ReferenceMutation,
+    schedule::ScheduleMutation,
 );
 
 pub type ResguardoSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -141,10 +141,10 @@ impl Database {
         let touched = match change {
             CalendarChange::AddNonWorkingDay { day, department, legal_basis, source } => {
                 check_basis(&legal_basis)?;
-                if let Some(code) = department {
-                    if !reference::department_exists(&tx, code).await? {
-                        return Err(DbError::UnknownReference("el departamento"));
-                    }
+                if let Some(code) = department
+                    && !reference::department_exists(&tx, code).await?
+                {
+                    return Err(DbError::UnknownReference("el departamento"));
                 }
                 non_working_days::Entity::insert(non_working_days::ActiveModel {
                     id: NotSet,
