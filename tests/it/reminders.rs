@@ -26,6 +26,7 @@ on_both_databases!(
     a_case_followed_day_by_day,
     smtp_down_then_back_delivers_everything_once,
     a_transient_refusal_is_retried,
+    a_permanent_refusal_is_dead_lettered,
     two_workers_racing_send_each_message_once,
     a_calendar_change_moves_the_due_date_and_its_reminders,
     a_request_for_information_stops_the_reminders,
@@ -293,6 +294,21 @@ async fn a_transient_refusal_is_retried(db: Database) {
     let second = worker.run_once(at("2026-07-13", "10:05")).await.unwrap();
     assert_eq!(second.sent, 1);
     assert_eq!(smtp.received().len(), 2, "each message delivered once");
+}
+
+async fn a_permanent_refusal_is_dead_lettered(db: Database) {
+    let Some(smtp) = SmtpServer::start_refusing(550) else { return };
+    office(&db).await;
+    let worker = worker(&db, &smtp);
+    db.submit_request(&request(), Channel::Web, &fresh_keys(), at("2026-07-13", "10:00"), &Actor::public(None))
+        .await
+        .unwrap();
+    let pass = worker.run_once(at("2026-07-13", "10:01")).await.unwrap();
+    assert_eq!((pass.sent, pass.retried, pass.dead), (0, 0, 2), "550 is not retried");
+    let dead = db.dead_letters(10).await.unwrap();
+    assert_eq!(dead.len(), 2);
+    assert!(dead.iter().all(|d| d.last_error.as_deref() == Some("SMTP 550") && d.attempts == 1));
+    assert_eq!(worker.run_once(at("2026-07-13", "11:00")).await.unwrap(), Pass::default(), "nothing left to try");
 }
 
 async fn two_workers_racing_send_each_message_once(db: Database) {

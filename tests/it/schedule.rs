@@ -159,6 +159,12 @@ async fn a_calendar_change_over_graphql_moves_the_due_date(db: Database) {
         (Some("2026-08-11"), Some(4))
     );
 
+    // A two-day suspension of deadlines inside the window: two more days.
+    let suspend = "mutation { addSuspensionPeriod(firstDay: \"2026-08-04\", lastDay: \"2026-08-05\", legalBasis: \"DS 124-2026-PCM\") { deadlinesMoved } }";
+    assert_eq!(ok(app.graphql_as(Some(&admin), suspend, json!({})).await)["addSuspensionPeriod"]["deadlinesMoved"], 1);
+    let suspended = ok(app.graphql_as(Some(&officer), due, json!({ "c": case })).await);
+    assert_eq!(suspended["case"]["nextDueOn"], "2026-08-13");
+
     let bad = app
         .graphql_as(
             Some(&admin),

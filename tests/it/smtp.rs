@@ -16,8 +16,9 @@ pub(crate) struct SmtpServer {
     /// Holds the Maildir (`<dir>/mail`).
     dir: tempfile::TempDir,
     child: Option<Child>,
-    /// `Some(n)`: the flaky handler refusing the first `n` messages.
-    failures: Option<u32>,
+    /// `Some((n, code))`: the flaky handler refusing the first `n` messages
+    /// with `code`.
+    failures: Option<(u32, u16)>,
 }
 
 /// One received message.
@@ -40,10 +41,15 @@ impl SmtpServer {
 
     /// A server that answers `451` to the first `failures` messages.
     pub(crate) fn start_flaky(failures: u32) -> Option<Self> {
-        Self::start_with(Some(failures))
+        Self::start_with(Some((failures, 451)))
     }
 
-    fn start_with(failures: Option<u32>) -> Option<Self> {
+    /// A server that refuses every message permanently with `code` (5xx).
+    pub(crate) fn start_refusing(code: u16) -> Option<Self> {
+        Self::start_with(Some((u32::MAX, code)))
+    }
+
+    fn start_with(failures: Option<(u32, u16)>) -> Option<Self> {
         let available = Command::new(PYTHON)
             .args(["-c", "import aiosmtpd"])
             .stderr(Stdio::null())
@@ -69,11 +75,12 @@ impl SmtpServer {
         command.args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c"]);
         match self.failures {
             None => command.args(["aiosmtpd.handlers.Mailbox"]),
-            Some(n) => command
+            Some((n, code)) => command
                 .env("PYTHONPATH", concat!(env!("CARGO_MANIFEST_DIR"), "/smtp"))
                 .args(["flaky.Flaky"])
                 .arg(self.maildir())
-                .arg(n.to_string()),
+                .arg(n.to_string())
+                .arg(code.to_string()),
         };
         if self.failures.is_none() {
             command.arg(self.maildir());
