@@ -92,6 +92,12 @@ mirror!(
         Decision, InformationAnswer, MeasureAcknowledgement, MeasureImplementation,
     }
 );
+mirror!(
+    /// The event a deadline is counted from.
+    StartEvent = "domain::deadline::StartEvent" {
+        Receipt, Admission, RiskAssessment, InformationRequest, MeasureNotification,
+    }
+);
 
 /// The roles of staff accounts.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]

@@ -5,12 +5,12 @@
 //! policies, which admins change; and the dead letters admins look after.
 
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveTime, Utc};
 use db::{CalendarChange, CalendarEntry, Cursor, DeadlineFilter, DeadlineItem, DeliveryRecord};
 use domain::calendar::HolidayDate;
 use domain::codes::RefCode;
-use domain::deadline::{DeadlineKind as Kind, DeadlineRule, DurationUnit, OwnerRole, StartEvent as DomainStartEvent};
+use domain::deadline::{DeadlineKind as Kind, DeadlineRule, DurationUnit, OwnerRole};
 use domain::place::DepartmentCode;
 use domain::reminders::ReminderPolicy;
 use domain::roles::Role;
@@ -19,7 +19,7 @@ use crate::authz::{Operation, Target};
 use crate::cases::decode_cursor;
 use crate::context::{authorize, calendar, db, staff, today};
 use crate::deadlines::DeadlineView;
-use crate::enums::{DeadlineKind, Track};
+use crate::enums::{DeadlineKind, StartEvent, Track};
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::page_size;
 use crate::scalars::Date;
@@ -110,39 +110,6 @@ pub(crate) struct CalendarChangeResult {
     cases_recomputed: i32,
     /// Deadlines whose due date moved (their owners are told by e-mail).
     deadlines_moved: i32,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub(crate) enum StartEvent {
-    Receipt,
-    Admission,
-    RiskAssessment,
-    InformationRequest,
-    MeasureNotification,
-}
-
-impl From<StartEvent> for DomainStartEvent {
-    fn from(event: StartEvent) -> Self {
-        match event {
-            StartEvent::Receipt => Self::Receipt,
-            StartEvent::Admission => Self::Admission,
-            StartEvent::RiskAssessment => Self::RiskAssessment,
-            StartEvent::InformationRequest => Self::InformationRequest,
-            StartEvent::MeasureNotification => Self::MeasureNotification,
-        }
-    }
-}
-
-impl From<DomainStartEvent> for StartEvent {
-    fn from(event: DomainStartEvent) -> Self {
-        match event {
-            DomainStartEvent::Receipt => Self::Receipt,
-            DomainStartEvent::Admission => Self::Admission,
-            DomainStartEvent::RiskAssessment => Self::RiskAssessment,
-            DomainStartEvent::InformationRequest => Self::InformationRequest,
-            DomainStartEvent::MeasureNotification => Self::MeasureNotification,
-        }
-    }
 }
 
 #[derive(SimpleObject)]

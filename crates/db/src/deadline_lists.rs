@@ -15,7 +15,7 @@ use crate::case_store::deadline_from_row;
 use crate::connection::Database;
 use crate::entities::{cases, deadlines, measures};
 use crate::error::{DbError, DbResult};
-use crate::lists::{Cursor, Page};
+use crate::lists::{Cursor, Page, after};
 use crate::parse::parse_code;
 
 /// Which running deadlines to list.
@@ -82,13 +82,7 @@ impl Database {
             query = query.filter(D::DueOn.lte(to));
         }
         match cursor {
-            Some(Cursor::Due(due, id)) => {
-                query = query.filter(
-                    Condition::any()
-                        .add(D::DueOn.gt(*due))
-                        .add(Condition::all().add(D::DueOn.eq(*due)).add(D::Id.gt(*id))),
-                );
-            }
+            Some(Cursor::Due(due, id)) => query = query.filter(after(D::DueOn, D::Id, *due, *id, false)),
             Some(Cursor::Received(..)) => {
                 return Err(DbError::Rejected("el cursor no corresponde a este orden".into()));
             }

@@ -150,7 +150,7 @@ fn measure_record(row: measures::Model) -> DbResult<MeasureRecord> {
 }
 
 /// Keyset condition: strictly after `(key, id)` in the given direction.
-fn after<V: Into<sea_orm::Value> + Clone>(
+pub(crate) fn after<V: Into<sea_orm::Value> + Clone>(
     key_column: impl sea_orm::ColumnTrait,
     id_column: impl sea_orm::ColumnTrait,
     key: V,
