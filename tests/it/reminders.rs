@@ -313,22 +313,29 @@ async fn a_permanent_refusal_is_dead_lettered(db: Database) {
 
 async fn two_workers_racing_send_each_message_once(db: Database) {
     let Some(smtp) = SmtpServer::start() else { return };
-    office(&db).await;
+    let office = office(&db).await;
+    // Twenty urgent cases admitted on 15 July: decisions due 11 August.
     for _ in 0..20 {
-        db.submit_request(&request(), Channel::Web, &fresh_keys(), at("2026-07-13", "10:00"), &Actor::public(None))
-            .await
-            .unwrap();
+        urgent_case(&db, &office, "2026-07-13", "2026-07-15").await;
     }
-    // Small batches, so that the two keep coming back for more at once.
+    // On 12 August both workers plan the day's overdue reminders (officer
+    // and supervisor for each case) and race to send them; everything
+    // older has outlived its day and expires.
     let (one, two) = (worker_claiming(&db, &smtp, 3), worker_claiming(&db, &smtp, 3));
-    let now = at("2026-07-13", "10:05");
+    let now = at("2026-08-12", "09:30");
     let (a, b) = tokio::join!(one.run_once(now), two.run_once(now));
     let (a, b) = (a.unwrap(), b.unwrap());
-    assert_eq!(a.sent + b.sent, 40, "20 requests × (officer + supervisor): {a:?} {b:?}");
+    assert_eq!(a.sent + b.sent, 40, "20 cases × (officer + supervisor): {a:?} {b:?}");
     let received = smtp.received();
     let ids: HashSet<&str> = received.iter().map(|m| m.message_id.as_str()).collect();
-    assert_eq!((received.len(), ids.len()), (40, 40), "each message exactly once");
-    eprintln!("race: worker one sent {}, worker two sent {}, the server received {}", a.sent, b.sent, received.len());
+    assert_eq!((received.len(), ids.len()), (40, 40), "each reminder exactly once");
+    assert!(received.iter().all(|m| m.subject.starts_with("Resguardo: Plazo vencido")));
+    eprintln!(
+        "race: worker one sent {}, worker two sent {}, the server received {} distinct messages",
+        a.sent,
+        b.sent,
+        received.len()
+    );
 }
 
 async fn a_calendar_change_moves_the_due_date_and_its_reminders(db: Database) {
