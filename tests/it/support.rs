@@ -89,7 +89,7 @@ async fn admin_exec(admin: &Database, sql: &str) {
 async fn migrated(url: &str) -> Database {
     let db = Database::connect(url, 5).await.expect("connect");
     Migrator::up(db.connection(), None).await.expect("migrations");
-    db
+    db.with_keys(db::crypto::Keyring::generate().expect("a key"))
 }
 
 #[test]

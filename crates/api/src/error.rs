@@ -87,6 +87,10 @@ impl From<DbError> for ApiError {
             }
             DbError::Transition(_) => ApiError::InvalidTransition(error.to_string()),
             DbError::Conflict | DbError::IdempotencyKeyReused => ApiError::Conflict(error.to_string()),
+            DbError::NoKeys => {
+                tracing::error!("encryption keys are not configured");
+                ApiError::Internal
+            }
             DbError::Corrupt(column) => {
                 tracing::error!(column, "stored data does not parse");
                 ApiError::Internal

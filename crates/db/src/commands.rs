@@ -14,11 +14,13 @@ use uuid::Uuid;
 
 use crate::case_store::{self, case_state_columns};
 use crate::connection::Database;
+use crate::crypto::Keyring;
 use crate::effects::{self, Actor, Origin};
 use crate::entities::{beneficiaries, case_aggression_types, case_events, cases, file_number_counters};
 use crate::error::{DbError, DbResult};
 use crate::outbox::Planner;
 use crate::reference;
+use crate::sealed;
 
 /// A request just filed: its id and its file number (*expediente*).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +100,7 @@ impl Database {
         let file_number = next_file_number(&tx, received_on.year()).await?;
         let id = Uuid::new_v4();
 
-        let details = serde_json::to_string(request).map_err(|_| DbError::Corrupt("cases.request_details"))?;
+        let details = sealed::seal_request(self.keys()?, id, request)?;
         let mut row = cases::ActiveModel {
             id: Set(id),
             file_number: Set(file_number.clone()),
@@ -149,8 +151,16 @@ impl Database {
             case_store::save_children(&tx, id, &blank, &transition.case, &Default::default(), Default::default(), at)
                 .await?;
         let origin = Origin { case_id: id, event_seq: 1, actor, now: at };
-        record_event(&tx, &origin, AuditAction::Received, None, received_on, json!({ "channel": channel.code() }))
-            .await?;
+        record_event(
+            &tx,
+            self.keys()?,
+            &origin,
+            AuditAction::Received,
+            None,
+            received_on,
+            json!({ "channel": channel.code() }),
+        )
+        .await?;
         let reachable = request.requester().contact().email().is_some();
         let mut planner = Planner::new(id, &transition.case, &calendar, &policies, reachable, at);
         effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
@@ -194,8 +204,8 @@ impl Database {
                 Effect::Deadline { .. } | Effect::Notify(_) => None,
             })
             .ok_or(DbError::Corrupt("audit event"))?;
-        record_event(&tx, &origin, action, measure.map(|m| i32::from(m.0)), today, payload).await?;
-        let reachable = crate::delivery::requester_reachable(&loaded.row)?;
+        record_event(&tx, self.keys()?, &origin, action, measure.map(|m| i32::from(m.0)), today, payload).await?;
+        let reachable = crate::delivery::requester_reachable(self.keys()?, &loaded.row)?;
         let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at);
         effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
         tx.commit().await?;
@@ -266,16 +276,19 @@ pub(crate) async fn next_event_seq(conn: &impl ConnectionTrait, case_id: Uuid) -
     Ok(last.map_or(1, |e| e.seq + 1))
 }
 
+/// Appends one entry to the case's history, its payload sealed.
 pub(crate) async fn record_event(
     conn: &impl ConnectionTrait,
+    keys: &Keyring,
     origin: &Origin<'_>,
     action: AuditAction,
     measure_no: Option<i32>,
     occurred_on: chrono::NaiveDate,
     payload: serde_json::Value,
 ) -> DbResult<()> {
+    let id = Uuid::new_v4();
     case_events::Entity::insert(case_events::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(id),
         case_id: Set(origin.case_id),
         seq: Set(origin.event_seq),
         action: Set(action.code().to_owned()),
@@ -283,7 +296,7 @@ pub(crate) async fn record_event(
         occurred_on: Set(occurred_on),
         recorded_at: Set(origin.now),
         actor_id: Set(origin.actor.user_id),
-        payload: Set(payload.to_string()),
+        payload: Set(sealed::seal_payload(keys, id, &payload)?),
     })
     .exec_without_returning(conn)
     .await?;

@@ -13,7 +13,8 @@ use sea_orm::{
     TransactionOptions, TransactionTrait,
 };
 
-use crate::error::DbResult;
+use crate::crypto::Keyring;
+use crate::error::{DbError, DbResult};
 use crate::reference;
 
 /// Which database is behind the facade.
@@ -33,6 +34,9 @@ pub struct Database {
     /// Statements executed through this pool: tests check that a page of
     /// results costs a constant number of them.
     statements: Arc<AtomicU64>,
+    /// The keys that seal sensitive columns; `None` for maintenance work
+    /// (migrations) that never touches them.
+    keys: Option<Arc<Keyring>>,
 }
 
 impl std::fmt::Debug for Database {
@@ -68,7 +72,17 @@ impl Database {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Ok(Self { conn, calendar: Arc::new(Mutex::new(None)), statements })
+        Ok(Self { conn, calendar: Arc::new(Mutex::new(None)), statements, keys: None })
+    }
+
+    /// The same database, sealing and opening sensitive columns with `keys`.
+    pub fn with_keys(mut self, keys: Keyring) -> Self {
+        self.keys = Some(Arc::new(keys));
+        self
+    }
+
+    pub(crate) fn keys(&self) -> DbResult<&Keyring> {
+        self.keys.as_deref().ok_or(DbError::NoKeys)
     }
 
     /// How many statements this pool has executed so far.

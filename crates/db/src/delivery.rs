@@ -17,9 +17,11 @@ use uuid::Uuid;
 
 use crate::case_store::{self, deadline_from_row};
 use crate::connection::Database;
+use crate::crypto::Keyring;
 use crate::entities::{cases, deadlines, outbox, users};
 use crate::error::{DbError, DbResult};
 use crate::outbox::{Planner, REQUESTER, topic_from_columns};
+use crate::sealed;
 
 /// What a message is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +134,7 @@ impl Database {
             let tx = self.write_transaction().await?;
             let loaded = case_store::load(&tx, case_id).await?;
             let (calendar, _, policies) = self.rules_in(&tx).await?;
-            let reachable = requester_reachable(&loaded.row)?;
+            let reachable = requester_reachable(self.keys()?, &loaded.row)?;
             let mut planner = Planner::new(case_id, &loaded.case, &calendar, &policies, reachable, now);
             for deadline in loaded.case.deadlines.iter().filter(|d| d.status == DeadlineStatus::Open) {
                 let Some(id) = loaded.deadline_ids.get(&deadline.key) else { continue };
@@ -239,7 +241,7 @@ impl Database {
         for row in rows {
             let Some(case) = row.case_id.and_then(|id| cases.get(&id)) else { continue };
             let (reader, to) = if row.recipient == REQUESTER {
-                (Reader::Requester, requester_email(case)?)
+                (Reader::Requester, requester_email(self.keys()?, case)?)
             } else {
                 let id = row
                     .recipient
@@ -348,15 +350,12 @@ impl Database {
     }
 }
 
-fn parse_request(row: &cases::Model) -> DbResult<Request> {
-    serde_json::from_str(&row.request_details).map_err(|_| DbError::Corrupt("cases.request_details"))
-}
-
-fn requester_email(row: &cases::Model) -> DbResult<Option<String>> {
-    Ok(parse_request(row)?.requester().contact().email().map(|e| e.as_str().to_owned()))
+fn requester_email(keys: &Keyring, row: &cases::Model) -> DbResult<Option<String>> {
+    let request: Request = sealed::open_request(keys, row)?;
+    Ok(request.requester().contact().email().map(|e| e.as_str().to_owned()))
 }
 
 /// Whether a case's requester left an e-mail address.
-pub(crate) fn requester_reachable(row: &cases::Model) -> DbResult<bool> {
-    Ok(requester_email(row)?.is_some())
+pub(crate) fn requester_reachable(keys: &Keyring, row: &cases::Model) -> DbResult<bool> {
+    Ok(requester_email(keys, row)?.is_some())
 }

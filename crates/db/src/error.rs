@@ -30,6 +30,9 @@ pub enum DbError {
     /// column, never the value.
     #[error("dato almacenado inválido")]
     Corrupt(&'static str),
+    /// Sensitive columns cannot be read or written without keys.
+    #[error("el cifrado no está configurado")]
+    NoKeys,
     /// The database failed. The cause is kept for logs, not shown.
     #[error("error de la base de datos")]
     Database(#[source] DbErr),

@@ -18,9 +18,11 @@ use uuid::Uuid;
 
 use crate::case_store::{self, deadline_from_row, no_due_date};
 use crate::connection::Database;
+use crate::crypto::Keyring;
 use crate::entities::{cases, deadlines, measures};
 use crate::error::{DbError, DbResult};
 use crate::parse::parse_code;
+use crate::sealed;
 
 /// A case as lists show it: its row, with the request as filed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,9 +108,8 @@ fn due_or_none(date: NaiveDate) -> Option<NaiveDate> {
     (date != no_due_date()).then_some(date)
 }
 
-pub(crate) fn case_record(row: cases::Model) -> DbResult<CaseRecord> {
-    let request: Request =
-        serde_json::from_str(&row.request_details).map_err(|_| DbError::Corrupt("cases.request_details"))?;
+pub(crate) fn case_record(keys: &Keyring, row: cases::Model) -> DbResult<CaseRecord> {
+    let request: Request = sealed::open_request(keys, &row)?;
     let case = case_store::case_from_row(&row, Vec::new(), Vec::new())?;
     Ok(CaseRecord {
         id: row.id,
@@ -235,7 +236,7 @@ impl Database {
                     CaseOrder::ReceivedNewestFirst => Cursor::Received(row.received_at, row.id),
                     CaseOrder::DueSoonestFirst => Cursor::Due(row.next_due_on, row.id),
                 };
-                case_record(row).map(|record| (record, cursor))
+                case_record(self.keys()?, row).map(|record| (record, cursor))
             })
             .collect::<DbResult<Vec<_>>>()?;
         Ok(Page { items, has_next })
@@ -251,7 +252,7 @@ impl Database {
             .all(self.connection())
             .await?
             .into_iter()
-            .map(|row| case_record(row).map(|r| (r.id, r)))
+            .map(|row| case_record(self.keys()?, row).map(|r| (r.id, r)))
             .collect()
     }
 

@@ -15,10 +15,12 @@ use uuid::Uuid;
 
 use crate::case_store;
 use crate::connection::Database;
+use crate::crypto::Keyring;
 use crate::entities::{audit_events, case_events, cases, deadline_changes, deadlines, outbox};
 use crate::error::{DbError, DbResult};
 use crate::parse::{parse_code, to_u16};
 use crate::reference::{self, Department, MeasureType, Sector};
+use crate::sealed;
 
 /// Everything about one case: the request as filed and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +81,7 @@ pub struct DeadlineChangeRecord {
 impl Database {
     pub async fn case_file(&self, id: Uuid) -> DbResult<CaseFile> {
         let loaded = case_store::load(self.connection(), id).await?;
-        let request: Request =
-            serde_json::from_str(&loaded.row.request_details).map_err(|_| DbError::Corrupt("cases.request_details"))?;
+        let request: Request = sealed::open_request(self.keys()?, &loaded.row)?;
         Ok(CaseFile {
             id,
             channel: parse_code(Channel::parse, &loaded.row.channel, "cases.channel")?,
@@ -118,7 +119,7 @@ impl Database {
             .await?;
         for row in rows {
             let case_id = row.case_id;
-            by_case.entry(case_id).or_default().push(case_event(row)?);
+            by_case.entry(case_id).or_default().push(case_event(self.keys()?, row)?);
         }
         Ok(by_case)
     }
@@ -202,13 +203,16 @@ impl Database {
     }
 }
 
-fn case_event(row: case_events::Model) -> DbResult<CaseEvent> {
+fn case_event(keys: &Keyring, row: case_events::Model) -> DbResult<CaseEvent> {
     let action = parse_code(AuditAction::parse, &row.action, "case_events.action")?;
     // The filing and recomputations are not commands: their payloads say
     // how the request came in, or which calendar version moved deadlines.
     let command = match action {
         AuditAction::Received | AuditAction::DeadlinesRecomputed => None,
-        _ => Some(serde_json::from_str(&row.payload).map_err(|_| DbError::Corrupt("case_events.payload"))?),
+        _ => Some(
+            serde_json::from_str(&sealed::open_payload(keys, &row)?)
+                .map_err(|_| DbError::Corrupt("case_events.payload"))?,
+        ),
     };
     Ok(CaseEvent {
         seq: row.seq,

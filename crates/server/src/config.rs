@@ -13,6 +13,9 @@ use serde::Deserialize;
 /// order. A test fails when the two disagree.
 pub const VARIABLES: &[&str] = &[
     "RESGUARDO_CONFIG",
+    "RESGUARDO_MODE",
+    "RESGUARDO_KEY_FILE",
+    "RESGUARDO_ENCRYPTION_KEYS",
     "RESGUARDO_DATABASE_URL",
     "RESGUARDO_DATABASE_MAX_CONNECTIONS",
     "RESGUARDO_LISTEN",
@@ -38,6 +41,14 @@ pub const VARIABLES: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// `development` (the default) or `production`, which refuses unsafe
+    /// settings.
+    pub mode: String,
+    /// The encryption key file (created on a first development run).
+    pub key_file: String,
+    /// Keys given directly, `id:base64,…` (the first is current); takes
+    /// precedence over the key file.
+    pub encryption_keys: Option<String>,
     /// `sqlite://path?mode=rwc` (embedded) or `postgres://user@host/db`.
     pub database_url: String,
     pub database_max_connections: u32,
@@ -79,6 +90,9 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
+            mode: "development".into(),
+            key_file: "data/keys.toml".into(),
+            encryption_keys: None,
             database_url: "sqlite://data/resguardo.db?mode=rwc".into(),
             database_max_connections: 10,
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -144,7 +158,12 @@ impl Config {
         if let Some(value) = env("RESGUARDO_SESSION_IDLE_MINUTES") {
             config.session_idle_minutes = parse("RESGUARDO_SESSION_IDLE_MINUTES", &value)?;
         }
+        if let Some(value) = env("RESGUARDO_ENCRYPTION_KEYS") {
+            config.encryption_keys = Some(value);
+        }
         for (name, field) in [
+            ("RESGUARDO_MODE", &mut config.mode),
+            ("RESGUARDO_KEY_FILE", &mut config.key_file),
             ("RESGUARDO_PUBLIC_URL", &mut config.public_url),
             ("RESGUARDO_MAIL_FROM", &mut config.mail_from),
             ("RESGUARDO_MAIL_DIR", &mut config.mail_dir),
@@ -170,6 +189,7 @@ impl Config {
             config.worker_interval_seconds = parse("RESGUARDO_WORKER_INTERVAL_SECONDS", &value)?;
         }
         config.mailer()?;
+        config.check_mode()?;
         if config.session_hours == 0 || config.session_idle_minutes == 0 {
             bail!("session_hours and session_idle_minutes must be at least 1");
         }
@@ -190,6 +210,29 @@ impl Config {
             },
             ..api::ApiConfig::default()
         }
+    }
+
+    pub fn production(&self) -> bool {
+        self.mode.trim().eq_ignore_ascii_case("production")
+    }
+
+    /// Production refuses what is only acceptable on a developer's machine,
+    /// saying what to set instead. (Missing encryption keys are refused
+    /// where keys are loaded.)
+    fn check_mode(&self) -> anyhow::Result<()> {
+        match self.mode.trim().to_ascii_lowercase().as_str() {
+            "development" => return Ok(()),
+            "production" => {}
+            _ => bail!("RESGUARDO_MODE: expected development or production"),
+        }
+        if self.graphiql {
+            bail!("production mode: set RESGUARDO_GRAPHIQL=false (GraphiQL is for development)");
+        }
+        let local = ["localhost", "127.0.0.1", "::1"].contains(&self.smtp_host.trim());
+        if !self.smtp_host.trim().is_empty() && !local && self.smtp_tls.trim().eq_ignore_ascii_case("none") {
+            bail!("production mode: set RESGUARDO_SMTP_TLS=starttls or implicit (no TLS is only for a local relay)");
+        }
+        Ok(())
     }
 
     /// The mailer's settings: SMTP when a host is set, files otherwise.
@@ -274,6 +317,23 @@ mod tests {
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
         move |key| map.get(key).cloned()
+    }
+
+    #[test]
+    fn production_refuses_unsafe_settings() {
+        let production = |extra: &[(&str, &str)]| {
+            let mut pairs = vec![("RESGUARDO_MODE", "production"), ("RESGUARDO_GRAPHIQL", "false")];
+            pairs.extend_from_slice(extra);
+            Config::load(None, &env_of(&pairs))
+        };
+        assert!(production(&[]).is_ok());
+        let graphiql = Config::load(None, &env_of(&[("RESGUARDO_MODE", "production")])).unwrap_err();
+        assert!(graphiql.to_string().contains("RESGUARDO_GRAPHIQL=false"));
+        let plain =
+            production(&[("RESGUARDO_SMTP_HOST", "smtp.example.pe"), ("RESGUARDO_SMTP_TLS", "none")]).unwrap_err();
+        assert!(plain.to_string().contains("RESGUARDO_SMTP_TLS"));
+        assert!(production(&[("RESGUARDO_SMTP_HOST", "127.0.0.1"), ("RESGUARDO_SMTP_TLS", "none")]).is_ok());
+        assert!(Config::load(None, &env_of(&[("RESGUARDO_MODE", "staging")])).is_err());
     }
 
     #[test]

@@ -6,5 +6,6 @@ pub mod admin;
 pub mod app;
 pub mod config;
 pub mod demo;
+pub mod keys;
 pub mod migrate;
 pub mod worker;

@@ -44,6 +44,28 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Encryption keys: status, rotation, retirement.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Show the keys and how many sealed values each one holds.
+    Status,
+    /// Add a new current key and seal every value again with it.
+    Rotate {
+        /// Also seal values written before encryption existed.
+        #[arg(long)]
+        seal_plaintext: bool,
+    },
+    /// Remove a key that no value uses any more.
+    Retire {
+        #[arg(long)]
+        id: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -92,6 +114,14 @@ fn main() -> anyhow::Result<()> {
             Command::Calendar { command: CalendarCommand::Due { from, days, department } } => {
                 due(&config, from, days, department.as_deref()).await
             }
+            Command::Keys { command } => {
+                let db = open(&config).await?;
+                match command {
+                    KeysCommand::Status => server::keys::status(&config, &db).await,
+                    KeysCommand::Rotate { seal_plaintext } => server::keys::rotate(&config, db, seal_plaintext).await,
+                    KeysCommand::Retire { id } => server::keys::retire(&config, &db, id).await,
+                }
+            }
             Command::Admin { command: AdminCommand::Create { email, name, password_stdin } } => {
                 let source = match password_stdin {
                     true => server::admin::PasswordSource::Stdin,
@@ -104,16 +134,19 @@ fn main() -> anyhow::Result<()> {
     })
 }
 
-/// Connects, after applying pending migrations when configured to.
+/// Connects with the encryption keys, after applying pending migrations
+/// when configured to.
 async fn open(config: &Config) -> anyhow::Result<Database> {
     prepare_sqlite_directory(config)?;
+    let (keys, _) = server::keys::load(config)?;
     if config.migrate_on_start {
         let applied = server::migrate::run(&config.database_url).await.context("migrations failed")?;
         tracing::info!(applied, "database schema is up to date");
     }
-    Database::connect(&config.database_url, config.database_max_connections)
+    let db = Database::connect(&config.database_url, config.database_max_connections)
         .await
-        .with_context(|| format!("cannot connect to {}", config.database_description()))
+        .with_context(|| format!("cannot connect to {}", config.database_description()))?;
+    Ok(db.with_keys(keys))
 }
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
