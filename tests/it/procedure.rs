@@ -290,13 +290,20 @@ async fn from_intake_to_archive(db: Database) {
     assert!(!status.to_string().contains("Amenazas de muerte reiteradas"), "no risk assessment");
 
     // The auditor reads who did what.
-    let trail =
-        "query($c: ID!) { auditTrail(first: 100, filter: { caseId: $c }) { edges { node { action actorRole } } } }";
+    let trail = "query($c: ID!) { auditTrail(first: 100, filter: { caseId: $c }) { edges { node { action actorRole fields } } } }";
     let entries =
         ok(app.graphql_as(Some(&auditor), trail, json!({ "c": case_id })).await)["auditTrail"]["edges"].clone();
-    let entries = entries.as_array().unwrap();
-    assert_eq!(entries.len(), 16);
-    assert_eq!(entries[0]["node"]["actorRole"], "PUBLIC");
-    assert_eq!(entries[4]["node"]["actorRole"], "PUBLIC", "the requester's answer");
-    assert_eq!(entries[10]["node"]["actorRole"], "COORDINATOR");
+    let (reads, changes): (Vec<&Value>, Vec<&Value>) =
+        entries.as_array().unwrap().iter().partition(|e| e["node"]["action"] == "SENSITIVE_READ");
+    assert_eq!(changes.len(), 16, "one entry per change");
+    assert_eq!(changes[0]["node"]["actorRole"], "PUBLIC");
+    assert_eq!(changes[4]["node"]["actorRole"], "PUBLIC", "the requester's answer");
+    assert_eq!(changes[10]["node"]["actorRole"], "COORDINATOR");
+    // Every read of the file's personal data is recorded, with the fields.
+    let officer_reads = reads.iter().filter(|e| e["node"]["actorRole"] == "OFFICER").count();
+    assert!(officer_reads >= 3, "the officer read the file: {officer_reads}");
+    assert!(reads.iter().any(|e| e["node"]["fields"].as_str().unwrap().starts_with("request:beneficiaries")));
+    assert!(reads.iter().any(|e| e["node"]["actorRole"] == "COORDINATOR"
+        && e["node"]["fields"].as_str().unwrap().starts_with("measure.case")));
+    assert!(reads.iter().any(|e| e["node"]["actorRole"] == "PUBLIC" && e["node"]["fields"] == "requester.status"));
 }

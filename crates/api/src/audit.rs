@@ -24,6 +24,8 @@ pub(crate) struct AuditEntryView {
     description: String,
     measure_number: Option<i32>,
     request_id: Option<String>,
+    /// For sensitive reads, the fields read; for refusals, the operation.
+    fields: Option<String>,
 }
 
 impl From<AuditEntry> for AuditEntryView {
@@ -38,6 +40,7 @@ impl From<AuditEntry> for AuditEntryView {
             description: entry.action.label().to_owned(),
             measure_number: entry.measure.map(|m| i32::from(m.0)),
             request_id: entry.request_id,
+            fields: entry.fields,
         }
     }
 }

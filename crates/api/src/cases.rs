@@ -11,7 +11,7 @@ use domain::workflow::{AdmissibilityDecision, Command};
 
 use crate::accounts::StaffMember;
 use crate::authz::{Operation, Target};
-use crate::context::{authorize, db, loaders, staff, today};
+use crate::context::{authorize, db, loaders, record_read, selected, staff, today};
 use crate::deadlines::DeadlineView;
 use crate::enums::{
     AggressionType, AggressorType, CaseStatus, Channel, CollectiveKind, ConsentStatus, DefenderCategory, Gender,
@@ -113,8 +113,9 @@ impl CaseView {
         self.0.next_due_on.is_some_and(|due| due < today(ctx))
     }
 
-    /// The request as filed (personal data).
-    async fn request(&self) -> RequestView<'_> {
+    /// The request as filed (personal data; every read is audited).
+    async fn request(&self, ctx: &Context<'_>) -> RequestView<'_> {
+        record_read(ctx, self.0.id, selected(ctx, "request"));
         RequestView(&self.0.request)
     }
 
@@ -136,6 +137,7 @@ impl CaseView {
 
     /// Everything that happened to the file, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<EventView>> {
+        record_read(ctx, self.0.id, selected(ctx, "history"));
         let events = loaders(ctx).load_one(EventsOf(self.0.id)).await?.unwrap_or_default();
         Ok(events.into_iter().map(EventView).collect())
     }

@@ -71,6 +71,30 @@ pub(crate) struct ApiState {
     pub(crate) hasher: PasswordHasher,
 }
 
+/// Per request: the sensitive fields read, by case, written to the audit
+/// trail before the response leaves.
+#[derive(Default)]
+pub(crate) struct ReadLog(std::sync::Mutex<Vec<(uuid::Uuid, String)>>);
+
+impl ReadLog {
+    pub(crate) fn take(&self) -> Vec<(uuid::Uuid, String)> {
+        self.0.lock().map(|mut reads| std::mem::take(&mut *reads)).unwrap_or_default()
+    }
+}
+
+/// Notes that this request read `fields` of a case (for the audit trail).
+pub(crate) fn record_read(ctx: &Context<'_>, case_id: uuid::Uuid, fields: String) {
+    if let Ok(mut reads) = ctx.data_unchecked::<Arc<ReadLog>>().0.lock() {
+        reads.push((case_id, fields));
+    }
+}
+
+/// `name:sub1,sub2`: a field and the fields selected under it.
+pub(crate) fn selected(ctx: &Context<'_>, name: &str) -> String {
+    let children: Vec<&str> = ctx.field().selection_set().map(|f| f.name()).collect();
+    if children.is_empty() { name.to_owned() } else { format!("{name}:{}", children.join(",")) }
+}
+
 /// Per request: the calendar and the catalogue are read at most once, even
 /// when many resolvers ask at the same moment.
 #[derive(Default)]

@@ -17,7 +17,7 @@ use db::Database;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::{Principal, RequestContext, secrets};
-use crate::context::{ApiConfig, ApiState, RequestCache};
+use crate::context::{ApiConfig, ApiState, ReadLog, RequestCache};
 use crate::loaders::{Loaders, RequestLoader};
 use crate::{ResguardoSchema, builder};
 
@@ -104,8 +104,34 @@ async fn execute(app: &AppState, request: async_graphql::Request, headers: &Head
         tokio::spawn,
         async_graphql::dataloader::HashMapCache::default(),
     );
-    let request = request.data(context).data(loaders).data(RequestCache::default());
+    let actor = context.actor();
+    let now = context.now;
+    let reads = Arc::new(ReadLog::default());
+    let request = request.data(context).data(loaders).data(RequestCache::default()).data(Arc::clone(&reads));
     let mut response = app.schema.execute(request).await;
+    // The audit trail gets every sensitive read and every refusal before the
+    // answer leaves; if it cannot be written, the answer does not leave.
+    let denied: Vec<String> = response
+        .errors
+        .iter()
+        .filter(|e| {
+            let code = e.extensions.as_ref().and_then(|x| x.get("code"));
+            matches!(code, Some(async_graphql::Value::String(c)) if c == "FORBIDDEN" || c == "UNAUTHENTICATED")
+        })
+        .filter_map(|e| match e.path.first() {
+            // Failed logins have their own entry.
+            Some(async_graphql::PathSegment::Field(operation)) if operation != "login" => Some(operation.clone()),
+            Some(async_graphql::PathSegment::Field(_) | async_graphql::PathSegment::Index(_)) | None => None,
+        })
+        .collect();
+    let recorded = async {
+        app.state.db.record_reads(&actor, &reads.take(), now).await?;
+        app.state.db.record_denials(&actor, &denied, now).await
+    };
+    if let Err(error) = recorded.await {
+        tracing::error!(error = %error, "audit trail unavailable; response withheld");
+        return refusal(StatusCode::SERVICE_UNAVAILABLE, "servicio no disponible; inténtelo de nuevo");
+    }
     // Errors raised by GraphQL itself (syntax, validation, argument types)
     // get a stable code too; ours always carry one.
     for error in &mut response.errors {

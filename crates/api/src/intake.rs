@@ -216,6 +216,7 @@ async fn requester_command(
 }
 
 async fn status_of(ctx: &Context<'_>, case_id: Uuid) -> ApiResult<RequestStatus> {
+    crate::context::record_read(ctx, case_id, "requester.status".to_owned());
     let db = db(ctx);
     let record = db.case_record(case_id).await?;
     let measures = db.measures_by_case(&[case_id]).await?.remove(&case_id).unwrap_or_default();

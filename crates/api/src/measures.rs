@@ -8,7 +8,7 @@ use domain::workflow::Command;
 
 use crate::authz::{Operation, Target};
 use crate::cases::decode_cursor;
-use crate::context::{authorize, db, loaders, measure_types, request, staff, today};
+use crate::context::{authorize, db, loaders, measure_types, record_read, request, selected, staff, today};
 use crate::deadlines::DeadlineView;
 use crate::enums::{Language, MeasureStatus, Track};
 use crate::error::{ApiError, ApiResult};
@@ -88,6 +88,7 @@ impl MeasureView {
     /// out, and nothing more.
     async fn case(&self, ctx: &Context<'_>) -> ApiResult<MeasureCase> {
         let case = self.case_record(ctx).await?;
+        record_read(ctx, case.id, selected(ctx, "measure.case"));
         let request = &case.request;
         Ok(MeasureCase {
             case_id: ID(case.id.to_string()),

@@ -238,7 +238,10 @@ impl Database {
     /// Records a login attempt that failed (for the audit trail).
     pub async fn record_failed_login(&self, user: Option<Uuid>, actor: &Actor, at: DateTime<Utc>) -> DbResult<()> {
         let actor = Actor { user_id: user, ..actor.clone() };
-        audit(self.connection(), &actor, at, None, AuditAction::LoginFailed, None).await
+        let tx = self.write_transaction().await?;
+        audit(&tx, &actor, at, None, AuditAction::LoginFailed, None).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn open_session(

@@ -12,7 +12,8 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
-use crate::entities::{audit_events, deadline_changes};
+use crate::audit_chain::{self, NewEntry};
+use crate::entities::deadline_changes;
 use crate::error::{DbError, DbResult};
 use crate::outbox::Planner;
 
@@ -79,7 +80,8 @@ pub(crate) async fn carry_out(
     Ok(())
 }
 
-/// Appends one entry to the audit trail.
+/// Appends one entry to the audit trail (chained; the caller's
+/// transaction holds the chain's head until it commits).
 pub(crate) async fn audit(
     conn: &impl ConnectionTrait,
     actor: &Actor,
@@ -88,19 +90,8 @@ pub(crate) async fn audit(
     action: AuditAction,
     measure_no: Option<i32>,
 ) -> DbResult<()> {
-    audit_events::Entity::insert(audit_events::ActiveModel {
-        id: NotSet,
-        recorded_at: Set(now),
-        actor_id: Set(actor.user_id),
-        actor_role: Set(actor.role.code().to_owned()),
-        case_id: Set(case_id),
-        action: Set(action.code().to_owned()),
-        measure_no: Set(measure_no),
-        request_id: Set(actor.request_id.clone()),
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
+    let entry = NewEntry { actor, at: now, case_id, action, measure_no, fields: None };
+    audit_chain::append(conn, &[entry]).await
 }
 
 fn change_columns(change: DeadlineChange) -> (&'static str, Option<chrono::NaiveDate>) {

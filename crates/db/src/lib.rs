@@ -9,6 +9,7 @@
 
 mod accounts;
 mod admin;
+mod audit_chain;
 mod calendar_admin;
 mod case_store;
 mod commands;
@@ -29,6 +30,7 @@ mod sealed;
 
 pub use accounts::{NewUser, Session, SessionPolicy, User, UserChanges, normalise_email};
 pub use admin::{AuditFilter, MEASURE_KINDS, parse_ref_code};
+pub use audit_chain::{ChainBreak, ChainReport};
 pub use calendar_admin::{CalendarChange, CalendarChangeReport, CalendarEntry};
 pub use commands::{FiledCase, IntakeKeys};
 pub use connection::{Backend, Database};

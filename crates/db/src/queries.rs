@@ -56,6 +56,8 @@ pub struct AuditEntry {
     pub action: AuditAction,
     pub measure: Option<MeasureNo>,
     pub request_id: Option<String>,
+    /// What a sensitive read touched, or the operation denied.
+    pub fields: Option<String>,
 }
 
 /// A notification waiting in (or gone through) the outbox.
@@ -235,6 +237,7 @@ pub(crate) fn audit_entry(row: audit_events::Model) -> DbResult<AuditEntry> {
         action: parse_code(AuditAction::parse, &row.action, "audit_events.action")?,
         measure: measure_no(row.measure_no, "audit_events.measure_no")?,
         request_id: row.request_id,
+        fields: row.fields,
     })
 }
 

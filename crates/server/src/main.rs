@@ -49,6 +49,17 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit trail's hash chain and say where it breaks (exit status 1 if it does).
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -113,6 +124,23 @@ fn main() -> anyhow::Result<()> {
             Command::Migrate => migrate(&config).await,
             Command::Calendar { command: CalendarCommand::Due { from, days, department } } => {
                 due(&config, from, days, department.as_deref()).await
+            }
+            Command::Audit { command: AuditCommand::Verify } => {
+                let db = open(&config).await?;
+                let report = db.verify_audit_chain().await?;
+                match report.broken {
+                    None => {
+                        println!("audit trail intact: {} entries", report.entries);
+                        Ok(())
+                    }
+                    Some(broken) => {
+                        println!(
+                            "audit trail BROKEN at entry {}: {} ({} entries verified before it)",
+                            broken.id, broken.reason, report.entries
+                        );
+                        std::process::exit(1);
+                    }
+                }
             }
             Command::Keys { command } => {
                 let db = open(&config).await?;

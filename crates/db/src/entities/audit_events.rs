@@ -14,6 +14,11 @@ pub struct Model {
     pub action: String,
     pub measure_no: Option<i32>,
     pub request_id: Option<String>,
+    /// What a sensitive read touched, or the operation denied.
+    pub fields: Option<String>,
+    /// The previous entry's hash (the chain).
+    pub prev_hash: String,
+    pub hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

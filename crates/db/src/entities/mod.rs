@@ -2,6 +2,7 @@
 //! leave this crate: the facade speaks domain types.
 #![expect(unreachable_pub, reason = "sea-orm's derives generate `pub` items; the module itself is crate-private")]
 
+pub(crate) mod audit_chain_head;
 pub(crate) mod audit_events;
 pub(crate) mod beneficiaries;
 pub(crate) mod calendar_state;

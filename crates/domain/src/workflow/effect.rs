@@ -107,6 +107,8 @@ code_enum! {
         CalendarChanged = "CALENDAR_CHANGED", "modificar el calendario";
         DeadlineRuleSaved = "DEADLINE_RULE_SAVED", "modificar una regla de plazo";
         ReminderPolicySaved = "REMINDER_POLICY_SAVED", "modificar la política de recordatorios";
+        SensitiveRead = "SENSITIVE_READ", "consultar datos sensibles";
+        AccessDenied = "ACCESS_DENIED", "intentar una operación no permitida";
     }
 }
 
