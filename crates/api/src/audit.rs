@@ -59,6 +59,7 @@ pub(crate) struct AuditQuery;
 #[Object]
 impl AuditQuery {
     /// Audit entries, oldest first (auditors).
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn audit_trail(
         &self,
         ctx: &Context<'_>,

@@ -460,6 +460,7 @@ impl CasesQuery {
     }
 
     /// Cases, filtered and in a stable order, a page at a time.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn cases(
         &self,
         ctx: &Context<'_>,

@@ -50,6 +50,12 @@ pub struct ApiConfig {
     pub clock: Clock,
     /// Argon2 hashes allowed at once.
     pub concurrent_password_hashes: usize,
+    /// Production: no introspection, no field suggestions.
+    pub production: bool,
+    /// Requests per JSON array; 0 refuses batches.
+    pub batch_max: usize,
+    /// Longest a request may run.
+    pub request_timeout: std::time::Duration,
 }
 
 impl Default for ApiConfig {
@@ -60,6 +66,9 @@ impl Default for ApiConfig {
             sessions: SessionPolicy { absolute: chrono::Duration::hours(12), idle: chrono::Duration::minutes(60) },
             clock: Clock::system(),
             concurrent_password_hashes: 2,
+            production: false,
+            batch_max: 0,
+            request_timeout: std::time::Duration::from_secs(10),
         }
     }
 }

@@ -15,9 +15,11 @@ mod context;
 mod deadlines;
 mod enums;
 mod error;
+mod execution;
 mod http;
 mod inputs;
 mod intake;
+mod limits;
 mod loaders;
 mod measures;
 mod reference;
@@ -77,6 +79,9 @@ pub async fn operation_fields() -> Vec<String> {
 
 pub(crate) fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(limits::MAX_DEPTH)
+        .limit_complexity(limits::MAX_COMPLEXITY)
+        .limit_directives(limits::MAX_DIRECTIVES)
 }
 
 #[cfg(test)]

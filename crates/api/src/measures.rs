@@ -151,6 +151,7 @@ pub(crate) struct MeasuresMutation;
 #[Object]
 impl MeasuresQuery {
     /// Measures, the most urgent first. Coordinators get their sector's.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn measures(
         &self,
         ctx: &Context<'_>,

@@ -246,6 +246,7 @@ pub(crate) struct ScheduleMutation;
 impl ScheduleQuery {
     /// Running deadlines due within `workingDays` working days (today
     /// included), the earliest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn due_soon(
         &self,
         ctx: &Context<'_>,
@@ -263,6 +264,7 @@ impl ScheduleQuery {
     }
 
     /// Running deadlines already past due, the oldest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn overdue(
         &self,
         ctx: &Context<'_>,
@@ -342,6 +344,7 @@ impl ScheduleQuery {
     }
 
     /// Messages that could not be delivered, newest first (admins).
+    #[graphql(complexity = "first.clamp(1, 100) as usize * child_complexity")]
     async fn dead_letters(&self, ctx: &Context<'_>, #[graphql(default = 50)] first: i32) -> ApiResult<Vec<Delivery>> {
         authorize(ctx, Operation::DeadLetters, Target::Nothing)?;
         let first = page_size(Some(first))?;

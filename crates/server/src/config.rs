@@ -36,6 +36,8 @@ pub const VARIABLES: &[&str] = &[
     "RESGUARDO_SMTP_TIMEOUT_SECONDS",
     "RESGUARDO_WORKER",
     "RESGUARDO_WORKER_INTERVAL_SECONDS",
+    "RESGUARDO_GRAPHQL_BATCH_MAX",
+    "RESGUARDO_REQUEST_TIMEOUT_SECONDS",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -85,6 +87,10 @@ pub struct Config {
     pub worker: bool,
     /// Seconds between delivery passes.
     pub worker_interval_seconds: u64,
+    /// GraphQL requests allowed in one JSON array; 0 refuses batches.
+    pub graphql_batch_max: usize,
+    /// Longest a GraphQL request may run, in seconds.
+    pub request_timeout_seconds: u64,
 }
 
 impl Default for Config {
@@ -113,6 +119,8 @@ impl Default for Config {
             smtp_timeout_seconds: 20,
             worker: true,
             worker_interval_seconds: 15,
+            graphql_batch_max: 0,
+            request_timeout_seconds: 10,
         }
     }
 }
@@ -188,6 +196,15 @@ impl Config {
         if let Some(value) = env("RESGUARDO_WORKER_INTERVAL_SECONDS") {
             config.worker_interval_seconds = parse("RESGUARDO_WORKER_INTERVAL_SECONDS", &value)?;
         }
+        if let Some(value) = env("RESGUARDO_GRAPHQL_BATCH_MAX") {
+            config.graphql_batch_max = parse("RESGUARDO_GRAPHQL_BATCH_MAX", &value)?;
+        }
+        if let Some(value) = env("RESGUARDO_REQUEST_TIMEOUT_SECONDS") {
+            config.request_timeout_seconds = parse("RESGUARDO_REQUEST_TIMEOUT_SECONDS", &value)?;
+        }
+        if config.request_timeout_seconds == 0 {
+            bail!("RESGUARDO_REQUEST_TIMEOUT_SECONDS must be at least 1");
+        }
         config.mailer()?;
         config.check_mode()?;
         if config.session_hours == 0 || config.session_idle_minutes == 0 {
@@ -208,6 +225,9 @@ impl Config {
                 absolute: chrono::Duration::hours(i64::from(self.session_hours)),
                 idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
             },
+            production: self.production(),
+            batch_max: self.graphql_batch_max,
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds),
             ..api::ApiConfig::default()
         }
     }
