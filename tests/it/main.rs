@@ -11,6 +11,7 @@ mod authorization;
 mod fixtures;
 mod http;
 mod intake;
+mod limits;
 mod lists;
 mod procedure;
 mod reference_data;

@@ -53,7 +53,7 @@ impl IntoResponse for Refusal {
 
 /// Checks the document's size before parsing and its aliases after; over
 /// GET, also that the operation is a query.
-fn check(request: &async_graphql::Request, over_get: bool) -> Result<(), Refusal> {
+fn check(request: &async_graphql::Request, over_get: bool, production: bool) -> Result<(), Refusal> {
     if request.query.len() > limits::MAX_DOCUMENT_BYTES
         || limits::count_tokens(&request.query, limits::MAX_TOKENS) > limits::MAX_TOKENS
     {
@@ -64,7 +64,9 @@ fn check(request: &async_graphql::Request, over_get: bool) -> Result<(), Refusal
         // over GET, which must only ever run a query.
         return if over_get { Err(Refusal::NotOverGet) } else { Ok(()) };
     };
-    if limits::count_aliases(&document) > limits::MAX_ALIASES {
+    // In production the schema is not published through introspection
+    // (clients have `schema.graphql`): asking is refused, not answered empty.
+    if limits::count_aliases(&document) > limits::MAX_ALIASES || (production && limits::asks_for_schema(&document)) {
         return Err(Refusal::Rejected);
     }
     if over_get {
@@ -87,7 +89,7 @@ pub(crate) async fn run(
     headers: &HeaderMap,
     over_get: bool,
 ) -> Result<async_graphql::Response, Refusal> {
-    check(&request, over_get)?;
+    check(&request, over_get, app.state.config.production)?;
     let context = request_context(app, headers).await?;
     // Per request, so its cache never outlives what this caller may see.
     let loaders: RequestLoader = DataLoader::with_cache(

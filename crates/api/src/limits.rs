@@ -15,7 +15,7 @@ pub(crate) const MAX_ALIASES: usize = 30;
 /// Nesting depth of fields.
 pub(crate) const MAX_DEPTH: usize = 15;
 /// Sum of field costs; list fields cost their page size times their children.
-pub(crate) const MAX_COMPLEXITY: usize = 20_000;
+pub(crate) const MAX_COMPLEXITY: usize = 10_000;
 /// Directives on one field.
 pub(crate) const MAX_DIRECTIVES: usize = 4;
 
@@ -83,6 +83,23 @@ fn aliases_in(set: &SelectionSet, count: &mut usize) {
             Selection::FragmentSpread(_) => {}
         }
     }
+}
+
+/// Whether any operation asks for the schema itself (`__schema`, `__type`)
+/// at its root, directly or through fragments.
+pub(crate) fn asks_for_schema(document: &ExecutableDocument) -> bool {
+    fn in_set(set: &SelectionSet, document: &ExecutableDocument, depth: usize) -> bool {
+        depth < 8
+            && set.items.iter().any(|selection| match &selection.node {
+                Selection::Field(field) => matches!(field.node.name.node.as_str(), "__schema" | "__type"),
+                Selection::InlineFragment(fragment) => in_set(&fragment.node.selection_set.node, document, depth + 1),
+                Selection::FragmentSpread(spread) => document
+                    .fragments
+                    .get(&spread.node.fragment_name.node)
+                    .is_some_and(|f| in_set(&f.node.selection_set.node, document, depth + 1)),
+            })
+    }
+    document.operations.iter().any(|(_, operation)| in_set(&operation.node.selection_set.node, document, 0))
 }
 
 /// Aliases in every operation and fragment of a parsed document.
