@@ -8,6 +8,7 @@ mod support;
 mod accounts;
 mod app;
 mod authorization;
+mod confidentiality;
 mod fixtures;
 mod http;
 mod intake;

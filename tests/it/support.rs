@@ -31,6 +31,7 @@ where
     F: FnOnce(Database) -> Fut,
     Fut: Future<Output = ()>,
 {
+    log_buffer();
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("resguardo.db").display());
     let db = migrated(&url).await;
@@ -43,6 +44,7 @@ where
     F: FnOnce(Database) -> Fut,
     Fut: Future<Output = ()>,
 {
+    log_buffer();
     let Some(server) = postgres_server_url() else {
         return;
     };
@@ -97,4 +99,46 @@ fn database_names_are_replaced_in_urls() {
     assert_eq!(with_database("postgres://root@127.0.0.1:5432/test", "x"), "postgres://root@127.0.0.1:5432/x");
     assert_eq!(with_database("postgres://h/test?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
     assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+}
+
+/// Everything the code under test logs, at every level, into one buffer the
+/// confidentiality tests search (installed before the first test runs).
+pub(crate) fn captured_logs() -> String {
+    let buffer = log_buffer();
+    let bytes = buffer.lock().map(|b| b.clone()).unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+type LogBuffer = std::sync::Arc<std::sync::Mutex<Vec<u8>>>;
+
+fn log_buffer() -> &'static LogBuffer {
+    static BUFFER: std::sync::OnceLock<LogBuffer> = std::sync::OnceLock::new();
+    BUFFER.get_or_init(|| {
+        let buffer = LogBuffer::default();
+        let writer = {
+            let buffer = std::sync::Arc::clone(&buffer);
+            move || LogWriter(std::sync::Arc::clone(&buffer))
+        };
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(writer)
+            .try_init();
+        buffer
+    })
+}
+
+struct LogWriter(LogBuffer);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut buffer) = self.0.lock() {
+            buffer.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
