@@ -11,6 +11,7 @@ mod m20261127_000002_reference_data;
 mod m20261128_000001_accounts_and_intake;
 mod m20261128_000002_delivery;
 mod m20261128_000003_audit_chain;
+mod m20261128_000004_login_protection;
 mod seed;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_accounts_and_intake::Migration),
             Box::new(m20261128_000002_delivery::Migration),
             Box::new(m20261128_000003_audit_chain::Migration),
+            Box::new(m20261128_000004_login_protection::Migration),
         ]
     }
 }

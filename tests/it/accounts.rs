@@ -31,7 +31,10 @@ async fn wrong_credentials_are_refused_alike_and_recorded(db: Database) {
     let unknown = app.graphql(LOGIN, json!({ "e": "nadie@dgdh.gob.pe", "p": PASSWORD })).await;
     for body in [&wrong_password, &unknown] {
         assert_eq!(code(body), "UNAUTHENTICATED");
-        assert_eq!(body["errors"][0]["message"], "correo electrónico o contraseña incorrectos");
+        assert_eq!(
+            body["errors"][0]["message"],
+            "correo electrónico o contraseña incorrectos (tras varios intentos fallidos, la cuenta se bloquea unos minutos)"
+        );
     }
     // E-mail case does not matter.
     let ok = app.graphql(LOGIN, json!({ "e": "Oficial@DGDH.gob.pe", "p": PASSWORD })).await;

@@ -19,11 +19,14 @@ pub(crate) struct TestApp {
 }
 
 impl TestApp {
-    /// Sessions last a year here: tests move the clock by days and weeks.
+    /// Sessions last a year here: tests move the clock by days and weeks
+    /// and file many requests from one address (the rate limits have tests
+    /// of their own).
     pub(crate) async fn spawn(db: Database) -> Self {
         let year = chrono::Duration::days(365);
         let sessions = db::SessionPolicy { absolute: year, idle: year };
-        Self::spawn_with(db, api::ApiConfig { sessions, ..api::ApiConfig::default() }).await
+        let config = api::ApiConfig { sessions, rate_limits: api::RateLimits::OFF, ..api::ApiConfig::default() };
+        Self::spawn_with(db, config).await
     }
 
     /// With `config`, whose clock is replaced by the test's.
@@ -36,13 +39,22 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let router = server::app::router(db.clone(), api::ApiConfig { clock, ..config });
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await
+        });
         Self { base, db, client: reqwest::Client::new(), now }
     }
 
     /// Moves the clock to an instant (RFC 3339).
     pub(crate) fn set_time(&self, instant: &str) {
         *self.now.lock().unwrap() = instant.parse().unwrap();
+    }
+
+    /// Moves the clock forward; returns the new time.
+    pub(crate) fn advance_seconds(&self, seconds: i64) -> chrono::DateTime<chrono::Utc> {
+        let mut now = self.now.lock().unwrap();
+        *now += chrono::Duration::seconds(seconds);
+        *now
     }
 
     /// Moves the clock to noon in Lima on `date`.

@@ -147,6 +147,19 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             json!({ "p": crate::app::PASSWORD }),
         ),
         ("me", Rule::Staff, "{ me { role } }", json!({})),
+        (
+            "beginSecondFactor",
+            Rule::Staff,
+            "mutation($p: String!) { beginSecondFactor(password: $p) { uri } }",
+            json!({ "p": crate::app::PASSWORD }),
+        ),
+        ("confirmSecondFactor", Rule::Staff, "mutation { confirmSecondFactor(code: \"000000\") }", json!({})),
+        (
+            "disableSecondFactor",
+            Rule::Staff,
+            "mutation($p: String!) { disableSecondFactor(password: $p, code: \"000000\") }",
+            json!({ "p": crate::app::PASSWORD }),
+        ),
         ("logout", Rule::Staff, "mutation { logout }", json!({})),
         (
             "registerRequest",

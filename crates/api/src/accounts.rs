@@ -12,6 +12,7 @@ use crate::context::{authorize, db, staff, state};
 use crate::enums::StaffRole;
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::{id, ref_code};
+use crate::second_factor;
 
 /// A member of staff as others see them.
 #[derive(SimpleObject)]
@@ -25,6 +26,8 @@ pub(crate) struct StaffMember {
     sector: Option<String>,
     lead_coordinator: bool,
     active: bool,
+    /// Signs in with a second factor.
+    second_factor: bool,
 }
 
 impl From<User> for StaffMember {
@@ -37,6 +40,7 @@ impl From<User> for StaffMember {
             display_name: user.display_name,
             lead_coordinator: user.lead_coordinator,
             active: user.active,
+            second_factor: user.second_factor,
         }
     }
 }
@@ -74,6 +78,10 @@ pub(crate) struct UserChangesInput {
     active: Option<bool>,
     #[graphql(secret)]
     password: Option<String>,
+    /// `true` removes the account's second factor (a lost phone): it signs
+    /// in with its password until it sets one up again.
+    #[graphql(default)]
+    reset_second_factor: bool,
 }
 
 #[derive(Default)]
@@ -111,39 +119,52 @@ impl AccountsQuery {
 
 #[Object]
 impl AccountsMutation {
-    /// Signs in with e-mail and password.
+    /// Signs in with e-mail and password, and the second factor when the
+    /// account has one (a code from the app or a recovery code; asked for
+    /// with SECOND_FACTOR_REQUIRED when missing).
     async fn login(
         &self,
         ctx: &Context<'_>,
-        email: String,
+        #[graphql(secret)] email: String,
         #[graphql(secret)] password: String,
+        #[graphql(secret, name = "secondFactor")] code: Option<String>,
     ) -> ApiResult<LoginResult> {
         let request = authorize(ctx, Operation::Login, Target::Nothing)?;
         let state = state(ctx);
+        let (actor, now) = (request.actor(), request.now);
         let found = state.db.credentials(&email).await?;
-        // An unknown e-mail costs a hash too: timing does not tell which
-        // e-mails have accounts.
-        let matches = state.hasher.verify_or_decoy(&password, found.as_ref().map(|(_, hash)| hash.as_str())).await?;
-        match found {
-            Some((user, _)) if matches && user.active => {
-                let token = secrets::new_session_token()?;
-                let session = state
-                    .db
-                    .open_session(
-                        &user,
-                        secrets::session_token_hash(&token),
-                        state.config.sessions,
-                        &request.actor(),
-                        request.now,
-                    )
-                    .await?;
-                Ok(LoginResult { token, expires_at: session.expires_at, user: user.into() })
-            }
+        // An unknown e-mail or a locked account costs a hash too: timing
+        // does not tell which e-mails have accounts.
+        let matches = state.hasher.verify_or_decoy(&password, found.as_ref().map(|r| r.password_hash.as_str())).await?;
+        let record = match found {
+            Some(record) if record.user.active => record,
             other => {
-                state.db.record_failed_login(other.map(|(u, _)| u.id), &request.actor(), request.now).await?;
-                Err(ApiError::BadLogin)
+                state.db.login_failed(other.map(|r| r.user.id), None, &actor, now).await?;
+                return Err(ApiError::BadLogin);
+            }
+        };
+        let user = record.user.id;
+        if record.locked_until.is_some_and(|until| until > now) {
+            state.db.login_failed(Some(user), None, &actor, now).await?;
+            return Err(ApiError::BadLogin);
+        }
+        if !matches {
+            state.db.login_failed(Some(user), Some(second_factor::lock_after), &actor, now).await?;
+            return Err(ApiError::BadLogin);
+        }
+        if record.user.second_factor {
+            let Some(code) = code else { return Err(ApiError::SecondFactorRequired) };
+            if !second_factor::verify(&state.db, &record, &code, now).await? {
+                state.db.login_failed(Some(user), Some(second_factor::lock_after), &actor, now).await?;
+                return Err(ApiError::BadSecondFactor);
             }
         }
+        let token = secrets::new_session_token()?;
+        let session = state
+            .db
+            .open_session(&record.user, secrets::session_token_hash(&token), state.config.sessions, &actor, now)
+            .await?;
+        Ok(LoginResult { token, expires_at: session.expires_at, user: record.user.into() })
     }
 
     /// Ends the current session.
@@ -195,6 +216,7 @@ impl AccountsMutation {
             lead_coordinator: input.lead_coordinator,
             active: input.active,
             password_hash,
+            reset_second_factor: input.reset_second_factor,
         };
         Ok(db(ctx).update_user(user_id, changes, &request.actor(), request.now).await?.into())
     }

@@ -42,6 +42,9 @@ operations! {
     Login = "login",
     Logout = "logout",
     Me = "me",
+    BeginSecondFactor = "beginSecondFactor",
+    ConfirmSecondFactor = "confirmSecondFactor",
+    DisableSecondFactor = "disableSecondFactor",
     // Officers and supervisors.
     RegisterRequest = "registerRequest",
     Case = "case",
@@ -106,6 +109,34 @@ pub enum Target<'a> {
 pub struct Policy {
     /// Only supervisors may issue resolutions (they sign them).
     pub resolutions_need_supervisor: bool,
+    /// Roles whose accounts must sign in with a second factor.
+    pub second_factor_roles: RoleSet,
+}
+
+/// A set of roles.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RoleSet(u16);
+
+impl RoleSet {
+    pub fn of(roles: &[Role]) -> Self {
+        Self(roles.iter().fold(0, |set, role| set | Self::bit(*role)))
+    }
+
+    pub fn contains(self, role: Role) -> bool {
+        self.0 & Self::bit(role) != 0
+    }
+
+    fn bit(role: Role) -> u16 {
+        1 << Role::ALL.iter().position(|r| *r == role).unwrap_or(0)
+    }
+}
+
+/// What a session that still has to set up its second factor may do.
+fn allowed_before_second_factor(operation: Operation) -> bool {
+    matches!(
+        operation,
+        Operation::Me | Operation::Logout | Operation::BeginSecondFactor | Operation::ConfirmSecondFactor
+    )
 }
 
 /// Who may do what, by role.
@@ -125,7 +156,13 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::WithdrawConsent
         | O::Calendar
         | O::Login => true,
-        O::Logout | O::Me | O::DeadlineRules | O::ReminderPolicies => role != R::Public,
+        O::Logout
+        | O::Me
+        | O::BeginSecondFactor
+        | O::ConfirmSecondFactor
+        | O::DisableSecondFactor
+        | O::DeadlineRules
+        | O::ReminderPolicies => role != R::Public,
         O::DueSoon | O::Overdue | O::Compliance => officer || role == R::Coordinator,
         O::RegisterRequest
         | O::Case
@@ -183,6 +220,13 @@ pub fn authorize(
             Principal::Staff(_) => ApiError::Forbidden,
         });
     }
+    if let Principal::Staff(staff) = principal
+        && policy.second_factor_roles.contains(staff.role)
+        && !staff.session.user.second_factor
+        && !allowed_before_second_factor(operation)
+    {
+        return Err(ApiError::SecondFactorSetupRequired);
+    }
     match (target, principal) {
         // Coordinators act only on their own sector's measures.
         (Target::SectorMeasure { sector }, Principal::Staff(staff)) if staff.role == Role::Coordinator => {
@@ -207,9 +251,17 @@ mod tests {
 
     #[test]
     fn supervisors_can_be_made_to_sign_resolutions() {
-        let strict = Policy { resolutions_need_supervisor: true };
+        let strict = Policy { resolutions_need_supervisor: true, ..Policy::default() };
         assert!(!allowed(strict, Operation::IssueResolution, Role::Officer));
         assert!(allowed(strict, Operation::IssueResolution, Role::Supervisor));
         assert!(allowed(Policy::default(), Operation::IssueResolution, Role::Officer));
+    }
+
+    #[test]
+    fn role_sets_hold_what_they_were_given() {
+        let set = RoleSet::of(&[Role::Admin, Role::Supervisor]);
+        assert!(set.contains(Role::Admin) && set.contains(Role::Supervisor));
+        assert!(!set.contains(Role::Officer) && !set.contains(Role::Public));
+        assert!(!RoleSet::default().contains(Role::Admin));
     }
 }

@@ -15,6 +15,7 @@ use crate::auth::{Principal, RequestContext, Staff};
 use crate::authz::{self, Operation, Policy, Target};
 use crate::error::{ApiError, ApiResult};
 use crate::loaders::RequestLoader;
+use crate::rate_limit::{RateLimiter, RateLimits};
 
 /// Where "now" comes from. The system clock in production; tests set it.
 #[derive(Clone)]
@@ -56,6 +57,11 @@ pub struct ApiConfig {
     pub batch_max: usize,
     /// Longest a request may run.
     pub request_timeout: std::time::Duration,
+    pub rate_limits: RateLimits,
+    /// Behind a reverse proxy: the header it puts the client's address in
+    /// (`X-Forwarded-For`, `X-Real-IP`); the rightmost address is used, the
+    /// one the proxy itself added. Unset: the connection's peer address.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for ApiConfig {
@@ -69,6 +75,8 @@ impl Default for ApiConfig {
             production: false,
             batch_max: 0,
             request_timeout: std::time::Duration::from_secs(10),
+            rate_limits: RateLimits::default(),
+            client_ip_header: None,
         }
     }
 }
@@ -78,6 +86,7 @@ pub(crate) struct ApiState {
     pub(crate) db: Database,
     pub(crate) config: ApiConfig,
     pub(crate) hasher: PasswordHasher,
+    pub(crate) limiter: RateLimiter,
 }
 
 /// Per request: the sensitive fields read, by case, written to the audit
@@ -128,14 +137,17 @@ pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> &'a RequestLoader {
     ctx.data_unchecked::<RequestLoader>()
 }
 
-/// Runs the authorization policy for `operation`; returns the request.
+/// Runs the authorization policy and the rate limits for `operation`;
+/// returns the request.
 pub(crate) fn authorize<'a>(
     ctx: &Context<'a>,
     operation: Operation,
     target: Target<'_>,
 ) -> ApiResult<&'a RequestContext> {
     let request = request(ctx);
-    authz::authorize(state(ctx).config.policy, &request.principal, operation, target)?;
+    let state = state(ctx);
+    authz::authorize(state.config.policy, &request.principal, operation, target)?;
+    state.limiter.admit(operation, request.client, request.now)?;
     Ok(request)
 }
 

@@ -10,9 +10,22 @@ use domain::request::{FieldError, InvalidRequest};
 pub enum ApiError {
     #[error("inicie sesión para continuar")]
     Unauthenticated,
-    /// Wrong e-mail or password (never which of the two).
-    #[error("correo electrónico o contraseña incorrectos")]
+    /// Wrong e-mail or password (never which of the two), or an account
+    /// locked after failed attempts (not told apart either: that would say
+    /// which e-mails have accounts).
+    #[error(
+        "correo electrónico o contraseña incorrectos (tras varios intentos fallidos, la cuenta se bloquea unos minutos)"
+    )]
     BadLogin,
+    /// The password was right; the account also asks for its second factor.
+    #[error("introduzca el código de su aplicación de autenticación o uno de sus códigos de recuperación")]
+    SecondFactorRequired,
+    #[error("código de verificación incorrecto o ya usado")]
+    BadSecondFactor,
+    /// The role requires a second factor that the account has not set up:
+    /// until it does, the session can only set it up.
+    #[error("su rol exige un segundo factor: actívelo con beginSecondFactor y confirmSecondFactor para continuar")]
+    SecondFactorSetupRequired,
     #[error("no tiene permiso para esta operación")]
     Forbidden,
     /// A requester's file number and access key do not match (or the file
@@ -32,8 +45,8 @@ pub enum ApiError {
     /// reused: retry or change the request.
     #[error("{0}")]
     Conflict(String),
-    #[error("demasiadas solicitudes; espere un momento e inténtelo de nuevo")]
-    RateLimited,
+    #[error("demasiadas solicitudes desde su conexión; espere unos minutos e inténtelo de nuevo")]
+    RateLimited { retry_after_seconds: u64 },
     /// Something failed on our side; details are in the logs.
     #[error("error interno; inténtelo de nuevo más tarde")]
     Internal,
@@ -67,12 +80,15 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::Unauthenticated | ApiError::BadLogin => "UNAUTHENTICATED",
+            ApiError::BadSecondFactor => "BAD_SECOND_FACTOR",
+            ApiError::SecondFactorRequired => "SECOND_FACTOR_REQUIRED",
+            ApiError::SecondFactorSetupRequired => "SECOND_FACTOR_SETUP_REQUIRED",
             ApiError::Forbidden | ApiError::WrongAccessKey => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::BadInput { .. } => "BAD_USER_INPUT",
             ApiError::InvalidTransition(_) => "INVALID_TRANSITION",
             ApiError::Conflict(_) => "CONFLICT",
-            ApiError::RateLimited => "RATE_LIMITED",
+            ApiError::RateLimited { .. } => "RATE_LIMITED",
             ApiError::Internal => "INTERNAL",
         }
     }
@@ -110,16 +126,27 @@ impl From<ApiError> for async_graphql::Error {
             ApiError::BadInput { problems } => problems.clone(),
             ApiError::Unauthenticated
             | ApiError::BadLogin
+            | ApiError::SecondFactorRequired
+            | ApiError::BadSecondFactor
+            | ApiError::SecondFactorSetupRequired
             | ApiError::Forbidden
             | ApiError::WrongAccessKey
             | ApiError::NotFound(_)
             | ApiError::InvalidTransition(_)
             | ApiError::Conflict(_)
-            | ApiError::RateLimited
+            | ApiError::RateLimited { .. }
             | ApiError::Internal => Vec::new(),
+        };
+        let retry_after = match error {
+            ApiError::RateLimited { retry_after_seconds } => Some(retry_after_seconds),
+            _ => None,
         };
         async_graphql::Error::new(error.to_string()).extend_with(|_, ext| {
             ext.set("code", code);
+            if let Some(seconds) = retry_after {
+                // Also sent as the Retry-After header (see `http`).
+                ext.set("retryAfter", seconds);
+            }
             if let Some(first) = problems.first().filter(|p| !p.field.is_empty()) {
                 ext.set("field", first.field.as_str());
             }

@@ -87,10 +87,11 @@ pub(crate) async fn run(
     app: &AppState,
     request: async_graphql::Request,
     headers: &HeaderMap,
+    client: Option<std::net::IpAddr>,
     over_get: bool,
 ) -> Result<async_graphql::Response, Refusal> {
     check(&request, over_get, app.state.config.production)?;
-    let context = request_context(app, headers).await?;
+    let context = request_context(app, headers, client).await?;
     // Per request, so its cache never outlives what this caller may see.
     let loaders: RequestLoader = DataLoader::with_cache(
         Loaders::new(app.state.db.clone()),
@@ -111,7 +112,8 @@ pub(crate) async fn run(
         .iter()
         .filter(|e| {
             let code = e.extensions.as_ref().and_then(|x| x.get("code"));
-            matches!(code, Some(async_graphql::Value::String(c)) if c == "FORBIDDEN" || c == "UNAUTHENTICATED")
+            matches!(code, Some(async_graphql::Value::String(c))
+                if c == "FORBIDDEN" || c == "UNAUTHENTICATED" || c == "SECOND_FACTOR_SETUP_REQUIRED")
         })
         .filter_map(|e| match e.path.first() {
             // Failed logins have their own entry.
@@ -140,7 +142,11 @@ pub(crate) async fn run(
 }
 
 /// Who is asking (from the bearer token), when, and under which request id.
-async fn request_context(app: &AppState, headers: &HeaderMap) -> Result<RequestContext, Refusal> {
+async fn request_context(
+    app: &AppState,
+    headers: &HeaderMap,
+    client: Option<std::net::IpAddr>,
+) -> Result<RequestContext, Refusal> {
     let now = app.state.config.clock.now();
     let token = headers
         .get(header::AUTHORIZATION)
@@ -156,7 +162,7 @@ async fn request_context(app: &AppState, headers: &HeaderMap) -> Result<RequestC
         }
         None => None,
     };
-    Ok(RequestContext { principal: Principal::from_session(session), request_id: request_id(headers), now })
+    Ok(RequestContext { principal: Principal::from_session(session), request_id: request_id(headers), now, client })
 }
 
 /// The caller's `X-Request-Id` when it is a plain token, a new one otherwise.

@@ -5,11 +5,13 @@
 //! otherwise), batches only when configured, and the response media type
 //! the client asked for. Running one request is `execution`'s job.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, RawQuery, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -18,6 +20,7 @@ use db::Database;
 use crate::auth::password::PasswordHasher;
 use crate::context::{ApiConfig, ApiState};
 use crate::execution::{self, Refusal};
+use crate::rate_limit::RateLimiter;
 use crate::{ResguardoSchema, builder};
 
 /// What the handlers share: the schema and the state it serves from.
@@ -42,7 +45,8 @@ pub fn router(db: Database, config: ApiConfig) -> Router {
         // Clients have `schema.graphql`; attackers need not map the API.
         schema = schema.disable_introspection().disable_suggestions();
     }
-    let state = Arc::new(ApiState { db, config, hasher });
+    let limiter = RateLimiter::new(config.rate_limits);
+    let state = Arc::new(ApiState { db, config, hasher, limiter });
     let schema = schema.data(Arc::clone(&state)).finish();
     let mut router = Router::new().route("/graphql", get(graphql_get).post(graphql_post));
     if graphiql {
@@ -55,7 +59,10 @@ async fn graphiql_page() -> Html<&'static str> {
     Html(include_str!("graphiql.html"))
 }
 
-async fn graphql_post(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// The connection's peer address, when the server was started with it.
+type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
+
+async fn graphql_post(State(app): State<AppState>, peer: Peer, headers: HeaderMap, body: Bytes) -> Response {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -64,9 +71,10 @@ async fn graphql_post(State(app): State<AppState>, headers: HeaderMap, body: Byt
         return refusal(StatusCode::UNSUPPORTED_MEDIA_TYPE, "envíe la consulta como application/json");
     }
     let media_type = negotiate(&headers);
+    let client = client_address(&app, &headers, peer);
     match serde_json::from_slice::<async_graphql::BatchRequest>(&body) {
         Ok(async_graphql::BatchRequest::Single(request)) => {
-            respond(execution::run(&app, request, &headers, false).await, media_type)
+            respond(execution::run(&app, request, &headers, client, false).await, media_type)
         }
         Ok(async_graphql::BatchRequest::Batch(requests)) => {
             let max = app.state.config.batch_max;
@@ -75,23 +83,64 @@ async fn graphql_post(State(app): State<AppState>, headers: HeaderMap, body: Byt
             }
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                match execution::run(&app, request, &headers, false).await {
+                match execution::run(&app, request, &headers, client, false).await {
                     Ok(response) => responses.push(response),
                     Err(refused) => return refused.into_response(),
                 }
             }
-            json(StatusCode::OK, media_type, &responses)
+            let retry_after = responses.iter().filter_map(retry_after).max();
+            with_retry_after(json(StatusCode::OK, media_type, &responses), retry_after)
         }
         Err(_) => refusal(StatusCode::BAD_REQUEST, "el cuerpo no es una solicitud GraphQL en JSON válida"),
     }
 }
 
-async fn graphql_get(State(app): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+async fn graphql_get(
+    State(app): State<AppState>,
+    peer: Peer,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or_default()) {
         Ok(request) => request,
         Err(_) => return refusal(StatusCode::BAD_REQUEST, "parámetros de consulta inválidos"),
     };
-    respond(execution::run(&app, request, &headers, true).await, negotiate(&headers))
+    let client = client_address(&app, &headers, peer);
+    respond(execution::run(&app, request, &headers, client, true).await, negotiate(&headers))
+}
+
+/// The client's address: from the configured proxy header (its rightmost
+/// entry, which our proxy wrote; entries to its left are whatever the
+/// client claimed), else the connection's peer.
+fn client_address(app: &AppState, headers: &HeaderMap, peer: Peer) -> Option<IpAddr> {
+    if let Some(name) = &app.state.config.client_ip_header {
+        let forwarded = headers.get_all(name.as_str()).iter().next_back().and_then(|v| v.to_str().ok());
+        return forwarded.and_then(|v| v.rsplit(',').next()).and_then(|v| v.trim().parse().ok());
+    }
+    peer.map(|Extension(ConnectInfo(address))| address.ip())
+}
+
+/// Seconds to wait when the response was cut short by a rate limit.
+fn retry_after(response: &async_graphql::Response) -> Option<u64> {
+    response
+        .errors
+        .iter()
+        .filter_map(|e| e.extensions.as_ref()?.get("retryAfter"))
+        .filter_map(|v| match v {
+            async_graphql::Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+        .max()
+}
+
+/// A rate-limited answer is a 429 with `Retry-After`, whatever else it
+/// carries.
+fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
+    if let Some(seconds) = seconds {
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 fn respond(outcome: Result<async_graphql::Response, Refusal>, media_type: &'static str) -> Response {
@@ -107,7 +156,7 @@ fn respond(outcome: Result<async_graphql::Response, Refusal>, media_type: &'stat
     } else {
         StatusCode::OK
     };
-    json(status, media_type, &response)
+    with_retry_after(json(status, media_type, &response), retry_after(&response))
 }
 
 fn json(status: StatusCode, media_type: &'static str, body: &impl serde::Serialize) -> Response {

@@ -1,5 +1,10 @@
 //! Input objects of the intake and their conversion into the domain's
 //! `RequestInput`, which `Request::parse` then checks once.
+//!
+//! Fields holding personal data are `secret`: whatever prints an operation
+//! shows `"<secret>"` instead. Lists of input objects are marked whole,
+//! because the printer does not look inside list items (`secret_inputs`
+//! tests this for every operation).
 
 use async_graphql::{ID, InputObject};
 use domain::codes::RefCode;
@@ -19,6 +24,7 @@ pub(crate) struct RequestInput {
     /// Chosen by the client (e.g. a random UUID) and sent again on every
     /// retry of the same request: a request is never filed twice, and a
     /// retry gets the same file number and access key back. Keep it secret.
+    #[graphql(secret)]
     pub(crate) idempotency_key: String,
     /// Leave out when the defender files for themselves.
     pub(crate) third_party: Option<ThirdPartyInput>,
@@ -26,39 +32,51 @@ pub(crate) struct RequestInput {
     #[graphql(default)]
     pub(crate) contact: ContactInput,
     /// The people and/or collectives to protect.
+    #[graphql(secret)]
     pub(crate) beneficiaries: Vec<BeneficiaryInput>,
     pub(crate) place: PlaceInput,
     pub(crate) defender_category: DefenderCategory,
+    #[graphql(secret)]
     pub(crate) defender_category_detail: Option<String>,
     pub(crate) aggression_types: Vec<AggressionType>,
     pub(crate) aggressor_type: Option<AggressorType>,
     pub(crate) language: Language,
+    #[graphql(secret)]
     pub(crate) language_detail: Option<String>,
     #[graphql(default)]
     pub(crate) interpreter_needed: bool,
     pub(crate) consent: ConsentInput,
     /// What happened.
+    #[graphql(secret)]
     pub(crate) facts: String,
     #[graphql(default)]
+    #[graphql(secret)]
     pub(crate) evidence: Vec<EvidenceInput>,
     /// The protection measures or urgent intervention asked for.
     #[graphql(default)]
+    #[graphql(secret)]
     pub(crate) requested_measures: Vec<RequestedMeasureInput>,
 }
 
 #[derive(InputObject)]
 pub(crate) struct ThirdPartyInput {
+    #[graphql(secret)]
     pub(crate) name: String,
     pub(crate) relationship: Relationship,
+    #[graphql(secret)]
     pub(crate) relationship_detail: Option<String>,
+    #[graphql(secret)]
     pub(crate) organisation: Option<String>,
 }
 
 #[derive(InputObject, Default)]
 pub(crate) struct ContactInput {
+    #[graphql(secret)]
     pub(crate) email: Option<String>,
+    #[graphql(secret)]
     pub(crate) phone: Option<String>,
     /// Safe ways or times to call, an intermediary…
+    #[graphql(secret)]
     pub(crate) instructions: Option<String>,
 }
 
@@ -66,11 +84,15 @@ pub(crate) struct ContactInput {
 pub(crate) struct BeneficiaryInput {
     /// Leave out for a person; the kind of collective otherwise.
     pub(crate) collective: Option<CollectiveKind>,
+    #[graphql(secret)]
     pub(crate) name: String,
     pub(crate) document_kind: Option<IdDocumentKind>,
+    #[graphql(secret)]
     pub(crate) document_number: Option<String>,
     pub(crate) gender: Option<Gender>,
+    #[graphql(secret)]
     pub(crate) ethnicity: Option<String>,
+    #[graphql(secret)]
     pub(crate) health: Option<String>,
     pub(crate) approximate_members: Option<u32>,
 }
@@ -80,6 +102,7 @@ pub(crate) struct PlaceInput {
     /// INEI ubigeo: 2 (department), 4 (province) or 6 (district) digits.
     pub(crate) ubigeo: String,
     /// The exact place: community, address, directions.
+    #[graphql(secret)]
     pub(crate) detail: Option<String>,
 }
 
@@ -87,13 +110,16 @@ pub(crate) struct PlaceInput {
 pub(crate) struct ConsentInput {
     pub(crate) status: ConsentStatus,
     /// Required when the person is UNABLE to consent.
+    #[graphql(secret)]
     pub(crate) reason: Option<String>,
 }
 
 #[derive(InputObject)]
 pub(crate) struct EvidenceInput {
+    #[graphql(secret)]
     pub(crate) description: String,
     /// Where it is: a link, a file reference, who holds it.
+    #[graphql(secret)]
     pub(crate) reference: Option<String>,
 }
 
@@ -101,6 +127,7 @@ pub(crate) struct EvidenceInput {
 pub(crate) struct RequestedMeasureInput {
     /// A code from `measureTypes`, if one fits.
     pub(crate) measure_type: Option<String>,
+    #[graphql(secret)]
     pub(crate) description: Option<String>,
 }
 

@@ -71,7 +71,12 @@ pub(crate) struct IntakeMutation;
 #[Object]
 impl IntakeQuery {
     /// A requester follows their request with its file number and access key.
-    async fn my_request(&self, ctx: &Context<'_>, file_number: String, access_key: String) -> ApiResult<RequestStatus> {
+    async fn my_request(
+        &self,
+        ctx: &Context<'_>,
+        file_number: String,
+        #[graphql(secret)] access_key: String,
+    ) -> ApiResult<RequestStatus> {
         authorize(ctx, Operation::MyRequest, Target::Nothing)?;
         let case_id = requester_case(ctx, &file_number, &access_key).await?;
         status_of(ctx, case_id).await
@@ -103,8 +108,8 @@ impl IntakeMutation {
         &self,
         ctx: &Context<'_>,
         file_number: String,
-        access_key: String,
-        answer: String,
+        #[graphql(secret)] access_key: String,
+        #[graphql(secret)] answer: String,
     ) -> ApiResult<RequestStatus> {
         authorize(ctx, Operation::AnswerInformationRequest, Target::Nothing)?;
         let command = Command::ReceiveInformation { answer: text("answer", &answer)? };
@@ -116,7 +121,7 @@ impl IntakeMutation {
         &self,
         ctx: &Context<'_>,
         file_number: String,
-        access_key: String,
+        #[graphql(secret)] access_key: String,
         evidence: EvidenceInput,
     ) -> ApiResult<RequestStatus> {
         authorize(ctx, Operation::AddEvidence, Target::Nothing)?;
@@ -133,8 +138,8 @@ impl IntakeMutation {
         &self,
         ctx: &Context<'_>,
         file_number: String,
-        access_key: String,
-        reason: Option<String>,
+        #[graphql(secret)] access_key: String,
+        #[graphql(secret)] reason: Option<String>,
     ) -> ApiResult<RequestStatus> {
         authorize(ctx, Operation::WithdrawConsent, Target::Nothing)?;
         let command = Command::WithdrawConsent { reason: optional_text("reason", reason.as_deref())? };

@@ -22,9 +22,13 @@ mod intake;
 mod limits;
 mod loaders;
 mod measures;
+mod rate_limit;
 mod reference;
 mod scalars;
 mod schedule;
+mod second_factor;
+#[cfg(test)]
+mod secret_inputs;
 mod triage;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -34,6 +38,7 @@ pub use context::{ApiConfig, Clock};
 pub use error::ApiError;
 pub use http::router;
 pub use intake::intake_keys;
+pub use rate_limit::{Rate, RateLimits};
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -51,6 +56,7 @@ pub struct Query(
 pub struct Mutation(
     intake::IntakeMutation,
     accounts::AccountsMutation,
+    second_factor::SecondFactorMutation,
     triage::TriageMutation,
     measures::MeasuresMutation,
     reference::ReferenceMutation,

@@ -204,7 +204,12 @@ impl MeasuresMutation {
     }
 
     /// The sector reports how the work is going.
-    async fn report_measure_progress(&self, ctx: &Context<'_>, id: ID, report: String) -> ApiResult<MeasureView> {
+    async fn report_measure_progress(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(secret)] report: String,
+    ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ReportMeasureProgress, &id, |measure| {
             Ok(Command::ReportProgress { measure, report: text("report", &report)? })
         })
@@ -216,7 +221,7 @@ impl MeasuresMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        report: Option<String>,
+        #[graphql(secret)] report: Option<String>,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ReportMeasureImplemented, &id, |measure| {
             Ok(Command::ReportImplemented {
@@ -228,7 +233,12 @@ impl MeasuresMutation {
     }
 
     /// The sector reports that the measure cannot be carried out, and why.
-    async fn report_measure_not_feasible(&self, ctx: &Context<'_>, id: ID, reason: String) -> ApiResult<MeasureView> {
+    async fn report_measure_not_feasible(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(secret)] reason: String,
+    ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ReportMeasureNotFeasible, &id, |measure| {
             Ok(Command::ReportNotFeasible { measure, reason: text("reason", &reason)? })
         })

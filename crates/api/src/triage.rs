@@ -24,6 +24,7 @@ pub(crate) struct CriterionInput {
     criterion: Criterion,
     met: bool,
     /// Required when the criterion is not met.
+    #[graphql(secret)]
     note: Option<String>,
 }
 
@@ -38,11 +39,14 @@ pub(crate) enum AdmissibilityOutcome {
 #[derive(InputObject)]
 pub(crate) struct AdmissibilityInput {
     /// Every criterion, once each.
+    #[graphql(secret)]
     criteria: Vec<CriterionInput>,
     outcome: AdmissibilityOutcome,
     /// Required to admit with a failed criterion.
+    #[graphql(secret)]
     override_reason: Option<String>,
     /// Required to refuse or refer.
+    #[graphql(secret)]
     reasons: Option<String>,
     /// The entity the request is referred to.
     referred_to: Option<String>,
@@ -52,6 +56,7 @@ pub(crate) struct AdmissibilityInput {
 pub(crate) struct RiskInput {
     track: Track,
     level: RiskLevel,
+    #[graphql(secret)]
     summary: String,
 }
 
@@ -68,12 +73,15 @@ pub(crate) struct GrantedMeasureInput {
     measure_type: String,
     /// The responsible sector; the measure type's usual sector when absent.
     sector: Option<String>,
+    #[graphql(secret)]
     details: Option<String>,
 }
 
 #[derive(InputObject)]
 pub(crate) struct DeniedMeasureInput {
+    #[graphql(secret)]
     description: String,
+    #[graphql(secret)]
     reason: String,
 }
 
@@ -81,8 +89,10 @@ pub(crate) struct DeniedMeasureInput {
 pub(crate) struct ResolutionInput {
     act: ActInput,
     #[graphql(default)]
+    #[graphql(secret)]
     granted: Vec<GrantedMeasureInput>,
     #[graphql(default)]
+    #[graphql(secret)]
     denied: Vec<DeniedMeasureInput>,
 }
 
@@ -145,7 +155,12 @@ impl TriageMutation {
 
     /// Asks the requester to complete the request; the decision clock stops
     /// until they answer or the answer period ends.
-    async fn request_information(&self, ctx: &Context<'_>, case_id: ID, question: String) -> ApiResult<CaseView> {
+    async fn request_information(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        #[graphql(secret)] question: String,
+    ) -> ApiResult<CaseView> {
         authorize(ctx, Operation::RequestInformation, Target::Nothing)?;
         let command = Command::RequestInformation { question: text("question", &question)? };
         case_command(ctx, Operation::RequestInformation, &case_id, command).await
@@ -222,7 +237,7 @@ impl TriageMutation {
         ctx: &Context<'_>,
         measure_id: ID,
         act: ActInput,
-        details: String,
+        #[graphql(secret)] details: String,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ModifyMeasure, &measure_id, |measure| {
             Ok(Command::ModifyMeasure { measure, act: self::act("act", &act)?, details: text("details", &details)? })
@@ -250,7 +265,7 @@ impl TriageMutation {
         ctx: &Context<'_>,
         measure_id: ID,
         act: ActInput,
-        reason: String,
+        #[graphql(secret)] reason: String,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::LiftMeasure, &measure_id, |measure| {
             Ok(Command::LiftMeasure { measure, act: self::act("act", &act)?, reason: text("reason", &reason)? })
@@ -264,7 +279,7 @@ impl TriageMutation {
         ctx: &Context<'_>,
         case_id: ID,
         reason: ArchiveReason,
-        note: Option<String>,
+        #[graphql(secret)] note: Option<String>,
     ) -> ApiResult<CaseView> {
         authorize(ctx, Operation::ArchiveCase, Target::Nothing)?;
         let command = Command::Archive { reason: reason.into(), note: optional_text("note", note.as_deref())? };

@@ -8,7 +8,7 @@ use domain::roles::Role;
 use domain::workflow::AuditAction;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::connection::Database;
@@ -16,6 +16,7 @@ use crate::effects::{Actor, audit};
 use crate::entities::{sessions, users};
 use crate::error::{DbError, DbResult};
 use crate::parse::{parse_code, parse_opt_code};
+use crate::sealed;
 
 /// A staff account, without its password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +30,8 @@ pub struct User {
     /// The sector's lead coordinator (escalations go to them).
     pub lead_coordinator: bool,
     pub active: bool,
+    /// A TOTP second factor is confirmed and asked for at login.
+    pub second_factor: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -52,6 +55,34 @@ pub struct UserChanges {
     pub lead_coordinator: Option<bool>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
+    /// Removes the second factor (a lost device): the account signs in
+    /// with its password alone until it enrols again.
+    pub reset_second_factor: bool,
+}
+
+/// What a login attempt needs to know about an account.
+#[derive(Debug, Clone)]
+pub struct LoginRecord {
+    pub user: User,
+    pub password_hash: String,
+    /// Failed attempts in a row.
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+    /// The TOTP secret (opened), once one was set.
+    pub totp_secret: Option<Vec<u8>>,
+    /// Hashes of the unused recovery codes.
+    pub recovery_codes: Vec<String>,
+}
+
+fn split_codes(codes: Option<&str>) -> Vec<String> {
+    codes.unwrap_or_default().split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect()
+}
+
+fn clear_second_factor(model: &mut users::ActiveModel) {
+    model.totp_enabled = Set(false);
+    model.totp_secret = Set(None);
+    model.totp_last_step = Set(None);
+    model.recovery_codes = Set(None);
 }
 
 /// A valid session and whose it is.
@@ -84,6 +115,7 @@ fn user_from_row(row: users::Model) -> DbResult<User> {
         display_name: row.display_name,
         lead_coordinator: row.lead_coordinator,
         active: row.active,
+        second_factor: row.totp_enabled,
         created_at: row.created_at,
     })
 }
@@ -131,6 +163,7 @@ impl Database {
             active: Set(true),
             created_at: Set(at),
             updated_at: Set(at),
+            ..Default::default()
         })
         .exec_without_returning(&tx)
         .await?;
@@ -179,6 +212,9 @@ impl Database {
         if let Some(hash) = changes.password_hash {
             model.password_hash = Set(hash);
         }
+        if changes.reset_second_factor {
+            clear_second_factor(&mut model);
+        }
         users::Entity::update(model).exec(&tx).await?;
         if ends_sessions {
             revoke_all(&tx, id, at).await?;
@@ -222,26 +258,139 @@ impl Database {
         Ok(users::Entity::find().one(self.connection()).await?.is_some())
     }
 
-    /// The account and its password hash, for login.
-    pub async fn credentials(&self, email: &str) -> DbResult<Option<(User, String)>> {
-        let row = users::Entity::find()
+    /// What a login attempt needs to know about the account with `email`.
+    pub async fn credentials(&self, email: &str) -> DbResult<Option<LoginRecord>> {
+        let Some(row) = users::Entity::find()
             .filter(users::Column::Email.eq(normalise_email(email)))
             .one(self.connection())
-            .await?;
-        row.map(|row| {
-            let hash = row.password_hash.clone();
-            user_from_row(row).map(|user| (user, hash))
-        })
-        .transpose()
+            .await?
+        else {
+            return Ok(None);
+        };
+        let totp_secret = match &row.totp_secret {
+            Some(sealed) => Some(sealed::open_secret(self.keys()?, sealed::TOTP_SECRET, row.id, sealed)?),
+            None => None,
+        };
+        Ok(Some(LoginRecord {
+            password_hash: row.password_hash.clone(),
+            failed_logins: row.failed_logins,
+            locked_until: row.locked_until,
+            totp_secret,
+            recovery_codes: split_codes(row.recovery_codes.as_deref()),
+            user: user_from_row(row)?,
+        }))
     }
 
-    /// Records a login attempt that failed (for the audit trail).
-    pub async fn record_failed_login(&self, user: Option<Uuid>, actor: &Actor, at: DateTime<Utc>) -> DbResult<()> {
+    /// Records a login attempt that failed (for the audit trail). With
+    /// `lock_for`, also counts the failure against the account and locks it
+    /// for as long as `lock_for` says after that many failures in a row;
+    /// without, the attempt is only recorded (the account was already
+    /// locked: counting those would let anyone keep it locked for ever).
+    pub async fn login_failed(
+        &self,
+        user: Option<Uuid>,
+        lock_for: Option<fn(i32) -> Option<chrono::Duration>>,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> DbResult<()> {
         let actor = Actor { user_id: user, ..actor.clone() };
         let tx = self.write_transaction().await?;
+        if let Some(id) = user
+            && let Some(lock_for) = lock_for
+            && let Some(row) = users::Entity::find_by_id(id).one(&tx).await?
+        {
+            let failures = row.failed_logins.saturating_add(1);
+            users::Entity::update(users::ActiveModel {
+                id: Set(id),
+                failed_logins: Set(failures),
+                locked_until: Set(lock_for(failures).map(|lock| at + lock).or(row.locked_until)),
+                ..Default::default()
+            })
+            .exec(&tx)
+            .await?;
+        }
         audit(&tx, &actor, at, None, AuditAction::LoginFailed, None).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Stores a new, not yet confirmed, TOTP secret (sealed).
+    pub async fn begin_totp(&self, user: Uuid, secret: &[u8], actor: &Actor, at: DateTime<Utc>) -> DbResult<()> {
+        let sealed = sealed::seal_secret(self.keys()?, sealed::TOTP_SECRET, user, secret)?;
+        let mut model = users::ActiveModel { id: Set(user), updated_at: Set(at), ..Default::default() };
+        clear_second_factor(&mut model);
+        model.totp_secret = Set(Some(sealed));
+        self.update_second_factor(model, actor, at).await
+    }
+
+    /// Turns the second factor on and stores the hashes of the recovery
+    /// codes.
+    pub async fn enable_totp(
+        &self,
+        user: Uuid,
+        recovery_hashes: &[String],
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> DbResult<()> {
+        let model = users::ActiveModel {
+            id: Set(user),
+            totp_enabled: Set(true),
+            recovery_codes: Set(Some(recovery_hashes.join(","))),
+            updated_at: Set(at),
+            ..Default::default()
+        };
+        self.update_second_factor(model, actor, at).await
+    }
+
+    /// Removes the second factor, its secret and its recovery codes.
+    pub async fn disable_totp(&self, user: Uuid, actor: &Actor, at: DateTime<Utc>) -> DbResult<()> {
+        let mut model = users::ActiveModel { id: Set(user), updated_at: Set(at), ..Default::default() };
+        clear_second_factor(&mut model);
+        self.update_second_factor(model, actor, at).await
+    }
+
+    async fn update_second_factor(&self, model: users::ActiveModel, actor: &Actor, at: DateTime<Utc>) -> DbResult<()> {
+        let tx = self.write_transaction().await?;
+        users::Entity::update(model).exec(&tx).await?;
+        audit(&tx, actor, at, None, AuditAction::SecondFactorChanged, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records that the TOTP code of time step `step` was used; false if
+    /// that step (or a later one) was already used, so a code observed once
+    /// cannot be replayed. One conditional statement: two logins racing
+    /// with the same code cannot both win.
+    pub async fn use_totp_step(&self, user: Uuid, step: i64) -> DbResult<bool> {
+        let done = users::Entity::update_many()
+            .col_expr(users::Column::TotpLastStep, Expr::value(step))
+            .filter(users::Column::Id.eq(user))
+            .filter(
+                Condition::any().add(users::Column::TotpLastStep.is_null()).add(users::Column::TotpLastStep.lt(step)),
+            )
+            .exec(self.connection())
+            .await?;
+        Ok(done.rows_affected == 1)
+    }
+
+    /// Uses up a recovery code (by its hash); false if it is not one of the
+    /// account's unused codes. The update only applies to the list as it
+    /// was read, so a code cannot be spent twice by racing logins.
+    pub async fn consume_recovery_code(&self, user: Uuid, hash: &str) -> DbResult<bool> {
+        let Some(row) = users::Entity::find_by_id(user).one(self.connection()).await? else { return Ok(false) };
+        let Some(stored) = row.recovery_codes else { return Ok(false) };
+        let codes = split_codes(Some(&stored));
+        if !codes.iter().any(|c| c == hash) {
+            return Ok(false);
+        }
+        let left: Vec<String> = codes.into_iter().filter(|c| c != hash).collect();
+        let done = users::Entity::update_many()
+            .col_expr(users::Column::RecoveryCodes, Expr::value(left.join(",")))
+            .filter(users::Column::Id.eq(user))
+            .filter(users::Column::RecoveryCodes.eq(stored))
+            .exec(self.connection())
+            .await?;
+        Ok(done.rows_affected == 1)
     }
 
     pub async fn open_session(
@@ -265,6 +414,14 @@ impl Database {
             revoked_at: Set(None),
         })
         .exec_without_returning(&tx)
+        .await?;
+        users::Entity::update(users::ActiveModel {
+            id: Set(user.id),
+            failed_logins: Set(0),
+            locked_until: Set(None),
+            ..Default::default()
+        })
+        .exec(&tx)
         .await?;
         let actor = Actor { user_id: Some(user.id), role: user.role, ..actor.clone() };
         audit(&tx, &actor, at, None, AuditAction::LoggedIn, None).await?;

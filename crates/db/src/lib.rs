@@ -28,7 +28,7 @@ mod queries;
 mod reference;
 mod sealed;
 
-pub use accounts::{NewUser, Session, SessionPolicy, User, UserChanges, normalise_email};
+pub use accounts::{LoginRecord, NewUser, Session, SessionPolicy, User, UserChanges, normalise_email};
 pub use admin::{AuditFilter, MEASURE_KINDS, parse_ref_code};
 pub use audit_chain::{ChainBreak, ChainReport};
 pub use calendar_admin::{CalendarChange, CalendarChangeReport, CalendarEntry};

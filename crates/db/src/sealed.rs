@@ -11,6 +11,7 @@ use crate::entities::{case_events, cases};
 use crate::error::{DbError, DbResult};
 
 pub(crate) const REQUEST: (&str, &str) = ("cases", "request_details");
+pub(crate) const TOTP_SECRET: (&str, &str) = ("users", "totp_secret");
 pub(crate) const PAYLOAD: (&str, &str) = ("case_events", "payload");
 
 fn seal(keys: &Keyring, (table, column): (&str, &str), row: Uuid, text: &str) -> DbResult<String> {
@@ -20,6 +21,20 @@ fn seal(keys: &Keyring, (table, column): (&str, &str), row: Uuid, text: &str) ->
 fn open(keys: &Keyring, (table, column): (&'static str, &'static str), row: Uuid, stored: &str) -> DbResult<String> {
     let bytes = keys.decrypt(table, column, row, stored).map_err(|_| DbError::Corrupt(column))?;
     String::from_utf8(bytes).map_err(|_| DbError::Corrupt(column))
+}
+
+/// Seals raw bytes (a TOTP secret).
+pub(crate) fn seal_secret(keys: &Keyring, (table, column): (&str, &str), row: Uuid, secret: &[u8]) -> DbResult<String> {
+    keys.encrypt(table, column, row, secret).map_err(|_| DbError::Corrupt("encryption"))
+}
+
+pub(crate) fn open_secret(
+    keys: &Keyring,
+    (table, column): (&'static str, &'static str),
+    row: Uuid,
+    stored: &str,
+) -> DbResult<Vec<u8>> {
+    keys.decrypt(table, column, row, stored).map_err(|_| DbError::Corrupt(column))
 }
 
 pub(crate) fn seal_request(keys: &Keyring, case_id: Uuid, request: &Request) -> DbResult<String> {

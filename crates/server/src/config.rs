@@ -38,6 +38,12 @@ pub const VARIABLES: &[&str] = &[
     "RESGUARDO_WORKER_INTERVAL_SECONDS",
     "RESGUARDO_GRAPHQL_BATCH_MAX",
     "RESGUARDO_REQUEST_TIMEOUT_SECONDS",
+    "RESGUARDO_SECOND_FACTOR_ROLES",
+    "RESGUARDO_RATE_INTAKE_PER_HOUR",
+    "RESGUARDO_RATE_INTAKE_GLOBAL_PER_HOUR",
+    "RESGUARDO_RATE_LOGIN_PER_HOUR",
+    "RESGUARDO_RATE_REQUESTER_PER_HOUR",
+    "RESGUARDO_CLIENT_IP_HEADER",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -91,6 +97,20 @@ pub struct Config {
     pub graphql_batch_max: usize,
     /// Longest a GraphQL request may run, in seconds.
     pub request_timeout_seconds: u64,
+    /// Roles that must sign in with a second factor (`admin,supervisor`),
+    /// or `none`. Production mode wants it said explicitly.
+    pub second_factor_roles: String,
+    /// `submitRequest` per client address and hour (0: no limit).
+    pub rate_intake_per_hour: u32,
+    /// `submitRequest` from all addresses together, per hour.
+    pub rate_intake_global_per_hour: u32,
+    /// `login` per client address and hour.
+    pub rate_login_per_hour: u32,
+    /// Operations with a file number and access key, per client address
+    /// and hour.
+    pub rate_requester_per_hour: u32,
+    /// Behind a reverse proxy: the header holding the client's address.
+    pub client_ip_header: String,
 }
 
 impl Default for Config {
@@ -121,6 +141,12 @@ impl Default for Config {
             worker_interval_seconds: 15,
             graphql_batch_max: 0,
             request_timeout_seconds: 10,
+            second_factor_roles: String::new(),
+            rate_intake_per_hour: 20,
+            rate_intake_global_per_hour: 2000,
+            rate_login_per_hour: 60,
+            rate_requester_per_hour: 120,
+            client_ip_header: String::new(),
         }
     }
 }
@@ -179,9 +205,21 @@ impl Config {
             ("RESGUARDO_SMTP_TLS", &mut config.smtp_tls),
             ("RESGUARDO_SMTP_USERNAME", &mut config.smtp_username),
             ("RESGUARDO_SMTP_PASSWORD", &mut config.smtp_password),
+            ("RESGUARDO_SECOND_FACTOR_ROLES", &mut config.second_factor_roles),
+            ("RESGUARDO_CLIENT_IP_HEADER", &mut config.client_ip_header),
         ] {
             if let Some(value) = env(name) {
                 *field = value;
+            }
+        }
+        for (name, field) in [
+            ("RESGUARDO_RATE_INTAKE_PER_HOUR", &mut config.rate_intake_per_hour),
+            ("RESGUARDO_RATE_INTAKE_GLOBAL_PER_HOUR", &mut config.rate_intake_global_per_hour),
+            ("RESGUARDO_RATE_LOGIN_PER_HOUR", &mut config.rate_login_per_hour),
+            ("RESGUARDO_RATE_REQUESTER_PER_HOUR", &mut config.rate_requester_per_hour),
+        ] {
+            if let Some(value) = env(name) {
+                *field = parse(name, &value)?;
             }
         }
         if let Some(value) = env("RESGUARDO_SMTP_PORT") {
@@ -206,6 +244,7 @@ impl Config {
             bail!("RESGUARDO_REQUEST_TIMEOUT_SECONDS must be at least 1");
         }
         config.mailer()?;
+        config.api()?;
         config.check_mode()?;
         if config.session_hours == 0 || config.session_idle_minutes == 0 {
             bail!("session_hours and session_idle_minutes must be at least 1");
@@ -217,10 +256,18 @@ impl Config {
     }
 
     /// The API's settings, with the system clock.
-    pub fn api(&self) -> api::ApiConfig {
-        api::ApiConfig {
+    pub fn api(&self) -> anyhow::Result<api::ApiConfig> {
+        let header = self.client_ip_header.trim();
+        if !header.is_empty() && axum::http::HeaderName::from_bytes(header.as_bytes()).is_err() {
+            bail!("RESGUARDO_CLIENT_IP_HEADER: not a header name");
+        }
+        let rate = |per_hour| api::Rate { per_hour };
+        Ok(api::ApiConfig {
             graphiql: self.graphiql,
-            policy: api::authz::Policy { resolutions_need_supervisor: self.resolutions_need_supervisor },
+            policy: api::authz::Policy {
+                resolutions_need_supervisor: self.resolutions_need_supervisor,
+                second_factor_roles: self.second_factor_roles()?,
+            },
             sessions: db::SessionPolicy {
                 absolute: chrono::Duration::hours(i64::from(self.session_hours)),
                 idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
@@ -228,8 +275,33 @@ impl Config {
             production: self.production(),
             batch_max: self.graphql_batch_max,
             request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds),
+            rate_limits: api::RateLimits {
+                intake: rate(self.rate_intake_per_hour),
+                intake_global: rate(self.rate_intake_global_per_hour),
+                login: rate(self.rate_login_per_hour),
+                requester: rate(self.rate_requester_per_hour),
+            },
+            client_ip_header: (!header.is_empty()).then(|| header.to_ascii_lowercase()),
             ..api::ApiConfig::default()
+        })
+    }
+
+    /// `admin, supervisor` → those roles; `none` or nothing → no role.
+    fn second_factor_roles(&self) -> anyhow::Result<api::authz::RoleSet> {
+        let text = self.second_factor_roles.trim();
+        if text.is_empty() || text.eq_ignore_ascii_case("none") {
+            return Ok(api::authz::RoleSet::default());
         }
+        let roles = text
+            .split(',')
+            .map(|name| match domain::roles::Role::parse(&name.trim().to_ascii_uppercase()) {
+                Ok(domain::roles::Role::Public | domain::roles::Role::System) | Err(_) => bail!(
+                    "RESGUARDO_SECOND_FACTOR_ROLES: expected none or roles among officer, supervisor, coordinator, admin, auditor"
+                ),
+                Ok(role) => Ok(role),
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(api::authz::RoleSet::of(&roles))
     }
 
     pub fn production(&self) -> bool {
@@ -247,6 +319,12 @@ impl Config {
         }
         if self.graphiql {
             bail!("production mode: set RESGUARDO_GRAPHIQL=false (GraphiQL is for development)");
+        }
+        if self.second_factor_roles.trim().is_empty() {
+            bail!(
+                "production mode: set RESGUARDO_SECOND_FACTOR_ROLES to the roles that must use a second factor \
+                 (e.g. admin,supervisor), or to none"
+            );
         }
         let local = ["localhost", "127.0.0.1", "::1"].contains(&self.smtp_host.trim());
         if !self.smtp_host.trim().is_empty() && !local && self.smtp_tls.trim().eq_ignore_ascii_case("none") {
@@ -342,11 +420,18 @@ mod tests {
     #[test]
     fn production_refuses_unsafe_settings() {
         let production = |extra: &[(&str, &str)]| {
-            let mut pairs = vec![("RESGUARDO_MODE", "production"), ("RESGUARDO_GRAPHIQL", "false")];
+            let mut pairs = vec![
+                ("RESGUARDO_MODE", "production"),
+                ("RESGUARDO_GRAPHIQL", "false"),
+                ("RESGUARDO_SECOND_FACTOR_ROLES", "admin"),
+            ];
             pairs.extend_from_slice(extra);
             Config::load(None, &env_of(&pairs))
         };
         assert!(production(&[]).is_ok());
+        let unsaid = production(&[("RESGUARDO_SECOND_FACTOR_ROLES", " ")]).unwrap_err();
+        assert!(unsaid.to_string().contains("RESGUARDO_SECOND_FACTOR_ROLES"));
+        assert!(production(&[("RESGUARDO_SECOND_FACTOR_ROLES", "none")]).is_ok());
         let graphiql = Config::load(None, &env_of(&[("RESGUARDO_MODE", "production")])).unwrap_err();
         assert!(graphiql.to_string().contains("RESGUARDO_GRAPHIQL=false"));
         let plain =
@@ -354,6 +439,29 @@ mod tests {
         assert!(plain.to_string().contains("RESGUARDO_SMTP_TLS"));
         assert!(production(&[("RESGUARDO_SMTP_HOST", "127.0.0.1"), ("RESGUARDO_SMTP_TLS", "none")]).is_ok());
         assert!(Config::load(None, &env_of(&[("RESGUARDO_MODE", "staging")])).is_err());
+    }
+
+    #[test]
+    fn second_factor_roles_and_rates_are_read() {
+        let config = Config::load(
+            None,
+            &env_of(&[
+                ("RESGUARDO_SECOND_FACTOR_ROLES", "Admin, supervisor"),
+                ("RESGUARDO_RATE_LOGIN_PER_HOUR", "0"),
+                ("RESGUARDO_CLIENT_IP_HEADER", "X-Forwarded-For"),
+            ]),
+        )
+        .unwrap();
+        let api = config.api().unwrap();
+        let roles = api.policy.second_factor_roles;
+        assert!(roles.contains(domain::roles::Role::Admin) && roles.contains(domain::roles::Role::Supervisor));
+        assert!(!roles.contains(domain::roles::Role::Officer));
+        assert_eq!(api.rate_limits.login, api::Rate::OFF);
+        assert_eq!(api.rate_limits.intake, api::Rate { per_hour: 20 });
+        assert_eq!(api.client_ip_header.as_deref(), Some("x-forwarded-for"));
+        for bad in [("RESGUARDO_SECOND_FACTOR_ROLES", "public"), ("RESGUARDO_CLIENT_IP_HEADER", "no such header")] {
+            assert!(Config::load(None, &env_of(&[bad])).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

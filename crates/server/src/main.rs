@@ -215,7 +215,11 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         shutdown_signal().await;
         let _ = stop.send(true);
     };
-    axum::serve(listener, server::app::router(db, config.api())).with_graceful_shutdown(shutdown).await?;
+    let app = server::app::router(db, config.api()?);
+    // The peer address feeds the per-client rate limits.
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await?;
     if let Some(worker) = worker {
         // The worker finishes the message it is sending, then stops.
         let _ = worker.await;

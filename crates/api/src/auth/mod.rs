@@ -4,6 +4,9 @@
 
 pub(crate) mod password;
 pub(crate) mod secrets;
+pub mod totp;
+
+use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use db::{Actor, Session};
@@ -56,6 +59,8 @@ pub struct RequestContext {
     pub request_id: String,
     /// "Now" for this request (the clock is injected, tests drive it).
     pub now: DateTime<Utc>,
+    /// The caller's address, for rate limits only (never stored).
+    pub client: Option<IpAddr>,
 }
 
 impl RequestContext {

@@ -65,19 +65,46 @@ pub(crate) fn access_key(idempotency_key: &str) -> String {
     key
 }
 
-/// The stored form of an access key, tolerant of how people retype it:
-/// case, spaces and dashes do not matter, and I/L/O are read as 1/1/0.
-pub(crate) fn access_key_hash(key: &str) -> String {
-    let normalised: String = key
-        .chars()
+/// A new TOTP secret.
+pub(crate) fn new_totp_secret() -> Result<[u8; super::totp::SECRET_BYTES], ApiError> {
+    random()
+}
+
+/// A single-use recovery code for the second factor: 50 random bits in
+/// Crockford's alphabet, `XXXXX-XXXXX`.
+pub(crate) fn new_recovery_code() -> Result<String, ApiError> {
+    let mut code = String::with_capacity(11);
+    for (i, byte) in random::<10>()?.iter().enumerate() {
+        if i == 5 {
+            code.push('-');
+        }
+        // The low five bits of its own byte for each character.
+        code.push(char::from(ALPHABET[usize::from(byte & 0x1f)]));
+    }
+    Ok(code)
+}
+
+/// A key as typed, tolerant of how people retype it: case, spaces and
+/// dashes do not matter, and I/L/O are read as 1/1/0.
+fn normalise_typed(key: &str) -> String {
+    key.chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| match c.to_ascii_uppercase() {
             'I' | 'L' => '1',
             'O' => '0',
             other => other,
         })
-        .collect();
-    digest("resguardo/access-key-hash/v1", &normalised)
+        .collect()
+}
+
+/// The stored form of an access key.
+pub(crate) fn access_key_hash(key: &str) -> String {
+    digest("resguardo/access-key-hash/v1", &normalise_typed(key))
+}
+
+/// The stored form of a second-factor recovery code.
+pub(crate) fn recovery_code_hash(code: &str) -> String {
+    digest("resguardo/recovery-code/v1", &normalise_typed(code))
 }
 
 pub(crate) fn idempotency_hash(key: &str) -> String {
@@ -104,5 +131,9 @@ mod tests {
         assert_ne!(idempotency_hash("k"), access_key_hash("k"));
         assert_eq!(session_token_hash(" t "), session_token_hash("t"));
         assert_eq!(new_session_token().unwrap().len(), 64);
+        let code = new_recovery_code().unwrap();
+        assert_eq!(code.len(), 11);
+        assert_eq!(recovery_code_hash(&code.to_lowercase().replace('-', "")), recovery_code_hash(&code));
+        assert_ne!(recovery_code_hash(&code), access_key_hash(&code));
     }
 }

@@ -16,6 +16,17 @@ pub struct Model {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTimeUtc>,
+    /// Sealed TOTP secret.
+    #[sea_orm(column_type = "Text")]
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    /// The last TOTP time step used (a code is good once).
+    pub totp_last_step: Option<i64>,
+    /// Hashes of unused recovery codes, comma-separated.
+    #[sea_orm(column_type = "Text")]
+    pub recovery_codes: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

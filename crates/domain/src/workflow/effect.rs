@@ -109,6 +109,7 @@ code_enum! {
         ReminderPolicySaved = "REMINDER_POLICY_SAVED", "modificar la política de recordatorios";
         SensitiveRead = "SENSITIVE_READ", "consultar datos sensibles";
         AccessDenied = "ACCESS_DENIED", "intentar una operación no permitida";
+        SecondFactorChanged = "SECOND_FACTOR_CHANGED", "cambiar el segundo factor";
     }
 }
 
