@@ -421,6 +421,11 @@ async fn every_operation_for_every_caller(db: Database) {
     }
     assert!(mismatches.is_empty(), "{} of {checked} checks disagree:\n{}", mismatches.len(), mismatches.join("\n"));
     assert_eq!(checked, fields.len() * 2 * CALLERS.len());
+    eprintln!(
+        "matrix: {checked} cells ({} operations × {} callers × 2 scopes), none disagree",
+        fields.len(),
+        CALLERS.len()
+    );
 }
 
 /// A case with a resolution whose MININTER and MINJUSDH measures are

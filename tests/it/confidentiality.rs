@@ -403,7 +403,9 @@ async fn tampering_is_always_detected(db: Database) {
     assert!(db.case_file(a).await.is_ok() && db.case_file(b).await.is_ok(), "restored");
 
     // The audit trail: edit, delete in the middle, reorder, delete the last.
-    assert_eq!(db.verify_audit_chain().await.unwrap().broken, None);
+    let intact = db.verify_audit_chain().await.unwrap();
+    assert_eq!(intact.broken, None);
+    let anchor = intact.head.unwrap();
     let tampers: [(&str, Vec<String>, Vec<String>); 4] = [
         (
             "edited",
@@ -445,6 +447,18 @@ async fn tampering_is_always_detected(db: Database) {
             sql(&db, statement).await;
         }
     }
+    // A wholesale rewrite: with write access to the database, someone
+    // replaces the trail with another, consistent one. The chain alone
+    // cannot tell; an anchor kept outside the database does.
+    cases += 1;
+    sql(&db, "DELETE FROM audit_events").await;
+    sql(&db, &format!("UPDATE audit_chain_head SET last_id = 0, last_hash = '{}'", "0".repeat(64))).await;
+    let forged: Vec<(uuid::Uuid, String)> = (0..anchor.id).map(|_| (a, "nada".to_owned())).collect();
+    db.record_reads(&db::Actor::system(), &forged, at("2026-07-14")).await.unwrap();
+    assert_eq!(db.verify_audit_chain().await.unwrap().broken, None, "a consistent forgery passes the chain alone");
+    let report = db.verify_audit_chain_against(&[anchor]).await.unwrap();
+    assert!(report.broken.is_some(), "rewritten: not detected against the anchor");
+    detected += 1;
     assert_eq!(detected, cases);
     eprintln!("tamper: {detected} of {cases} tampering cases detected");
 }

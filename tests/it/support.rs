@@ -51,7 +51,7 @@ where
     let name = format!("resguardo_test_{}", uuid::Uuid::new_v4().simple());
     let admin = Database::connect(&server, 1).await.expect("connect to TEST_DATABASE_URL");
     admin_exec(&admin, &format!("CREATE DATABASE {name}")).await;
-    let db = migrated(&with_database(&server, &name)).await;
+    let db = migrated(&db::with_database_name(&server, &name)).await;
     test(db.clone()).await;
     db.close().await.expect("close");
     admin_exec(&admin, &format!("DROP DATABASE {name} WITH (FORCE)")).await;
@@ -67,22 +67,6 @@ fn postgres_server_url() -> Option<String> {
     }
 }
 
-/// `postgres://user@host:5432/test?x=y` with its database name replaced.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);
-    let mut result = format!("{}/{name}", &base[..path_start]);
-    if let Some(query) = query {
-        result.push('?');
-        result.push_str(query);
-    }
-    result
-}
-
 async fn admin_exec(admin: &Database, sql: &str) {
     use sea_orm::ConnectionTrait;
     admin.connection().execute_unprepared(sql).await.expect(sql);
@@ -92,13 +76,6 @@ async fn migrated(url: &str) -> Database {
     let db = Database::connect(url, 5).await.expect("connect");
     Migrator::up(db.connection(), None).await.expect("migrations");
     db.with_keys(db::crypto::Keyring::generate().expect("a key"))
-}
-
-#[test]
-fn database_names_are_replaced_in_urls() {
-    assert_eq!(with_database("postgres://root@127.0.0.1:5432/test", "x"), "postgres://root@127.0.0.1:5432/x");
-    assert_eq!(with_database("postgres://h/test?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
-    assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
 }
 
 /// Everything the code under test logs, at every level, into one buffer the

@@ -143,16 +143,52 @@ pub struct ChainBreak {
 pub struct ChainReport {
     pub entries: u64,
     pub broken: Option<ChainBreak>,
+    /// The last entry's id and hash, when the chain is intact: kept
+    /// outside the database, it becomes an anchor for the next check.
+    pub head: Option<Anchor>,
+}
+
+/// An entry's id and hash recorded outside the database. Whoever can write
+/// to the database could rebuild a whole consistent chain; an anchor kept
+/// elsewhere (a ticket, a printout, another system's log) catches that.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub id: i64,
+    pub hash: String,
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.id, self.hash)
+    }
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (id, hash) = text.split_once(':').ok_or("expected ID:HASH")?;
+        let id = id.trim().parse().map_err(|_| "the id is not a number")?;
+        let hash = hash.trim().to_ascii_lowercase();
+        if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err("the hash is not 64 hexadecimal digits".into());
+        }
+        Ok(Anchor { id, hash })
+    }
 }
 
 fn broken(entries: u64, id: i64, reason: &str) -> ChainReport {
-    ChainReport { entries, broken: Some(ChainBreak { id, reason: reason.to_owned() }) }
+    ChainReport { entries, broken: Some(ChainBreak { id, reason: reason.to_owned() }), head: None }
 }
 
 impl Database {
     /// Recomputes the whole chain, in id order, a thousand entries at a
     /// time, and says where it first breaks.
     pub async fn verify_audit_chain(&self) -> DbResult<ChainReport> {
+        self.verify_audit_chain_against(&[]).await
+    }
+
+    /// The same, and each anchor must match the entry with its id.
+    pub async fn verify_audit_chain_against(&self, anchors: &[Anchor]) -> DbResult<ChainReport> {
         let conn = self.connection();
         let mut previous = GENESIS.to_owned();
         let mut expected_id = 1;
@@ -177,6 +213,9 @@ impl Database {
                 if stored_hash(&row) != row.hash {
                     return Ok(broken(entries, row.id, "su contenido fue modificado"));
                 }
+                if anchors.iter().any(|a| a.id == row.id && a.hash != row.hash) {
+                    return Ok(broken(entries, row.id, "no coincide con el ancla guardada (la cadena fue reescrita)"));
+                }
                 previous = row.hash;
                 expected_id += 1;
                 entries += 1;
@@ -187,7 +226,11 @@ impl Database {
         if head.last_id != expected_id - 1 || head.last_hash != previous {
             return Ok(broken(entries, head.last_id, "faltan entradas al final de la cadena (borradas)"));
         }
-        Ok(ChainReport { entries, broken: None })
+        if let Some(missing) = anchors.iter().find(|a| a.id > head.last_id) {
+            return Ok(broken(entries, missing.id, "la entrada del ancla ya no existe (borrada)"));
+        }
+        let head = (head.last_id > 0).then_some(Anchor { id: head.last_id, hash: head.last_hash });
+        Ok(ChainReport { entries, broken: None, head })
     }
 
     /// Records reads of sensitive fields: one entry per case.

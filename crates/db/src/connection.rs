@@ -17,6 +17,18 @@ use crate::crypto::Keyring;
 use crate::error::{DbError, DbResult};
 use crate::reference;
 
+/// `postgres://user@host:5432/test?x=y` with its database name replaced by
+/// `name` (tests and benchmarks create a fresh database per run).
+pub fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let authority = base.find("://").map_or(0, |i| i + 3);
+    let path = base[authority..].find('/').map_or(base.len(), |i| authority + i);
+    match query {
+        Some(query) => format!("{}/{name}?{query}", &base[..path]),
+        None => format!("{}/{name}", &base[..path]),
+    }
+}
+
 /// Which database is behind the facade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -149,5 +161,17 @@ impl Database {
 
     fn cached_calendar(&self) -> Option<Calendar> {
         self.calendar.lock().ok().and_then(|slot| slot.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database_name;
+
+    #[test]
+    fn database_names_are_replaced_in_urls() {
+        assert_eq!(with_database_name("postgres://root@127.0.0.1:5432/test", "x"), "postgres://root@127.0.0.1:5432/x");
+        assert_eq!(with_database_name("postgres://h/test?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+        assert_eq!(with_database_name("postgres://h", "x"), "postgres://h/x");
     }
 }

@@ -30,10 +30,10 @@ mod sealed;
 
 pub use accounts::{LoginRecord, NewUser, Session, SessionPolicy, User, UserChanges, normalise_email};
 pub use admin::{AuditFilter, MEASURE_KINDS, parse_ref_code};
-pub use audit_chain::{ChainBreak, ChainReport};
+pub use audit_chain::{Anchor, ChainBreak, ChainReport};
 pub use calendar_admin::{CalendarChange, CalendarChangeReport, CalendarEntry};
 pub use commands::{FiledCase, IntakeKeys};
-pub use connection::{Backend, Database};
+pub use connection::{Backend, Database, with_database_name};
 pub use deadline_lists::{ComplianceRow, DeadlineFilter, DeadlineItem};
 pub use delivery::{DeliveryRecord, Envelope, MessageKind, Outcome, Reader};
 pub use effects::Actor;

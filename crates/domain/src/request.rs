@@ -23,7 +23,31 @@ pub const MAX_ITEMS: usize = 50;
 
 // ---------------------------------------------------------------- the input
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The input as typed is plain strings: its `Debug` says only which type
+/// it is, so a stray `{:?}` in a log line or a panic cannot leak a name or
+/// a place. (Parsed values redact themselves field by field, see `Text`.)
+macro_rules! redacted_debug {
+    ($($input:ident),+) => {$(
+        impl std::fmt::Debug for $input {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($input), "(<redacted>)"))
+            }
+        }
+    )+};
+}
+
+redacted_debug!(
+    RequestInput,
+    ThirdPartyInput,
+    ContactInput,
+    BeneficiaryInput,
+    PlaceInput,
+    ConsentInput,
+    EvidenceInput,
+    RequestedMeasureInput
+);
+
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct RequestInput {
     /// `None` when the defender files for themselves.
     pub third_party: Option<ThirdPartyInput>,
@@ -43,7 +67,7 @@ pub struct RequestInput {
     pub requested_measures: Vec<RequestedMeasureInput>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ThirdPartyInput {
     pub name: String,
     pub relationship: Option<Relationship>,
@@ -51,7 +75,7 @@ pub struct ThirdPartyInput {
     pub organisation: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ContactInput {
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -59,7 +83,7 @@ pub struct ContactInput {
     pub instructions: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct BeneficiaryInput {
     /// `None` for a person; the kind of collective otherwise.
     pub collective: Option<CollectiveKind>,
@@ -72,7 +96,7 @@ pub struct BeneficiaryInput {
     pub approximate_members: Option<u32>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct PlaceInput {
     pub ubigeo: String,
     /// The exact place: community, address, directions.
@@ -88,20 +112,20 @@ pub enum ConsentStatus {
     Unable,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ConsentInput {
     pub status: ConsentStatus,
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct EvidenceInput {
     pub description: String,
     /// Where the evidence is: a link, a file reference, who holds it.
     pub reference: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct RequestedMeasureInput {
     /// An entry of the catalogue, when the requester picked one.
     pub measure_type: Option<String>,
@@ -656,6 +680,23 @@ pub(crate) mod tests {
                 description: None,
             }],
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn debug_never_prints_personal_data() {
+        let mut input = valid_input();
+        input.facts = "CANARIO hechos".into();
+        input.beneficiaries[0].name = "CANARIO nombre".into();
+        input.beneficiaries[0].document_kind = Some(IdDocumentKind::Dni);
+        input.beneficiaries[0].document_number = Some("12345678".into());
+        input.place.detail = Some("CANARIO lugar".into());
+        input.contact.phone = Some("+51 999 888 777".into());
+        let typed = format!("{input:?}");
+        assert_eq!(typed, "RequestInput(<redacted>)");
+        let parsed = format!("{:?}", Request::parse(input).unwrap());
+        for secret in ["CANARIO", "12345678", "999", "contacto@example.pe", "Lideresa", "Federación"] {
+            assert!(!parsed.contains(secret), "{secret} in {parsed}");
         }
     }
 

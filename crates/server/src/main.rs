@@ -59,7 +59,11 @@ enum Command {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Recompute the audit trail's hash chain and say where it breaks (exit status 1 if it does).
-    Verify,
+    Verify {
+        /// An `ID:HASH` printed by an earlier run and kept outside the database; repeatable.
+        #[arg(long = "anchor")]
+        anchors: Vec<db::Anchor>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -125,12 +129,15 @@ fn main() -> anyhow::Result<()> {
             Command::Calendar { command: CalendarCommand::Due { from, days, department } } => {
                 due(&config, from, days, department.as_deref()).await
             }
-            Command::Audit { command: AuditCommand::Verify } => {
+            Command::Audit { command: AuditCommand::Verify { anchors } } => {
                 let db = open(&config).await?;
-                let report = db.verify_audit_chain().await?;
+                let report = db.verify_audit_chain_against(&anchors).await?;
                 match report.broken {
                     None => {
-                        println!("audit trail intact: {} entries", report.entries);
+                        println!("audit trail intact: {} entries, {} anchors matched", report.entries, anchors.len());
+                        if let Some(head) = report.head {
+                            println!("anchor for next time (keep it outside the database): {head}");
+                        }
                         Ok(())
                     }
                     Some(broken) => {
