@@ -12,6 +12,7 @@ mod m20261128_000001_accounts_and_intake;
 mod m20261128_000002_delivery;
 mod m20261128_000003_audit_chain;
 mod m20261128_000004_login_protection;
+mod m20261128_000005_registry;
 mod seed;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_delivery::Migration),
             Box::new(m20261128_000003_audit_chain::Migration),
             Box::new(m20261128_000004_login_protection::Migration),
+            Box::new(m20261128_000005_registry::Migration),
         ]
     }
 }

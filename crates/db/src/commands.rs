@@ -191,9 +191,16 @@ impl Database {
         let (calendar, rules, policies) = self.rules_in(&tx).await?;
         let today = lima_date(at);
         let payload = serde_json::to_value(&command).map_err(|_| DbError::Corrupt("case_events.payload"))?;
+        let evaluation = match &command {
+            Command::EvaluateAdmissibility(evaluation) => Some(evaluation.clone()),
+            _ => None,
+        };
         let transition = loaded.case.apply(command, today, &Context { calendar: &calendar, rules: &rules })?;
 
         let deadline_ids = case_store::save(&tx, &loaded, &transition.case, at).await?;
+        if let Some(evaluation) = evaluation {
+            crate::registry::record_admissibility(&tx, case_id, &evaluation, today).await?;
+        }
         let seq = next_event_seq(&tx, case_id).await?;
         let origin = Origin { case_id, event_seq: seq, actor, now: at };
         let (action, measure) = transition

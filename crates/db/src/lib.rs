@@ -26,6 +26,7 @@ mod outbox;
 mod parse;
 mod queries;
 mod reference;
+mod registry;
 mod sealed;
 
 pub use accounts::{LoginRecord, NewUser, Session, SessionPolicy, User, UserChanges, normalise_email};

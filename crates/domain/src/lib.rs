@@ -24,5 +24,6 @@ mod purity;
 pub mod reminders;
 pub mod request;
 pub mod roles;
+pub mod statistics;
 pub mod text;
 pub mod workflow;

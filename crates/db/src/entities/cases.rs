@@ -40,6 +40,9 @@ pub struct Model {
     pub access_key_hash: Option<String>,
     /// The earliest due date of an open deadline; 9999-12-31 when none.
     pub next_due_on: Date,
+    /// ADMIT, NOT_ADMIT or REFER, once evaluated.
+    pub admissibility_outcome: Option<String>,
+    pub admissibility_decided_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

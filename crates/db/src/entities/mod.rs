@@ -7,6 +7,7 @@ pub(crate) mod audit_events;
 pub(crate) mod beneficiaries;
 pub(crate) mod calendar_state;
 pub(crate) mod case_aggression_types;
+pub(crate) mod case_criteria;
 pub(crate) mod case_events;
 pub(crate) mod cases;
 pub(crate) mod deadline_changes;
