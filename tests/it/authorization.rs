@@ -54,6 +54,10 @@ enum Rule {
     OfficersOrCoordinators,
     Admins,
     Auditors,
+    /// Officers, supervisors, coordinators and auditors: the registry's figures.
+    Registry,
+    /// Supervisors and auditors: the anonymised case-level export.
+    SupervisorsAndAuditors,
 }
 
 impl Rule {
@@ -71,6 +75,8 @@ impl Rule {
             Rule::OfficersOrCoordinators => matches!(caller, C::Officer | C::Supervisor | C::Coordinator),
             Rule::Admins => caller == C::Admin,
             Rule::Auditors => caller == C::Auditor,
+            Rule::Registry => matches!(caller, C::Officer | C::Supervisor | C::Coordinator | C::Auditor),
+            Rule::SupervisorsAndAuditors => matches!(caller, C::Supervisor | C::Auditor),
         }
     }
 }
@@ -147,6 +153,18 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             json!({ "p": crate::app::PASSWORD }),
         ),
         ("me", Rule::Staff, "{ me { role } }", json!({})),
+        (
+            "statistics",
+            Rule::Registry,
+            "{ statistics(from: \"2026-01-01\", to: \"2026-12-31\") { received { display } } }",
+            json!({}),
+        ),
+        (
+            "anonymisedCases",
+            Rule::SupervisorsAndAuditors,
+            "{ anonymisedCases(from: \"2026-01-01\", to: \"2026-12-31\") { threshold } }",
+            json!({}),
+        ),
         (
             "beginSecondFactor",
             Rule::Staff,

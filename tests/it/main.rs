@@ -20,4 +20,5 @@ mod reference_data;
 mod reminders;
 mod schedule;
 mod smtp;
+mod statistics;
 mod storage;

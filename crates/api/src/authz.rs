@@ -78,6 +78,9 @@ operations! {
     SaveMeasureType = "saveMeasureType",
     // Audit.
     AuditTrail = "auditTrail",
+    // The registry of risk situations.
+    Statistics = "statistics",
+    AnonymisedCases = "anonymisedCases",
     // Deadlines across cases (scoped by role) and their administration.
     DueSoon = "dueSoon",
     Overdue = "overdue",
@@ -201,6 +204,8 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::SaveDeadlineRule
         | O::SaveReminderPolicy => role == R::Admin,
         O::AuditTrail => role == R::Auditor,
+        O::Statistics => officer || matches!(role, R::Coordinator | R::Auditor),
+        O::AnonymisedCases => matches!(role, R::Supervisor | R::Auditor),
     }
 }
 

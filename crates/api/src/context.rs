@@ -16,6 +16,7 @@ use crate::authz::{self, Operation, Policy, Target};
 use crate::error::{ApiError, ApiResult};
 use crate::loaders::RequestLoader;
 use crate::rate_limit::{RateLimiter, RateLimits};
+use crate::statistics::StatisticsPolicy;
 
 /// Where "now" comes from. The system clock in production; tests set it.
 #[derive(Clone)]
@@ -62,6 +63,7 @@ pub struct ApiConfig {
     /// (`X-Forwarded-For`, `X-Real-IP`); the rightmost address is used, the
     /// one the proxy itself added. Unset: the connection's peer address.
     pub client_ip_header: Option<String>,
+    pub statistics: StatisticsPolicy,
 }
 
 impl Default for ApiConfig {
@@ -77,6 +79,7 @@ impl Default for ApiConfig {
             request_timeout: std::time::Duration::from_secs(10),
             rate_limits: RateLimits::default(),
             client_ip_header: None,
+            statistics: StatisticsPolicy::default(),
         }
     }
 }

@@ -142,7 +142,7 @@ pub(crate) async fn run(
 }
 
 /// Who is asking (from the bearer token), when, and under which request id.
-async fn request_context(
+pub(crate) async fn request_context(
     app: &AppState,
     headers: &HeaderMap,
     client: Option<std::net::IpAddr>,

@@ -48,7 +48,8 @@ pub fn router(db: Database, config: ApiConfig) -> Router {
     let limiter = RateLimiter::new(config.rate_limits);
     let state = Arc::new(ApiState { db, config, hasher, limiter });
     let schema = schema.data(Arc::clone(&state)).finish();
-    let mut router = Router::new().route("/graphql", get(graphql_get).post(graphql_post));
+    let mut router =
+        Router::new().route("/graphql", get(graphql_get).post(graphql_post)).merge(crate::reports::routes());
     if graphiql {
         router = router.route("/graphiql", get(graphiql_page));
     }

@@ -24,11 +24,13 @@ mod loaders;
 mod measures;
 mod rate_limit;
 mod reference;
+mod reports;
 mod scalars;
 mod schedule;
 mod second_factor;
 #[cfg(test)]
 mod secret_inputs;
+mod statistics;
 mod triage;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -39,6 +41,7 @@ pub use error::ApiError;
 pub use http::router;
 pub use intake::intake_keys;
 pub use rate_limit::{Rate, RateLimits};
+pub use statistics::StatisticsPolicy;
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -50,6 +53,7 @@ pub struct Query(
     measures::MeasuresQuery,
     audit::AuditQuery,
     schedule::ScheduleQuery,
+    statistics::StatisticsQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -44,6 +44,8 @@ pub const VARIABLES: &[&str] = &[
     "RESGUARDO_RATE_LOGIN_PER_HOUR",
     "RESGUARDO_RATE_REQUESTER_PER_HOUR",
     "RESGUARDO_CLIENT_IP_HEADER",
+    "RESGUARDO_STATISTICS_THRESHOLD",
+    "RESGUARDO_STATISTICS_EXACT_ROLES",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -111,6 +113,10 @@ pub struct Config {
     pub rate_requester_per_hour: u32,
     /// Behind a reverse proxy: the header holding the client's address.
     pub client_ip_header: String,
+    /// Statistics: counts above zero and below this are shown as "< N".
+    pub statistics_threshold: u64,
+    /// Roles that see exact statistics (`supervisor,auditor`), or `none`.
+    pub statistics_exact_roles: String,
 }
 
 impl Default for Config {
@@ -147,6 +153,8 @@ impl Default for Config {
             rate_login_per_hour: 60,
             rate_requester_per_hour: 120,
             client_ip_header: String::new(),
+            statistics_threshold: domain::statistics::DEFAULT_THRESHOLD,
+            statistics_exact_roles: "supervisor,auditor".into(),
         }
     }
 }
@@ -207,6 +215,7 @@ impl Config {
             ("RESGUARDO_SMTP_PASSWORD", &mut config.smtp_password),
             ("RESGUARDO_SECOND_FACTOR_ROLES", &mut config.second_factor_roles),
             ("RESGUARDO_CLIENT_IP_HEADER", &mut config.client_ip_header),
+            ("RESGUARDO_STATISTICS_EXACT_ROLES", &mut config.statistics_exact_roles),
         ] {
             if let Some(value) = env(name) {
                 *field = value;
@@ -221,6 +230,12 @@ impl Config {
             if let Some(value) = env(name) {
                 *field = parse(name, &value)?;
             }
+        }
+        if let Some(value) = env("RESGUARDO_STATISTICS_THRESHOLD") {
+            config.statistics_threshold = parse("RESGUARDO_STATISTICS_THRESHOLD", &value)?;
+        }
+        if config.statistics_threshold < 2 {
+            bail!("RESGUARDO_STATISTICS_THRESHOLD must be at least 2 (below that nothing is suppressed)");
         }
         if let Some(value) = env("RESGUARDO_SMTP_PORT") {
             config.smtp_port = parse("RESGUARDO_SMTP_PORT", &value)?;
@@ -266,7 +281,11 @@ impl Config {
             graphiql: self.graphiql,
             policy: api::authz::Policy {
                 resolutions_need_supervisor: self.resolutions_need_supervisor,
-                second_factor_roles: self.second_factor_roles()?,
+                second_factor_roles: roles("RESGUARDO_SECOND_FACTOR_ROLES", &self.second_factor_roles)?,
+            },
+            statistics: api::StatisticsPolicy {
+                threshold: self.statistics_threshold,
+                exact_roles: roles("RESGUARDO_STATISTICS_EXACT_ROLES", &self.statistics_exact_roles)?,
             },
             sessions: db::SessionPolicy {
                 absolute: chrono::Duration::hours(i64::from(self.session_hours)),
@@ -284,24 +303,6 @@ impl Config {
             client_ip_header: (!header.is_empty()).then(|| header.to_ascii_lowercase()),
             ..api::ApiConfig::default()
         })
-    }
-
-    /// `admin, supervisor` → those roles; `none` or nothing → no role.
-    fn second_factor_roles(&self) -> anyhow::Result<api::authz::RoleSet> {
-        let text = self.second_factor_roles.trim();
-        if text.is_empty() || text.eq_ignore_ascii_case("none") {
-            return Ok(api::authz::RoleSet::default());
-        }
-        let roles = text
-            .split(',')
-            .map(|name| match domain::roles::Role::parse(&name.trim().to_ascii_uppercase()) {
-                Ok(domain::roles::Role::Public | domain::roles::Role::System) | Err(_) => bail!(
-                    "RESGUARDO_SECOND_FACTOR_ROLES: expected none or roles among officer, supervisor, coordinator, admin, auditor"
-                ),
-                Ok(role) => Ok(role),
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        Ok(api::authz::RoleSet::of(&roles))
     }
 
     pub fn production(&self) -> bool {
@@ -369,6 +370,24 @@ impl Config {
     pub fn database_description(&self) -> String {
         describe_database(&self.database_url)
     }
+}
+
+/// `admin, supervisor` → those roles; `none` or nothing → no role.
+fn roles(name: &str, text: &str) -> anyhow::Result<api::authz::RoleSet> {
+    let text = text.trim();
+    if text.is_empty() || text.eq_ignore_ascii_case("none") {
+        return Ok(api::authz::RoleSet::default());
+    }
+    let roles = text
+        .split(',')
+        .map(|role| match domain::roles::Role::parse(&role.trim().to_ascii_uppercase()) {
+            Ok(domain::roles::Role::Public | domain::roles::Role::System) | Err(_) => {
+                bail!("{name}: expected none or roles among officer, supervisor, coordinator, admin, auditor")
+            }
+            Ok(role) => Ok(role),
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(api::authz::RoleSet::of(&roles))
 }
 
 fn parse<T: std::str::FromStr>(name: &str, value: &str) -> anyhow::Result<T> {

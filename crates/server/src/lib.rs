@@ -8,4 +8,5 @@ pub mod config;
 pub mod demo;
 pub mod keys;
 pub mod migrate;
+pub mod report;
 pub mod worker;

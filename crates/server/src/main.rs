@@ -54,6 +54,9 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The registry of risk situations for a period, on standard output
+    /// (small counts suppressed unless --exact).
+    Report(server::report::ReportArgs),
 }
 
 #[derive(Subcommand)]
@@ -148,6 +151,12 @@ fn main() -> anyhow::Result<()> {
                         std::process::exit(1);
                     }
                 }
+            }
+            Command::Report(args) => {
+                let db = open(&config).await?;
+                let today = domain::business_day::lima_date(chrono::Utc::now());
+                print!("{}", server::report::render(&config, &db, &args, today).await?);
+                Ok(())
             }
             Command::Keys { command } => {
                 let db = open(&config).await?;

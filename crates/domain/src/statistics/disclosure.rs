@@ -5,10 +5,12 @@
 //! cell, so it is suppressed everywhere or nowhere. Sums say which cells add
 //! up to which (a total and its parts, including parts no table shows, like
 //! "admitted but not activated"). A cell is suppressed when it is above zero
-//! and below the threshold (primary suppression); then, until nothing
-//! changes, every sum with exactly one suppressed cell gets a second one,
-//! the smallest other non-zero cell (secondary suppression), so no sum ever
-//! has a single unknown. Zeros are shown: a zero reveals no one.
+//! and below the threshold (primary suppression, shown as "< 3"); then,
+//! until nothing changes, every sum with exactly one hidden cell gets a
+//! second one, the smallest other non-zero cell (secondary suppression,
+//! shown as "reservado": it is not small, and saying "< 3" would be
+//! false), so no sum ever has a single unknown. Zeros are shown: a zero
+//! reveals no one.
 
 use serde::Serialize;
 
@@ -36,11 +38,15 @@ pub enum Figure {
     MedianTenths(u64),
     /// A median with nothing to compute it over.
     NoMedian,
+    /// Above zero and below the threshold.
     Suppressed,
+    /// Hidden so that a small count cannot be had by subtraction (or a
+    /// median computed over too few deadlines).
+    Withheld,
 }
 
 impl Figure {
-    /// For people: `12`, `12,5`, `—` or `< 3`.
+    /// For people: `12`, `12,5`, `—`, `< 3` or `reservado`.
     pub fn display(self, threshold: u64) -> String {
         match self {
             Figure::Count(n) => n.to_string(),
@@ -48,7 +54,13 @@ impl Figure {
             Figure::MedianTenths(t) => format!("{},{}", t / 10, t % 10),
             Figure::NoMedian => "—".to_owned(),
             Figure::Suppressed => format!("< {threshold}"),
+            Figure::Withheld => "reservado".to_owned(),
         }
+    }
+
+    /// Hidden, for either reason.
+    pub fn hidden(self) -> bool {
+        matches!(self, Figure::Suppressed | Figure::Withheld)
     }
 }
 
@@ -92,21 +104,21 @@ impl Cells {
     /// Every figure as published: exact, or with small counts suppressed
     /// below `threshold`.
     pub fn publish(&self, threshold: Option<u64>) -> Published {
-        let suppressed = match threshold {
-            Some(threshold) => self.suppressed(threshold),
-            None => vec![false; self.values.len()],
+        let hidden = match threshold {
+            Some(threshold) => self.hidden(threshold),
+            None => vec![Hidden::No; self.values.len()],
         };
         let figures = self
             .values
             .iter()
             .zip(&self.kinds)
-            .zip(&suppressed)
+            .zip(&hidden)
             .map(|((value, kind), hidden)| match (kind, value, hidden) {
-                (_, _, true) => Figure::Suppressed,
-                (Kind::Count, Some(n), false) => Figure::Count(*n),
-                (Kind::Count, None, false) => Figure::Count(0),
-                (Kind::Median { .. }, Some(t), false) => Figure::MedianTenths(*t),
-                (Kind::Median { .. }, None, false) => Figure::NoMedian,
+                (_, _, Hidden::Small) => Figure::Suppressed,
+                (_, _, Hidden::Partner) => Figure::Withheld,
+                (Kind::Count, value, Hidden::No) => Figure::Count(value.unwrap_or(0)),
+                (Kind::Median { .. }, Some(t), Hidden::No) => Figure::MedianTenths(*t),
+                (Kind::Median { .. }, None, Hidden::No) => Figure::NoMedian,
             })
             .collect();
         Published { figures }
@@ -116,29 +128,32 @@ impl Cells {
         self.values[id.0].unwrap_or(0)
     }
 
-    fn suppressed(&self, threshold: u64) -> Vec<bool> {
+    fn hidden(&self, threshold: u64) -> Vec<Hidden> {
         let small = |n: u64| n > 0 && n < threshold;
-        let mut hidden: Vec<bool> = self
+        let mut hidden: Vec<Hidden> = self
             .kinds
             .iter()
             .enumerate()
-            .map(|(i, kind)| matches!(kind, Kind::Count) && small(self.value(CellId(i))))
+            .map(|(i, kind)| match matches!(kind, Kind::Count) && small(self.value(CellId(i))) {
+                true => Hidden::Small,
+                false => Hidden::No,
+            })
             .collect();
         loop {
             let mut changed = false;
             for (total, parts) in &self.sums {
                 let members: Vec<CellId> = std::iter::once(*total).chain(parts.iter().copied()).collect();
-                if members.iter().filter(|c| hidden[c.0]).count() != 1 {
+                if members.iter().filter(|c| hidden[c.0] != Hidden::No).count() != 1 {
                     continue;
                 }
                 // The smallest other non-zero cell; parts before the total
                 // at equal value, so totals stay visible when they can.
                 let second = members
                     .iter()
-                    .filter(|c| !hidden[c.0] && self.value(**c) > 0)
+                    .filter(|c| hidden[c.0] == Hidden::No && self.value(**c) > 0)
                     .min_by_key(|c| (self.value(**c), **c == *total, c.0));
                 if let Some(cell) = second {
-                    hidden[cell.0] = true;
+                    hidden[cell.0] = Hidden::Partner;
                     changed = true;
                 }
             }
@@ -148,12 +163,24 @@ impl Cells {
         }
         // Medians follow the count they were computed over.
         for (i, kind) in self.kinds.iter().enumerate() {
-            if let Kind::Median { basis } = kind {
-                hidden[i] = hidden[basis.0] || self.value(*basis) < threshold;
+            if let Kind::Median { basis } = kind
+                && (hidden[basis.0] != Hidden::No || self.value(*basis) < threshold)
+            {
+                hidden[i] = Hidden::Partner;
             }
         }
         hidden
     }
+}
+
+/// Why a cell is hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hidden {
+    No,
+    /// A small count.
+    Small,
+    /// The partner of a small count in some sum.
+    Partner,
 }
 
 /// The figures of every cell, after disclosure control.
@@ -164,7 +191,7 @@ pub struct Published {
 
 impl Published {
     pub fn figure(&self, cell: CellId) -> Figure {
-        self.figures.get(cell.0).copied().unwrap_or(Figure::Suppressed)
+        self.figures.get(cell.0).copied().unwrap_or(Figure::Withheld)
     }
 }
 
@@ -187,7 +214,8 @@ mod tests {
         let (cells, total, parts) = partition(&[2, 10, 7, 0]);
         let published = cells.publish(Some(3));
         let shown: Vec<Figure> = parts.iter().map(|p| published.figure(*p)).collect();
-        assert_eq!(shown, [Figure::Suppressed, Figure::Count(10), Figure::Suppressed, Figure::Count(0)]);
+        assert_eq!(shown, [Figure::Suppressed, Figure::Count(10), Figure::Withheld, Figure::Count(0)]);
+        assert_eq!(Figure::Withheld.display(3), "reservado");
         assert_eq!(published.figure(total), Figure::Count(19));
         assert_eq!(Figure::Suppressed.display(3), "< 3");
     }
@@ -226,8 +254,9 @@ mod tests {
         let published = cells.publish(Some(3));
         assert_eq!(published.figure(b1), Figure::Count(9));
         for hidden in [a, a1, b, b2] {
-            assert_eq!(published.figure(hidden), Figure::Suppressed, "{hidden:?}");
+            assert!(published.figure(hidden).hidden(), "{hidden:?}");
         }
+        assert_eq!(published.figure(b), Figure::Withheld, "10 is not small: it is withheld");
         assert_eq!(published.figure(c), Figure::Count(12));
         assert_eq!(published.figure(all), Figure::Count(24));
     }
@@ -242,9 +271,9 @@ mod tests {
         let zero = cells.count("zero", 0);
         let none = cells.median("m3", None, zero);
         let published = cells.publish(Some(3));
-        assert_eq!(published.figure(m1), Figure::Suppressed);
+        assert_eq!(published.figure(m1), Figure::Withheld);
         assert_eq!(published.figure(m2).display(3), "12,5");
-        assert_eq!(published.figure(none), Figure::Suppressed, "nothing to compute it over: below the threshold");
+        assert_eq!(published.figure(none), Figure::Withheld, "nothing to compute it over: below the threshold");
         assert_eq!(cells.publish(None).figure(none).display(3), "—");
     }
 
@@ -256,7 +285,7 @@ mod tests {
             let (cells, total, parts) = partition(&values);
             let published = cells.publish(Some(threshold));
             let members: Vec<CellId> = std::iter::once(total).chain(parts).collect();
-            let unknown = members.iter().filter(|c| published.figure(**c) == Figure::Suppressed).count();
+            let unknown = members.iter().filter(|c| published.figure(**c).hidden()).count();
             prop_assert!(unknown != 1);
             for cell in members {
                 if let Figure::Count(n) = published.figure(cell) {

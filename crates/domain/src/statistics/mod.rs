@@ -135,6 +135,49 @@ pub struct ReportFilter {
     pub sector: Option<String>,
 }
 
+/// A filter that does not check out: the field and why, in Spanish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl ReportFilter {
+    /// The filter, its codes checked: `department` a two-digit ubigeo,
+    /// `track` and `defender_category` codes of their lists, `sector` a
+    /// reference code.
+    pub fn checked(
+        from: NaiveDate,
+        to: NaiveDate,
+        department: Option<&str>,
+        track: Option<&str>,
+        defender_category: Option<&str>,
+        sector: Option<&str>,
+    ) -> Result<Self, FilterError> {
+        let fail = |field, message: String| FilterError { field, message };
+        if from > to {
+            return Err(fail("to", "el final del periodo es anterior a su inicio".into()));
+        }
+        let department = department
+            .map(|code| crate::place::DepartmentCode::parse(code).map(|d| d.as_str().to_owned()))
+            .transpose()
+            .map_err(|e| fail("department", e.to_string()))?;
+        let track = track
+            .map(|code| crate::workflow::Track::parse(code).map(|t| t.code().to_owned()))
+            .transpose()
+            .map_err(|e| fail("track", e.to_string()))?;
+        let defender_category = defender_category
+            .map(|code| crate::categories::DefenderCategory::parse(code).map(|c| c.code().to_owned()))
+            .transpose()
+            .map_err(|e| fail("defenderCategory", e.to_string()))?;
+        let sector = sector
+            .map(|code| crate::codes::RefCode::parse(code).map(|c| c.as_str().to_owned()))
+            .transpose()
+            .map_err(|e| fail("sector", e.to_string()))?;
+        Ok(Self { from, to, department, track, defender_category, sector })
+    }
+}
+
 /// Names for codes that live in reference data.
 #[derive(Debug, Clone, Default)]
 pub struct Labels {

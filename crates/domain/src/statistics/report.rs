@@ -736,11 +736,11 @@ mod tests {
         let report = report();
         let decisions = figures(&report, "plazos", "DECISION");
         // One late decision: hidden, with the on-time ones as its partner.
-        let expected = [Figure::Count(9), Figure::Suppressed, Figure::Suppressed, Figure::Count(0), Figure::Count(5)];
+        let expected = [Figure::Count(9), Figure::Withheld, Figure::Suppressed, Figure::Count(0), Figure::Count(5)];
         assert_eq!(&decisions[..5], expected);
         // 2026-03-02 → 03-09: 5 working days (×3); → 03-16: 10 − 2 = 8.
         // Median of 5, 5, 5, 8: 5.
         assert_eq!(figures(&report, "duraciones", "DECISION"), [Figure::Count(4), Figure::MedianTenths(50)]);
-        assert_eq!(figures(&report, "duraciones", "MEASURE_IMPLEMENTATION")[1], Figure::Suppressed);
+        assert_eq!(figures(&report, "duraciones", "MEASURE_IMPLEMENTATION")[1], Figure::Withheld);
     }
 }
