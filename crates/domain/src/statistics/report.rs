@@ -301,7 +301,8 @@ impl Builder {
             vec![Column { id: "recibidas", label: "Recibidas" }, Column { id: "activadas", label: "Activadas" }];
         let types: BTreeSet<&str> = counts.aggressions.iter().map(|g| g.aggression_type.as_str()).collect();
         let departments: BTreeSet<&str> = counts.aggressions.iter().map(|g| g.department.as_str()).collect();
-        let (mut overall, mut by_department) = (Vec::new(), Vec::new());
+        let mut overall = Vec::new();
+        let mut by_department: BTreeMap<&str, Vec<Row>> = BTreeMap::new();
         for kind in &types {
             let name = label(AggressionType::parse, AggressionType::label, kind);
             let [all, active, inactive] =
@@ -313,27 +314,18 @@ impl Builder {
                 for (part, cell) in parts.iter_mut().zip(cells) {
                     part.push(cell);
                 }
+                if counts.aggressions.iter().any(|g| g.aggression_type == *kind && g.department == *department) {
+                    let group = named(&labels.departments, department);
+                    let row = row(Some((department, &group)), kind, &name, vec![cells[0], cells[1]]);
+                    by_department.entry(department).or_default().push(row);
+                }
             }
             for (total, part) in [all, active, inactive].into_iter().zip(parts) {
                 self.cells.sum(total, part);
             }
             overall.push(row(None, kind, &name, vec![all, active]));
         }
-        for department in &departments {
-            let group = named(&labels.departments, department);
-            for kind in &types {
-                let present =
-                    counts.aggressions.iter().any(|g| g.aggression_type == *kind && g.department == *department);
-                if !present {
-                    continue;
-                }
-                let key = format!("aggression:{kind}:{department}");
-                let [all, active, _] =
-                    self.split(&key, |g| g.aggression_type == *kind && g.department == *department, counts);
-                let name = label(AggressionType::parse, AggressionType::label, kind);
-                by_department.push(row(Some((department, &group)), kind, &name, vec![all, active]));
-            }
-        }
+        let by_department: Vec<Row> = by_department.into_values().flatten().collect();
         self.table("tipos_de_agresion", "Solicitudes por tipo de agresión", columns.clone(), overall);
         self.table("agresiones_por_departamento", "Tipos de agresión por departamento", columns, by_department);
     }
