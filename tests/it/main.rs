@@ -12,6 +12,7 @@ mod authorization;
 mod confidentiality;
 mod fixtures;
 mod http;
+mod import;
 mod intake;
 mod limits;
 mod lists;

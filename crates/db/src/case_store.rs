@@ -171,7 +171,7 @@ fn to_i32(value: u32, what: &'static str) -> DbResult<i32> {
     i32::try_from(value).map_err(|_| DbError::Corrupt(what))
 }
 
-fn deadline_model(
+pub(crate) fn deadline_model(
     id: Uuid,
     case_id: Uuid,
     d: &Deadline,
@@ -206,7 +206,13 @@ fn deadline_model(
     })
 }
 
-fn measure_model(id: Uuid, case_id: Uuid, m: &Measure, case: &Case, now: DateTime<Utc>) -> measures::ActiveModel {
+pub(crate) fn measure_model(
+    id: Uuid,
+    case_id: Uuid,
+    m: &Measure,
+    case: &Case,
+    now: DateTime<Utc>,
+) -> measures::ActiveModel {
     let own_deadlines = case.deadlines.iter().filter(|d| d.key.measure == Some(m.no));
     measures::ActiveModel {
         next_due_on: Set(next_due(own_deadlines)),

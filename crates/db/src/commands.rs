@@ -97,54 +97,18 @@ impl Database {
         let (calendar, rules, policies) = self.rules_in(&tx).await?;
         let received_on = lima_date(at);
         let transition = Case::receive(received_on, department, &Context { calendar: &calendar, rules: &rules })?;
-        let file_number = next_file_number(&tx, received_on.year()).await?;
+        let last = reserve_file_numbers(&tx, received_on.year(), 1).await?;
+        let file_number = file_number(received_on.year(), last);
         let id = Uuid::new_v4();
 
-        let details = sealed::seal_request(self.keys()?, id, request)?;
-        let mut row = cases::ActiveModel {
-            id: Set(id),
-            file_number: Set(file_number.clone()),
-            channel: Set(channel.code().to_owned()),
-            department_code: Set(department.as_str().to_owned()),
-            province_code: Set(request.place().ubigeo().province().map(str::to_owned)),
-            received_on: Set(received_on),
-            received_at: Set(at),
-            defender_category: Set(request.defender_category().code().to_owned()),
-            aggressor_type: Set(request.aggressor_type().map(|a| a.code().to_owned())),
-            language: Set(request.language().code().to_owned()),
-            interpreter_needed: Set(request.interpreter_needed()),
-            consent_status: Set(consent_code(request).to_owned()),
-            is_collective: Set(request.is_collective()),
-            beneficiary_count: Set(i32::try_from(request.beneficiaries().len()).unwrap_or(i32::MAX)),
-            request_details: Set(details),
-            intake_key_hash: Set(Some(keys.idempotency_hash.clone())),
-            intake_fingerprint: Set(Some(keys.fingerprint.clone())),
-            access_key_hash: Set(Some(keys.access_key_hash.clone())),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        };
-        case_state_columns(&transition.case, &mut row)?;
-        cases::Entity::insert(row).exec_without_returning(&tx).await?;
-
-        let aggressions = request.aggression_types().iter().map(|a| case_aggression_types::ActiveModel {
-            case_id: Set(id),
-            aggression_type: Set(a.code().to_owned()),
-        });
-        case_aggression_types::Entity::insert_many(aggressions).exec_without_returning(&tx).await?;
-        let people = request.beneficiaries().iter().zip(0..).map(|(b, position)| beneficiaries::ActiveModel {
-            case_id: Set(id),
-            position: Set(position),
-            kind: Set(match b {
-                Beneficiary::Person(_) => "PERSON",
-                Beneficiary::Collective(_) => "COLLECTIVE",
-            }
-            .to_owned()),
-            collective_kind: Set(b.collective_kind().map(|k| k.code().to_owned())),
-            gender: Set(b.gender().map(|g| g.code().to_owned())),
-        });
-        beneficiaries::Entity::insert_many(people).exec_without_returning(&tx).await?;
+        let mut rows = request_rows(self.keys()?, id, &file_number, request, channel, at)?;
+        rows.case.intake_key_hash = Set(Some(keys.idempotency_hash.clone()));
+        rows.case.intake_fingerprint = Set(Some(keys.fingerprint.clone()));
+        rows.case.access_key_hash = Set(Some(keys.access_key_hash.clone()));
+        case_state_columns(&transition.case, &mut rows.case)?;
+        cases::Entity::insert(rows.case).exec_without_returning(&tx).await?;
+        case_aggression_types::Entity::insert_many(rows.aggressions).exec_without_returning(&tx).await?;
+        beneficiaries::Entity::insert_many(rows.beneficiaries).exec_without_returning(&tx).await?;
 
         let blank = Case { deadlines: Vec::new(), measures: Vec::new(), ..transition.case.clone() };
         let deadline_ids =
@@ -253,24 +217,92 @@ fn consent_code(request: &Request) -> &'static str {
 /// Hands out the next file number of `year` (`AT-2026-000123`). The counter
 /// row is locked by the upsert until the transaction ends, so numbers are
 /// unique and, once committed, never reused.
-async fn next_file_number(conn: &impl ConnectionTrait, year: i32) -> DbResult<String> {
+/// Takes the next `count` file numbers of `year`; returns the last one
+/// taken (the first is `last - count + 1`). Numbers are never reused.
+pub(crate) async fn reserve_file_numbers(conn: &impl ConnectionTrait, year: i32, count: i64) -> DbResult<i64> {
     use file_number_counters::Column;
     let mut insert = Query::insert();
     insert
         .into_table(file_number_counters::Entity)
         .columns([Column::Year, Column::LastNumber])
-        .values([year.into(), 1_i64.into()])
+        .values([year.into(), count.into()])
         .map_err(|_| DbError::Corrupt("file_number_counters"))?;
     insert
         .on_conflict(
             OnConflict::column(Column::Year)
-                .value(Column::LastNumber, Expr::col((file_number_counters::Entity, Column::LastNumber)).add(1))
+                .value(Column::LastNumber, Expr::col((file_number_counters::Entity, Column::LastNumber)).add(count))
                 .to_owned(),
         )
         .returning_col(Column::LastNumber);
     let row = conn.query_one(&insert).await?.ok_or(DbError::Corrupt("file_number_counters"))?;
-    let number: i64 = row.try_get("", "last_number")?;
-    Ok(format!("AT-{year}-{number:06}"))
+    Ok(row.try_get("", "last_number")?)
+}
+
+/// `AT-2026-000123`.
+pub(crate) fn file_number(year: i32, number: i64) -> String {
+    format!("AT-{year}-{number:06}")
+}
+
+/// The rows a request is stored in: the case row (its state columns still
+/// to be set), its aggression types and its beneficiaries.
+pub(crate) struct RequestRows {
+    pub(crate) case: cases::ActiveModel,
+    pub(crate) aggressions: Vec<case_aggression_types::ActiveModel>,
+    pub(crate) beneficiaries: Vec<beneficiaries::ActiveModel>,
+}
+
+pub(crate) fn request_rows(
+    keys: &Keyring,
+    id: Uuid,
+    file_number: &str,
+    request: &Request,
+    channel: Channel,
+    at: DateTime<Utc>,
+) -> DbResult<RequestRows> {
+    let received_on = lima_date(at);
+    let case = cases::ActiveModel {
+        id: Set(id),
+        file_number: Set(file_number.to_owned()),
+        channel: Set(channel.code().to_owned()),
+        department_code: Set(request.place().ubigeo().department().as_str().to_owned()),
+        province_code: Set(request.place().ubigeo().province().map(str::to_owned)),
+        received_on: Set(received_on),
+        received_at: Set(at),
+        defender_category: Set(request.defender_category().code().to_owned()),
+        aggressor_type: Set(request.aggressor_type().map(|a| a.code().to_owned())),
+        language: Set(request.language().code().to_owned()),
+        interpreter_needed: Set(request.interpreter_needed()),
+        consent_status: Set(consent_code(request).to_owned()),
+        is_collective: Set(request.is_collective()),
+        beneficiary_count: Set(i32::try_from(request.beneficiaries().len()).unwrap_or(i32::MAX)),
+        request_details: Set(sealed::seal_request(keys, id, request)?),
+        version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    let aggressions = request
+        .aggression_types()
+        .iter()
+        .map(|a| case_aggression_types::ActiveModel { case_id: Set(id), aggression_type: Set(a.code().to_owned()) })
+        .collect();
+    let beneficiaries = request
+        .beneficiaries()
+        .iter()
+        .zip(0..)
+        .map(|(b, position)| beneficiaries::ActiveModel {
+            case_id: Set(id),
+            position: Set(position),
+            kind: Set(match b {
+                Beneficiary::Person(_) => "PERSON",
+                Beneficiary::Collective(_) => "COLLECTIVE",
+            }
+            .to_owned()),
+            collective_kind: Set(b.collective_kind().map(|k| k.code().to_owned())),
+            gender: Set(b.gender().map(|g| g.code().to_owned())),
+        })
+        .collect();
+    Ok(RequestRows { case, aggressions, beneficiaries })
 }
 
 pub(crate) async fn next_event_seq(conn: &impl ConnectionTrait, case_id: Uuid) -> DbResult<i32> {
@@ -293,8 +325,22 @@ pub(crate) async fn record_event(
     occurred_on: chrono::NaiveDate,
     payload: serde_json::Value,
 ) -> DbResult<()> {
+    let row = event_row(keys, origin, action, measure_no, occurred_on, &payload)?;
+    case_events::Entity::insert(row).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// A history entry, its payload sealed.
+pub(crate) fn event_row(
+    keys: &Keyring,
+    origin: &Origin<'_>,
+    action: AuditAction,
+    measure_no: Option<i32>,
+    occurred_on: chrono::NaiveDate,
+    payload: &serde_json::Value,
+) -> DbResult<case_events::ActiveModel> {
     let id = Uuid::new_v4();
-    case_events::Entity::insert(case_events::ActiveModel {
+    Ok(case_events::ActiveModel {
         id: Set(id),
         case_id: Set(origin.case_id),
         seq: Set(origin.event_seq),
@@ -303,9 +349,6 @@ pub(crate) async fn record_event(
         occurred_on: Set(occurred_on),
         recorded_at: Set(origin.now),
         actor_id: Set(origin.actor.user_id),
-        payload: Set(sealed::seal_payload(keys, id, &payload)?),
+        payload: Set(sealed::seal_payload(keys, id, payload)?),
     })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
 }

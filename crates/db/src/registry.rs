@@ -22,6 +22,28 @@ use crate::connection::Database;
 use crate::entities::{case_criteria, cases};
 use crate::error::{DbError, DbResult};
 
+/// What an evaluation decided.
+pub(crate) fn outcome_of(evaluation: &AdmissibilityEvaluation) -> Outcome {
+    match evaluation.decision() {
+        AdmissibilityDecision::Admit { .. } => Outcome::Admit,
+        AdmissibilityDecision::NotAdmit { .. } => Outcome::NotAdmit,
+        AdmissibilityDecision::Refer { .. } => Outcome::Refer,
+    }
+}
+
+/// The criteria an evaluation checked, as rows.
+pub(crate) fn criteria_rows(case_id: Uuid, evaluation: &AdmissibilityEvaluation) -> Vec<case_criteria::ActiveModel> {
+    evaluation
+        .checks()
+        .iter()
+        .map(|check| case_criteria::ActiveModel {
+            case_id: Set(case_id),
+            criterion: Set(check.criterion.code().to_owned()),
+            met: Set(check.met),
+        })
+        .collect()
+}
+
 /// Records the outcome and the criteria of an admissibility evaluation, in
 /// the transaction of the command.
 pub(crate) async fn record_admissibility(
@@ -30,11 +52,7 @@ pub(crate) async fn record_admissibility(
     evaluation: &AdmissibilityEvaluation,
     on: NaiveDate,
 ) -> DbResult<()> {
-    let outcome = match evaluation.decision() {
-        AdmissibilityDecision::Admit { .. } => Outcome::Admit,
-        AdmissibilityDecision::NotAdmit { .. } => Outcome::NotAdmit,
-        AdmissibilityDecision::Refer { .. } => Outcome::Refer,
-    };
+    let outcome = outcome_of(evaluation);
     cases::Entity::update_many()
         .col_expr(cases::Column::AdmissibilityOutcome, sea_orm::sea_query::Expr::value(outcome.code()))
         .col_expr(cases::Column::AdmissibilityDecidedOn, sea_orm::sea_query::Expr::value(on))
@@ -42,12 +60,7 @@ pub(crate) async fn record_admissibility(
         .exec(conn)
         .await?;
     case_criteria::Entity::delete_many().filter(case_criteria::Column::CaseId.eq(case_id)).exec(conn).await?;
-    let rows = evaluation.checks().iter().map(|check| case_criteria::ActiveModel {
-        case_id: Set(case_id),
-        criterion: Set(check.criterion.code().to_owned()),
-        met: Set(check.met),
-    });
-    case_criteria::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    case_criteria::Entity::insert_many(criteria_rows(case_id, evaluation)).exec_without_returning(conn).await?;
     Ok(())
 }
 

@@ -1,0 +1,145 @@
+//! Bulk import of cases that already went through the procedure: the same
+//! rows the commands write (sealed request, state columns, measures,
+//! deadlines, the filing in the history and the audit trail, the
+//! admissibility outcome and criteria), many cases per statement. For
+//! loading data (benchmarks, a migration from another system): nothing is
+//! planned in the outbox, and the daily pass plans what is overdue.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::business_day::lima_date;
+use domain::categories::Channel;
+use domain::request::Request;
+use domain::workflow::{AdmissibilityEvaluation, AuditAction, Case};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait};
+use uuid::Uuid;
+
+use crate::audit_chain::{self, NewEntry};
+use crate::case_store::{case_state_columns, deadline_model, measure_model};
+use crate::commands::{event_row, file_number, request_rows, reserve_file_numbers};
+use crate::connection::Database;
+use crate::effects::{Actor, Origin};
+use crate::entities::{beneficiaries, case_aggression_types, case_criteria, case_events, cases, deadlines, measures};
+use crate::error::DbResult;
+use crate::registry::{criteria_rows, outcome_of};
+
+/// A case to import: the request as filed and where the workflow left it.
+#[derive(Debug, Clone)]
+pub struct ImportedCase {
+    pub request: Request,
+    pub channel: Channel,
+    pub received_at: DateTime<Utc>,
+    /// The state reached by applying the procedure's commands to
+    /// `Case::receive` (deadlines, measures and all).
+    pub case: Case,
+    /// The admissibility evaluation and its day, once made.
+    pub evaluation: Option<(AdmissibilityEvaluation, NaiveDate)>,
+}
+
+/// Bound parameters per statement: SQLite allows 32 766, PostgreSQL 65 535.
+const MAX_PARAMETERS: usize = 30_000;
+
+/// Inserts `rows` (of `columns` columns each) in as few statements as the
+/// databases' parameter limits allow.
+async fn insert_all<A>(conn: &impl ConnectionTrait, rows: Vec<A>, columns: usize) -> DbResult<()>
+where
+    A: ActiveModelTrait + Send,
+{
+    let per_statement = (MAX_PARAMETERS / columns.max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(per_statement).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk).exec_without_returning(conn).await?;
+    }
+    Ok(())
+}
+
+impl Database {
+    /// Imports `batch` in one transaction; returns the new cases' ids, in
+    /// order. File numbers are taken from each year's counter, as for
+    /// requests filed one by one.
+    pub async fn import_cases(&self, batch: &[ImportedCase], actor: &Actor, at: DateTime<Utc>) -> DbResult<Vec<Uuid>> {
+        let keys = self.keys()?;
+        let tx = self.write_transaction().await?;
+        let mut per_year: BTreeMap<i32, i64> = BTreeMap::new();
+        for imported in batch {
+            *per_year.entry(lima_date(imported.received_at).year()).or_default() += 1;
+        }
+        let mut next_number = BTreeMap::new();
+        for (year, count) in per_year {
+            let last = reserve_file_numbers(&tx, year, count).await?;
+            next_number.insert(year, last - count + 1);
+        }
+
+        let (mut case_rows, mut aggressions, mut people, mut events, mut criteria) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut measure_rows, mut deadline_rows) = (Vec::new(), Vec::new());
+        let mut ids = Vec::with_capacity(batch.len());
+        for imported in batch {
+            let id = Uuid::new_v4();
+            let received_on = lima_date(imported.received_at);
+            let year = received_on.year();
+            let number = next_number.get(&year).copied().unwrap_or(1);
+            next_number.insert(year, number + 1);
+            let mut rows = request_rows(
+                keys,
+                id,
+                &file_number(year, number),
+                &imported.request,
+                imported.channel,
+                imported.received_at,
+            )?;
+            case_state_columns(&imported.case, &mut rows.case)?;
+            rows.case.updated_at = Set(at);
+            if let Some((evaluation, on)) = &imported.evaluation {
+                rows.case.admissibility_outcome = Set(Some(outcome_of(evaluation).code().to_owned()));
+                rows.case.admissibility_decided_on = Set(Some(*on));
+                criteria.extend(criteria_rows(id, evaluation));
+            }
+            case_rows.push(rows.case);
+            aggressions.extend(rows.aggressions);
+            people.extend(rows.beneficiaries);
+            let origin = Origin { case_id: id, event_seq: 1, actor, now: imported.received_at };
+            let payload = serde_json::json!({ "channel": imported.channel.code() });
+            events.push(event_row(keys, &origin, AuditAction::Received, None, received_on, &payload)?);
+            for measure in &imported.case.measures {
+                measure_rows.push(measure_model(Uuid::new_v4(), id, measure, &imported.case, at));
+            }
+            for deadline in &imported.case.deadlines {
+                deadline_rows.push(deadline_model(Uuid::new_v4(), id, deadline, &imported.case, at)?);
+            }
+            ids.push(id);
+        }
+        insert_all(&tx, case_rows, columns::<cases::Column>()).await?;
+        insert_all(&tx, aggressions, columns::<case_aggression_types::Column>()).await?;
+        insert_all(&tx, people, columns::<beneficiaries::Column>()).await?;
+        insert_all(&tx, criteria, columns::<case_criteria::Column>()).await?;
+        insert_all(&tx, events, columns::<case_events::Column>()).await?;
+        insert_all(&tx, measure_rows, columns::<measures::Column>()).await?;
+        insert_all(&tx, deadline_rows, columns::<deadlines::Column>()).await?;
+        let entries: Vec<NewEntry<'_>> = batch
+            .iter()
+            .zip(&ids)
+            .map(|(imported, id)| NewEntry {
+                actor,
+                at: imported.received_at,
+                case_id: Some(*id),
+                action: AuditAction::Received,
+                measure_no: None,
+                fields: None,
+            })
+            .collect();
+        for chunk in entries.chunks(MAX_PARAMETERS / 12) {
+            audit_chain::append(&tx, chunk).await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+}
+
+/// How many columns a table has (its rows' bound parameters).
+fn columns<C: sea_orm::Iterable>() -> usize {
+    C::iter().count()
+}
