@@ -7,6 +7,7 @@ use sea_orm::ConnectionTrait;
 
 pub(crate) struct Fresh {
     db: Database,
+    url: String,
     /// PostgreSQL: the server (as given) and the database created on it.
     postgres: Option<(String, String)>,
     sqlite_file: Option<std::path::PathBuf>,
@@ -31,11 +32,16 @@ impl Fresh {
         let db = Database::connect(&url, 10).await.context("connect")?;
         Migrator::up(db.connection(), None).await.context("migrations")?;
         let db = db.with_keys(db::crypto::Keyring::generate().context("a key")?);
-        Ok(Self { db, postgres, sqlite_file })
+        Ok(Self { db, url, postgres, sqlite_file })
     }
 
     pub(crate) fn database(&self) -> &Database {
         &self.db
+    }
+
+    /// Where it is, for another process.
+    pub(crate) fn url(&self) -> &str {
+        &self.url
     }
 
     pub(crate) async fn drop(self) -> anyhow::Result<()> {

@@ -1,51 +1,178 @@
-//! Resguardo's benchmarks. Each prints its figures (medians, p99,
-//! throughput) and ratios against a baseline measured in the same run: this
-//! machine is shared and noisy, so only same-run ratios compare.
+//! Resguardo's benchmarks. Each prints its figures (medians over runs, with
+//! the fastest and slowest run) and ratios against a baseline measured in
+//! the same invocation: this machine is shared and noisy, so only same-run
+//! ratios compare. BENCHMARKS.md says how to run them and what each figure
+//! means.
 //!
-//! `cargo run --release -p bench -- intake-cost [--database-url URL] [--requests N]`
-//!
-//! Without a URL the database is a fresh SQLite file; with a PostgreSQL URL
-//! a fresh database is created on that server and dropped afterwards.
+//! Without `--database-url` the database is a fresh SQLite file; with a
+//! PostgreSQL URL a fresh database is created on that server for each
+//! dataset and dropped afterwards.
 
+mod deadlines;
 mod fresh;
+mod generate;
+mod intake;
 mod intake_cost;
+mod results;
 mod sample;
 mod stats;
+mod triage;
 
-use anyhow::{Context, bail};
+use std::path::PathBuf;
 
-#[derive(Debug)]
-struct Args {
-    command: String,
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::fresh::Fresh;
+use crate::generate::{Profile, generate};
+use crate::results::Results;
+
+#[derive(Parser)]
+#[command(name = "bench", about = "Resguardo's benchmarks")]
+struct Cli {
+    /// A PostgreSQL server (`postgres://user@host:5432/db`); SQLite files otherwise.
+    #[arg(long, global = true)]
     database_url: Option<String>,
-    requests: usize,
+    /// Repetitions of each measurement.
+    #[arg(long, global = true, default_value_t = 3)]
+    runs: usize,
+    /// Where to write the figures as JSON.
+    #[arg(long, global = true, default_value = "bench-results.json")]
+    json: PathBuf,
+    /// "Today" for the generated data (default: today in Lima).
+    #[arg(long, global = true)]
+    today: Option<NaiveDate>,
+    #[command(subcommand)]
+    command: Command,
 }
 
-fn args() -> anyhow::Result<Args> {
-    let mut args = std::env::args().skip(1);
-    let command = args.next().context("usage: bench intake-cost [--database-url URL] [--requests N]")?;
-    let mut parsed = Args { command, database_url: None, requests: 300 };
-    while let Some(flag) = args.next() {
-        let value = args.next().with_context(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--database-url" => parsed.database_url = Some(value),
-            "--requests" => parsed.requests = value.parse().context("--requests: a number")?,
-            _ => bail!("unknown option {flag}"),
-        }
-    }
-    Ok(parsed)
+#[derive(Subcommand)]
+enum Command {
+    /// What encryption and the audit trail cost on the intake path.
+    IntakeCost {
+        #[arg(long, default_value_t = 300)]
+        requests: usize,
+    },
+    /// submitRequest over HTTP at several concurrencies, against a database-only baseline.
+    Intake(IntakeArgs),
+    /// The officer's and the coordinator's lists on a generated registry.
+    Triage(ScaleArgs),
+    /// The reminder pass, recomputation after a calendar change, add_working_days.
+    Deadlines(ScaleArgs),
+    /// Everything above but intake-cost, into one table and one JSON file.
+    All {
+        #[command(flatten)]
+        scale: ScaleArgs,
+        #[command(flatten)]
+        intake: IntakeArgs,
+    },
+}
+
+#[derive(clap::Args, Clone)]
+struct ScaleArgs {
+    /// Requests to generate.
+    #[arg(long = "requests", default_value_t = 1_000_000)]
+    scale: usize,
+    /// Requests per list measurement.
+    #[arg(long, default_value_t = 200)]
+    page_requests: usize,
+}
+
+#[derive(clap::Args, Clone)]
+struct IntakeArgs {
+    /// Requests per concurrency level.
+    #[arg(long = "intake-requests", default_value_t = 2000)]
+    intake_requests: usize,
+    /// Concurrency levels.
+    #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
+    concurrency: Vec<usize>,
+    /// Server on core 0, load generator on core 1 (taskset).
+    #[arg(long)]
+    pin: bool,
+}
+
+/// Generates `count` requests of `profile` into a fresh database.
+async fn dataset(
+    cli: &Cli,
+    count: usize,
+    profile: Profile,
+    today: NaiveDate,
+    results: &mut Results,
+) -> anyhow::Result<Fresh> {
+    let fresh = Fresh::create(cli.database_url.as_deref()).await?;
+    eprintln!("generating {count} requests ({profile:?})…");
+    let generated = generate(fresh.database(), count, profile, today).await?;
+    let name = match profile {
+        Profile::Registry => "registry",
+        Profile::OpenDeadlines { .. } => "open deadlines",
+    };
+    results.record("generate", &format!("{name}: requests written"), "requests", generated.requests as f64);
+    results.record("generate", &format!("{name}: time"), "s", generated.took.as_secs_f64());
+    results.record(
+        "generate",
+        &format!("{name}: rate"),
+        "requests/s",
+        generated.requests as f64 / generated.took.as_secs_f64(),
+    );
+    Ok(fresh)
+}
+
+async fn triage(cli: &Cli, args: &ScaleArgs, today: NaiveDate, results: &mut Results) -> anyhow::Result<()> {
+    let data = dataset(cli, args.scale, Profile::Registry, today, results).await?;
+    triage::run(data.database(), today, cli.runs, args.page_requests, results).await?;
+    data.drop().await
+}
+
+async fn deadlines(cli: &Cli, args: &ScaleArgs, today: NaiveDate, results: &mut Results) -> anyhow::Result<()> {
+    let data = dataset(cli, args.scale, Profile::OpenDeadlines { overdue: 100 }, today, results).await?;
+    deadlines::run(data.database(), cli.database_url.as_deref(), today, cli.runs, results).await?;
+    data.drop().await
+}
+
+async fn intake(cli: &Cli, args: &IntakeArgs, results: &mut Results) -> anyhow::Result<()> {
+    let options = intake::Options {
+        database_url: cli.database_url.clone(),
+        requests: args.intake_requests,
+        concurrency: args.concurrency.clone(),
+        pin: args.pin,
+        runs: cli.runs,
+    };
+    intake::run(&options, results).await
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = args()?;
-    match args.command.as_str() {
-        "intake-cost" => {
-            let db = fresh::Fresh::create(args.database_url.as_deref()).await?;
-            let outcome = intake_cost::run(db.database(), args.requests).await;
+    let cli = Cli::parse();
+    let today = cli.today.unwrap_or_else(|| domain::business_day::lima_date(chrono::Utc::now()));
+    let mut results = Results::default();
+    match &cli.command {
+        Command::IntakeCost { requests } => {
+            let db = Fresh::create(cli.database_url.as_deref()).await?;
+            let outcome = intake_cost::run(db.database(), *requests).await;
             db.drop().await?;
-            outcome
+            return outcome;
         }
-        other => bail!("unknown benchmark {other}; known: intake-cost"),
+        Command::Intake(args) => intake(&cli, args, &mut results).await?,
+        Command::Triage(args) => triage(&cli, args, today, &mut results).await?,
+        Command::Deadlines(args) => deadlines(&cli, args, today, &mut results).await?,
+        Command::All { scale, intake: args } => {
+            intake(&cli, args, &mut results).await?;
+            triage(&cli, scale, today, &mut results).await?;
+            deadlines(&cli, scale, today, &mut results).await?;
+        }
     }
+    print!("{}", results.table());
+    let backend = if cli.database_url.is_some() { "postgres" } else { "sqlite" };
+    let context = serde_json::json!({
+        "backend": backend,
+        "runs": cli.runs,
+        "today": today.to_string(),
+        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        "arguments": std::env::args().skip(1).collect::<Vec<_>>(),
+    });
+    let json = serde_json::to_string_pretty(&results.json(context))?;
+    std::fs::write(&cli.json, json).with_context(|| format!("write {}", cli.json.display()))?;
+    eprintln!("figures written to {}", cli.json.display());
+    Ok(())
 }

@@ -9,14 +9,24 @@ use domain::request::{
     RequestedMeasureInput, ThirdPartyInput,
 };
 
-/// Request number `n` (names and facts vary with `n`).
-pub(crate) fn request(n: usize) -> anyhow::Result<Request> {
-    let facts = format!(
+/// The facts of request number `n`: about a page.
+pub(crate) fn facts(n: usize) -> String {
+    format!(
         "Caso {n}. {}",
         "Tras denunciar ante la fiscalía la tala ilegal en el territorio comunal, la lideresa recibió amenazas de \
          muerte por teléfono y personas desconocidas rondaron su vivienda durante la noche. "
             .repeat(6)
-    );
+    )
+}
+
+/// Contact instructions, as a requester writes them.
+pub(crate) const INSTRUCTIONS: &str = "Llamar solo por la tarde, a través del presidente de la federación";
+/// The exact place.
+pub(crate) const PLACE: &str = "Margen izquierda del río, a dos horas en bote";
+
+/// Request number `n` (names and facts vary with `n`).
+pub(crate) fn request(n: usize) -> anyhow::Result<Request> {
+    let facts = facts(n);
     let input = RequestInput {
         third_party: Some(ThirdPartyInput {
             name: format!("Federación de Comunidades Nativas {n}"),
@@ -27,7 +37,7 @@ pub(crate) fn request(n: usize) -> anyhow::Result<Request> {
         contact: ContactInput {
             email: Some(format!("federacion{n}@example.pe")),
             phone: Some("+51 961 000 111".into()),
-            instructions: Some("Llamar solo por la tarde, a través del presidente de la federación".into()),
+            instructions: Some(INSTRUCTIONS.into()),
         },
         beneficiaries: vec![
             BeneficiaryInput {
@@ -45,10 +55,7 @@ pub(crate) fn request(n: usize) -> anyhow::Result<Request> {
                 ..Default::default()
             },
         ],
-        place: PlaceInput {
-            ubigeo: "250101".into(),
-            detail: Some("Margen izquierda del río, a dos horas en bote".into()),
-        },
+        place: PlaceInput { ubigeo: "250101".into(), detail: Some(PLACE.into()) },
         defender_category: Some(DefenderCategory::Indigenous),
         aggression_types: vec![AggressionType::Threat, AggressionType::Harassment],
         aggressor_type: Some(AggressorType::IllegalLogging),
