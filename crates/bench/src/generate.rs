@@ -425,5 +425,7 @@ pub(crate) async fn generate(
         }
     }
     producer.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
+    // What autovacuum would do shortly after a bulk load in production.
+    db.refresh_statistics().await.context("ANALYZE")?;
     Ok(Generated { requests: written, took: started.elapsed() })
 }

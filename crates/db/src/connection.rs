@@ -118,6 +118,19 @@ impl Database {
         Ok(())
     }
 
+    /// Brings PostgreSQL's planner statistics up to date (`ANALYZE`), after
+    /// a bulk load such as `import_cases` or a restore. Autovacuum would do
+    /// it within a minute or so; until then the planner believes the
+    /// tables are empty and scans them whole (measured: 108 ms instead of
+    /// 0.4 ms for one page's deadlines at 10⁵ requests). SQLite has no such
+    /// statistics until asked, and its default plans use the indexes.
+    pub async fn refresh_statistics(&self) -> DbResult<()> {
+        if self.backend() == Backend::Postgres {
+            self.conn.execute_unprepared("ANALYZE").await?;
+        }
+        Ok(())
+    }
+
     /// Closes the pool (tests drop their databases afterwards).
     pub async fn close(self) -> DbResult<()> {
         self.conn.close().await?;
