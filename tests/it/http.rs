@@ -12,6 +12,7 @@ on_both_databases!(
     bad_arguments_get_a_spanish_message_and_a_code,
     get_is_for_queries_only,
     bodies_are_bounded_and_must_be_json,
+    requests_that_never_ran_have_no_data_entry,
 );
 
 async fn probes_answer(db: Database) {
@@ -87,4 +88,43 @@ async fn bodies_are_bounded_and_must_be_json(db: Database) {
     let response =
         app.post("/graphql").header("content-type", "application/json").body("not json").send().await.unwrap();
     assert_eq!(response.status(), 400);
+}
+
+/// GraphQL over HTTP: a request that could not run (no query, a syntax
+/// error, a validation failure) has no `data` entry and, for clients that
+/// accept the GraphQL media type, a 400; one that ran keeps its `data`.
+async fn requests_that_never_ran_have_no_data_entry(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let post = |body: serde_json::Value, accept: &'static str| {
+        app.post("/graphql").header("content-type", "application/json").header("accept", accept).json(&body).send()
+    };
+    let graphql_json = "application/graphql-response+json";
+
+    let misspelt = post(json!({ "qeury": "{ departments { code } }" }), "application/json").await.unwrap();
+    assert_eq!(misspelt.status(), 400);
+    let body: serde_json::Value = misspelt.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+    assert_eq!(body["errors"][0]["message"], "falta la consulta (el parámetro query)");
+
+    for (document, code) in
+        [("{ departments { code }", "GRAPHQL_VALIDATION_FAILED"), ("{ nothingHere }", "GRAPHQL_VALIDATION_FAILED")]
+    {
+        for (accept, status) in [(graphql_json, 400), ("application/json", 200)] {
+            let response = post(json!({ "query": document }), accept).await.unwrap();
+            assert_eq!(response.status(), status, "{document} with {accept}");
+            assert_eq!(response.headers()["content-type"], accept);
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert!(!body.as_object().unwrap().contains_key("data"), "{document}: {body}");
+            assert_eq!(body["errors"][0]["extensions"]["code"], code);
+        }
+    }
+
+    // A field that fails while running: the request ran, `data` is there.
+    let ran = post(json!({ "query": "{ dueDate(from: \"2026-01-05\", workingDays: 0) { due } }" }), graphql_json)
+        .await
+        .unwrap();
+    assert_eq!(ran.status(), 200);
+    let body: serde_json::Value = ran.json().await.unwrap();
+    assert!(body.as_object().unwrap().contains_key("data"), "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 }

@@ -23,6 +23,9 @@ pub(crate) enum Refusal {
     Rejected,
     /// A mutation (or anything but a query) over GET.
     NotOverGet,
+    /// No `query` parameter (a misspelt one, say): a malformed request,
+    /// not a GraphQL document to report on.
+    MissingQuery,
     /// It ran past the time limit.
     TimedOut,
     /// The sessions or the audit trail could not be reached.
@@ -39,6 +42,7 @@ impl IntoResponse for Refusal {
                 "consulta rechazada: es demasiado grande o compleja",
             ),
             Refusal::NotOverGet => refusal(StatusCode::METHOD_NOT_ALLOWED, "use POST para esta operación"),
+            Refusal::MissingQuery => refusal(StatusCode::BAD_REQUEST, "falta la consulta (el parámetro query)"),
             Refusal::TimedOut => refusal_with_code(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "TIMEOUT",
@@ -54,6 +58,9 @@ impl IntoResponse for Refusal {
 /// Checks the document's size before parsing and its aliases after; over
 /// GET, also that the operation is a query.
 fn check(request: &async_graphql::Request, over_get: bool, production: bool) -> Result<(), Refusal> {
+    if request.query.trim().is_empty() {
+        return Err(Refusal::MissingQuery);
+    }
     if request.query.len() > limits::MAX_DOCUMENT_BYTES
         || limits::count_tokens(&request.query, limits::MAX_TOKENS) > limits::MAX_TOKENS
     {

@@ -149,15 +149,30 @@ fn respond(outcome: Result<async_graphql::Response, Refusal>, media_type: &'stat
         Ok(response) => response,
         Err(refused) => return refused.into_response(),
     };
+    let not_executed = is_request_error(&response);
     // With the GraphQL media type, a request that could not be executed at
-    // all (parse or validation failure: no data) is a 400; plain JSON
-    // clients always get 200 (GraphQL over HTTP, §6.4).
-    let status = if media_type == GRAPHQL_RESPONSE && response.data == async_graphql::Value::Null && response.is_err() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
+    // all is a 400; plain JSON clients always get 200 (GraphQL over HTTP,
+    // §6.4).
+    let status = if media_type == GRAPHQL_RESPONSE && not_executed { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let retry = retry_after(&response);
+    let mut body = match serde_json::to_value(&response) {
+        Ok(body) => body,
+        Err(_) => return refusal(StatusCode::INTERNAL_SERVER_ERROR, "error interno"),
     };
-    with_retry_after(json(status, media_type, &response), retry_after(&response))
+    // A request that never ran has no `data` entry at all, not a null one
+    // (which would say execution began and failed at the root).
+    if not_executed && let Some(fields) = body.as_object_mut() {
+        fields.remove("data");
+    }
+    with_retry_after(json(status, media_type, &body), retry)
+}
+
+/// A parse or validation failure (or a refusal before execution): no data,
+/// and no error points at a field, as execution errors always do.
+fn is_request_error(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && response.is_err()
+        && response.errors.iter().all(|e| e.path.is_empty())
 }
 
 fn json(status: StatusCode, media_type: &'static str, body: &impl serde::Serialize) -> Response {

@@ -1,6 +1,6 @@
 //! Encryption keys: where they come from (an environment variable or a key
 //! file, never the database), the first development run's key, and the
-//! `resguardo keys` commands (status, rotate, retire).
+//! `resguardo keys` commands (generate, status, rotate, retire).
 
 use std::path::{Path, PathBuf};
 
@@ -131,17 +131,66 @@ fn describe(source: &Source) -> String {
     }
 }
 
-/// `resguardo keys rotate`: a new current key, then every sealed value
-/// sealed again with it. The old keys stay until retired.
+/// `resguardo keys generate`: a new key, printed as `id:base64` for
+/// `RESGUARDO_ENCRYPTION_KEYS` or written as a new key file. The id is one
+/// more than the configured keys' highest (1 when there are none).
+pub fn generate(config: &Config, id: Option<u32>, file: Option<&Path>) -> anyhow::Result<()> {
+    let id = match id {
+        Some(id) => id,
+        None => next_id(config)?,
+    };
+    let key = Key::generate(id)?;
+    match file {
+        None => println!("{id}:{}", key.to_base64()),
+        Some(path) => {
+            if path.exists() {
+                bail!("{} exists already: `resguardo keys rotate` adds a key to it", path.display());
+            }
+            write_file(path, &Keyring::new(id, vec![key.clone()])?, &[key])?;
+            println!("Key {id} written to {}; back it up apart from the database.", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// One more than the configured keys' highest id, or 1 when there are none.
+fn next_id(config: &Config) -> anyhow::Result<u32> {
+    Ok(configured(config)?.map_or(1, |ring| id_after(&ring)))
+}
+
+fn id_after(ring: &Keyring) -> u32 {
+    ring.key_ids().into_iter().max().unwrap_or(0) + 1
+}
+
+/// The keys configured, if any (without creating a development key file).
+fn configured(config: &Config) -> anyhow::Result<Option<Keyring>> {
+    if let Some(list) = config.encryption_keys.as_deref().filter(|l| !l.trim().is_empty()) {
+        return parse_list(list).map(Some);
+    }
+    let path = PathBuf::from(&config.key_file);
+    if path.exists() { read_file(&path).map(Some) } else { Ok(None) }
+}
+
+/// `resguardo keys rotate`. With a key file: a new current key in the
+/// file, then every sealed value sealed again with it. With
+/// `RESGUARDO_ENCRYPTION_KEYS`, which this command cannot edit, the
+/// operator has put the new key first in the list (`keys generate`
+/// prints one): every value is sealed again with that current key. The
+/// old keys stay until retired.
 pub async fn rotate(config: &Config, db: Database, seal_plaintext: bool) -> anyhow::Result<()> {
     let (ring, source) = load(config)?;
     let Source::File(path) = source else {
-        bail!(
-            "keys come from RESGUARDO_ENCRYPTION_KEYS: add a new key at the front of the list yourself \
-             (e.g. `openssl rand -base64 32`), restart, then run `resguardo keys rotate` with that list"
+        let current = ring.current_id();
+        let report = db.with_keys(ring).reseal_all(seal_plaintext).await?;
+        println!(
+            "Sealed again with the current key {current} (first in RESGUARDO_ENCRYPTION_KEYS): {} request(s), \
+             {} history entr(ies). Remove the older keys from the list once `resguardo keys status` shows \
+             they seal nothing.",
+            report.cases, report.events
         );
+        return Ok(());
     };
-    let next = ring.key_ids().into_iter().max().unwrap_or(0) + 1;
+    let next = id_after(&ring);
     let new_key = Key::generate(next)?;
     let rotated = ring.with_key(new_key)?.with_current(next)?;
     let all_keys: Vec<Key> =
@@ -180,4 +229,44 @@ fn read_keys(path: &Path) -> anyhow::Result<Vec<Key>> {
 /// The key with `id` out of a keyring (to write it to the file).
 fn rotated_key(ring: &Keyring, id: u32) -> anyhow::Result<Key> {
     ring.key(id).cloned().context("the new key is missing")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Config {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::load(None, &move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())).unwrap()
+    }
+
+    #[test]
+    fn a_generated_key_file_is_what_serve_loads_and_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.toml");
+        let file = path.to_str().unwrap();
+        let production = config(&[
+            ("RESGUARDO_MODE", "production"),
+            ("RESGUARDO_GRAPHIQL", "false"),
+            ("RESGUARDO_SECOND_FACTOR_ROLES", "admin"),
+            ("RESGUARDO_KEY_FILE", file),
+        ]);
+        // No keys yet: production refuses to start, and the first key is 1.
+        assert!(load(&production).is_err());
+        assert_eq!(next_id(&production).unwrap(), 1);
+        generate(&production, None, Some(&path)).unwrap();
+        let (ring, source) = load(&production).unwrap();
+        assert_eq!((ring.current_id(), source), (1, Source::File(path.clone())));
+        let before = std::fs::read_to_string(&path).unwrap();
+        assert!(generate(&production, None, Some(&path)).is_err(), "an existing key file is never replaced");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn the_next_key_id_follows_the_configured_keys() {
+        let three = Key::generate(3).unwrap().to_base64();
+        let one = Key::generate(1).unwrap().to_base64();
+        let list = format!("3:{three},1:{one}");
+        assert_eq!(next_id(&config(&[("RESGUARDO_ENCRYPTION_KEYS", &list)])).unwrap(), 4);
+    }
 }

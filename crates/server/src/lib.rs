@@ -8,5 +8,6 @@ pub mod config;
 pub mod demo;
 pub mod keys;
 pub mod migrate;
+pub mod probe;
 pub mod report;
 pub mod worker;

@@ -44,7 +44,7 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
-    /// Encryption keys: status, rotation, retirement.
+    /// Encryption keys: a new key, status, rotation, retirement.
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
@@ -57,6 +57,13 @@ enum Command {
     /// The registry of risk situations for a period, on standard output
     /// (small counts suppressed unless --exact).
     Report(server::report::ReportArgs),
+    /// Ask the running server's probe (exit status 0 when it answers 200):
+    /// a container health check where there is no curl.
+    Probe {
+        /// `/healthz` (the process answers) or `/readyz` (the database too).
+        #[arg(long, default_value = "/readyz")]
+        path: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -71,6 +78,15 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum KeysCommand {
+    /// Make a new key: print it as `id:base64` (for RESGUARDO_ENCRYPTION_KEYS) or write a new key file.
+    Generate {
+        /// The key's id (default: one more than the configured keys' highest, or 1).
+        #[arg(long)]
+        id: Option<u32>,
+        /// Write a new key file here instead of printing the key.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
     /// Show the keys and how many sealed values each one holds.
     Status,
     /// Add a new current key and seal every value again with it.
@@ -158,13 +174,19 @@ fn main() -> anyhow::Result<()> {
                 print!("{}", server::report::render(&config, &db, &args, today).await?);
                 Ok(())
             }
-            Command::Keys { command } => {
-                let db = open(&config).await?;
-                match command {
-                    KeysCommand::Status => server::keys::status(&config, &db).await,
-                    KeysCommand::Rotate { seal_plaintext } => server::keys::rotate(&config, db, seal_plaintext).await,
-                    KeysCommand::Retire { id } => server::keys::retire(&config, &db, id).await,
-                }
+            Command::Probe { path } => server::probe::run(config.listen, &path),
+            // A new key needs no database (and no keys yet).
+            Command::Keys { command: KeysCommand::Generate { id, file } } => {
+                server::keys::generate(&config, id, file.as_deref())
+            }
+            Command::Keys { command: KeysCommand::Status } => {
+                server::keys::status(&config, &open(&config).await?).await
+            }
+            Command::Keys { command: KeysCommand::Rotate { seal_plaintext } } => {
+                server::keys::rotate(&config, open(&config).await?, seal_plaintext).await
+            }
+            Command::Keys { command: KeysCommand::Retire { id } } => {
+                server::keys::retire(&config, &open(&config).await?, id).await
             }
             Command::Admin { command: AdminCommand::Create { email, name, password_stdin } } => {
                 let source = match password_stdin {
