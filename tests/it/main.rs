@@ -16,6 +16,7 @@ mod import;
 mod intake;
 mod limits;
 mod lists;
+mod observability;
 mod procedure;
 mod reference_data;
 mod reminders;

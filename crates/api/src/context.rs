@@ -64,6 +64,8 @@ pub struct ApiConfig {
     /// one the proxy itself added. Unset: the connection's peer address.
     pub client_ip_header: Option<String>,
     pub statistics: StatisticsPolicy,
+    /// Serve Prometheus metrics at `/metrics`.
+    pub metrics: bool,
 }
 
 impl Default for ApiConfig {
@@ -80,6 +82,7 @@ impl Default for ApiConfig {
             rate_limits: RateLimits::default(),
             client_ip_header: None,
             statistics: StatisticsPolicy::default(),
+            metrics: true,
         }
     }
 }
@@ -90,6 +93,7 @@ pub(crate) struct ApiState {
     pub(crate) config: ApiConfig,
     pub(crate) hasher: PasswordHasher,
     pub(crate) limiter: RateLimiter,
+    pub(crate) metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Per request: the sensitive fields read, by case, written to the audit

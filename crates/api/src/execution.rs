@@ -5,8 +5,9 @@
 
 use std::sync::Arc;
 
+use async_graphql::Positioned;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition, OperationType};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -15,6 +16,7 @@ use crate::context::{ReadLog, RequestCache};
 use crate::http::{AppState, refusal, refusal_with_code};
 use crate::limits;
 use crate::loaders::{Loaders, RequestLoader};
+use crate::metrics::operation_label;
 
 /// Why a request was not executed (or its answer withheld).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +57,49 @@ impl IntoResponse for Refusal {
     }
 }
 
+impl Refusal {
+    /// For the metrics' `outcome` label.
+    fn code(self) -> &'static str {
+        match self {
+            Refusal::Rejected => "QUERY_REJECTED",
+            Refusal::NotOverGet => "NOT_OVER_GET",
+            Refusal::MissingQuery => "MISSING_QUERY",
+            Refusal::TimedOut => "TIMEOUT",
+            Refusal::Unavailable => "UNAVAILABLE",
+        }
+    }
+}
+
+/// The operation a request runs: the one named, or the only one (named or
+/// not: GraphQL runs a lone named operation without being told its name).
+pub(crate) fn selected_operation<'a>(
+    document: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'a Positioned<OperationDefinition>> {
+    match (&document.operations, name) {
+        (DocumentOperations::Single(operation), _) => Some(operation),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations.values().next(),
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+/// A parse or validation failure (or a refusal before execution): no data,
+/// and no error points at a field, as execution errors always do.
+pub(crate) fn is_request_error(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && response.is_err()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
 /// Checks the document's size before parsing and its aliases after; over
-/// GET, also that the operation is a query.
-fn check(request: &async_graphql::Request, over_get: bool, production: bool) -> Result<(), Refusal> {
+/// GET, also that the operation is a query. Returns the parsed document
+/// (none when it does not parse: GraphQL then reports the syntax error).
+fn check(
+    request: &async_graphql::Request,
+    over_get: bool,
+    production: bool,
+) -> Result<Option<ExecutableDocument>, Refusal> {
     if request.query.trim().is_empty() {
         return Err(Refusal::MissingQuery);
     }
@@ -69,7 +111,7 @@ fn check(request: &async_graphql::Request, over_get: bool, production: bool) -> 
     let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
         // GraphQL reports syntax errors itself (with positions), except
         // over GET, which must only ever run a query.
-        return if over_get { Err(Refusal::NotOverGet) } else { Ok(()) };
+        return if over_get { Err(Refusal::NotOverGet) } else { Ok(None) };
     };
     // In production the schema is not published through introspection
     // (clients have `schema.graphql`): asking is refused, not answered empty.
@@ -77,19 +119,17 @@ fn check(request: &async_graphql::Request, over_get: bool, production: bool) -> 
         return Err(Refusal::Rejected);
     }
     if over_get {
-        let operation = match (&document.operations, request.operation_name.as_deref()) {
-            (DocumentOperations::Single(operation), _) => Some(operation),
-            (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
-            (DocumentOperations::Multiple(_), None) => None,
-        };
+        let operation = selected_operation(&document, request.operation_name.as_deref());
         if !operation.is_some_and(|op| op.node.ty == OperationType::Query) {
             return Err(Refusal::NotOverGet);
         }
     }
-    Ok(())
+    Ok(Some(document))
 }
 
-/// Runs one request.
+/// Runs one request, and counts it in the metrics by root field and
+/// outcome. The root field is read only from documents that passed
+/// validation, so the label is always one of the schema's fields.
 pub(crate) async fn run(
     app: &AppState,
     request: async_graphql::Request,
@@ -97,7 +137,51 @@ pub(crate) async fn run(
     client: Option<std::net::IpAddr>,
     over_get: bool,
 ) -> Result<async_graphql::Response, Refusal> {
-    check(&request, over_get, app.state.config.production)?;
+    let name = request.operation_name.clone();
+    let (document, outcome) = execute(app, request, headers, client, over_get).await;
+    let (operation, result) = match &outcome {
+        Ok(response) => {
+            let result = response.errors.first().map_or("ok".to_owned(), error_code);
+            let operation = if is_request_error(response) {
+                "invalid".to_owned()
+            } else {
+                operation_label(document.as_ref(), name.as_deref())
+            };
+            (operation, result)
+        }
+        Err(refused) => ("refused".to_owned(), refused.code().to_owned()),
+    };
+    app.state.metrics.graphql(&operation, &result);
+    outcome
+}
+
+fn error_code(error: &async_graphql::ServerError) -> String {
+    match error.extensions.as_ref().and_then(|x| x.get("code")) {
+        Some(async_graphql::Value::String(code)) => code.clone(),
+        _ => "INTERNAL".to_owned(),
+    }
+}
+
+async fn execute(
+    app: &AppState,
+    request: async_graphql::Request,
+    headers: &HeaderMap,
+    client: Option<std::net::IpAddr>,
+    over_get: bool,
+) -> (Option<ExecutableDocument>, Result<async_graphql::Response, Refusal>) {
+    let document = match check(&request, over_get, app.state.config.production) {
+        Ok(document) => document,
+        Err(refused) => return (None, Err(refused)),
+    };
+    (document, run_checked(app, request, headers, client).await)
+}
+
+async fn run_checked(
+    app: &AppState,
+    request: async_graphql::Request,
+    headers: &HeaderMap,
+    client: Option<std::net::IpAddr>,
+) -> Result<async_graphql::Response, Refusal> {
     let context = request_context(app, headers, client).await?;
     // Per request, so its cache never outlives what this caller may see.
     let loaders: RequestLoader = DataLoader::with_cache(
@@ -173,7 +257,7 @@ pub(crate) async fn request_context(
 }
 
 /// The caller's `X-Request-Id` when it is a plain token, a new one otherwise.
-fn request_id(headers: &HeaderMap) -> String {
+pub(crate) fn request_id(headers: &HeaderMap) -> String {
     headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())

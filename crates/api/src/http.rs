@@ -19,7 +19,8 @@ use db::Database;
 
 use crate::auth::password::PasswordHasher;
 use crate::context::{ApiConfig, ApiState};
-use crate::execution::{self, Refusal};
+use crate::execution::{self, Refusal, is_request_error};
+use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
 use crate::{ResguardoSchema, builder};
 
@@ -46,14 +47,22 @@ pub fn router(db: Database, config: ApiConfig) -> Router {
         schema = schema.disable_introspection().disable_suggestions();
     }
     let limiter = RateLimiter::new(config.rate_limits);
-    let state = Arc::new(ApiState { db, config, hasher, limiter });
+    let metrics = Arc::new(Metrics::default());
+    let serve_metrics = config.metrics;
+    let state = Arc::new(ApiState { db, config, hasher, limiter, metrics: Arc::clone(&metrics) });
     let schema = schema.data(Arc::clone(&state)).finish();
     let mut router =
         Router::new().route("/graphql", get(graphql_get).post(graphql_post)).merge(crate::reports::routes());
     if graphiql {
         router = router.route("/graphiql", get(graphiql_page));
     }
-    router.layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).with_state(AppState { schema, state })
+    if serve_metrics {
+        router = router.route("/metrics", get(crate::metrics::render));
+    }
+    router
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::observe))
+        .with_state(AppState { schema, state })
 }
 
 async fn graphiql_page() -> Html<&'static str> {
@@ -154,25 +163,21 @@ fn respond(outcome: Result<async_graphql::Response, Refusal>, media_type: &'stat
     // all is a 400; plain JSON clients always get 200 (GraphQL over HTTP,
     // §6.4).
     let status = if media_type == GRAPHQL_RESPONSE && not_executed { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    let retry = retry_after(&response);
-    let mut body = match serde_json::to_value(&response) {
-        Ok(body) => body,
-        Err(_) => return refusal(StatusCode::INTERNAL_SERVER_ERROR, "error interno"),
+    let answer = if not_executed {
+        // A request that never ran has no `data` entry at all, not a null
+        // one (which would say execution began and failed at the root).
+        json(status, media_type, &NotExecuted { errors: &response.errors })
+    } else {
+        // Serialised as it is: a round trip through serde_json's map
+        // would sort the fields alphabetically.
+        json(status, media_type, &response)
     };
-    // A request that never ran has no `data` entry at all, not a null one
-    // (which would say execution began and failed at the root).
-    if not_executed && let Some(fields) = body.as_object_mut() {
-        fields.remove("data");
-    }
-    with_retry_after(json(status, media_type, &body), retry)
+    with_retry_after(answer, retry_after(&response))
 }
 
-/// A parse or validation failure (or a refusal before execution): no data,
-/// and no error points at a field, as execution errors always do.
-fn is_request_error(response: &async_graphql::Response) -> bool {
-    response.data == async_graphql::Value::Null
-        && response.is_err()
-        && response.errors.iter().all(|e| e.path.is_empty())
+#[derive(serde::Serialize)]
+struct NotExecuted<'a> {
+    errors: &'a [async_graphql::ServerError],
 }
 
 fn json(status: StatusCode, media_type: &'static str, body: &impl serde::Serialize) -> Response {

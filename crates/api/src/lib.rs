@@ -22,6 +22,7 @@ mod intake;
 mod limits;
 mod loaders;
 mod measures;
+mod metrics;
 mod rate_limit;
 mod reference;
 mod reports;

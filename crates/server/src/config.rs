@@ -21,6 +21,8 @@ pub const VARIABLES: &[&str] = &[
     "RESGUARDO_LISTEN",
     "RESGUARDO_MIGRATE_ON_START",
     "RESGUARDO_LOG",
+    "RESGUARDO_LOG_FORMAT",
+    "RESGUARDO_METRICS",
     "RESGUARDO_GRAPHIQL",
     "RESGUARDO_RESOLUTIONS_NEED_SUPERVISOR",
     "RESGUARDO_SESSION_HOURS",
@@ -68,6 +70,10 @@ pub struct Config {
     pub migrate_on_start: bool,
     /// A `tracing` filter, e.g. `info` or `server=debug,info`.
     pub log: String,
+    /// `text` (for people) or `json` (one object per line, for collectors).
+    pub log_format: String,
+    /// Serve Prometheus metrics at `/metrics`.
+    pub metrics: bool,
     /// Serve GraphiQL at `/graphiql`.
     pub graphiql: bool,
     /// Only supervisors may issue resolutions (they sign them).
@@ -130,6 +136,8 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             migrate_on_start: true,
             log: "info".into(),
+            log_format: "text".into(),
+            metrics: true,
             graphiql: true,
             resolutions_need_supervisor: false,
             session_hours: 12,
@@ -187,6 +195,12 @@ impl Config {
         }
         if let Some(value) = env("RESGUARDO_LOG") {
             config.log = value;
+        }
+        if let Some(value) = env("RESGUARDO_LOG_FORMAT") {
+            config.log_format = value;
+        }
+        if let Some(value) = env("RESGUARDO_METRICS") {
+            config.metrics = parse_bool("RESGUARDO_METRICS", &value)?;
         }
         if let Some(value) = env("RESGUARDO_GRAPHIQL") {
             config.graphiql = parse_bool("RESGUARDO_GRAPHIQL", &value)?;
@@ -301,8 +315,18 @@ impl Config {
                 requester: rate(self.rate_requester_per_hour),
             },
             client_ip_header: (!header.is_empty()).then(|| header.to_ascii_lowercase()),
+            metrics: self.metrics,
             ..api::ApiConfig::default()
         })
+    }
+
+    /// JSON log lines (`RESGUARDO_LOG_FORMAT=json`) rather than text.
+    pub fn json_logs(&self) -> anyhow::Result<bool> {
+        match self.log_format.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(false),
+            "json" => Ok(true),
+            _ => bail!("RESGUARDO_LOG_FORMAT: expected text or json"),
+        }
     }
 
     pub fn production(&self) -> bool {
