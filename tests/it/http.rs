@@ -119,6 +119,15 @@ async fn requests_that_never_ran_have_no_data_entry(db: Database) {
         }
     }
 
+    // An answer keeps the fields in the order the query asked for them
+    // (async-graphql alone returns them as they finish).
+    for query in ["{ sectors { code } departments { code } }", "{ departments { code } sectors { code } }"] {
+        let ordered = post(json!({ "query": query }), graphql_json).await.unwrap();
+        let text = ordered.text().await.unwrap();
+        let (sectors, departments) = (text.find("\"sectors\"").unwrap(), text.find("\"departments\"").unwrap());
+        assert_eq!(sectors < departments, query.starts_with("{ sectors"), "{query}: {text}");
+    }
+
     // A field that fails while running: the request ran, `data` is there.
     let ran = post(json!({ "query": "{ dueDate(from: \"2026-01-05\", workingDays: 0) { due } }" }), graphql_json)
         .await

@@ -14,9 +14,9 @@ use axum::response::{IntoResponse, Response};
 use crate::auth::{Principal, RequestContext, secrets};
 use crate::context::{ReadLog, RequestCache};
 use crate::http::{AppState, refusal, refusal_with_code};
-use crate::limits;
 use crate::loaders::{Loaders, RequestLoader};
 use crate::metrics::operation_label;
+use crate::{field_order, limits};
 
 /// Why a request was not executed (or its answer withheld).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,7 +173,12 @@ async fn execute(
         Ok(document) => document,
         Err(refused) => return (None, Err(refused)),
     };
-    (document, run_checked(app, request, headers, client).await)
+    let name = request.operation_name.clone();
+    let mut outcome = run_checked(app, request, headers, client).await;
+    if let (Ok(response), Some(document)) = (&mut outcome, &document) {
+        field_order::restore(&mut response.data, document, name.as_deref());
+    }
+    (document, outcome)
 }
 
 async fn run_checked(

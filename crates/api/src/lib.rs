@@ -16,6 +16,7 @@ mod deadlines;
 mod enums;
 mod error;
 mod execution;
+mod field_order;
 mod http;
 mod inputs;
 mod intake;
