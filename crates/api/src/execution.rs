@@ -137,17 +137,26 @@ pub(crate) async fn run(
     client: Option<std::net::IpAddr>,
     over_get: bool,
 ) -> Result<async_graphql::Response, Refusal> {
+    let document = match check(&request, over_get, app.state.config.production) {
+        Ok(document) => document,
+        Err(refused) => {
+            app.state.metrics.graphql("refused", refused.code());
+            return Err(refused);
+        }
+    };
     let name = request.operation_name.clone();
-    let (document, outcome) = execute(app, request, headers, client, over_get).await;
-    let (operation, result) = match &outcome {
+    let mut outcome = run_checked(app, request, headers, client).await;
+    let (operation, result) = match &mut outcome {
         Ok(response) => {
             let result = response.errors.first().map_or("ok".to_owned(), error_code);
-            let operation = if is_request_error(response) {
-                "invalid".to_owned()
+            if is_request_error(response) {
+                ("invalid".to_owned(), result)
             } else {
-                operation_label(document.as_ref(), name.as_deref())
-            };
-            (operation, result)
+                if let Some(document) = &document {
+                    field_order::restore(&mut response.data, document, name.as_deref());
+                }
+                (operation_label(document.as_ref(), name.as_deref()), result)
+            }
         }
         Err(refused) => ("refused".to_owned(), refused.code().to_owned()),
     };
@@ -160,25 +169,6 @@ fn error_code(error: &async_graphql::ServerError) -> String {
         Some(async_graphql::Value::String(code)) => code.clone(),
         _ => "INTERNAL".to_owned(),
     }
-}
-
-async fn execute(
-    app: &AppState,
-    request: async_graphql::Request,
-    headers: &HeaderMap,
-    client: Option<std::net::IpAddr>,
-    over_get: bool,
-) -> (Option<ExecutableDocument>, Result<async_graphql::Response, Refusal>) {
-    let document = match check(&request, over_get, app.state.config.production) {
-        Ok(document) => document,
-        Err(refused) => return (None, Err(refused)),
-    };
-    let name = request.operation_name.clone();
-    let mut outcome = run_checked(app, request, headers, client).await;
-    if let (Ok(response), Some(document)) = (&mut outcome, &document) {
-        field_order::restore(&mut response.data, document, name.as_deref());
-    }
-    (document, outcome)
 }
 
 async fn run_checked(

@@ -104,8 +104,10 @@ pub(crate) async fn observe(State(metrics): State<Arc<Metrics>>, mut request: Re
     let id = request_id(request.headers());
     let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_owned();
     let method = request.method().clone();
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        request.headers_mut().insert(REQUEST_ID, value);
+    // `request_id` only lets plain tokens through, which are valid values.
+    let header = HeaderValue::from_str(&id).ok();
+    if let Some(value) = &header {
+        request.headers_mut().insert(REQUEST_ID, value.clone());
     }
     let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
     let mut response = next.run(request).instrument(span.clone()).await;
@@ -114,7 +116,7 @@ pub(crate) async fn observe(State(metrics): State<Arc<Metrics>>, mut request: Re
     span.in_scope(|| {
         tracing::info!(status = response.status().as_u16(), millis = (seconds * 1e3).round() as u64, "answered");
     });
-    if let Ok(value) = HeaderValue::from_str(&id) {
+    if let Some(value) = header {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response

@@ -6,6 +6,26 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
 const LIMA_OFFSET_SECONDS: i32 = -5 * 3600;
 
+/// The month's name in Spanish, in lower case as written inside a date
+/// ("11 de agosto de 2026"); `month` is 1–12 (empty otherwise).
+pub fn month_name(month: u32) -> &'static str {
+    const MONTHS: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    month.checked_sub(1).and_then(|i| MONTHS.get(i as usize)).copied().unwrap_or("")
+}
+
 /// The date in Lima at the instant `at`: the "today" of every transition.
 pub fn lima_date(at: DateTime<Utc>) -> NaiveDate {
     match FixedOffset::east_opt(LIMA_OFFSET_SECONDS) {

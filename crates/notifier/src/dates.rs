@@ -2,21 +2,7 @@
 //! "martes 11 de agosto de 2026".
 
 use chrono::{Datelike, NaiveDate, Weekday};
-
-const MONTHS: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
+use domain::business_day::month_name;
 
 fn weekday(day: Weekday) -> &'static str {
     match day {
@@ -31,8 +17,7 @@ fn weekday(day: Weekday) -> &'static str {
 }
 
 pub fn long_date(date: NaiveDate) -> String {
-    let month = MONTHS.get(date.month0() as usize).copied().unwrap_or("");
-    format!("{} {} de {} de {}", weekday(date.weekday()), date.day(), month, date.year())
+    format!("{} {} de {} de {}", weekday(date.weekday()), date.day(), month_name(date.month()), date.year())
 }
 
 #[cfg(test)]

@@ -69,8 +69,11 @@ mod tests {
 
     #[test]
     fn refuses_a_path_that_would_break_the_request_line() {
+        // Refused before connecting: the error names the option, not the address.
         let address: SocketAddr = "127.0.0.1:9".parse().unwrap();
-        assert!(run(address, "readyz").is_err());
-        assert!(run(address, "/readyz HTTP/1.0\r\nX: y").is_err());
+        for path in ["readyz", "/readyz HTTP/1.0\r\nX: y"] {
+            let error = run(address, path).unwrap_err().to_string();
+            assert!(error.starts_with("--path:"), "{path:?}: {error}");
+        }
     }
 }

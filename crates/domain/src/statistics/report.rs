@@ -530,23 +530,8 @@ fn months(by_day: &[(NaiveDate, u64)]) -> impl Iterator<Item = (String, String, 
     for (day, n) in by_day {
         *months.entry((day.year(), day.month())).or_default() += n;
     }
-    const NAMES: [&str; 12] = [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ];
     months.into_iter().map(|((year, month), n)| {
-        let name = NAMES.get(month as usize - 1).copied().unwrap_or("");
-        (format!("{year}-{month:02}"), format!("{name} de {year}"), n)
+        (format!("{year}-{month:02}"), format!("{} de {year}", crate::business_day::month_name(month)), n)
     })
 }
 
