@@ -13,6 +13,7 @@ mod m20261128_000002_delivery;
 mod m20261128_000003_audit_chain;
 mod m20261128_000004_login_protection;
 mod m20261128_000005_registry;
+mod m20261128_000006_deadline_announcements;
 mod seed;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_audit_chain::Migration),
             Box::new(m20261128_000004_login_protection::Migration),
             Box::new(m20261128_000005_registry::Migration),
+            Box::new(m20261128_000006_deadline_announcements::Migration),
         ]
     }
 }

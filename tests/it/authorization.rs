@@ -11,7 +11,8 @@ use domain::roles::Role;
 use serde_json::{Value, json};
 
 use crate::app::TestApp;
-use crate::procedure::request_input;
+use crate::live_client::LiveClient;
+use crate::procedure::{grant_two_measures, request_input};
 use crate::support::on_both_databases;
 
 on_both_databases!(every_operation_for_every_caller);
@@ -375,6 +376,20 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             "mutation { saveReminderPolicy(track: ORDINARY, beforeDue: [5, 2, 1, 0], overdueEveryWorkingDay: true) { track } }",
             json!({}),
         ),
+        // Subscriptions, over WebSocket.
+        ("caseEvents", Rule::Officers, "subscription { caseEvents { kind } }", json!({})),
+        (
+            "measureEvents",
+            Rule::OfficersOrOwnSector,
+            "subscription($s: String) { measureEvents(sector: $s) { kind } }",
+            json!({ "s": sector }),
+        ),
+        (
+            "requestStatusChanges",
+            Rule::KeyHolder,
+            "subscription($f: String!, $k: String!) { requestStatusChanges(fileNumber: $f, accessKey: $k) { status } }",
+            json!({ "f": file, "k": f.key }),
+        ),
     ];
     entries.into_iter().map(|(field, rule, document, variables)| (field, (rule, document, variables))).collect()
 }
@@ -427,12 +442,17 @@ async fn every_operation_for_every_caller(db: Database) {
                     tokens.insert(caller, app.login(email, crate::app::PASSWORD).await);
                 }
                 let token = tokens.get(&caller).map(String::as_str);
-                let body = app.graphql_as(token, document, variables.clone()).await;
+                let (refused, said) = if document.starts_with("subscription") {
+                    (LiveClient::denied(&app, token, document, variables.clone()).await, "over WebSocket".to_owned())
+                } else {
+                    let body = app.graphql_as(token, document, variables.clone()).await;
+                    (denied(&body), body.to_string())
+                };
                 checked += 1;
                 let expected = rule.allows(caller, scope);
-                if denied(&body) == expected {
+                if refused == expected {
                     mismatches
-                        .push(format!("{field} {scope:?} by {caller:?}: expected allowed={expected}, got {body}"));
+                        .push(format!("{field} {scope:?} by {caller:?}: expected allowed={expected}, got {said}"));
                 }
             }
         }
@@ -458,19 +478,7 @@ async fn fixture(app: &TestApp, officer: &str) -> Fixture {
     let other_file = other["data"]["submitRequest"]["fileNumber"].as_str().unwrap().to_owned();
 
     let case_id = db_case(app, &file_number).await;
-    let all_met = r#"[{criterion: PERSON_IDENTIFIED_AND_LOCATED, met: true}, {criterion: CONSENT, met: true},
-        {criterion: FACTS_RELATED, met: true}, {criterion: MEASURE_INDICATED, met: true},
-        {criterion: IS_DEFENDER, met: true}, {criterion: RISK_LINKED_TO_DEFENCE, met: true}]"#;
-    for step in [
-        "mutation($c: ID!) { startReview(caseId: $c) { status } }".to_owned(),
-        format!("mutation($c: ID!) {{ evaluateAdmissibility(caseId: $c, input: {{ criteria: {all_met}, outcome: ADMIT }}) {{ status }} }}"),
-        "mutation($c: ID!) { assessRisk(caseId: $c, input: { track: ORDINARY, level: HIGH, summary: \"Riesgo\" }) { status } }".to_owned(),
-        "mutation($c: ID!) { issueResolution(caseId: $c, input: { act: { number: \"RD 1\", date: \"2026-03-02\" },
-            granted: [{ measureType: \"POLICE_PATROLS\" }, { measureType: \"LEGAL_AID\" }] }) { status } }".to_owned(),
-    ] {
-        let body = app.graphql_as(Some(officer), &step, json!({ "c": case_id })).await;
-        assert!(body["errors"].is_null(), "fixture step failed: {body}");
-    }
+    grant_two_measures(app, officer, &case_id, "2026-03-02").await;
     let case = app
         .graphql_as(
             Some(officer),

@@ -16,6 +16,8 @@ mod import;
 mod intake;
 mod limits;
 mod lists;
+mod live;
+mod live_client;
 mod observability;
 mod procedure;
 mod reference_data;

@@ -307,3 +307,34 @@ async fn from_intake_to_archive(db: Database) {
         && e["node"]["fields"].as_str().unwrap().starts_with("measure.case")));
     assert!(reads.iter().any(|e| e["node"]["actorRole"] == "PUBLIC" && e["node"]["fields"] == "requester.status"));
 }
+
+/// Takes a received case through review, admission and risk to a
+/// resolution (act dated `on`) granting a MININTER measure (police
+/// patrols) and a MINJUSDH one (legal aid).
+pub(crate) async fn grant_two_measures(app: &TestApp, officer: &str, case_id: &str, on: &str) {
+    admit(app, officer, case_id).await;
+    for step in [
+        "mutation($c: ID!) { assessRisk(caseId: $c, input: { track: ORDINARY, level: HIGH, summary: \"Riesgo\" }) { status } }".to_owned(),
+        format!("mutation($c: ID!) {{ issueResolution(caseId: $c, input: {{ act: {{ number: \"RD 1\", date: \"{on}\" }},
+            granted: [{{ measureType: \"POLICE_PATROLS\" }}, {{ measureType: \"LEGAL_AID\" }}] }}) {{ status }} }}"),
+    ] {
+        let body = app.graphql_as(Some(officer), &step, json!({ "c": case_id })).await;
+        assert!(body["errors"].is_null(), "step failed: {body}");
+    }
+}
+
+/// Reviews a received case and admits it, every criterion met.
+pub(crate) async fn admit(app: &TestApp, officer: &str, case_id: &str) {
+    let all_met = r#"[{criterion: PERSON_IDENTIFIED_AND_LOCATED, met: true}, {criterion: CONSENT, met: true},
+        {criterion: FACTS_RELATED, met: true}, {criterion: MEASURE_INDICATED, met: true},
+        {criterion: IS_DEFENDER, met: true}, {criterion: RISK_LINKED_TO_DEFENCE, met: true}]"#;
+    for step in [
+        "mutation($c: ID!) { startReview(caseId: $c) { status } }".to_owned(),
+        format!(
+            "mutation($c: ID!) {{ evaluateAdmissibility(caseId: $c, input: {{ criteria: {all_met}, outcome: ADMIT }}) {{ status }} }}"
+        ),
+    ] {
+        let body = app.graphql_as(Some(officer), &step, json!({ "c": case_id })).await;
+        assert!(body["errors"].is_null(), "step failed: {body}");
+    }
+}

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 
 macro_rules! operations {
     ($($variant:ident = $field:literal,)+) => {
-        /// Every query and mutation of the schema, by its GraphQL field name.
+        /// Every query, mutation and subscription of the schema, by its GraphQL field name.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Operation { $($variant,)+ }
 
@@ -95,6 +95,10 @@ operations! {
     RemoveSuspensionPeriod = "removeSuspensionPeriod",
     SaveDeadlineRule = "saveDeadlineRule",
     SaveReminderPolicy = "saveReminderPolicy",
+    // Live events (subscriptions over WebSocket).
+    CaseEvents = "caseEvents",
+    MeasureEvents = "measureEvents",
+    RequestStatusChanges = "requestStatusChanges",
 }
 
 /// What an operation touches, when that matters to who may run it.
@@ -158,6 +162,7 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::AddEvidence
         | O::WithdrawConsent
         | O::Calendar
+        | O::RequestStatusChanges
         | O::Login => true,
         O::Logout
         | O::Me
@@ -181,12 +186,13 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::ModifyMeasure
         | O::ExtendMeasure
         | O::LiftMeasure
-        | O::ArchiveCase => officer,
+        | O::ArchiveCase
+        | O::CaseEvents => officer,
         O::IssueResolution => match policy.resolutions_need_supervisor {
             true => role == R::Supervisor,
             false => officer,
         },
-        O::Measures | O::Measure => officer || role == R::Coordinator,
+        O::Measures | O::Measure | O::MeasureEvents => officer || role == R::Coordinator,
         O::AcknowledgeMeasure
         | O::ReportMeasureProgress
         | O::ReportMeasureImplemented

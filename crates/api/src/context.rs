@@ -66,6 +66,11 @@ pub struct ApiConfig {
     pub statistics: StatisticsPolicy,
     /// Serve Prometheus metrics at `/metrics`.
     pub metrics: bool,
+    /// Origins (`https://host[:port]`) whose pages may open `/graphql/ws`;
+    /// connections without an Origin (not from a browser) are let through.
+    pub ws_allowed_origins: Vec<String>,
+    /// A WebSocket connection must send `connection_init` within this.
+    pub ws_init_timeout: std::time::Duration,
 }
 
 impl Default for ApiConfig {
@@ -83,6 +88,8 @@ impl Default for ApiConfig {
             client_ip_header: None,
             statistics: StatisticsPolicy::default(),
             metrics: true,
+            ws_allowed_origins: Vec::new(),
+            ws_init_timeout: std::time::Duration::from_secs(10),
         }
     }
 }

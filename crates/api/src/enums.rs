@@ -88,6 +88,12 @@ mirror!(
     }
 );
 mirror!(
+    /// What a live event is about.
+    LiveEventKind = "db::LiveEventKind" {
+        RequestReceived, CaseChanged, MeasureChanged, DeadlineMoved, DeadlineDueSoon, DeadlineOverdue,
+    }
+);
+mirror!(
     DeadlineKind = "domain::deadline::DeadlineKind" {
         Decision, InformationAnswer, MeasureAcknowledgement, MeasureImplementation,
     }

@@ -47,6 +47,11 @@ pub enum ApiError {
     Conflict(String),
     #[error("demasiadas solicitudes desde su conexión; espere unos minutos e inténtelo de nuevo")]
     RateLimited { retry_after_seconds: u64 },
+    /// A subscription missed events (it fell behind, or the instance lost
+    /// its link to the database): it ends, and the client reads the
+    /// current state before subscribing again.
+    #[error("se perdieron avisos en vivo; consulte el estado actual y vuelva a suscribirse")]
+    EventsLost,
     /// Something failed on our side; details are in the logs.
     #[error("error interno; inténtelo de nuevo más tarde")]
     Internal,
@@ -89,6 +94,7 @@ impl ApiError {
             ApiError::InvalidTransition(_) => "INVALID_TRANSITION",
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
+            ApiError::EventsLost => "EVENTS_LOST",
             ApiError::Internal => "INTERNAL",
         }
     }
@@ -135,6 +141,7 @@ impl From<ApiError> for async_graphql::Error {
             | ApiError::InvalidTransition(_)
             | ApiError::Conflict(_)
             | ApiError::RateLimited { .. }
+            | ApiError::EventsLost
             | ApiError::Internal => Vec::new(),
         };
         let retry_after = match error {

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::auth::{Principal, RequestContext, secrets};
 use crate::context::{ReadLog, RequestCache};
-use crate::http::{AppState, refusal, refusal_with_code};
+use crate::http::{AppState, refusal_with_code};
 use crate::loaders::{Loaders, RequestLoader};
 use crate::metrics::operation_label;
 use crate::{field_order, limits};
@@ -28,6 +28,8 @@ pub(crate) enum Refusal {
     /// No `query` parameter (a misspelt one, say): a malformed request,
     /// not a GraphQL document to report on.
     MissingQuery,
+    /// A subscription: those run over WebSocket (`/graphql/ws`).
+    UseWebSocket,
     /// It ran past the time limit.
     TimedOut,
     /// The sessions or the audit trail could not be reached.
@@ -36,34 +38,43 @@ pub(crate) enum Refusal {
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        match self {
-            // Nothing says which limit was hit, or its value.
-            Refusal::Rejected => refusal_with_code(
-                StatusCode::BAD_REQUEST,
-                "QUERY_REJECTED",
-                "consulta rechazada: es demasiado grande o compleja",
-            ),
-            Refusal::NotOverGet => refusal(StatusCode::METHOD_NOT_ALLOWED, "use POST para esta operación"),
-            Refusal::MissingQuery => refusal(StatusCode::BAD_REQUEST, "falta la consulta (el parámetro query)"),
-            Refusal::TimedOut => refusal_with_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "TIMEOUT",
-                "la consulta tardó demasiado; inténtelo de nuevo o pida menos datos",
-            ),
-            Refusal::Unavailable => {
-                refusal(StatusCode::SERVICE_UNAVAILABLE, "servicio no disponible; inténtelo de nuevo")
-            }
-        }
+        let status = match self {
+            Refusal::Rejected | Refusal::MissingQuery | Refusal::UseWebSocket => StatusCode::BAD_REQUEST,
+            Refusal::NotOverGet => StatusCode::METHOD_NOT_ALLOWED,
+            Refusal::TimedOut | Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        let code = match self {
+            Refusal::Rejected | Refusal::TimedOut | Refusal::UseWebSocket => self.code(),
+            Refusal::NotOverGet | Refusal::MissingQuery | Refusal::Unavailable => "BAD_REQUEST",
+        };
+        refusal_with_code(status, code, &self.message())
     }
 }
 
 impl Refusal {
+    /// For people, in Spanish.
+    pub(crate) fn message(self) -> String {
+        match self {
+            // Nothing says which limit was hit, or its value.
+            Refusal::Rejected => "consulta rechazada: es demasiado grande o compleja",
+            Refusal::NotOverGet => "use POST para esta operación",
+            Refusal::MissingQuery => "falta la consulta (el parámetro query)",
+            Refusal::UseWebSocket => {
+                "las suscripciones se abren por WebSocket en /graphql/ws (protocolo graphql-transport-ws)"
+            }
+            Refusal::TimedOut => "la consulta tardó demasiado; inténtelo de nuevo o pida menos datos",
+            Refusal::Unavailable => "servicio no disponible; inténtelo de nuevo",
+        }
+        .to_owned()
+    }
+
     /// For the metrics' `outcome` label.
-    fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Refusal::Rejected => "QUERY_REJECTED",
             Refusal::NotOverGet => "NOT_OVER_GET",
             Refusal::MissingQuery => "MISSING_QUERY",
+            Refusal::UseWebSocket => "USE_WEBSOCKET",
             Refusal::TimedOut => "TIMEOUT",
             Refusal::Unavailable => "UNAVAILABLE",
         }
@@ -95,7 +106,7 @@ pub(crate) fn is_request_error(response: &async_graphql::Response) -> bool {
 /// Checks the document's size before parsing and its aliases after; over
 /// GET, also that the operation is a query. Returns the parsed document
 /// (none when it does not parse: GraphQL then reports the syntax error).
-fn check(
+pub(crate) fn check(
     request: &async_graphql::Request,
     over_get: bool,
     production: bool,
@@ -137,7 +148,14 @@ pub(crate) async fn run(
     client: Option<std::net::IpAddr>,
     over_get: bool,
 ) -> Result<async_graphql::Response, Refusal> {
-    let document = match check(&request, over_get, app.state.config.production) {
+    let checked = check(&request, over_get, app.state.config.production).and_then(|document| {
+        let operation = document.as_ref().and_then(|d| selected_operation(d, request.operation_name.as_deref()));
+        match operation {
+            Some(op) if op.node.ty == OperationType::Subscription => Err(Refusal::UseWebSocket),
+            _ => Ok(document),
+        }
+    });
+    let document = match checked {
         Ok(document) => document,
         Err(refused) => {
             app.state.metrics.graphql("refused", refused.code());
@@ -164,7 +182,7 @@ pub(crate) async fn run(
     outcome
 }
 
-fn error_code(error: &async_graphql::ServerError) -> String {
+pub(crate) fn error_code(error: &async_graphql::ServerError) -> String {
     match error.extensions.as_ref().and_then(|x| x.get("code")) {
         Some(async_graphql::Value::String(code)) => code.clone(),
         _ => "INTERNAL".to_owned(),
@@ -193,7 +211,22 @@ async fn run_checked(
 
     // The audit trail gets every sensitive read and every refusal before the
     // answer leaves; if it cannot be written, the answer does not leave.
-    let denied: Vec<String> = response
+    let denied = denied_operations(&response);
+    let recorded = async {
+        app.state.db.record_reads(&actor, &reads.take(), now).await?;
+        app.state.db.record_denials(&actor, &denied, now).await
+    };
+    if let Err(error) = recorded.await {
+        tracing::error!(error = %error, "audit trail unavailable; response withheld");
+        return Err(Refusal::Unavailable);
+    }
+    ensure_codes(&mut response);
+    Ok(response)
+}
+
+/// The operations a response refused for want of identity or rights.
+pub(crate) fn denied_operations(response: &async_graphql::Response) -> Vec<String> {
+    response
         .errors
         .iter()
         .filter(|e| {
@@ -206,17 +239,12 @@ async fn run_checked(
             Some(async_graphql::PathSegment::Field(operation)) if operation != "login" => Some(operation.clone()),
             Some(async_graphql::PathSegment::Field(_) | async_graphql::PathSegment::Index(_)) | None => None,
         })
-        .collect();
-    let recorded = async {
-        app.state.db.record_reads(&actor, &reads.take(), now).await?;
-        app.state.db.record_denials(&actor, &denied, now).await
-    };
-    if let Err(error) = recorded.await {
-        tracing::error!(error = %error, "audit trail unavailable; response withheld");
-        return Err(Refusal::Unavailable);
-    }
-    // Errors raised by GraphQL itself (syntax, validation, argument types,
-    // limits) get a stable code too; ours always carry one.
+        .collect()
+}
+
+/// Errors raised by GraphQL itself (syntax, validation, argument types,
+/// limits) get a stable code too; ours always carry one.
+pub(crate) fn ensure_codes(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
@@ -224,7 +252,6 @@ async fn run_checked(
             extensions.set("code", code);
         }
     }
-    Ok(response)
 }
 
 /// Who is asking (from the bearer token), when, and under which request id.
@@ -238,17 +265,22 @@ pub(crate) async fn request_context(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
-    let session = match token {
-        Some(token) => {
-            let hash = secrets::session_token_hash(token);
-            app.state.db.session(&hash, app.state.config.sessions, now).await.map_err(|error| {
-                tracing::error!(error = %error, "session lookup failed");
-                Refusal::Unavailable
-            })?
-        }
-        None => None,
-    };
+    let session = session_for(app, token, now).await?;
     Ok(RequestContext { principal: Principal::from_session(session), request_id: request_id(headers), now, client })
+}
+
+/// The session a bearer token stands for, if it is still valid at `now`.
+pub(crate) async fn session_for(
+    app: &AppState,
+    token: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<db::Session>, Refusal> {
+    let Some(token) = token else { return Ok(None) };
+    let hash = secrets::session_token_hash(token);
+    app.state.db.session(&hash, app.state.config.sessions, now).await.map_err(|error| {
+        tracing::error!(error = %error, "session lookup failed");
+        Refusal::Unavailable
+    })
 }
 
 /// The caller's `X-Request-Id` when it is a plain token, a new one otherwise.

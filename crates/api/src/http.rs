@@ -53,6 +53,7 @@ pub fn router(db: Database, config: ApiConfig) -> Router {
     let schema = schema.data(Arc::clone(&state)).finish();
     let mut router =
         Router::new().route("/graphql", get(graphql_get).post(graphql_post)).merge(crate::reports::routes());
+    router = router.route("/graphql/ws", get(crate::live_socket::upgrade));
     if graphiql {
         router = router.route("/graphiql", get(graphiql_page));
     }
@@ -70,7 +71,7 @@ async fn graphiql_page() -> Html<&'static str> {
 }
 
 /// The connection's peer address, when the server was started with it.
-type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
+pub(crate) type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
 
 async fn graphql_post(State(app): State<AppState>, peer: Peer, headers: HeaderMap, body: Bytes) -> Response {
     let is_json = headers
@@ -122,7 +123,7 @@ async fn graphql_get(
 /// The client's address: from the configured proxy header (its rightmost
 /// entry, which our proxy wrote; entries to its left are whatever the
 /// client claimed), else the connection's peer.
-fn client_address(app: &AppState, headers: &HeaderMap, peer: Peer) -> Option<IpAddr> {
+pub(crate) fn client_address(app: &AppState, headers: &HeaderMap, peer: Peer) -> Option<IpAddr> {
     if let Some(name) = &app.state.config.client_ip_header {
         let forwarded = headers.get_all(name.as_str()).iter().next_back().and_then(|v| v.to_str().ok());
         return forwarded.and_then(|v| v.rsplit(',').next()).and_then(|v| v.trim().parse().ok());

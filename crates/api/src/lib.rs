@@ -21,6 +21,8 @@ mod http;
 mod inputs;
 mod intake;
 mod limits;
+mod live;
+mod live_socket;
 mod loaders;
 mod measures;
 mod metrics;
@@ -35,13 +37,14 @@ mod secret_inputs;
 mod statistics;
 mod triage;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 pub use auth::password::{MIN_PASSWORD_CHARS, PasswordHasher, check_strength};
 pub use context::{ApiConfig, Clock};
 pub use error::ApiError;
 pub use http::router;
 pub use intake::intake_keys;
+pub use live::LiveSubscription;
 pub use rate_limit::{Rate, RateLimits};
 pub use statistics::StatisticsPolicy;
 
@@ -69,28 +72,29 @@ pub struct Mutation(
     schedule::ScheduleMutation,
 );
 
-pub type ResguardoSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type ResguardoSchema = Schema<Query, Mutation, LiveSubscription>;
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
     builder().finish().sdl()
 }
 
-/// The names of every query and mutation field, for the authorization
+/// The names of every query, mutation and subscription field, for the authorization
 /// matrix test.
 pub async fn operation_fields() -> Vec<String> {
-    let query = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }";
+    let query = "{ __schema { queryType { fields { name } } mutationType { fields { name } } \
+                 subscriptionType { fields { name } } } }";
     let response = builder().finish().execute(query).await;
     let json = response.data.into_json().unwrap_or_default();
-    ["queryType", "mutationType"]
+    ["queryType", "mutationType", "subscriptionType"]
         .iter()
         .flat_map(|root| json["__schema"][root]["fields"].as_array().cloned().unwrap_or_default())
         .filter_map(|field| field["name"].as_str().map(str::to_owned))
         .collect()
 }
 
-pub(crate) fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub(crate) fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, LiveSubscription> {
+    Schema::build(Query::default(), Mutation::default(), LiveSubscription)
         .limit_depth(limits::MAX_DEPTH)
         .limit_complexity(limits::MAX_COMPLEXITY)
         .limit_directives(limits::MAX_DIRECTIVES)

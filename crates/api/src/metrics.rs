@@ -54,6 +54,8 @@ pub(crate) struct Metrics {
     http_latency: Mutex<BTreeMap<String, Histogram>>,
     /// (operation, outcome) → GraphQL requests.
     graphql: Mutex<BTreeMap<(String, String), u64>>,
+    /// Open WebSocket connections (`/graphql/ws`).
+    pub(crate) live_connections: std::sync::atomic::AtomicUsize,
 }
 
 impl Metrics {
@@ -185,6 +187,8 @@ pub(crate) async fn render(State(app): State<AppState>) -> Response {
     gauge(&mut out, "resguardo_db_pool_max_connections", "The pool's size limit.", u64::from(pool.max));
     family(&mut out, "resguardo_db_statements_total", "counter", "SQL statements executed by this process.");
     let _ = writeln!(out, "resguardo_db_statements_total {}", state.db.statements_executed());
+    let live = metrics.live_connections.load(std::sync::atomic::Ordering::Relaxed);
+    gauge(&mut out, "resguardo_live_connections", "Open WebSocket connections for subscriptions.", live as u64);
 
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out).into_response()
 }

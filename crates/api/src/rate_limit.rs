@@ -122,6 +122,7 @@ impl RateLimiter {
             }
             Operation::Login => &[(Bucket::Login, self.limits.login, client)],
             Operation::MyRequest
+            | Operation::RequestStatusChanges
             | Operation::AnswerInformationRequest
             | Operation::AddEvidence
             | Operation::WithdrawConsent => &[(Bucket::Requester, self.limits.requester, client)],

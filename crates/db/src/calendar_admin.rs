@@ -25,6 +25,7 @@ use crate::entities::{
     calendar_state, cases, deadline_rules, deadlines, non_working_days, reminder_policies, suspension_periods,
 };
 use crate::error::{DbError, DbResult};
+use crate::live::{LiveEvent, transition_events};
 use crate::outbox::Planner;
 use crate::reference;
 
@@ -199,8 +200,11 @@ impl Database {
             .exec(&tx)
             .await?;
         audit(&tx, actor, at, None, AuditAction::CalendarChanged, None).await?;
-        let report = self.recompute_touched(&tx, touched, actor, at).await?;
+        let mut events = Vec::new();
+        let report = self.recompute_touched(&tx, touched, actor, at, &mut events).await?;
+        let pending = self.announce(&tx, events).await?;
         tx.commit().await?;
+        pending.committed();
         Ok(report)
     }
 
@@ -212,6 +216,7 @@ impl Database {
         (first, last, department): (NaiveDate, NaiveDate, Option<DepartmentCode>),
         actor: &Actor,
         at: DateTime<Utc>,
+        events: &mut Vec<LiveEvent>,
     ) -> DbResult<CalendarChangeReport> {
         use deadlines::Column as D;
         let (calendar, rules, policies) = self.rules_in(tx).await?;
@@ -244,6 +249,15 @@ impl Database {
             let reachable = crate::delivery::requester_reachable(self.keys()?, &loaded.row)?;
             let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at);
             effects::carry_out(tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
+            let file_number = &loaded.row.file_number;
+            events.extend(transition_events(
+                case_id,
+                file_number,
+                Some(&loaded.case),
+                &transition.case,
+                &transition.effects,
+                at,
+            ));
             report.cases_recomputed += 1;
             report.deadlines_moved +=
                 transition.effects.iter().filter(|e| matches!(e, Effect::Deadline { .. })).count();

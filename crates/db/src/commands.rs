@@ -18,6 +18,7 @@ use crate::crypto::Keyring;
 use crate::effects::{self, Actor, Origin};
 use crate::entities::{beneficiaries, case_aggression_types, case_events, cases, file_number_counters};
 use crate::error::{DbError, DbResult};
+use crate::live;
 use crate::outbox::Planner;
 use crate::reference;
 use crate::sealed;
@@ -128,7 +129,10 @@ impl Database {
         let reachable = request.requester().contact().email().is_some();
         let mut planner = Planner::new(id, &transition.case, &calendar, &policies, reachable, at);
         effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
+        let events = live::transition_events(id, &file_number, None, &transition.case, &transition.effects, at);
+        let pending = self.announce(&tx, events).await?;
         tx.commit().await?;
+        pending.committed();
         Ok(FiledCase { id, file_number, replayed: false })
     }
 
@@ -179,7 +183,17 @@ impl Database {
         let reachable = crate::delivery::requester_reachable(self.keys()?, &loaded.row)?;
         let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at);
         effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
+        let events = live::transition_events(
+            case_id,
+            &loaded.row.file_number,
+            Some(&loaded.case),
+            &transition.case,
+            &transition.effects,
+            at,
+        );
+        let pending = self.announce(&tx, events).await?;
         tx.commit().await?;
+        pending.committed();
         Ok(transition.case)
     }
 }

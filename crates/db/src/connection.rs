@@ -15,6 +15,7 @@ use sea_orm::{
 
 use crate::crypto::Keyring;
 use crate::error::{DbError, DbResult};
+use crate::live::LiveBus;
 use crate::reference;
 
 /// `postgres://user@host:5432/test?x=y` with its database name replaced by
@@ -49,6 +50,8 @@ pub struct Database {
     /// The keys that seal sensitive columns; `None` for maintenance work
     /// (migrations) that never touches them.
     keys: Option<Arc<Keyring>>,
+    /// Live events of every instance, for subscriptions.
+    live: Arc<LiveBus>,
 }
 
 impl std::fmt::Debug for Database {
@@ -84,7 +87,8 @@ impl Database {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Ok(Self { conn, calendar: Arc::new(Mutex::new(None)), statements, keys: None })
+        let live = Arc::new(LiveBus::new(conn.get_database_backend(), url));
+        Ok(Self { conn, calendar: Arc::new(Mutex::new(None)), statements, keys: None, live })
     }
 
     /// The same database, sealing and opening sensitive columns with `keys`.
@@ -95,6 +99,10 @@ impl Database {
 
     pub(crate) fn keys(&self) -> DbResult<&Keyring> {
         self.keys.as_deref().ok_or(DbError::NoKeys)
+    }
+
+    pub(crate) fn live(&self) -> &Arc<LiveBus> {
+        &self.live
     }
 
     /// How many statements this pool has executed so far.

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod admin;
+mod announcements;
 mod audit_chain;
 mod calendar_admin;
 mod case_store;
@@ -23,6 +24,7 @@ mod error;
 mod import;
 mod keys;
 mod lists;
+mod live;
 mod operations;
 mod outbox;
 mod parse;
@@ -33,6 +35,7 @@ mod sealed;
 
 pub use accounts::{LoginRecord, NewUser, Session, SessionPolicy, User, UserChanges, normalise_email};
 pub use admin::{AuditFilter, MEASURE_KINDS, parse_ref_code};
+pub use announcements::DUE_SOON_WORKING_DAYS;
 pub use audit_chain::{Anchor, ChainBreak, ChainReport};
 pub use calendar_admin::{CalendarChange, CalendarChangeReport, CalendarEntry};
 pub use commands::{FiledCase, IntakeKeys};
@@ -44,6 +47,7 @@ pub use error::{DbError, DbResult};
 pub use import::ImportedCase;
 pub use keys::ResealReport;
 pub use lists::{CaseFilter, CaseOrder, CaseRecord, Cursor, MeasureFilter, MeasureRecord, Page};
+pub use live::{LiveEvent, LiveEventKind, LiveSignal};
 pub use operations::{PoolState, WorkCounts};
 pub use queries::{AuditEntry, CaseEvent, CaseFile, DeadlineChangeRecord, PlannedNotification};
 pub use reference::{Department, MeasureType, Sector};

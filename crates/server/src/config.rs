@@ -28,6 +28,7 @@ pub const VARIABLES: &[&str] = &[
     "RESGUARDO_SESSION_HOURS",
     "RESGUARDO_SESSION_IDLE_MINUTES",
     "RESGUARDO_PUBLIC_URL",
+    "RESGUARDO_WS_ALLOWED_ORIGINS",
     "RESGUARDO_MAIL_FROM",
     "RESGUARDO_MAIL_DIR",
     "RESGUARDO_SMTP_HOST",
@@ -119,6 +120,9 @@ pub struct Config {
     pub rate_requester_per_hour: u32,
     /// Behind a reverse proxy: the header holding the client's address.
     pub client_ip_header: String,
+    /// Origins (`https://host[:port]`, comma-separated) whose pages may
+    /// open `/graphql/ws`; empty means the origin of `public_url`.
+    pub ws_allowed_origins: String,
     /// Statistics: counts above zero and below this are shown as "< N".
     pub statistics_threshold: u64,
     /// Roles that see exact statistics (`supervisor,auditor`), or `none`.
@@ -161,6 +165,7 @@ impl Default for Config {
             rate_login_per_hour: 60,
             rate_requester_per_hour: 120,
             client_ip_header: String::new(),
+            ws_allowed_origins: String::new(),
             statistics_threshold: domain::statistics::DEFAULT_THRESHOLD,
             statistics_exact_roles: "supervisor,auditor".into(),
         }
@@ -229,6 +234,7 @@ impl Config {
             ("RESGUARDO_SMTP_PASSWORD", &mut config.smtp_password),
             ("RESGUARDO_SECOND_FACTOR_ROLES", &mut config.second_factor_roles),
             ("RESGUARDO_CLIENT_IP_HEADER", &mut config.client_ip_header),
+            ("RESGUARDO_WS_ALLOWED_ORIGINS", &mut config.ws_allowed_origins),
             ("RESGUARDO_STATISTICS_EXACT_ROLES", &mut config.statistics_exact_roles),
         ] {
             if let Some(value) = env(name) {
@@ -316,8 +322,27 @@ impl Config {
             },
             client_ip_header: (!header.is_empty()).then(|| header.to_ascii_lowercase()),
             metrics: self.metrics,
+            ws_allowed_origins: self.ws_allowed_origins()?,
             ..api::ApiConfig::default()
         })
+    }
+
+    /// The origins whose pages may open `/graphql/ws`: the list given, or
+    /// else the web client's (the origin of `public_url`).
+    fn ws_allowed_origins(&self) -> anyhow::Result<Vec<String>> {
+        let given = self.ws_allowed_origins.trim();
+        let list: Vec<&str> = if given.is_empty() {
+            vec![origin_of(&self.public_url)]
+        } else {
+            given.split(',').map(str::trim).filter(|o| !o.is_empty()).collect()
+        };
+        for origin in &list {
+            let (scheme, rest) = origin.split_once("://").unwrap_or(("", origin));
+            if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.contains('/') {
+                bail!("RESGUARDO_WS_ALLOWED_ORIGINS: {origin:?} is not an origin such as https://resguardo.example.pe");
+            }
+        }
+        Ok(list.into_iter().map(str::to_owned).collect())
     }
 
     /// JSON log lines (`RESGUARDO_LOG_FORMAT=json`) rather than text.
@@ -397,6 +422,12 @@ impl Config {
 }
 
 /// `admin, supervisor` → those roles; `none` or nothing → no role.
+/// `https://host:port` of `https://host:port/path`.
+fn origin_of(url: &str) -> &str {
+    let authority = url.find("://").map_or(0, |i| i + 3);
+    url[authority..].find('/').map_or(url, |i| &url[..authority + i])
+}
+
 fn roles(name: &str, text: &str) -> anyhow::Result<api::authz::RoleSet> {
     let text = text.trim();
     if text.is_empty() || text.eq_ignore_ascii_case("none") {

@@ -52,6 +52,8 @@ impl Default for WorkerConfig {
 /// What one pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pass {
+    /// Deadlines announced to subscribers as due soon or overdue.
+    pub announced: usize,
     pub planned: usize,
     pub sent: usize,
     pub retried: usize,
@@ -72,9 +74,12 @@ impl Worker {
         Self { db, mailer, config, owner: uuid::Uuid::new_v4().to_string() }
     }
 
-    /// One pass at `now`: plan overdue reminders, then send everything due.
+    /// One pass at `now`: announce deadlines that became due soon or
+    /// overdue to live subscribers, plan overdue reminders, then send
+    /// everything due.
     pub async fn run_once(&self, now: DateTime<Utc>) -> anyhow::Result<Pass> {
-        let mut pass = Pass { planned: self.db.plan_overdue_reminders(now).await?, ..Pass::default() };
+        let announced = self.db.announce_deadlines(now).await?;
+        let mut pass = Pass { announced, planned: self.db.plan_overdue_reminders(now).await?, ..Pass::default() };
         loop {
             let claimed = self.db.claim_messages(now, self.config.batch, self.config.lease, &self.owner).await?;
             let full = claimed.len() as u64 == self.config.batch;
@@ -104,6 +109,7 @@ impl Worker {
         loop {
             match self.run_once(clock.now()).await {
                 Ok(pass) if pass != Pass::default() => tracing::info!(
+                    announced = pass.announced,
                     planned = pass.planned,
                     sent = pass.sent,
                     retried = pass.retried,

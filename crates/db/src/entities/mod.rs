@@ -10,6 +10,7 @@ pub(crate) mod case_aggression_types;
 pub(crate) mod case_criteria;
 pub(crate) mod case_events;
 pub(crate) mod cases;
+pub(crate) mod deadline_announcements;
 pub(crate) mod deadline_changes;
 pub(crate) mod deadline_rules;
 pub(crate) mod deadlines;

@@ -1,0 +1,280 @@
+//! Subscriptions: live events for officers, coordinators and requesters,
+//! served over WebSocket by `live_socket`. Each event is checked twice:
+//! first against who the subscriber was when they subscribed (cheap, no
+//! database), then, for those that pass, against who they are now: the
+//! session is looked up again (signed out, expired or deactivated ends the
+//! subscription) and the policy asked again, so a coordinator moved to
+//! another sector stops hearing about the old one's measures.
+
+use std::sync::Arc;
+
+use async_graphql::futures_util::stream::{self, Stream};
+use async_graphql::{Context, ID, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
+use db::{LiveEvent as Event, LiveSignal};
+use domain::codes::RefCode;
+use tokio::sync::broadcast::{Receiver, error::RecvError};
+
+use crate::auth::{Principal, secrets};
+use crate::authz::{self, Operation, Target};
+use crate::context::{ApiState, authorize, state};
+use crate::enums::{CaseStatus, DeadlineKind, LiveEventKind, MeasureStatus};
+use crate::error::{ApiError, ApiResult};
+use crate::intake::RequesterProof;
+use crate::scalars::Date;
+
+/// The session token a WebSocket connection signed in with (its hash),
+/// for looking the session up again at every event.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ConnectionSession {
+    pub(crate) token_hash: Option<String>,
+}
+
+impl ConnectionSession {
+    pub(crate) fn new(token: Option<&str>) -> Self {
+        Self { token_hash: token.map(secrets::session_token_hash) }
+    }
+}
+
+/// Told when a subscription has passed its checks and listens: the
+/// connection waits for this (or for the subscription's error) before it
+/// reads the client's next message, so a client that pings after
+/// subscribing knows, when the pong comes, that it was accepted.
+pub(crate) struct Started(std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>);
+
+impl Started {
+    pub(crate) fn new(sender: tokio::sync::oneshot::Sender<()>) -> Self {
+        Self(std::sync::Mutex::new(Some(sender)))
+    }
+}
+
+fn started(ctx: &Context<'_>) {
+    let sender = ctx.data_opt::<Started>().and_then(|s| s.0.lock().ok()?.take());
+    if let Some(sender) = sender {
+        let _ = sender.send(());
+    }
+}
+
+#[derive(Default)]
+pub struct LiveSubscription;
+
+#[Subscription]
+impl LiveSubscription {
+    /// Officers and supervisors: every case event (new requests, each step
+    /// taken, measures, deadlines moved, due soon or overdue).
+    async fn case_events(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = ApiResult<LiveEvent>>, ApiError> {
+        let watch = Watch::staff(ctx, Operation::CaseEvents).await?;
+        Ok(watch.stream(|_, event| Some(LiveEvent::from(event))))
+    }
+
+    /// Coordinators: events on their sector's measures (granted, notified,
+    /// changed, and their deadlines moved, due soon or overdue). Officers
+    /// may follow any sector, or all when `sector` is left out.
+    async fn measure_events(
+        &self,
+        ctx: &Context<'_>,
+        sector: Option<String>,
+    ) -> Result<impl Stream<Item = ApiResult<LiveEvent>>, ApiError> {
+        let wanted = sector
+            .map(|code| RefCode::parse(code.trim()).map_err(|e| ApiError::bad_input("sector", e.to_string())))
+            .transpose()?;
+        let request = authorize(ctx, Operation::MeasureEvents, Target::Nothing)?;
+        if let Some(sector) = &wanted {
+            // A coordinator asking for another sector is told no, not
+            // left waiting for events that will never come.
+            authz::authorize(
+                state(ctx).config.policy,
+                &request.principal,
+                Operation::MeasureEvents,
+                Target::SectorMeasure { sector },
+            )?;
+        }
+        let watch = Watch::staff(ctx, Operation::MeasureEvents).await?;
+        Ok(watch.stream(move |principal, event| {
+            let sector = event.sector.as_ref()?;
+            let allowed = match principal {
+                Principal::Staff(staff) if staff.role == domain::roles::Role::Coordinator => {
+                    staff.sector.as_ref() == Some(sector)
+                }
+                Principal::Staff(_) | Principal::Anonymous => wanted.as_ref().is_none_or(|w| w == sector),
+            };
+            allowed.then(|| LiveEvent::from(event))
+        }))
+    }
+
+    /// Requesters: each change of their request's status, with its file
+    /// number and access key. Nothing else about the case is sent.
+    async fn request_status_changes(
+        &self,
+        ctx: &Context<'_>,
+        file_number: String,
+        #[graphql(secret)] access_key: String,
+    ) -> Result<impl Stream<Item = ApiResult<RequestStatusChange>>, ApiError> {
+        authorize(ctx, Operation::RequestStatusChanges, Target::Nothing)?;
+        let proof = RequesterProof::new(&file_number, &access_key);
+        let state = Arc::clone(ctx.data_unchecked::<Arc<ApiState>>());
+        let case_id = proof.case(&state.db).await?;
+        let receiver = state.db.live_events().await?;
+        started(ctx);
+        let watch =
+            Watch { state, viewer: Viewer::Requester { proof, case_id }, principal: Principal::Anonymous, receiver };
+        Ok(watch.stream(move |_, event| {
+            (event.case_id == case_id && event.changes_status()).then(|| RequestStatusChange::from(event))
+        }))
+    }
+}
+
+/// One live event. Identifiers and codes only: what happened, to which
+/// case, measure or deadline; the case itself is read with `case`.
+#[derive(SimpleObject)]
+pub(crate) struct LiveEvent {
+    kind: LiveEventKind,
+    case_id: ID,
+    file_number: String,
+    at: DateTime<Utc>,
+    /// The step taken, as the audit trail names it (`RECEIVED`,
+    /// `ASSIGNED`, `MEASURE_NOTIFIED`…).
+    action: Option<String>,
+    /// The case's status after the step.
+    status: Option<CaseStatus>,
+    previous_status: Option<CaseStatus>,
+    /// The measure's number within its case.
+    measure: Option<i32>,
+    /// The sector carrying the measure out.
+    sector: Option<String>,
+    measure_status: Option<MeasureStatus>,
+    deadline: Option<DeadlineKind>,
+    due_on: Option<Date>,
+    /// Where a moved deadline's due date was before.
+    previous_due: Option<Date>,
+}
+
+impl From<&Event> for LiveEvent {
+    fn from(event: &Event) -> Self {
+        Self {
+            kind: event.kind.into(),
+            case_id: ID(event.case_id.to_string()),
+            file_number: event.file_number.clone(),
+            at: event.at,
+            action: event.action.map(|a| a.code().to_owned()),
+            status: event.status.map(Into::into),
+            previous_status: event.previous_status.map(Into::into),
+            measure: event.measure.map(|m| i32::from(m.0)),
+            sector: event.sector.as_ref().map(ToString::to_string),
+            measure_status: event.measure_status.map(Into::into),
+            deadline: event.deadline.map(Into::into),
+            due_on: event.due_on.map(Date),
+            previous_due: event.previous_due.map(Date),
+        }
+    }
+}
+
+/// What a requester hears: their request's new status.
+#[derive(SimpleObject)]
+pub(crate) struct RequestStatusChange {
+    file_number: String,
+    status: CaseStatus,
+    /// In Spanish, for people.
+    status_label: String,
+    previous_status: Option<CaseStatus>,
+    at: DateTime<Utc>,
+}
+
+impl From<&Event> for RequestStatusChange {
+    fn from(event: &Event) -> Self {
+        // `changes_status` made sure there is one.
+        let status = event.status.unwrap_or(domain::workflow::CaseStatus::Received);
+        Self {
+            file_number: event.file_number.clone(),
+            status: status.into(),
+            status_label: status.label().to_owned(),
+            previous_status: event.previous_status.map(Into::into),
+            at: event.at,
+        }
+    }
+}
+
+/// Who is watching, as needed to check them again.
+enum Viewer {
+    Staff { operation: Operation, token_hash: Option<String> },
+    Requester { proof: RequesterProof, case_id: uuid::Uuid },
+}
+
+/// A subscription in progress.
+struct Watch {
+    state: Arc<ApiState>,
+    viewer: Viewer,
+    /// Who they were when they subscribed.
+    principal: Principal,
+    receiver: Receiver<LiveSignal>,
+}
+
+impl Watch {
+    async fn staff(ctx: &Context<'_>, operation: Operation) -> ApiResult<Self> {
+        let request = authorize(ctx, operation, Target::Nothing)?;
+        let token_hash = ctx.data_opt::<ConnectionSession>().and_then(|s| s.token_hash.clone());
+        let state = Arc::clone(ctx.data_unchecked::<Arc<ApiState>>());
+        let receiver = state.db.live_events().await?;
+        started(ctx);
+        Ok(Self {
+            state,
+            viewer: Viewer::Staff { operation, token_hash },
+            principal: request.principal.clone(),
+            receiver,
+        })
+    }
+
+    /// Who the subscriber is now; an error ends the subscription.
+    async fn recheck(&self) -> ApiResult<Principal> {
+        match &self.viewer {
+            Viewer::Staff { operation, token_hash } => {
+                let now = self.state.config.clock.now();
+                let session = match token_hash {
+                    Some(hash) => self.state.db.session(hash, self.state.config.sessions, now).await?,
+                    None => None,
+                };
+                let principal = Principal::from_session(session);
+                if matches!(principal, Principal::Anonymous) {
+                    return Err(ApiError::Unauthenticated);
+                }
+                authz::authorize(self.state.config.policy, &principal, *operation, Target::Nothing)?;
+                Ok(principal)
+            }
+            Viewer::Requester { proof, case_id } => {
+                if proof.case(&self.state.db).await? != *case_id {
+                    return Err(ApiError::WrongAccessKey);
+                }
+                Ok(Principal::Anonymous)
+            }
+        }
+    }
+
+    /// The events `select` keeps for the subscriber, until an error (which
+    /// is sent, then the stream ends).
+    fn stream<T: Send + 'static>(
+        self,
+        select: impl Fn(&Principal, &Event) -> Option<T> + Send + Sync + 'static,
+    ) -> impl Stream<Item = ApiResult<T>> {
+        stream::unfold(Some((self, select)), |watching| async move {
+            let (mut watch, select) = watching?;
+            loop {
+                let event = match watch.receiver.recv().await {
+                    Ok(LiveSignal::Event(event)) => event,
+                    Ok(LiveSignal::Gap) | Err(RecvError::Lagged(_)) => return Some((Err(ApiError::EventsLost), None)),
+                    Err(RecvError::Closed) => return None,
+                };
+                if select(&watch.principal, &event).is_none() {
+                    continue;
+                }
+                match watch.recheck().await {
+                    Ok(principal) => {
+                        if let Some(item) = select(&principal, &event) {
+                            return Some((Ok(item), Some((watch, select))));
+                        }
+                    }
+                    Err(error) => return Some((Err(error), None)),
+                }
+            }
+        })
+    }
+}

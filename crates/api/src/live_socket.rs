@@ -1,0 +1,423 @@
+//! Subscriptions over WebSocket at `/graphql/ws`, speaking the
+//! `graphql-transport-ws` protocol (the one the npm `graphql-ws` client
+//! speaks). Our own loop rather than async-graphql's, which has no
+//! initialisation timeout, closes with other codes than the protocol's and
+//! checks no Origin (FACTS.md).
+//!
+//! A connection signs in once, in `connection_init` (`{"authorization":
+//! "Bearer <token>"}`; none for requesters), and is closed with 4403 when
+//! the token is not a valid session. Only subscriptions run here: queries
+//! and mutations go over HTTP, where their time limits, rate limits and
+//! audit of sensitive reads apply.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use async_graphql::futures_util::StreamExt;
+use async_graphql::parser::types::OperationType;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+
+use crate::auth::{Principal, RequestContext};
+use crate::execution::{self, Refusal};
+use crate::http::{AppState, Peer, client_address, refusal_with_code};
+use crate::limits;
+use crate::live::{ConnectionSession, Started};
+use crate::metrics::operation_label;
+
+/// The subprotocol, as clients ask for it in `Sec-WebSocket-Protocol`.
+const PROTOCOL: &str = "graphql-transport-ws";
+
+/// How often an idle connection is pinged, so proxies do not close it
+/// (nginx's default read timeout is 60 s).
+const KEEPALIVE: Duration = Duration::from_secs(30);
+
+/// The protocol's close codes.
+mod close {
+    pub(super) const INVALID_MESSAGE: u16 = 4400;
+    pub(super) const UNAUTHORIZED: u16 = 4401;
+    pub(super) const FORBIDDEN: u16 = 4403;
+    pub(super) const SUBPROTOCOL_NOT_ACCEPTABLE: u16 = 4406;
+    pub(super) const INIT_TIMEOUT: u16 = 4408;
+    pub(super) const SUBSCRIBER_EXISTS: u16 = 4409;
+    pub(super) const TOO_MANY_INITS: u16 = 4429;
+    pub(super) const INTERNAL: u16 = 1011;
+}
+
+/// The Origin check, before the upgrade: a browser page from elsewhere
+/// must not ride on a signed-in person's connection. Clients that are not
+/// browsers send no Origin and are let through (they still sign in).
+pub(crate) fn origin_allowed(allowed: &[String], headers: &HeaderMap) -> bool {
+    match headers.get(header::ORIGIN).map(|v| v.to_str()) {
+        None => true,
+        Some(Ok(origin)) => allowed.iter().any(|a| a.trim_end_matches('/').eq_ignore_ascii_case(origin)),
+        Some(Err(_)) => false,
+    }
+}
+
+/// `GET /graphql/ws`.
+pub(crate) async fn upgrade(State(app): State<AppState>, peer: Peer, headers: HeaderMap, upgrade: Upgrade) -> Response {
+    let Upgrade(upgrade) = upgrade;
+    let Some(upgrade) = upgrade else {
+        return refusal_with_code(
+            StatusCode::UPGRADE_REQUIRED,
+            "BAD_REQUEST",
+            "conéctese por WebSocket con el subprotocolo graphql-transport-ws",
+        );
+    };
+    if !origin_allowed(&app.state.config.ws_allowed_origins, &headers) {
+        return refusal_with_code(StatusCode::FORBIDDEN, "FORBIDDEN", "origen no permitido");
+    }
+    let metrics = Arc::clone(&app.state.metrics);
+    if metrics.live_connections.fetch_add(1, Ordering::Relaxed) >= limits::MAX_LIVE_CONNECTIONS {
+        metrics.live_connections.fetch_sub(1, Ordering::Relaxed);
+        return refusal_with_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "UNAVAILABLE",
+            "demasiadas conexiones; inténtelo más tarde",
+        );
+    }
+    let client = client_address(&app, &headers, peer);
+    let upgrade = upgrade.protocols([PROTOCOL]);
+    let accepted = upgrade.selected_protocol().is_some();
+    upgrade.on_upgrade(move |mut socket| async move {
+        if accepted {
+            Connection::new(app, client).run(&mut socket).await;
+        } else {
+            close_with(&mut socket, close::SUBPROTOCOL_NOT_ACCEPTABLE, "subprotocolo no admitido").await;
+        }
+        metrics.live_connections.fetch_sub(1, Ordering::Relaxed);
+    })
+}
+
+/// The upgrade, when the request is one (otherwise a plain GET, answered
+/// with 426 rather than axum's bare rejection).
+pub(crate) struct Upgrade(Option<WebSocketUpgrade>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Upgrade(WebSocketUpgrade::from_request_parts(parts, state).await.ok()))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ClientMessage {
+    ConnectionInit {
+        #[serde(default)]
+        payload: Option<Value>,
+    },
+    Ping {
+        #[serde(default)]
+        payload: Option<Value>,
+    },
+    Pong {},
+    Subscribe {
+        id: String,
+        // Boxed: a request is much larger than the other messages.
+        payload: Box<async_graphql::Request>,
+    },
+    Complete {
+        id: String,
+    },
+}
+
+/// What a subscription task tells the connection.
+enum Outgoing {
+    Message(Value),
+    /// The subscription ended (by itself or by an error message).
+    Finished(String),
+}
+
+struct Connection {
+    app: AppState,
+    client: Option<IpAddr>,
+    /// The bearer token of `connection_init`, once acknowledged.
+    session: Option<Option<String>>,
+    running: HashMap<String, AbortHandle>,
+    sender: mpsc::Sender<Outgoing>,
+    receiver: mpsc::Receiver<Outgoing>,
+}
+
+/// Why the loop stops: a close frame to send, or nothing (the peer left).
+type Closing = Option<(u16, String)>;
+
+impl Connection {
+    fn new(app: AppState, client: Option<IpAddr>) -> Self {
+        let (sender, receiver) = mpsc::channel(64);
+        Self { app, client, session: None, running: HashMap::new(), sender, receiver }
+    }
+
+    async fn run(mut self, socket: &mut WebSocket) {
+        let closing = self.serve(socket).await;
+        for (_, task) in self.running.drain() {
+            task.abort();
+        }
+        if let Some((code, reason)) = closing {
+            close_with(socket, code, &reason).await;
+        }
+    }
+
+    async fn serve(&mut self, socket: &mut WebSocket) -> Closing {
+        let init_deadline = tokio::time::sleep(self.app.state.config.ws_init_timeout);
+        tokio::pin!(init_deadline);
+        let mut keepalive = tokio::time::interval_at(tokio::time::Instant::now() + KEEPALIVE, KEEPALIVE);
+        loop {
+            tokio::select! {
+                // What subscriptions queued goes out before the client's
+                // next message is read (see `Started`).
+                biased;
+                Some(outgoing) = self.receiver.recv() => {
+                    let message = match outgoing {
+                        Outgoing::Message(message) => message,
+                        Outgoing::Finished(id) => {
+                            self.running.remove(&id);
+                            continue;
+                        }
+                    };
+                    if socket.send(Message::text(message.to_string())).await.is_err() {
+                        return None;
+                    }
+                }
+                () = &mut init_deadline, if self.session.is_none() => {
+                    return Some((close::INIT_TIMEOUT, "tiempo de inicialización agotado".into()));
+                }
+                _ = keepalive.tick() => {
+                    if socket.send(Message::Ping(Default::default())).await.is_err() {
+                        return None;
+                    }
+                }
+                received = socket.recv() => {
+                    let text = match received {
+                        Some(Ok(Message::Text(text))) => text,
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                        Some(Ok(Message::Binary(_))) => {
+                            return Some((close::INVALID_MESSAGE, "mensaje inválido".into()));
+                        }
+                        Some(Ok(Message::Close(_)) | Err(_)) | None => return None,
+                    };
+                    let Ok(message) = serde_json::from_str::<ClientMessage>(text.as_str()) else {
+                        return Some((close::INVALID_MESSAGE, "mensaje inválido".into()));
+                    };
+                    match self.handle(message).await {
+                        Ok(Some(reply)) => {
+                            if socket.send(Message::text(reply.to_string())).await.is_err() {
+                                return None;
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(closing) => return closing,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Handles one message: `Ok(reply)` to go on, `Err(closing)` to stop.
+    async fn handle(&mut self, message: ClientMessage) -> Result<Option<Value>, Closing> {
+        match message {
+            ClientMessage::ConnectionInit { payload } => {
+                if self.session.is_some() {
+                    return Err(Some((close::TOO_MANY_INITS, "demasiadas solicitudes de inicialización".into())));
+                }
+                let token = bearer_token(payload.as_ref())?;
+                if let Some(token) = &token {
+                    match execution::session_for(&self.app, Some(token), self.app.state.config.clock.now()).await {
+                        Ok(Some(_)) => {}
+                        Ok(None) => return Err(Some((close::FORBIDDEN, "sesión inválida o vencida".into()))),
+                        Err(_) => return Err(Some((close::INTERNAL, "servicio no disponible".into()))),
+                    }
+                }
+                self.session = Some(token);
+                Ok(Some(json!({ "type": "connection_ack" })))
+            }
+            ClientMessage::Ping { payload } => {
+                let mut pong = json!({ "type": "pong" });
+                if let Some(payload) = payload {
+                    pong["payload"] = payload;
+                }
+                Ok(Some(pong))
+            }
+            ClientMessage::Pong {} => Ok(None),
+            ClientMessage::Subscribe { id, payload } => {
+                let Some(token) = self.session.clone() else {
+                    return Err(Some((close::UNAUTHORIZED, "no autorizado: envíe connection_init primero".into())));
+                };
+                if self.running.contains_key(&id) {
+                    return Err(Some((close::SUBSCRIBER_EXISTS, format!("ya existe una suscripción con el id {id}"))));
+                }
+                Ok(self.subscribe(id, *payload, token.as_deref()).await)
+            }
+            ClientMessage::Complete { id } => {
+                if let Some(task) = self.running.remove(&id) {
+                    task.abort();
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// Starts a subscription; an `error` message when it cannot start.
+    async fn subscribe(&mut self, id: String, request: async_graphql::Request, token: Option<&str>) -> Option<Value> {
+        let app = &self.app;
+        if self.running.len() >= limits::MAX_SUBSCRIPTIONS_PER_CONNECTION {
+            return Some(error_message(
+                &id,
+                "TOO_MANY_SUBSCRIPTIONS",
+                "demasiadas suscripciones en esta conexión; cierre alguna antes de abrir otra",
+            ));
+        }
+        let document = match execution::check(&request, false, app.state.config.production) {
+            Ok(document) => document,
+            Err(refused) => {
+                app.state.metrics.graphql("refused", refused.code());
+                return Some(error_message(&id, refused.code(), &refused.message()));
+            }
+        };
+        let name = request.operation_name.clone();
+        if let Some(document) = &document {
+            let operation = execution::selected_operation(document, name.as_deref());
+            if operation.is_some_and(|op| op.node.ty != OperationType::Subscription) {
+                return Some(error_message(
+                    &id,
+                    "USE_HTTP",
+                    "envíe las consultas y mutaciones por HTTP (POST /graphql)",
+                ));
+            }
+        }
+        let now = app.state.config.clock.now();
+        let principal = match execution::session_for(app, token, now).await {
+            Ok(session) => Principal::from_session(session),
+            Err(refused) => return Some(error_message(&id, refused.code(), &refused.message())),
+        };
+        let context =
+            RequestContext { principal, request_id: uuid::Uuid::new_v4().to_string(), now, client: self.client };
+        let actor = context.actor();
+        let (started, accepted) = tokio::sync::oneshot::channel();
+        let request = request.data(context).data(ConnectionSession::new(token)).data(Started::new(started));
+        let label = operation_label(document.as_ref(), name.as_deref());
+
+        let mut responses = app.schema.execute_stream(request);
+        let (app, sender, task_id) = (app.clone(), self.sender.clone(), id.clone());
+        let task = tokio::spawn(async move {
+            let last = match responses.next().await {
+                Some(first) => match admit(&app, first, &label, &actor, now).await {
+                    Ok(first) => {
+                        relay(
+                            first,
+                            &mut responses,
+                            |response| {
+                                if let Some(document) = &document {
+                                    crate::field_order::restore(&mut response.data, document, name.as_deref());
+                                }
+                                json!({ "type": "next", "id": task_id, "payload": response })
+                            },
+                            &sender,
+                        )
+                        .await
+                    }
+                    Err(errors) => Some(json!({ "type": "error", "id": task_id, "payload": errors })),
+                },
+                None => None,
+            };
+            let last = last.unwrap_or_else(|| json!({ "type": "complete", "id": task_id }));
+            let _ = sender.send(Outgoing::Message(last)).await;
+            let _ = sender.send(Outgoing::Finished(task_id)).await;
+        });
+        self.running.insert(id, task.abort_handle());
+        // Accepted, or refused with its error already queued (the sender
+        // is dropped with the finished stream): either way the client's
+        // next message is read after it.
+        let _ = accepted.await;
+        None
+    }
+}
+
+/// The first response of a subscription: counted in the metrics, its
+/// refusals written to the audit trail; `Err` with the errors to send as
+/// the protocol's `error` message when the operation never started.
+async fn admit(
+    app: &AppState,
+    mut first: async_graphql::Response,
+    label: &str,
+    actor: &db::Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<async_graphql::Response, Value> {
+    execution::ensure_codes(&mut first);
+    let invalid = execution::is_request_error(&first);
+    let outcome = first.errors.first().map_or("ok".to_owned(), execution::error_code);
+    app.state.metrics.graphql(if invalid { "invalid" } else { label }, &outcome);
+    if let Err(error) = app.state.db.record_denials(actor, &execution::denied_operations(&first), now).await {
+        tracing::error!(error = %error, "audit trail unavailable; subscription refused");
+        return Err(json!([{ "message": Refusal::Unavailable.message(), "extensions": { "code": "UNAVAILABLE" } }]));
+    }
+    if invalid {
+        return Err(json!(first.errors));
+    }
+    Ok(first)
+}
+
+/// Sends `first` and what follows as `next` messages until the stream ends
+/// or an item carries an error (the subscription then ends, see `live`).
+/// Returns the message that ends it, `None` for `complete`.
+async fn relay(
+    first: async_graphql::Response,
+    rest: &mut (impl async_graphql::futures_util::Stream<Item = async_graphql::Response> + Unpin),
+    mut next: impl FnMut(&mut async_graphql::Response) -> Value,
+    sender: &mpsc::Sender<Outgoing>,
+) -> Option<Value> {
+    let mut response = first;
+    loop {
+        let ended = response.is_err();
+        if sender.send(Outgoing::Message(next(&mut response))).await.is_err() || ended {
+            return None;
+        }
+        let mut following = rest.next().await?;
+        execution::ensure_codes(&mut following);
+        response = following;
+    }
+}
+
+/// The token in `connection_init`'s payload, if any; a payload that is
+/// not an object, or an authorization that is not a bearer token, is
+/// refused.
+fn bearer_token(payload: Option<&Value>) -> Result<Option<String>, Closing> {
+    let invalid = || Some((close::INVALID_MESSAGE, "mensaje inválido".to_owned()));
+    let forbidden = || Some((close::FORBIDDEN, "credencial inválida".to_owned()));
+    let object = match payload {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(object)) => object,
+        Some(_) => return Err(invalid()),
+    };
+    match object.get("authorization").or_else(|| object.get("Authorization")) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(value)) => {
+            let token =
+                value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).ok_or_else(forbidden)?;
+            Ok(Some(token.to_owned()))
+        }
+        Some(_) => Err(forbidden()),
+    }
+}
+
+/// The protocol's `error` message: the operation did not start.
+fn error_message(id: &str, code: &str, message: &str) -> Value {
+    json!({ "type": "error", "id": id, "payload": [{ "message": message, "extensions": { "code": code } }] })
+}
+
+async fn close_with(socket: &mut WebSocket, code: u16, reason: &str) {
+    let frame = CloseFrame { code, reason: reason.into() };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+}

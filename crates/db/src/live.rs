@@ -1,0 +1,324 @@
+//! Live events: what subscribers hear right after a change commits.
+//!
+//! Payloads carry identifiers and codes only, never what a requester wrote
+//! or who they are. On PostgreSQL each event is a `pg_notify` sent inside
+//! the command's own transaction, so it goes out only if that transaction
+//! commits, and it reaches every instance that `LISTEN`s on the channel
+//! (one listener connection per instance, opened on the first
+//! subscription). On SQLite there is one process: events are broadcast in
+//! process once the transaction has committed.
+//!
+//! It is a live view, not a log: a subscriber that falls behind, or an
+//! instance whose listener lost its connection, gets [`LiveSignal::Gap`]
+//! and must read the current state again.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::codes::SectorCode;
+use domain::deadline::{Deadline, DeadlineKind};
+use domain::workflow::{AuditAction, Case, CaseStatus, DeadlineChange, Effect, MeasureNo, MeasureStatus};
+use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{OnceCell, broadcast, oneshot};
+use uuid::Uuid;
+
+use crate::connection::{Backend, Database};
+use crate::error::{DbError, DbResult};
+
+/// The PostgreSQL channel events travel on.
+const CHANNEL: &str = "resguardo_live";
+
+/// Events kept for a subscriber that has not read them yet; beyond this it
+/// gets a gap instead.
+const BUFFERED_EVENTS: usize = 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LiveEventKind {
+    /// A request was filed (by its requester or by staff).
+    RequestReceived,
+    /// Any other step of a case (its status may or may not have changed).
+    CaseChanged,
+    /// A measure was granted or changed status, or changed sector.
+    MeasureChanged,
+    /// A running deadline's due date moved (calendar change, suspension
+    /// ended).
+    DeadlineMoved,
+    /// A running deadline is due within the next working days.
+    DeadlineDueSoon,
+    /// A running deadline is past due.
+    DeadlineOverdue,
+}
+
+/// One event. Which fields are set depends on the kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveEvent {
+    pub kind: LiveEventKind,
+    pub case_id: Uuid,
+    pub file_number: String,
+    pub at: DateTime<Utc>,
+    /// The step taken (request and case events).
+    pub action: Option<AuditAction>,
+    /// The case's status after the step.
+    pub status: Option<CaseStatus>,
+    /// Its status before the step (none for a new request).
+    pub previous_status: Option<CaseStatus>,
+    pub measure: Option<MeasureNo>,
+    /// The sector that carries the measure out.
+    pub sector: Option<SectorCode>,
+    pub measure_status: Option<MeasureStatus>,
+    pub deadline: Option<DeadlineKind>,
+    pub due_on: Option<NaiveDate>,
+    pub previous_due: Option<NaiveDate>,
+}
+
+impl LiveEvent {
+    fn new(kind: LiveEventKind, case_id: Uuid, file_number: &str, at: DateTime<Utc>) -> Self {
+        Self {
+            kind,
+            case_id,
+            file_number: file_number.to_owned(),
+            at,
+            action: None,
+            status: None,
+            previous_status: None,
+            measure: None,
+            sector: None,
+            measure_status: None,
+            deadline: None,
+            due_on: None,
+            previous_due: None,
+        }
+    }
+
+    /// The case's status changed with this event.
+    pub fn changes_status(&self) -> bool {
+        matches!(self.kind, LiveEventKind::RequestReceived | LiveEventKind::CaseChanged)
+            && self.status.is_some()
+            && self.status != self.previous_status
+    }
+}
+
+/// What a subscription receives.
+#[derive(Debug, Clone)]
+pub enum LiveSignal {
+    Event(Arc<LiveEvent>),
+    /// Events may have been missed: the subscriber fell behind, or this
+    /// instance's listener lost its connection to PostgreSQL.
+    Gap,
+}
+
+/// The events one transition of a case produces: the request received or
+/// the step taken, each measure whose status (or sector) changed, and each
+/// running deadline whose due date moved.
+pub(crate) fn transition_events(
+    case_id: Uuid,
+    file_number: &str,
+    before: Option<&Case>,
+    after: &Case,
+    effects: &[Effect],
+    at: DateTime<Utc>,
+) -> Vec<LiveEvent> {
+    let action = effects.iter().find_map(|e| match e {
+        Effect::Audit(event) => Some(event.action),
+        Effect::Deadline { .. } | Effect::Notify(_) => None,
+    });
+    let kind = if before.is_some() { LiveEventKind::CaseChanged } else { LiveEventKind::RequestReceived };
+    let mut events = vec![LiveEvent {
+        action,
+        status: Some(after.status),
+        previous_status: before.map(|case| case.status),
+        ..LiveEvent::new(kind, case_id, file_number, at)
+    }];
+    for measure in &after.measures {
+        let earlier = before.and_then(|case| case.measure(measure.no));
+        if earlier.is_some_and(|m| m.status == measure.status && m.sector == measure.sector) {
+            continue;
+        }
+        // A measure moved to another sector is news to both.
+        let sectors = earlier.filter(|m| m.sector != measure.sector).map(|m| &m.sector);
+        for sector in std::iter::once(&measure.sector).chain(sectors) {
+            events.push(LiveEvent {
+                measure: Some(measure.no),
+                sector: Some(sector.clone()),
+                measure_status: Some(measure.status),
+                ..LiveEvent::new(LiveEventKind::MeasureChanged, case_id, file_number, at)
+            });
+        }
+    }
+    for effect in effects {
+        if let Effect::Deadline {
+            change: DeadlineChange::Moved { previous_due } | DeadlineChange::Resumed { previous_due },
+            deadline,
+        } = effect
+            && *previous_due != deadline.due
+        {
+            events.push(LiveEvent {
+                previous_due: Some(*previous_due),
+                ..deadline_event(LiveEventKind::DeadlineMoved, case_id, file_number, after, deadline, at)
+            });
+        }
+    }
+    events
+}
+
+fn deadline_event(
+    kind: LiveEventKind,
+    case_id: Uuid,
+    file_number: &str,
+    case: &Case,
+    deadline: &Deadline,
+    at: DateTime<Utc>,
+) -> LiveEvent {
+    let measure = deadline.key.measure;
+    LiveEvent {
+        measure,
+        sector: measure.and_then(|no| case.measure(no)).map(|m| m.sector.clone()),
+        deadline: Some(deadline.key.kind),
+        due_on: Some(deadline.due),
+        ..LiveEvent::new(kind, case_id, file_number, at)
+    }
+}
+
+/// A deadline announcement, built from its stored row.
+pub(crate) struct Announcement<'a> {
+    pub(crate) kind: LiveEventKind,
+    pub(crate) case_id: Uuid,
+    pub(crate) file_number: &'a str,
+    pub(crate) deadline: DeadlineKind,
+    pub(crate) measure: Option<MeasureNo>,
+    pub(crate) sector: Option<SectorCode>,
+    pub(crate) due_on: NaiveDate,
+}
+
+impl Announcement<'_> {
+    pub(crate) fn event(self, at: DateTime<Utc>) -> LiveEvent {
+        LiveEvent {
+            measure: self.measure,
+            sector: self.sector,
+            deadline: Some(self.deadline),
+            due_on: Some(self.due_on),
+            ..LiveEvent::new(self.kind, self.case_id, self.file_number, at)
+        }
+    }
+}
+
+/// Shared by every clone of one `Database`.
+pub(crate) struct LiveBus {
+    sender: broadcast::Sender<LiveSignal>,
+    /// PostgreSQL: where the listener connects (its own connection, outside
+    /// the pool). `None` on SQLite.
+    listen_url: Option<String>,
+    /// Set once the listener is running; dropping it (with the last clone
+    /// of the database) stops the listener.
+    listening: OnceCell<Mutex<Option<oneshot::Sender<()>>>>,
+}
+
+impl LiveBus {
+    pub(crate) fn new(backend: DbBackend, url: &str) -> Self {
+        let (sender, _) = broadcast::channel(BUFFERED_EVENTS);
+        let listen_url = (backend == DbBackend::Postgres).then(|| url.to_owned());
+        Self { sender, listen_url, listening: OnceCell::new() }
+    }
+
+    fn broadcast(&self, event: LiveEvent) {
+        // No receiver is not an error: nobody is subscribed right now.
+        let _ = self.sender.send(LiveSignal::Event(Arc::new(event)));
+    }
+}
+
+/// The events of one transaction, released when it has committed (on
+/// SQLite; on PostgreSQL the database releases them at commit).
+#[must_use = "call `committed` after the transaction commits"]
+pub(crate) struct Pending {
+    events: Vec<LiveEvent>,
+    bus: Arc<LiveBus>,
+}
+
+impl Pending {
+    pub(crate) fn committed(self) {
+        for event in self.events {
+            self.bus.broadcast(event);
+        }
+    }
+}
+
+impl Database {
+    /// Queues `events` in `tx`: sent to every instance when it commits,
+    /// and never if it rolls back.
+    pub(crate) async fn announce(&self, tx: &DatabaseTransaction, events: Vec<LiveEvent>) -> DbResult<Pending> {
+        let bus = Arc::clone(self.live());
+        if self.backend() == Backend::Sqlite {
+            return Ok(Pending { events, bus });
+        }
+        for event in &events {
+            let payload = serde_json::to_string(event).map_err(|_| DbError::Corrupt("live event"))?;
+            tx.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [CHANNEL.into(), payload.into()],
+            ))
+            .await?;
+        }
+        Ok(Pending { events: Vec::new(), bus })
+    }
+
+    /// Subscribes to the events of every instance. On PostgreSQL the first
+    /// call starts this instance's listener and returns once it listens, so
+    /// nothing committed afterwards is missed.
+    pub async fn live_events(&self) -> DbResult<broadcast::Receiver<LiveSignal>> {
+        let bus = self.live();
+        let receiver = bus.sender.subscribe();
+        if let Some(url) = &bus.listen_url {
+            bus.listening
+                .get_or_try_init(|| async {
+                    let mut listener = PgListener::connect(url).await.map_err(connection_error)?;
+                    listener.listen(CHANNEL).await.map_err(connection_error)?;
+                    let (stop, stopped) = oneshot::channel();
+                    tokio::spawn(listen(listener, bus.sender.clone(), stopped));
+                    Ok::<_, DbError>(Mutex::new(Some(stop)))
+                })
+                .await?;
+        }
+        Ok(receiver)
+    }
+}
+
+fn connection_error(error: sea_orm::SqlxError) -> DbError {
+    DbError::Database(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(Arc::new(error))))
+}
+
+/// Relays notifications to this instance's subscribers until the database
+/// is dropped. sqlx reconnects on its own after a lost connection;
+/// whatever was sent meanwhile is lost, so subscribers are told.
+async fn listen(mut listener: PgListener, sender: broadcast::Sender<LiveSignal>, mut stopped: oneshot::Receiver<()>) {
+    loop {
+        let received = tokio::select! {
+            _ = &mut stopped => return,
+            received = listener.try_recv() => received,
+        };
+        match received {
+            Ok(Some(notification)) => match serde_json::from_str::<LiveEvent>(notification.payload()) {
+                Ok(event) => {
+                    let _ = sender.send(LiveSignal::Event(Arc::new(event)));
+                }
+                Err(_) => tracing::warn!("unreadable live event ignored"),
+            },
+            Ok(None) => {
+                tracing::warn!("live events: connection to PostgreSQL lost; reconnecting");
+                let _ = sender.send(LiveSignal::Gap);
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "live events: cannot listen; retrying in 1 s");
+                let _ = sender.send(LiveSignal::Gap);
+                tokio::select! {
+                    _ = &mut stopped => return,
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+        }
+    }
+}
