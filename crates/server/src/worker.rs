@@ -1,5 +1,6 @@
 //! The delivery worker: a tokio task inside `resguardo serve`. Each pass
-//! plans today's overdue reminders, claims due messages under a lease,
+//! announces deadlines that became due soon or overdue to live
+//! subscribers, plans today's overdue reminders, claims due messages under a lease,
 //! commits the claim, renders and sends each one, and records the result:
 //! sent, retried later with exponential backoff (transient failures: 4xx,
 //! timeouts, refused connections), dead-lettered with the reason
