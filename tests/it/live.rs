@@ -278,6 +278,13 @@ async fn the_protocol_rules_are_enforced(db: Database) {
 
     // Eight subscriptions per connection at most.
     let mut client = LiveClient::connect(&app, Some(&officer)).await;
+    let metrics = app.get("/metrics").send().await.unwrap().text().await.unwrap();
+    let open: u64 = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("resguardo_live_connections "))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(open >= 1, "{metrics}");
     for n in 0..8 {
         client.subscribe(&n.to_string(), CASE_EVENTS, json!({})).await;
     }

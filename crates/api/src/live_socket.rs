@@ -25,7 +25,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::AbortHandle;
 
 use crate::auth::{Principal, RequestContext};
@@ -78,9 +78,8 @@ pub(crate) async fn upgrade(State(app): State<AppState>, peer: Peer, headers: He
     if !origin_allowed(&app.state.config.ws_allowed_origins, &headers) {
         return refusal_with_code(StatusCode::FORBIDDEN, "FORBIDDEN", "origen no permitido");
     }
-    let metrics = Arc::clone(&app.state.metrics);
-    if metrics.live_connections.fetch_add(1, Ordering::Relaxed) >= limits::MAX_LIVE_CONNECTIONS {
-        metrics.live_connections.fetch_sub(1, Ordering::Relaxed);
+    let counted = Counted(Arc::clone(&app.state.metrics));
+    if counted.0.live_connections.fetch_add(1, Ordering::Relaxed) >= limits::MAX_LIVE_CONNECTIONS {
         return refusal_with_code(
             StatusCode::SERVICE_UNAVAILABLE,
             "UNAVAILABLE",
@@ -96,8 +95,18 @@ pub(crate) async fn upgrade(State(app): State<AppState>, peer: Peer, headers: He
         } else {
             close_with(&mut socket, close::SUBPROTOCOL_NOT_ACCEPTABLE, "subprotocolo no admitido").await;
         }
-        metrics.live_connections.fetch_sub(1, Ordering::Relaxed);
+        drop(counted);
     })
+}
+
+/// One open connection in the count, until dropped: with the connection,
+/// or with the upgrade when it never completes.
+struct Counted(Arc<crate::metrics::Metrics>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.live_connections.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// The upgrade, when the request is one (otherwise a plain GET, answered
@@ -132,6 +141,27 @@ enum ClientMessage {
     Complete {
         id: String,
     },
+}
+
+/// Where a subscription's messages go: its first to the connection
+/// waiting on `subscribe` (if still waiting), the rest through the queue.
+struct Out {
+    first: Option<oneshot::Sender<Value>>,
+    sender: mpsc::Sender<Outgoing>,
+}
+
+impl Out {
+    /// False when the connection is gone.
+    async fn send(&mut self, message: Value) -> bool {
+        let message = match self.first.take() {
+            Some(first) => match first.send(message) {
+                Ok(()) => return true,
+                Err(message) => message,
+            },
+            None => message,
+        };
+        self.sender.send(Outgoing::Message(message)).await.is_ok()
+    }
 }
 
 /// What a subscription task tells the connection.
@@ -305,12 +335,14 @@ impl Connection {
         let context =
             RequestContext { principal, request_id: uuid::Uuid::new_v4().to_string(), now, client: self.client };
         let actor = context.actor();
-        let (started, accepted) = tokio::sync::oneshot::channel();
+        let (started, accepted) = oneshot::channel();
         let request = request.data(context).data(ConnectionSession::new(token)).data(Started::new(started));
         let label = operation_label(document.as_ref(), name.as_deref());
 
         let mut responses = app.schema.execute_stream(request);
-        let (app, sender, task_id) = (app.clone(), self.sender.clone(), id.clone());
+        let (first, mut first_message) = oneshot::channel();
+        let mut out = Out { first: Some(first), sender: self.sender.clone() };
+        let (app, task_id) = (app.clone(), id.clone());
         let task = tokio::spawn(async move {
             let last = match responses.next().await {
                 Some(first) => match admit(&app, first, &label, &actor, now).await {
@@ -324,7 +356,7 @@ impl Connection {
                                 }
                                 json!({ "type": "next", "id": task_id, "payload": response })
                             },
-                            &sender,
+                            &mut out,
                         )
                         .await
                     }
@@ -333,15 +365,22 @@ impl Connection {
                 None => None,
             };
             let last = last.unwrap_or_else(|| json!({ "type": "complete", "id": task_id }));
-            let _ = sender.send(Outgoing::Message(last)).await;
-            let _ = sender.send(Outgoing::Finished(task_id)).await;
+            out.send(last).await;
+            let _ = out.sender.send(Outgoing::Finished(task_id)).await;
         });
         self.running.insert(id, task.abort_handle());
-        // Accepted, or refused with its error already queued (the sender
-        // is dropped with the finished stream): either way the client's
-        // next message is read after it.
-        let _ = accepted.await;
-        None
+        // Wait until the subscription listens, or for what it said first
+        // (its refusal), which is then the reply: either way the client's
+        // next message is read after it. The first message does not go
+        // through the queue, which other subscriptions may have filled.
+        tokio::select! {
+            biased;
+            said = &mut first_message => return said.ok(),
+            _ = accepted => {}
+        }
+        // Accepted; anything it said in the meantime is said now.
+        first_message.close();
+        first_message.try_recv().ok()
     }
 }
 
@@ -376,12 +415,12 @@ async fn relay(
     first: async_graphql::Response,
     rest: &mut (impl async_graphql::futures_util::Stream<Item = async_graphql::Response> + Unpin),
     mut next: impl FnMut(&mut async_graphql::Response) -> Value,
-    sender: &mpsc::Sender<Outgoing>,
+    out: &mut Out,
 ) -> Option<Value> {
     let mut response = first;
     loop {
         let ended = response.is_err();
-        if sender.send(Outgoing::Message(next(&mut response))).await.is_err() || ended {
+        if !out.send(next(&mut response)).await || ended {
             return None;
         }
         let mut following = rest.next().await?;
