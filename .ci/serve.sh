@@ -1,7 +1,7 @@
 # Sourced by the CI scripts: `start_server DIR [VAR=VALUE...] -- ARGS...`
 # runs `$binary ARGS...` (usually `serve`) in DIR on a free port, waits for
 # its "listening" line and sets $address and $server_pid; every server
-# started is killed by `stop_servers` (call it from the script's EXIT trap).
+# started is stopped by `stop_servers` (call it from the script's EXIT trap).
 server_pids=()
 
 start_server() {
@@ -10,7 +10,8 @@ start_server() {
   while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do vars+=("$1"); shift; done
   shift
   mkdir -p "$dir"
-  (cd "$dir" && env RESGUARDO_LISTEN=127.0.0.1:0 "${vars[@]}" "$binary" "$@" >"$dir/out" 2>"$dir/err") &
+  # exec: $! is the server itself, not a subshell that would die alone.
+  (cd "$dir" && exec env RESGUARDO_LISTEN=127.0.0.1:0 "${vars[@]}" "$binary" "$@" >"$dir/out" 2>"$dir/err") &
   server_pid=$!
   server_pids+=("$server_pid")
   address=""
@@ -24,4 +25,8 @@ start_server() {
 
 stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
 
-stop_servers() { for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+# Waits for them to exit, so that their databases can be dropped next.
+stop_servers() {
+  for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${server_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}

@@ -222,7 +222,7 @@ async fn the_protocol_rules_are_enforced(db: Database) {
     let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
     let closed = |incoming: Incoming| match incoming {
         Incoming::Closed(code) => code,
-        Incoming::Message(message) => panic!("expected the socket to close, got {message}"),
+        Incoming::Message(message, _) => panic!("expected the socket to close, got {message}"),
     };
 
     // A session that is not one: 4403.
@@ -258,7 +258,7 @@ async fn the_protocol_rules_are_enforced(db: Database) {
     assert!(LiveClient::open(&app, Some("https://ataque.example")).await.is_err());
     let mut client = LiveClient::open(&app, Some("https://resguardo.example.pe")).await.unwrap();
     client.init(None).await;
-    assert!(matches!(client.next().await, Incoming::Message(m) if m["type"] == "connection_ack"));
+    assert!(matches!(client.next().await, Incoming::Message(m, _) if m["type"] == "connection_ack"));
 
     // Queries and mutations go over HTTP, subscriptions over the socket.
     client.subscribe("q", "{ sectors { code } }", json!({})).await;
@@ -292,4 +292,15 @@ async fn the_protocol_rules_are_enforced(db: Database) {
     let said = client.round_trip().await;
     assert_eq!(said.len(), 1, "{said:?}");
     assert_eq!(said[0]["payload"][0]["extensions"]["code"], "TOO_MANY_SUBSCRIPTIONS");
+
+    // Fields come in the order asked for, as over HTTP.
+    let mut client = LiveClient::connect(&app, Some(&officer)).await;
+    client.subscribe("order", "subscription { caseEvents { status fileNumber kind } }", json!({})).await;
+    assert!(client.round_trip().await.is_empty());
+    file(&app, "live-field-order-000001").await;
+    let Some(Incoming::Message(_, text)) = client.next_within(Duration::from_secs(10)).await else { panic!() };
+    let at = |field: &str| text.find(&format!("\"{field}\"")).unwrap();
+    assert!(at("status") < at("fileNumber") && at("fileNumber") < at("kind"), "{text}");
+    // A normal close gets its answering frame.
+    assert_eq!(client.close().await, 1000);
 }

@@ -16,7 +16,8 @@ type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStre
 /// What the server sent.
 #[derive(Debug)]
 pub(crate) enum Incoming {
-    Message(Value),
+    /// A protocol message, and its text as sent.
+    Message(Value, String),
     /// The close code, or 1005 when the frame carried none.
     Closed(u16),
 }
@@ -56,7 +57,7 @@ impl LiveClient {
         let mut client = Self::open(app, None).await.unwrap();
         client.init(token).await;
         match client.next().await {
-            Incoming::Message(ack) if ack["type"] == "connection_ack" => client,
+            Incoming::Message(ack, _) if ack["type"] == "connection_ack" => client,
             other => panic!("expected connection_ack, got {other:?}"),
         }
     }
@@ -68,6 +69,19 @@ impl LiveClient {
 
     pub(crate) async fn send(&mut self, message: Value) {
         self.socket.send(Message::text(message.to_string())).await.unwrap();
+    }
+
+    /// Closes normally; returns the code of the server's answering frame.
+    pub(crate) async fn close(&mut self) -> u16 {
+        let normal = tokio_tungstenite::tungstenite::protocol::CloseFrame {
+            code: tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Normal,
+            reason: "".into(),
+        };
+        self.socket.close(Some(normal)).await.unwrap();
+        match self.next().await {
+            Incoming::Closed(code) => code,
+            Incoming::Message(message, _) => panic!("expected the closing handshake, got {message}"),
+        }
     }
 
     pub(crate) async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
@@ -86,7 +100,9 @@ impl LiveClient {
         loop {
             let frame = tokio::time::timeout_at(deadline, self.socket.next()).await.ok()?;
             match frame {
-                Some(Ok(Message::Text(text))) => return Some(Incoming::Message(serde_json::from_str(&text).unwrap())),
+                Some(Ok(Message::Text(text))) => {
+                    return Some(Incoming::Message(serde_json::from_str(&text).unwrap(), text.to_string()));
+                }
                 Some(Ok(Message::Close(frame))) => {
                     return Some(Incoming::Closed(frame.map_or(1005, |f| f.code.into())));
                 }
@@ -100,8 +116,8 @@ impl LiveClient {
     pub(crate) async fn next_for(&mut self, id: &str) -> Value {
         loop {
             match self.next().await {
-                Incoming::Message(message) if message["id"] == id => return message,
-                Incoming::Message(message) if message["type"] == "pong" => continue,
+                Incoming::Message(message, _) if message["id"] == id => return message,
+                Incoming::Message(message, _) if message["type"] == "pong" => continue,
                 other => panic!("expected a message for {id}, got {other:?}"),
             }
         }
@@ -115,8 +131,8 @@ impl LiveClient {
         let mut before = Vec::new();
         loop {
             match self.next().await {
-                Incoming::Message(message) if message["type"] == "pong" => return before,
-                Incoming::Message(message) => before.push(message),
+                Incoming::Message(message, _) if message["type"] == "pong" => return before,
+                Incoming::Message(message, _) => before.push(message),
                 Incoming::Closed(code) => panic!("closed with {code} while waiting for pong"),
             }
         }

@@ -58,7 +58,7 @@ fn started(ctx: &Context<'_>) {
 #[derive(Default)]
 pub struct LiveSubscription;
 
-#[Subscription]
+#[Subscription(name = "Subscription")]
 impl LiveSubscription {
     /// Officers and supervisors: every case event (new requests, each step
     /// taken, measures, deadlines moved, due soon or overdue).

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use async_graphql::futures_util::StreamExt;
+use async_graphql::futures_util::{SinkExt, StreamExt};
 use async_graphql::parser::types::OperationType;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, State};
@@ -146,13 +146,13 @@ enum ClientMessage {
 /// Where a subscription's messages go: its first to the connection
 /// waiting on `subscribe` (if still waiting), the rest through the queue.
 struct Out {
-    first: Option<oneshot::Sender<Value>>,
+    first: Option<oneshot::Sender<String>>,
     sender: mpsc::Sender<Outgoing>,
 }
 
 impl Out {
     /// False when the connection is gone.
-    async fn send(&mut self, message: Value) -> bool {
+    async fn send(&mut self, message: String) -> bool {
         let message = match self.first.take() {
             Some(first) => match first.send(message) {
                 Ok(()) => return true,
@@ -166,7 +166,8 @@ impl Out {
 
 /// What a subscription task tells the connection.
 enum Outgoing {
-    Message(Value),
+    /// Serialised already (see `message`).
+    Message(String),
     /// The subscription ended (by itself or by an error message).
     Finished(String),
 }
@@ -217,7 +218,7 @@ impl Connection {
                             continue;
                         }
                     };
-                    if socket.send(Message::text(message.to_string())).await.is_err() {
+                    if socket.send(Message::text(message)).await.is_err() {
                         return None;
                     }
                 }
@@ -236,14 +237,20 @@ impl Connection {
                         Some(Ok(Message::Binary(_))) => {
                             return Some((close::INVALID_MESSAGE, "mensaje inválido".into()));
                         }
-                        Some(Ok(Message::Close(_)) | Err(_)) | None => return None,
+                        Some(Ok(Message::Close(_))) => {
+                            // Sends the close frame the socket queued in
+                            // answer: the client's close was a clean one.
+                            let _ = socket.flush().await;
+                            return None;
+                        }
+                        Some(Err(_)) | None => return None,
                     };
                     let Ok(message) = serde_json::from_str::<ClientMessage>(text.as_str()) else {
                         return Some((close::INVALID_MESSAGE, "mensaje inválido".into()));
                     };
                     match self.handle(message).await {
                         Ok(Some(reply)) => {
-                            if socket.send(Message::text(reply.to_string())).await.is_err() {
+                            if socket.send(Message::text(reply)).await.is_err() {
                                 return None;
                             }
                         }
@@ -256,7 +263,7 @@ impl Connection {
     }
 
     /// Handles one message: `Ok(reply)` to go on, `Err(closing)` to stop.
-    async fn handle(&mut self, message: ClientMessage) -> Result<Option<Value>, Closing> {
+    async fn handle(&mut self, message: ClientMessage) -> Result<Option<String>, Closing> {
         match message {
             ClientMessage::ConnectionInit { payload } => {
                 if self.session.is_some() {
@@ -271,14 +278,14 @@ impl Connection {
                     }
                 }
                 self.session = Some(token);
-                Ok(Some(json!({ "type": "connection_ack" })))
+                Ok(Some(json!({ "type": "connection_ack" }).to_string()))
             }
             ClientMessage::Ping { payload } => {
                 let mut pong = json!({ "type": "pong" });
                 if let Some(payload) = payload {
                     pong["payload"] = payload;
                 }
-                Ok(Some(pong))
+                Ok(Some(pong.to_string()))
             }
             ClientMessage::Pong {} => Ok(None),
             ClientMessage::Subscribe { id, payload } => {
@@ -300,7 +307,7 @@ impl Connection {
     }
 
     /// Starts a subscription; an `error` message when it cannot start.
-    async fn subscribe(&mut self, id: String, request: async_graphql::Request, token: Option<&str>) -> Option<Value> {
+    async fn subscribe(&mut self, id: String, request: async_graphql::Request, token: Option<&str>) -> Option<String> {
         let app = &self.app;
         if self.running.len() >= limits::MAX_SUBSCRIPTIONS_PER_CONNECTION {
             return Some(error_message(
@@ -354,17 +361,17 @@ impl Connection {
                                 if let Some(document) = &document {
                                     crate::field_order::restore(&mut response.data, document, name.as_deref());
                                 }
-                                json!({ "type": "next", "id": task_id, "payload": response })
+                                message("next", &task_id, Some(&to_json(&*response)))
                             },
                             &mut out,
                         )
                         .await
                     }
-                    Err(errors) => Some(json!({ "type": "error", "id": task_id, "payload": errors })),
+                    Err(errors) => Some(message("error", &task_id, Some(&errors))),
                 },
                 None => None,
             };
-            let last = last.unwrap_or_else(|| json!({ "type": "complete", "id": task_id }));
+            let last = last.unwrap_or_else(|| message("complete", &task_id, None));
             out.send(last).await;
             let _ = out.sender.send(Outgoing::Finished(task_id)).await;
         });
@@ -393,17 +400,19 @@ async fn admit(
     label: &str,
     actor: &db::Actor,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<async_graphql::Response, Value> {
+) -> Result<async_graphql::Response, String> {
     execution::ensure_codes(&mut first);
     let invalid = execution::is_request_error(&first);
     let outcome = first.errors.first().map_or("ok".to_owned(), execution::error_code);
     app.state.metrics.graphql(if invalid { "invalid" } else { label }, &outcome);
     if let Err(error) = app.state.db.record_denials(actor, &execution::denied_operations(&first), now).await {
         tracing::error!(error = %error, "audit trail unavailable; subscription refused");
-        return Err(json!([{ "message": Refusal::Unavailable.message(), "extensions": { "code": "UNAVAILABLE" } }]));
+        return Err(
+            json!([{ "message": Refusal::Unavailable.message(), "extensions": { "code": "UNAVAILABLE" } }]).to_string()
+        );
     }
     if invalid {
-        return Err(json!(first.errors));
+        return Err(to_json(&first.errors));
     }
     Ok(first)
 }
@@ -414,9 +423,9 @@ async fn admit(
 async fn relay(
     first: async_graphql::Response,
     rest: &mut (impl async_graphql::futures_util::Stream<Item = async_graphql::Response> + Unpin),
-    mut next: impl FnMut(&mut async_graphql::Response) -> Value,
+    mut next: impl FnMut(&mut async_graphql::Response) -> String,
     out: &mut Out,
-) -> Option<Value> {
+) -> Option<String> {
     let mut response = first;
     loop {
         let ended = response.is_err();
@@ -452,8 +461,23 @@ fn bearer_token(payload: Option<&Value>) -> Result<Option<String>, Closing> {
 }
 
 /// The protocol's `error` message: the operation did not start.
-fn error_message(id: &str, code: &str, message: &str) -> Value {
-    json!({ "type": "error", "id": id, "payload": [{ "message": message, "extensions": { "code": code } }] })
+fn error_message(id: &str, code: &str, text: &str) -> String {
+    message("error", id, Some(&json!([{ "message": text, "extensions": { "code": code } }]).to_string()))
+}
+
+/// A protocol message around a payload serialised already: a
+/// `serde_json::Value` would sort the payload's fields, and their order is
+/// the query's (see `field_order`).
+fn message(kind: &str, id: &str, payload: Option<&str>) -> String {
+    let id = Value::from(id);
+    match payload {
+        Some(payload) => format!(r#"{{"type":"{kind}","id":{id},"payload":{payload}}}"#),
+        None => format!(r#"{{"type":"{kind}","id":{id}}}"#),
+    }
+}
+
+fn to_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
 async fn close_with(socket: &mut WebSocket, code: u16, reason: &str) {

@@ -250,7 +250,7 @@ impl ScheduleQuery {
     async fn due_soon(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 5)] working_days: i32,
+        #[graphql(default_with = "db::DUE_SOON_WORKING_DAYS as i32")] working_days: i32,
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<DeadlineConnection> {
