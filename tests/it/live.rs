@@ -122,6 +122,13 @@ async fn coordinators_hear_their_own_sector(db: Database) {
         refusals.iter().map(|m| (&m["id"], &m["payload"]["errors"][0]["extensions"]["code"])).collect();
     assert!(codes.contains(&(&json!("other"), &json!("FORBIDDEN"))), "{refusals:?}");
     assert!(codes.contains(&(&json!("cases"), &json!("FORBIDDEN"))), "{refusals:?}");
+    // Each refusal is complete before the pong, and its id free again.
+    let completed: Vec<&Value> = refusals.iter().filter(|m| m["type"] == "complete").map(|m| &m["id"]).collect();
+    assert_eq!((refusals.len(), completed), (4, vec![&json!("other"), &json!("cases")]), "{refusals:?}");
+    coordinator
+        .subscribe("other", &format!("subscription {{ measureEvents(sector: \"MININTER\") {fields} }}"), json!({}))
+        .await;
+    assert!(coordinator.round_trip().await.is_empty());
     let mut desk = LiveClient::connect(&app, Some(&officer)).await;
     desk.subscribe("justice", &format!("subscription {{ measureEvents(sector: \"MINJUSDH\") {fields} }}"), json!({}))
         .await;
@@ -140,6 +147,7 @@ async fn coordinators_hear_their_own_sector(db: Database) {
         assert!(body["errors"].is_null(), "{body}");
     }
     let police = next_event(&mut coordinator, "sector", "measureEvents").await;
+    assert_eq!(next_event(&mut coordinator, "other", "measureEvents").await, police);
     assert_eq!(
         police,
         json!({ "kind": "MEASURE_CHANGED", "fileNumber": file_number, "measure": police["measure"],
@@ -212,7 +220,9 @@ async fn deadlines_are_announced_once(db: Database) {
 }
 
 async fn the_protocol_rules_are_enforced(db: Database) {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
     let config = api::ApiConfig {
+        shutdown: Some(stopped),
         ws_allowed_origins: vec!["https://resguardo.example.pe".into()],
         ws_init_timeout: Duration::from_millis(300),
         rate_limits: api::RateLimits::OFF,
@@ -303,4 +313,9 @@ async fn the_protocol_rules_are_enforced(db: Database) {
     assert!(at("status") < at("fileNumber") && at("fileNumber") < at("kind"), "{text}");
     // A normal close gets its answering frame.
     assert_eq!(client.close().await, 1000);
+
+    // A server that stops says so (1001), and clients reconnect elsewhere.
+    let mut client = LiveClient::connect(&app, None).await;
+    stop.send(true).unwrap();
+    assert_eq!(closed(client.next().await), 1001);
 }

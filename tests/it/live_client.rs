@@ -24,6 +24,8 @@ pub(crate) enum Incoming {
 
 pub(crate) struct LiveClient {
     socket: Socket,
+    /// Messages for other subscriptions, read while waiting for one.
+    held: Vec<Value>,
 }
 
 impl LiveClient {
@@ -49,7 +51,7 @@ impl LiveClient {
             request.headers_mut().insert("origin", HeaderValue::from_str(origin).unwrap());
         }
         let (socket, _) = tokio_tungstenite::connect_async(request).await.map_err(Box::new)?;
-        Ok(Self { socket })
+        Ok(Self { socket, held: Vec::new() })
     }
 
     /// Opens, signs in with `token` (if any) and waits for the ack.
@@ -112,13 +114,18 @@ impl LiveClient {
         }
     }
 
-    /// The next message for subscription `id`, skipping pongs.
+    /// The next message for subscription `id`, skipping pongs and holding
+    /// other subscriptions' (their order between subscriptions is free).
     pub(crate) async fn next_for(&mut self, id: &str) -> Value {
+        if let Some(at) = self.held.iter().position(|m| m["id"] == id) {
+            return self.held.remove(at);
+        }
         loop {
             match self.next().await {
                 Incoming::Message(message, _) if message["id"] == id => return message,
                 Incoming::Message(message, _) if message["type"] == "pong" => continue,
-                other => panic!("expected a message for {id}, got {other:?}"),
+                Incoming::Message(message, _) => self.held.push(message),
+                Incoming::Closed(code) => panic!("expected a message for {id}, the socket closed with {code}"),
             }
         }
     }
@@ -128,7 +135,7 @@ impl LiveClient {
     /// Returns the messages that came first.
     pub(crate) async fn round_trip(&mut self) -> Vec<Value> {
         self.send(json!({ "type": "ping" })).await;
-        let mut before = Vec::new();
+        let mut before = std::mem::take(&mut self.held);
         loop {
             match self.next().await {
                 Incoming::Message(message, _) if message["type"] == "pong" => return before,

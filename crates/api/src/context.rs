@@ -71,6 +71,9 @@ pub struct ApiConfig {
     pub ws_allowed_origins: Vec<String>,
     /// A WebSocket connection must send `connection_init` within this.
     pub ws_init_timeout: std::time::Duration,
+    /// Turns true when the server stops: open WebSockets are closed with
+    /// 1001 (going away) so clients reconnect to another instance at once.
+    pub shutdown: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 impl Default for ApiConfig {
@@ -90,6 +93,7 @@ impl Default for ApiConfig {
             metrics: true,
             ws_allowed_origins: Vec::new(),
             ws_init_timeout: std::time::Duration::from_secs(10),
+            shutdown: None,
         }
     }
 }

@@ -52,6 +52,7 @@ mod close {
     pub(super) const SUBSCRIBER_EXISTS: u16 = 4409;
     pub(super) const TOO_MANY_INITS: u16 = 4429;
     pub(super) const INTERNAL: u16 = 1011;
+    pub(super) const GOING_AWAY: u16 = 1001;
 }
 
 /// The Origin check, before the upgrade: a browser page from elsewhere
@@ -146,30 +147,53 @@ enum ClientMessage {
 /// Where a subscription's messages go: its first to the connection
 /// waiting on `subscribe` (if still waiting), the rest through the queue.
 struct Out {
-    first: Option<oneshot::Sender<String>>,
+    first: Option<oneshot::Sender<Said>>,
     sender: mpsc::Sender<Outgoing>,
+    key: Key,
 }
+
+/// A subscription's id, and which subscription of that id on this
+/// connection (ids may be reused once one has ended).
+type Key = (String, u64);
+
+/// Messages serialised already (see `message`), and whether they end the
+/// subscription.
+type Said = (Vec<String>, bool);
 
 impl Out {
     /// False when the connection is gone.
-    async fn send(&mut self, message: String) -> bool {
-        let message = match self.first.take() {
-            Some(first) => match first.send(message) {
-                Ok(()) => return true,
-                Err(message) => message,
-            },
-            None => message,
-        };
-        self.sender.send(Outgoing::Message(message)).await.is_ok()
+    async fn send(&mut self, messages: Vec<String>) -> bool {
+        let Some(messages) = self.hand_over(messages, false) else { return true };
+        let mut delivered = true;
+        for message in messages {
+            delivered = delivered && self.sender.send(Outgoing::Message(message)).await.is_ok();
+        }
+        delivered
+    }
+
+    /// The messages that end the subscription, sent with its removal in
+    /// one step, so the id is free when the client reads the last one.
+    async fn finish(mut self, messages: Vec<String>) {
+        if let Some(messages) = self.hand_over(messages, true) {
+            let _ = self.sender.send(Outgoing::Last { messages, key: self.key }).await;
+        }
+    }
+
+    /// To the waiting `subscribe`, if it still waits; else given back.
+    fn hand_over(&mut self, messages: Vec<String>, ends: bool) -> Option<Vec<String>> {
+        let Some(first) = self.first.take() else { return Some(messages) };
+        first.send((messages, ends)).err().map(|(messages, _)| messages)
     }
 }
 
 /// What a subscription task tells the connection.
 enum Outgoing {
-    /// Serialised already (see `message`).
     Message(String),
-    /// The subscription ended (by itself or by an error message).
-    Finished(String),
+    /// Its last messages: the subscription ended.
+    Last {
+        messages: Vec<String>,
+        key: Key,
+    },
 }
 
 struct Connection {
@@ -177,7 +201,9 @@ struct Connection {
     client: Option<IpAddr>,
     /// The bearer token of `connection_init`, once acknowledged.
     session: Option<Option<String>>,
-    running: HashMap<String, AbortHandle>,
+    /// The subscriptions running, by id: which one (see `Key`) and its task.
+    running: HashMap<String, (u64, AbortHandle)>,
+    subscriptions_started: u64,
     sender: mpsc::Sender<Outgoing>,
     receiver: mpsc::Receiver<Outgoing>,
 }
@@ -188,12 +214,12 @@ type Closing = Option<(u16, String)>;
 impl Connection {
     fn new(app: AppState, client: Option<IpAddr>) -> Self {
         let (sender, receiver) = mpsc::channel(64);
-        Self { app, client, session: None, running: HashMap::new(), sender, receiver }
+        Self { app, client, session: None, running: HashMap::new(), subscriptions_started: 0, sender, receiver }
     }
 
     async fn run(mut self, socket: &mut WebSocket) {
         let closing = self.serve(socket).await;
-        for (_, task) in self.running.drain() {
+        for (_, (_, task)) in self.running.drain() {
             task.abort();
         }
         if let Some((code, reason)) = closing {
@@ -205,22 +231,29 @@ impl Connection {
         let init_deadline = tokio::time::sleep(self.app.state.config.ws_init_timeout);
         tokio::pin!(init_deadline);
         let mut keepalive = tokio::time::interval_at(tokio::time::Instant::now() + KEEPALIVE, KEEPALIVE);
+        let stopping = stopping(self.app.state.config.shutdown.clone());
+        tokio::pin!(stopping);
         loop {
             tokio::select! {
                 // What subscriptions queued goes out before the client's
                 // next message is read (see `Started`).
                 biased;
                 Some(outgoing) = self.receiver.recv() => {
-                    let message = match outgoing {
-                        Outgoing::Message(message) => message,
-                        Outgoing::Finished(id) => {
-                            self.running.remove(&id);
-                            continue;
+                    let messages = match outgoing {
+                        Outgoing::Message(message) => vec![message],
+                        Outgoing::Last { messages, key } => {
+                            self.ended(&key);
+                            messages
                         }
                     };
-                    if socket.send(Message::text(message)).await.is_err() {
-                        return None;
+                    for message in messages {
+                        if socket.send(Message::text(message)).await.is_err() {
+                            return None;
+                        }
                     }
+                }
+                () = &mut stopping => {
+                    return Some((close::GOING_AWAY, "el servidor se detiene; vuelva a conectarse".into()));
                 }
                 () = &mut init_deadline, if self.session.is_none() => {
                     return Some((close::INIT_TIMEOUT, "tiempo de inicialización agotado".into()));
@@ -249,12 +282,13 @@ impl Connection {
                         return Some((close::INVALID_MESSAGE, "mensaje inválido".into()));
                     };
                     match self.handle(message).await {
-                        Ok(Some(reply)) => {
-                            if socket.send(Message::text(reply)).await.is_err() {
-                                return None;
+                        Ok(replies) => {
+                            for reply in replies {
+                                if socket.send(Message::text(reply)).await.is_err() {
+                                    return None;
+                                }
                             }
                         }
-                        Ok(None) => {}
                         Err(closing) => return closing,
                     }
                 }
@@ -262,8 +296,8 @@ impl Connection {
         }
     }
 
-    /// Handles one message: `Ok(reply)` to go on, `Err(closing)` to stop.
-    async fn handle(&mut self, message: ClientMessage) -> Result<Option<String>, Closing> {
+    /// Handles one message: `Ok(replies)` to go on, `Err(closing)` to stop.
+    async fn handle(&mut self, message: ClientMessage) -> Result<Vec<String>, Closing> {
         match message {
             ClientMessage::ConnectionInit { payload } => {
                 if self.session.is_some() {
@@ -278,16 +312,16 @@ impl Connection {
                     }
                 }
                 self.session = Some(token);
-                Ok(Some(json!({ "type": "connection_ack" }).to_string()))
+                Ok(vec![json!({ "type": "connection_ack" }).to_string()])
             }
             ClientMessage::Ping { payload } => {
                 let mut pong = json!({ "type": "pong" });
                 if let Some(payload) = payload {
                     pong["payload"] = payload;
                 }
-                Ok(Some(pong.to_string()))
+                Ok(vec![pong.to_string()])
             }
-            ClientMessage::Pong {} => Ok(None),
+            ClientMessage::Pong {} => Ok(Vec::new()),
             ClientMessage::Subscribe { id, payload } => {
                 let Some(token) = self.session.clone() else {
                     return Err(Some((close::UNAUTHORIZED, "no autorizado: envíe connection_init primero".into())));
@@ -298,46 +332,47 @@ impl Connection {
                 Ok(self.subscribe(id, *payload, token.as_deref()).await)
             }
             ClientMessage::Complete { id } => {
-                if let Some(task) = self.running.remove(&id) {
+                if let Some((_, task)) = self.running.remove(&id) {
                     task.abort();
                 }
-                Ok(None)
+                Ok(Vec::new())
             }
         }
     }
 
-    /// Starts a subscription; an `error` message when it cannot start.
-    async fn subscribe(&mut self, id: String, request: async_graphql::Request, token: Option<&str>) -> Option<String> {
+    /// Starts a subscription; replies with what it said before it listened
+    /// (an `error` message, or a refusal and `complete`), if anything.
+    async fn subscribe(&mut self, id: String, request: async_graphql::Request, token: Option<&str>) -> Vec<String> {
         let app = &self.app;
         if self.running.len() >= limits::MAX_SUBSCRIPTIONS_PER_CONNECTION {
-            return Some(error_message(
+            return vec![error_message(
                 &id,
                 "TOO_MANY_SUBSCRIPTIONS",
                 "demasiadas suscripciones en esta conexión; cierre alguna antes de abrir otra",
-            ));
+            )];
         }
         let document = match execution::check(&request, false, app.state.config.production) {
             Ok(document) => document,
             Err(refused) => {
                 app.state.metrics.graphql("refused", refused.code());
-                return Some(error_message(&id, refused.code(), &refused.message()));
+                return vec![error_message(&id, refused.code(), &refused.message())];
             }
         };
         let name = request.operation_name.clone();
         if let Some(document) = &document {
             let operation = execution::selected_operation(document, name.as_deref());
             if operation.is_some_and(|op| op.node.ty != OperationType::Subscription) {
-                return Some(error_message(
+                return vec![error_message(
                     &id,
                     "USE_HTTP",
                     "envíe las consultas y mutaciones por HTTP (POST /graphql)",
-                ));
+                )];
             }
         }
         let now = app.state.config.clock.now();
         let principal = match execution::session_for(app, token, now).await {
             Ok(session) => Principal::from_session(session),
-            Err(refused) => return Some(error_message(&id, refused.code(), &refused.message())),
+            Err(refused) => return vec![error_message(&id, refused.code(), &refused.message())],
         };
         let context =
             RequestContext { principal, request_id: uuid::Uuid::new_v4().to_string(), now, client: self.client };
@@ -348,47 +383,65 @@ impl Connection {
 
         let mut responses = app.schema.execute_stream(request);
         let (first, mut first_message) = oneshot::channel();
-        let mut out = Out { first: Some(first), sender: self.sender.clone() };
+        self.subscriptions_started += 1;
+        let key = (id.clone(), self.subscriptions_started);
+        let mut out = Out { first: Some(first), sender: self.sender.clone(), key: key.clone() };
         let (app, task_id) = (app.clone(), id.clone());
         let task = tokio::spawn(async move {
             let last = match responses.next().await {
                 Some(first) => match admit(&app, first, &label, &actor, now).await {
                     Ok(first) => {
-                        relay(
-                            first,
-                            &mut responses,
-                            |response| {
-                                if let Some(document) = &document {
-                                    crate::field_order::restore(&mut response.data, document, name.as_deref());
-                                }
-                                message("next", &task_id, Some(&to_json(&*response)))
-                            },
-                            &mut out,
-                        )
-                        .await
+                        let next = |response: &mut async_graphql::Response| {
+                            if let Some(document) = &document {
+                                crate::field_order::restore(&mut response.data, document, name.as_deref());
+                            }
+                            message("next", &task_id, Some(&to_json(&*response)))
+                        };
+                        relay(first, &mut responses, &task_id, next, &mut out).await
                     }
-                    Err(errors) => Some(message("error", &task_id, Some(&errors))),
+                    Err(errors) => vec![message("error", &task_id, Some(&errors))],
                 },
-                None => None,
+                None => vec![message("complete", &task_id, None)],
             };
-            let last = last.unwrap_or_else(|| message("complete", &task_id, None));
-            out.send(last).await;
-            let _ = out.sender.send(Outgoing::Finished(task_id)).await;
+            out.finish(last).await;
         });
-        self.running.insert(id, task.abort_handle());
+        self.running.insert(id, (key.1, task.abort_handle()));
         // Wait until the subscription listens, or for what it said first
         // (its refusal), which is then the reply: either way the client's
-        // next message is read after it. The first message does not go
+        // next message is read after it. The first messages do not go
         // through the queue, which other subscriptions may have filled.
-        tokio::select! {
+        let said = tokio::select! {
             biased;
-            said = &mut first_message => return said.ok(),
-            _ = accepted => {}
+            said = &mut first_message => said.ok(),
+            _ = accepted => {
+                // Accepted; anything it said in the meantime is said now.
+                first_message.close();
+                first_message.try_recv().ok()
+            }
+        };
+        let (messages, ends) = said.unwrap_or_default();
+        if ends {
+            self.ended(&key);
         }
-        // Accepted; anything it said in the meantime is said now.
-        first_message.close();
-        first_message.try_recv().ok()
+        messages
     }
+
+    /// Forgets an ended subscription, unless its id was reused since.
+    fn ended(&mut self, (id, started): &Key) {
+        if self.running.get(id).is_some_and(|(running, _)| running == started) {
+            self.running.remove(id);
+        }
+    }
+}
+
+/// Resolves when the server starts stopping; never without a signal.
+async fn stopping(shutdown: Option<tokio::sync::watch::Receiver<bool>>) {
+    if let Some(mut shutdown) = shutdown
+        && shutdown.wait_for(|stop| *stop).await.is_ok()
+    {
+        return;
+    }
+    std::future::pending().await
 }
 
 /// The first response of a subscription: counted in the metrics, its
@@ -419,20 +472,26 @@ async fn admit(
 
 /// Sends `first` and what follows as `next` messages until the stream ends
 /// or an item carries an error (the subscription then ends, see `live`).
-/// Returns the message that ends it, `None` for `complete`.
+/// Returns the messages that end it, to be sent together: the erring
+/// item's `next`, if any, and `complete`.
 async fn relay(
     first: async_graphql::Response,
     rest: &mut (impl async_graphql::futures_util::Stream<Item = async_graphql::Response> + Unpin),
+    id: &str,
     mut next: impl FnMut(&mut async_graphql::Response) -> String,
     out: &mut Out,
-) -> Option<String> {
+) -> Vec<String> {
+    let complete = message("complete", id, None);
     let mut response = first;
     loop {
-        let ended = response.is_err();
-        if !out.send(next(&mut response)).await || ended {
-            return None;
+        let said = next(&mut response);
+        if response.is_err() {
+            return vec![said, complete];
         }
-        let mut following = rest.next().await?;
+        if !out.send(vec![said]).await {
+            return Vec::new();
+        }
+        let Some(mut following) = rest.next().await else { return vec![complete] };
         execution::ensure_codes(&mut following);
         response = following;
     }

@@ -258,7 +258,8 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         shutdown_signal().await;
         let _ = stop.send(true);
     };
-    let app = server::app::router(db, config.api()?);
+    // Open WebSockets hear the same signal and close with 1001.
+    let app = server::app::router(db, api::ApiConfig { shutdown: Some(stopped), ..config.api()? });
     // The peer address feeds the per-client rate limits.
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
