@@ -58,7 +58,7 @@ mod close {
 /// The Origin check, before the upgrade: a browser page from elsewhere
 /// must not ride on a signed-in person's connection. Clients that are not
 /// browsers send no Origin and are let through (they still sign in).
-pub(crate) fn origin_allowed(allowed: &[String], headers: &HeaderMap) -> bool {
+fn origin_allowed(allowed: &[String], headers: &HeaderMap) -> bool {
     match headers.get(header::ORIGIN).map(|v| v.to_str()) {
         None => true,
         Some(Ok(origin)) => allowed.iter().any(|a| a.trim_end_matches('/').eq_ignore_ascii_case(origin)),
