@@ -122,9 +122,7 @@ impl Database {
             events.push(announcement.event(now));
         }
         let count = events.len();
-        let pending = self.announce(&tx, events).await?;
-        tx.commit().await?;
-        pending.committed();
+        self.commit_announcing(tx, events).await?;
         Ok(count)
     }
 }

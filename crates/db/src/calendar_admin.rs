@@ -202,9 +202,7 @@ impl Database {
         audit(&tx, actor, at, None, AuditAction::CalendarChanged, None).await?;
         let mut events = Vec::new();
         let report = self.recompute_touched(&tx, touched, actor, at, &mut events).await?;
-        let pending = self.announce(&tx, events).await?;
-        tx.commit().await?;
-        pending.committed();
+        self.commit_announcing(tx, events).await?;
         Ok(report)
     }
 

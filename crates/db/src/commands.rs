@@ -130,9 +130,7 @@ impl Database {
         let mut planner = Planner::new(id, &transition.case, &calendar, &policies, reachable, at);
         effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
         let events = live::transition_events(id, &file_number, None, &transition.case, &transition.effects, at);
-        let pending = self.announce(&tx, events).await?;
-        tx.commit().await?;
-        pending.committed();
+        self.commit_announcing(tx, events).await?;
         Ok(FiledCase { id, file_number, replayed: false })
     }
 
@@ -191,9 +189,7 @@ impl Database {
             &transition.effects,
             at,
         );
-        let pending = self.announce(&tx, events).await?;
-        tx.commit().await?;
-        pending.committed();
+        self.commit_announcing(tx, events).await?;
         Ok(transition.case)
     }
 }

@@ -230,29 +230,17 @@ impl LiveBus {
     }
 }
 
-/// The events of one transaction, released when it has committed (on
-/// SQLite; on PostgreSQL the database releases them at commit).
-#[must_use = "call `committed` after the transaction commits"]
-pub(crate) struct Pending {
-    events: Vec<LiveEvent>,
-    bus: Arc<LiveBus>,
-}
-
-impl Pending {
-    pub(crate) fn committed(self) {
-        for event in self.events {
-            self.bus.broadcast(event);
-        }
-    }
-}
-
 impl Database {
-    /// Queues `events` in `tx`: sent to every instance when it commits,
-    /// and never if it rolls back.
-    pub(crate) async fn announce(&self, tx: &DatabaseTransaction, events: Vec<LiveEvent>) -> DbResult<Pending> {
-        let bus = Arc::clone(self.live());
+    /// Commits `tx` with its `events`: sent to every instance once it has
+    /// committed, never if it fails. On PostgreSQL they are notifications
+    /// in the transaction itself; on SQLite they are broadcast after it.
+    pub(crate) async fn commit_announcing(&self, tx: DatabaseTransaction, events: Vec<LiveEvent>) -> DbResult<()> {
         if self.backend() == Backend::Sqlite {
-            return Ok(Pending { events, bus });
+            tx.commit().await?;
+            for event in events {
+                self.live().broadcast(event);
+            }
+            return Ok(());
         }
         for event in &events {
             let payload = serde_json::to_string(event).map_err(|_| DbError::Corrupt("live event"))?;
@@ -263,7 +251,8 @@ impl Database {
             ))
             .await?;
         }
-        Ok(Pending { events: Vec::new(), bus })
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Subscribes to the events of every instance. On PostgreSQL the first
