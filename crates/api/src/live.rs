@@ -17,7 +17,7 @@ use tokio::sync::broadcast::{Receiver, error::RecvError};
 
 use crate::auth::{Principal, secrets};
 use crate::authz::{self, Operation, Target};
-use crate::context::{ApiState, authorize, state};
+use crate::context::{ApiState, authorize};
 use crate::enums::{CaseStatus, DeadlineKind, LiveEventKind, MeasureStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::intake::RequesterProof;
@@ -63,7 +63,7 @@ impl LiveSubscription {
     /// Officers and supervisors: every case event (new requests, each step
     /// taken, measures, deadlines moved, due soon or overdue).
     async fn case_events(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = ApiResult<LiveEvent>>, ApiError> {
-        let watch = Watch::staff(ctx, Operation::CaseEvents).await?;
+        let watch = Watch::staff(ctx, Operation::CaseEvents, Target::Nothing).await?;
         Ok(watch.stream(|_, event| Some(LiveEvent::from(event))))
     }
 
@@ -78,18 +78,10 @@ impl LiveSubscription {
         let wanted = sector
             .map(|code| RefCode::parse(code.trim()).map_err(|e| ApiError::bad_input("sector", e.to_string())))
             .transpose()?;
-        let request = authorize(ctx, Operation::MeasureEvents, Target::Nothing)?;
-        if let Some(sector) = &wanted {
-            // A coordinator asking for another sector is told no, not
-            // left waiting for events that will never come.
-            authz::authorize(
-                state(ctx).config.policy,
-                &request.principal,
-                Operation::MeasureEvents,
-                Target::SectorMeasure { sector },
-            )?;
-        }
-        let watch = Watch::staff(ctx, Operation::MeasureEvents).await?;
+        // A coordinator asking for another sector is told no, not left
+        // waiting for events that will never come.
+        let target = wanted.as_ref().map_or(Target::Nothing, |sector| Target::SectorMeasure { sector });
+        let watch = Watch::staff(ctx, Operation::MeasureEvents, target).await?;
         Ok(watch.stream(move |principal, event| {
             let sector = event.sector.as_ref()?;
             let allowed = match principal {
@@ -210,8 +202,8 @@ struct Watch {
 }
 
 impl Watch {
-    async fn staff(ctx: &Context<'_>, operation: Operation) -> ApiResult<Self> {
-        let request = authorize(ctx, operation, Target::Nothing)?;
+    async fn staff(ctx: &Context<'_>, operation: Operation, target: Target<'_>) -> ApiResult<Self> {
+        let request = authorize(ctx, operation, target)?;
         let token_hash = ctx.data_opt::<ConnectionSession>().and_then(|s| s.token_hash.clone());
         let state = Arc::clone(ctx.data_unchecked::<Arc<ApiState>>());
         let receiver = state.db.live_events().await?;

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::connection::Database;
 use crate::entities::{cases, deadline_announcements as announced, deadlines};
 use crate::error::DbResult;
-use crate::live::{Announcement, LiveEventKind};
+use crate::live::{DeadlineRef, LiveEvent, LiveEventKind};
 use crate::parse::{parse_code, parse_opt_code, to_u16};
 
 /// "Due soon" means due within this many working days, as in the
@@ -110,16 +110,14 @@ impl Database {
             if claimed == 0 {
                 continue;
             }
-            let announcement = Announcement {
-                kind,
-                case_id: deadline.case_id,
-                file_number: file_numbers.get(&deadline.case_id).map_or("", String::as_str),
-                deadline: parse_code(DeadlineKind::parse, &deadline.kind, "deadlines.kind")?,
+            let about = DeadlineRef {
+                kind: parse_code(DeadlineKind::parse, &deadline.kind, "deadlines.kind")?,
                 measure: deadline.measure_no.map(|no| to_u16(no, "deadlines.measure_no").map(MeasureNo)).transpose()?,
                 sector: parse_opt_code(RefCode::parse, deadline.sector_code.as_deref(), "deadlines.sector_code")?,
                 due_on: deadline.due_on,
             };
-            events.push(announcement.event(now));
+            let file_number = file_numbers.get(&deadline.case_id).map_or("", String::as_str);
+            events.push(LiveEvent::about_deadline(kind, deadline.case_id, file_number, about, now));
         }
         let count = events.len();
         self.commit_announcing(tx, events).await?;

@@ -12,12 +12,12 @@
 //! instance whose listener lost its connection, gets [`LiveSignal::Gap`]
 //! and must read the current state again.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::codes::SectorCode;
-use domain::deadline::{Deadline, DeadlineKind};
+use domain::deadline::DeadlineKind;
 use domain::workflow::{AuditAction, Case, CaseStatus, DeadlineChange, Effect, MeasureNo, MeasureStatus};
 use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
@@ -156,52 +156,42 @@ pub(crate) fn transition_events(
         } = effect
             && *previous_due != deadline.due
         {
+            let measure = deadline.key.measure;
+            let sector = measure.and_then(|no| after.measure(no)).map(|m| m.sector.clone());
+            let about = DeadlineRef { kind: deadline.key.kind, measure, sector, due_on: deadline.due };
             events.push(LiveEvent {
                 previous_due: Some(*previous_due),
-                ..deadline_event(LiveEventKind::DeadlineMoved, case_id, file_number, after, deadline, at)
+                ..LiveEvent::about_deadline(LiveEventKind::DeadlineMoved, case_id, file_number, about, at)
             });
         }
     }
     events
 }
 
-fn deadline_event(
-    kind: LiveEventKind,
-    case_id: Uuid,
-    file_number: &str,
-    case: &Case,
-    deadline: &Deadline,
-    at: DateTime<Utc>,
-) -> LiveEvent {
-    let measure = deadline.key.measure;
-    LiveEvent {
-        measure,
-        sector: measure.and_then(|no| case.measure(no)).map(|m| m.sector.clone()),
-        deadline: Some(deadline.key.kind),
-        due_on: Some(deadline.due),
-        ..LiveEvent::new(kind, case_id, file_number, at)
-    }
-}
-
-/// A deadline announcement, built from its stored row.
-pub(crate) struct Announcement<'a> {
-    pub(crate) kind: LiveEventKind,
-    pub(crate) case_id: Uuid,
-    pub(crate) file_number: &'a str,
-    pub(crate) deadline: DeadlineKind,
+/// Which deadline an event is about: a moved one (from the case) or an
+/// announced one (from its stored row).
+pub(crate) struct DeadlineRef {
+    pub(crate) kind: DeadlineKind,
     pub(crate) measure: Option<MeasureNo>,
+    /// The measure's sector, for measure deadlines.
     pub(crate) sector: Option<SectorCode>,
     pub(crate) due_on: NaiveDate,
 }
 
-impl Announcement<'_> {
-    pub(crate) fn event(self, at: DateTime<Utc>) -> LiveEvent {
+impl LiveEvent {
+    pub(crate) fn about_deadline(
+        kind: LiveEventKind,
+        case_id: Uuid,
+        file_number: &str,
+        deadline: DeadlineRef,
+        at: DateTime<Utc>,
+    ) -> Self {
         LiveEvent {
-            measure: self.measure,
-            sector: self.sector,
-            deadline: Some(self.deadline),
-            due_on: Some(self.due_on),
-            ..LiveEvent::new(self.kind, self.case_id, self.file_number, at)
+            measure: deadline.measure,
+            sector: deadline.sector,
+            deadline: Some(deadline.kind),
+            due_on: Some(deadline.due_on),
+            ..LiveEvent::new(kind, case_id, file_number, at)
         }
     }
 }
@@ -214,7 +204,7 @@ pub(crate) struct LiveBus {
     listen_url: Option<String>,
     /// Set once the listener is running; dropping it (with the last clone
     /// of the database) stops the listener.
-    listening: OnceCell<Mutex<Option<oneshot::Sender<()>>>>,
+    listening: OnceCell<oneshot::Sender<()>>,
 }
 
 impl LiveBus {
@@ -268,7 +258,7 @@ impl Database {
                     listener.listen(CHANNEL).await.map_err(connection_error)?;
                     let (stop, stopped) = oneshot::channel();
                     tokio::spawn(listen(listener, bus.sender.clone(), stopped));
-                    Ok::<_, DbError>(Mutex::new(Some(stop)))
+                    Ok::<_, DbError>(stop)
                 })
                 .await?;
         }
