@@ -14,6 +14,8 @@ mod m20261128_000003_audit_chain;
 mod m20261128_000004_login_protection;
 mod m20261128_000005_registry;
 mod m20261128_000006_deadline_announcements;
+mod m20261201_000001_delivery_attempts;
+mod m20261201_000002_superseded_keys;
 mod seed;
 
 pub struct Migrator;
@@ -30,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_login_protection::Migration),
             Box::new(m20261128_000005_registry::Migration),
             Box::new(m20261128_000006_deadline_announcements::Migration),
+            Box::new(m20261201_000001_delivery_attempts::Migration),
+            Box::new(m20261201_000002_superseded_keys::Migration),
         ]
     }
 }

@@ -300,7 +300,8 @@ async fn canaries_never_leave_their_place(db: Database) {
         send_timeout: std::time::Duration::from_secs(5),
     })
     .unwrap();
-    let worker = server::worker::Worker::new(db.clone(), Arc::new(mailer), server::worker::WorkerConfig::default());
+    let worker =
+        server::worker::Worker::new(db.clone(), Arc::new(mailer), server::worker::WorkerConfig::default()).unwrap();
     let pass = worker.run_once(at("2026-07-13")).await.unwrap();
     assert!(pass.sent >= 5, "messages were sent: {pass:?}");
     // A message to the requester is addressed to them: their address in its

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use db::{Actor, CalendarChange, Database, NewUser};
@@ -30,6 +31,8 @@ on_both_databases!(
     two_workers_racing_send_each_message_once,
     a_calendar_change_moves_the_due_date_and_its_reminders,
     a_request_for_information_stops_the_reminders,
+    two_workers_on_a_slow_relay_send_each_message_once,
+    a_hanging_relay_holds_up_neither_announcements_nor_the_pass,
 );
 
 /// Words planted in the case that must never appear in an e-mail.
@@ -97,14 +100,14 @@ fn request() -> Request {
 }
 
 fn worker(db: &Database, smtp: &SmtpServer) -> Worker {
-    worker_claiming(db, smtp, WorkerConfig::default().batch)
+    worker_sending(db, smtp, WorkerConfig::default().concurrency)
 }
 
-/// A worker that claims `batch` messages at a time.
-fn worker_claiming(db: &Database, smtp: &SmtpServer, batch: u64) -> Worker {
+/// A worker that sends `concurrency` messages at a time.
+fn worker_sending(db: &Database, smtp: &SmtpServer, concurrency: usize) -> Worker {
     let mailer = notifier::Mailer::new(&smtp.mailer()).unwrap();
-    let config = WorkerConfig { mail_domain: "resguardo.test".into(), batch, ..WorkerConfig::default() };
-    Worker::new(db.clone(), Arc::new(mailer), config)
+    let config = WorkerConfig { mail_domain: "resguardo.test".into(), concurrency, ..WorkerConfig::default() };
+    Worker::new(db.clone(), Arc::new(mailer), config).unwrap()
 }
 
 /// Files the request, assigns it, admits it on `admitted` and puts it on
@@ -321,7 +324,7 @@ async fn two_workers_racing_send_each_message_once(db: Database) {
     // On 12 August both workers plan the day's overdue reminders (officer
     // and supervisor for each case) and race to send them; everything
     // older has outlived its day and expires.
-    let (one, two) = (worker_claiming(&db, &smtp, 3), worker_claiming(&db, &smtp, 3));
+    let (one, two) = (worker_sending(&db, &smtp, 3), worker_sending(&db, &smtp, 3));
     let now = at("2026-08-12", "09:30");
     let (a, b) = tokio::join!(one.run_once(now), two.run_once(now));
     let (a, b) = (a.unwrap(), b.unwrap());
@@ -408,4 +411,183 @@ async fn a_request_for_information_stops_the_reminders(db: Database) {
         .map(|(d, _)| d.to_string())
         .collect();
     assert_eq!(reminder_days, ["2026-08-12", "2026-08-14", "2026-08-17"], "D-3, D-1 and D-0 of Monday 17");
+}
+
+/// A worker whose sends give up after `timeout` and whose leases last
+/// `lease`, sending `concurrency` messages at a time.
+fn impatient_worker(
+    db: &Database,
+    smtp_port: u16,
+    timeout: Duration,
+    lease: chrono::Duration,
+    concurrency: usize,
+) -> Worker {
+    let mailer = notifier::MailerConfig {
+        transport: notifier::Transport::Smtp {
+            host: "127.0.0.1".into(),
+            port: smtp_port,
+            tls: notifier::Tls::None,
+            credentials: None,
+        },
+        from: "Resguardo <no-responder@resguardo.test>".into(),
+        send_timeout: timeout,
+    };
+    let config = WorkerConfig { mail_domain: "resguardo.test".into(), concurrency, lease, ..WorkerConfig::default() };
+    Worker::new(db.clone(), Arc::new(notifier::Mailer::new(&mailer).unwrap()), config).unwrap()
+}
+
+/// Files `n` requests at 10:00 on 13 July; each tells the officer and the
+/// supervisor at once. Returns the cases.
+async fn filed(db: &Database, n: usize) -> Vec<Uuid> {
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let filed = db
+            .submit_request(&request(), Channel::Web, &fresh_keys(), at("2026-07-13", "10:00"), &Actor::public(None))
+            .await
+            .unwrap();
+        ids.push(filed.id);
+    }
+    ids
+}
+
+/// The messages of `cases` planned for `by` or earlier, by status.
+async fn due_by_status(db: &Database, cases: &[Uuid], by: DateTime<Utc>) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for case in cases {
+        for record in db.deliveries(*case).await.unwrap().into_iter().filter(|r| r.planned_for <= by) {
+            *counts.entry(record.status).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// A relay that takes a second per message, two workers, and more
+/// messages than one lease covers if they were sent one after another:
+/// each is delivered exactly once, and every attempt is on record.
+async fn two_workers_on_a_slow_relay_send_each_message_once(db: Database) {
+    let Some(smtp) = SmtpServer::start_slow(1.0) else { return };
+    office(&db).await;
+    let cases = filed(&db, 12).await;
+    let base = at("2026-07-13", "10:01");
+    let planned = due_by_status(&db, &cases, base).await;
+    assert_eq!(planned, BTreeMap::from([("PENDING".to_owned(), 24)]), "officer and supervisor for each request");
+    // A lease of 5 s covers five sends in a row at most: one worker taking
+    // all 24 at once would lose its claim long before the last.
+    let timeout = Duration::from_secs(2);
+    let lease = chrono::Duration::seconds(5);
+    let one = impatient_worker(&db, smtp.port, timeout, lease, 3);
+    let two = impatient_worker(&db, smtp.port, timeout, lease, 3);
+    let started = std::time::Instant::now();
+    // Each worker keeps passing (time runs on from `base`) until nothing due is pending.
+    let drain = |worker: Worker| {
+        let (db, cases) = (db.clone(), cases.clone());
+        async move {
+            let mut total = Pass::default();
+            while due_by_status(&db, &cases, base).await.contains_key("PENDING") {
+                assert!(started.elapsed() < Duration::from_secs(90), "the workers did not drain the outbox");
+                let now = base + chrono::Duration::from_std(started.elapsed()).unwrap();
+                let pass = worker.run_once(now).await.unwrap();
+                total.sent += pass.sent;
+                total.lost += pass.lost;
+                total.retried += pass.retried;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            total
+        }
+    };
+    let (a, b) = tokio::join!(drain(one), drain(two));
+    let received = smtp.received();
+    let ids: HashSet<&str> = received.iter().map(|m| m.message_id.as_str()).collect();
+    eprintln!(
+        "slow relay: worker one sent {}, two sent {} in {:.1} s; the relay received {} messages, {} distinct",
+        a.sent,
+        b.sent,
+        started.elapsed().as_secs_f64(),
+        received.len(),
+        ids.len()
+    );
+    assert_eq!((a.retried, b.retried), (0, 0), "no send timed out");
+    assert_eq!(a.sent + b.sent, 24);
+    assert_eq!((received.len(), ids.len()), (24, 24), "delivered = planned, no Message-ID twice");
+    assert_eq!(due_by_status(&db, &cases, base).await, BTreeMap::from([("SENT".to_owned(), 24)]));
+    let mut attempts = Vec::new();
+    for case in &cases {
+        attempts.extend(db.delivery_attempts(*case).await.unwrap());
+    }
+    assert_eq!(attempts.len(), 24, "one attempt per message, each recorded");
+    assert!(attempts.iter().all(|a| a.number == 1 && a.outcome.as_deref() == Some("SENT") && a.finished_at.is_some()));
+    let workers: HashSet<&str> = attempts.iter().map(|a| a.worker.as_str()).collect();
+    assert_eq!(workers.len(), 2, "both workers sent");
+}
+
+/// An SMTP "server" that accepts connections and never says a word.
+struct HangingRelay {
+    port: u16,
+}
+
+impl HangingRelay {
+    fn start() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming().flatten() {
+                held.push(stream);
+            }
+        });
+        Self { port }
+    }
+}
+
+/// With a relay that never answers, a worker still announces a deadline
+/// that became due soon within one send timeout, and a pass over twenty
+/// waiting messages ends after one round of sends instead of twenty
+/// timeouts.
+async fn a_hanging_relay_holds_up_neither_announcements_nor_the_pass(db: Database) {
+    let relay = HangingRelay::start();
+    let office = office(&db).await;
+    // An urgent case admitted on 15 July (decision due 11 August), and
+    // twenty requests whose notices wait to be sent.
+    let case = urgent_case(&db, &office, "2026-07-13", "2026-07-15").await;
+    let cases = filed(&db, 10).await;
+    let timeout = Duration::from_secs(1);
+    let worker = impatient_worker(&db, relay.port, timeout, chrono::Duration::seconds(5), 4);
+
+    let started = std::time::Instant::now();
+    let pass = worker.deliver_due(at("2026-07-15", "12:00")).await.unwrap();
+    let took = started.elapsed();
+    eprintln!("hanging relay: one pass took {:.1} s: {pass:?}", took.as_secs_f64());
+    assert_eq!((pass.sent, pass.retried), (0, 4), "one round of four sends, all timed out");
+    assert!(took < Duration::from_secs(4), "the pass stopped after one round ({took:?})");
+    assert!(due_by_status(&db, &cases, at("2026-07-15", "12:00")).await.contains_key("PENDING"), "the rest waits");
+
+    // The worker runs as in `serve`; on 5 August (four working days before
+    // the due date) the deadline becomes due soon.
+    let now = Arc::new(std::sync::Mutex::new(at("2026-07-15", "12:00")));
+    let clock = {
+        let now = Arc::clone(&now);
+        api::Clock::from_fn(move || *now.lock().unwrap())
+    };
+    let mut events = db.live_events().await.unwrap();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(worker.run(clock, Duration::from_millis(200), stopped));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    *now.lock().unwrap() = at("2026-08-05", "09:30");
+    let changed = std::time::Instant::now();
+    let announced = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            if let Ok(db::LiveSignal::Event(event)) = events.recv().await
+                && event.kind == db::LiveEventKind::DeadlineDueSoon
+                && event.case_id == case
+            {
+                return changed.elapsed();
+            }
+        }
+    })
+    .await
+    .expect("the deadline was announced");
+    eprintln!("hanging relay: due soon announced {:.1} s after it became so", announced.as_secs_f64());
+    assert!(announced < timeout + Duration::from_secs(1), "announced within one send timeout ({announced:?})");
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), running).await.expect("the worker stopped").unwrap();
 }

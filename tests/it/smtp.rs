@@ -16,9 +16,18 @@ pub(crate) struct SmtpServer {
     /// Holds the Maildir (`<dir>/mail`).
     dir: tempfile::TempDir,
     child: Option<Child>,
-    /// `Some((n, code))`: the flaky handler refusing the first `n` messages
-    /// with `code`.
-    failures: Option<(u32, u16)>,
+    handler: Handler,
+}
+
+/// How the server answers.
+#[derive(Debug, Clone, Copy)]
+enum Handler {
+    /// Every message accepted at once.
+    Mailbox,
+    /// The first `n` messages refused with `code` (`tests/smtp/flaky.py`).
+    Flaky(u32, u16),
+    /// Every message accepted after this many seconds (`tests/smtp/slow.py`).
+    Slow(f64),
 }
 
 /// One received message.
@@ -36,20 +45,25 @@ impl SmtpServer {
     /// Starts a server, or returns `None` (skip) when aiosmtpd is missing
     /// outside CI.
     pub(crate) fn start() -> Option<Self> {
-        Self::start_with(None)
+        Self::start_with(Handler::Mailbox)
     }
 
     /// A server that answers `451` to the first `failures` messages.
     pub(crate) fn start_flaky(failures: u32) -> Option<Self> {
-        Self::start_with(Some((failures, 451)))
+        Self::start_with(Handler::Flaky(failures, 451))
     }
 
     /// A server that refuses every message permanently with `code` (5xx).
     pub(crate) fn start_refusing(code: u16) -> Option<Self> {
-        Self::start_with(Some((u32::MAX, code)))
+        Self::start_with(Handler::Flaky(u32::MAX, code))
     }
 
-    fn start_with(failures: Option<(u32, u16)>) -> Option<Self> {
+    /// A slow relay: each message is accepted `seconds` after its data.
+    pub(crate) fn start_slow(seconds: f64) -> Option<Self> {
+        Self::start_with(Handler::Slow(seconds))
+    }
+
+    fn start_with(handler: Handler) -> Option<Self> {
         let available = Command::new(PYTHON)
             .args(["-c", "import aiosmtpd"])
             .stderr(Stdio::null())
@@ -61,7 +75,7 @@ impl SmtpServer {
             return None;
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut server = Self { port, dir: tempfile::tempdir().unwrap(), child: None, failures };
+        let mut server = Self { port, dir: tempfile::tempdir().unwrap(), child: None, handler };
         server.launch();
         Some(server)
     }
@@ -73,18 +87,19 @@ impl SmtpServer {
     fn launch(&mut self) {
         let mut command = Command::new(PYTHON);
         command.args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c"]);
-        match self.failures {
-            None => command.args(["aiosmtpd.handlers.Mailbox"]),
-            Some((n, code)) => command
-                .env("PYTHONPATH", concat!(env!("CARGO_MANIFEST_DIR"), "/smtp"))
+        let ours = concat!(env!("CARGO_MANIFEST_DIR"), "/smtp");
+        match self.handler {
+            Handler::Mailbox => command.args(["aiosmtpd.handlers.Mailbox"]).arg(self.maildir()),
+            Handler::Flaky(n, code) => command
+                .env("PYTHONPATH", ours)
                 .args(["flaky.Flaky"])
                 .arg(self.maildir())
                 .arg(n.to_string())
                 .arg(code.to_string()),
+            Handler::Slow(seconds) => {
+                command.env("PYTHONPATH", ours).args(["slow.Slow"]).arg(self.maildir()).arg(seconds.to_string())
+            }
         };
-        if self.failures.is_none() {
-            command.arg(self.maildir());
-        }
         let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start aiosmtpd");
         self.child = Some(child);
         let started = Instant::now();

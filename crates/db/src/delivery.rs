@@ -11,14 +11,15 @@ use domain::deadline::{Deadline, DeadlineStatus};
 use domain::reminders;
 use domain::request::Request;
 use domain::workflow::Topic;
+use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
 use crate::case_store::{self, deadline_from_row};
 use crate::connection::Database;
 use crate::crypto::Keyring;
-use crate::entities::{cases, deadlines, outbox, users};
+use crate::entities::{cases, deadlines, delivery_attempts, outbox, users};
 use crate::error::{DbError, DbResult};
 use crate::outbox::{Planner, REQUESTER, topic_from_columns};
 use crate::sealed;
@@ -74,6 +75,31 @@ pub enum Outcome {
     },
     /// Too late to be useful.
     Expired,
+}
+
+/// An attempt in progress: recorded when it began, completed with its
+/// outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    id: Uuid,
+    /// 1 for the message's first attempt.
+    pub number: i32,
+}
+
+/// One attempt to deliver a message, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRecord {
+    /// The outbox message.
+    pub message: Uuid,
+    pub number: i32,
+    /// The worker that made it.
+    pub worker: String,
+    pub started_at: DateTime<Utc>,
+    /// `None`: the attempt never finished (the worker stopped mid-send).
+    pub finished_at: Option<DateTime<Utc>>,
+    /// SENT, RETRY or DEAD.
+    pub outcome: Option<String>,
+    pub error: Option<String>,
 }
 
 /// A delivery record, for people.
@@ -281,10 +307,88 @@ impl Database {
         Ok(envelopes)
     }
 
-    /// Records the outcome of an attempt, if the lease is still `owner`'s
-    /// (a worker whose lease ran out must not overwrite another's result).
-    pub async fn record_delivery(&self, id: Uuid, owner: &str, outcome: Outcome, now: DateTime<Utc>) -> DbResult<bool> {
+    /// Starts an attempt to send message `id`, if `owner` still holds its
+    /// lease at `now`: the lease is extended to `now + lease` and the
+    /// attempt is counted and recorded, in one transaction, before anything
+    /// goes to the SMTP server. `None` means the lease ran out and another
+    /// worker may have the message: it must not be sent. A worker that
+    /// sends only under `Some`, within a time shorter than `lease`, sends
+    /// only while its claim holds.
+    pub async fn begin_attempt(
+        &self,
+        id: Uuid,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+    ) -> DbResult<Option<Attempt>> {
         use outbox::Column as O;
+        let tx = self.write_transaction().await?;
+        let extended = outbox::Entity::update_many()
+            .col_expr(O::LeaseUntil, Expr::value(Some(now + lease)))
+            .col_expr(O::Attempts, Expr::col(O::Attempts).add(1))
+            .filter(O::Id.eq(id))
+            .filter(O::LeaseOwner.eq(owner))
+            .filter(O::Status.eq("PENDING"))
+            .filter(O::LeaseUntil.gt(now))
+            .exec(&tx)
+            .await?;
+        if extended.rows_affected != 1 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let number: i32 = outbox::Entity::find_by_id(id)
+            .select_only()
+            .column(O::Attempts)
+            .into_tuple()
+            .one(&tx)
+            .await?
+            .ok_or(DbError::Corrupt("outbox.attempts"))?;
+        let attempt = Attempt { id: Uuid::new_v4(), number };
+        delivery_attempts::Entity::insert(delivery_attempts::ActiveModel {
+            id: Set(attempt.id),
+            outbox_id: Set(id),
+            attempt: Set(number),
+            worker: Set(owner.to_owned()),
+            started_at: Set(now),
+            finished_at: Set(None),
+            outcome: Set(None),
+            error: Set(None),
+        })
+        .exec_without_returning(&tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(attempt))
+    }
+
+    /// Records the outcome for message `id`, if the lease is still `owner`'s
+    /// (a worker whose lease ran out must not overwrite another's result),
+    /// and completes `attempt` when a send was attempted. Returns whether
+    /// the outcome was recorded.
+    pub async fn record_delivery(
+        &self,
+        id: Uuid,
+        owner: &str,
+        attempt: Option<Attempt>,
+        outcome: Outcome,
+        now: DateTime<Utc>,
+    ) -> DbResult<bool> {
+        use outbox::Column as O;
+        let tx = self.write_transaction().await?;
+        if let Some(attempt) = attempt {
+            let (code, error) = match &outcome {
+                Outcome::Sent => ("SENT", None),
+                Outcome::Retry { error, .. } => ("RETRY", Some(error.clone())),
+                Outcome::Dead { error } => ("DEAD", Some(error.clone())),
+                Outcome::Expired => ("EXPIRED", None),
+            };
+            delivery_attempts::Entity::update_many()
+                .col_expr(delivery_attempts::Column::FinishedAt, Expr::value(Some(now)))
+                .col_expr(delivery_attempts::Column::Outcome, Expr::value(Some(code)))
+                .col_expr(delivery_attempts::Column::Error, Expr::value(error))
+                .filter(delivery_attempts::Column::Id.eq(attempt.id))
+                .exec(&tx)
+                .await?;
+        }
         let no_lease = Expr::value(Option::<DateTime<Utc>>::None);
         let mut update = outbox::Entity::update_many()
             .col_expr(O::LeaseUntil, no_lease)
@@ -293,21 +397,46 @@ impl Database {
             .filter(O::LeaseOwner.eq(owner))
             .filter(O::Status.eq("PENDING"));
         update = match outcome {
-            Outcome::Sent => update
-                .col_expr(O::Status, Expr::value("SENT"))
-                .col_expr(O::SentAt, Expr::value(Some(now)))
-                .col_expr(O::Attempts, Expr::col(O::Attempts).add(1)),
-            Outcome::Retry { error, at } => update
-                .col_expr(O::NotBefore, Expr::value(at))
-                .col_expr(O::LastError, Expr::value(Some(error)))
-                .col_expr(O::Attempts, Expr::col(O::Attempts).add(1)),
-            Outcome::Dead { error } => update
-                .col_expr(O::Status, Expr::value("DEAD"))
-                .col_expr(O::LastError, Expr::value(Some(error)))
-                .col_expr(O::Attempts, Expr::col(O::Attempts).add(1)),
+            Outcome::Sent => {
+                update.col_expr(O::Status, Expr::value("SENT")).col_expr(O::SentAt, Expr::value(Some(now)))
+            }
+            Outcome::Retry { error, at } => {
+                update.col_expr(O::NotBefore, Expr::value(at)).col_expr(O::LastError, Expr::value(Some(error)))
+            }
+            Outcome::Dead { error } => {
+                update.col_expr(O::Status, Expr::value("DEAD")).col_expr(O::LastError, Expr::value(Some(error)))
+            }
             Outcome::Expired => update.col_expr(O::Status, Expr::value("EXPIRED")),
         };
-        Ok(update.exec(self.connection()).await?.rows_affected == 1)
+        let recorded = update.exec(&tx).await?.rows_affected == 1;
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
+    /// Every attempt made to deliver the messages of a case, oldest first.
+    pub async fn delivery_attempts(&self, case_id: Uuid) -> DbResult<Vec<AttemptRecord>> {
+        let messages = outbox::Entity::find()
+            .select_only()
+            .column(outbox::Column::Id)
+            .filter(outbox::Column::CaseId.eq(case_id))
+            .into_query();
+        Ok(delivery_attempts::Entity::find()
+            .filter(delivery_attempts::Column::OutboxId.in_subquery(messages))
+            .order_by_asc(delivery_attempts::Column::StartedAt)
+            .order_by_asc(delivery_attempts::Column::Attempt)
+            .all(self.connection())
+            .await?
+            .into_iter()
+            .map(|row| AttemptRecord {
+                message: row.outbox_id,
+                number: row.attempt,
+                worker: row.worker,
+                started_at: row.started_at,
+                finished_at: row.finished_at,
+                outcome: row.outcome,
+                error: row.error,
+            })
+            .collect())
     }
 
     /// Who was told what about a case, and how it went.

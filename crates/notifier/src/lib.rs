@@ -110,6 +110,12 @@ impl Mailer {
         Ok(Self { backend, from, timeout: config.send_timeout })
     }
 
+    /// How long one send may take before it is abandoned: a delivery lease
+    /// must outlast it.
+    pub fn send_timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Describes where messages go, without credentials (for the log).
     pub fn describe(&self) -> String {
         match &self.backend {

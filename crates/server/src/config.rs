@@ -412,7 +412,15 @@ impl Config {
     pub fn worker(&self) -> crate::worker::WorkerConfig {
         let domain =
             self.mail_from.rsplit_once('@').map_or("resguardo.local", |(_, d)| d.trim_end_matches('>')).to_owned();
-        crate::worker::WorkerConfig { public_url: self.public_url.clone(), mail_domain: domain, ..Default::default() }
+        let defaults = crate::worker::WorkerConfig::default();
+        // The lease outlasts any send: three SMTP timeouts, two minutes at least.
+        let timeout = chrono::Duration::seconds(i64::try_from(self.smtp_timeout_seconds).unwrap_or(i64::MAX / 4));
+        crate::worker::WorkerConfig {
+            public_url: self.public_url.clone(),
+            mail_domain: domain,
+            lease: defaults.lease.max(timeout * 3),
+            ..defaults
+        }
     }
 
     /// The database, described without credentials (for logs).

@@ -243,13 +243,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             ),
             notifier::Transport::Smtp { host, port, .. } => tracing::info!(%host, port, "e-mail through SMTP"),
         }
-        let worker = server::worker::Worker::new(db.clone(), std::sync::Arc::new(mailer), config.worker());
+        let worker = server::worker::Worker::new(db.clone(), std::sync::Arc::new(mailer), config.worker())?;
         let interval = std::time::Duration::from_secs(config.worker_interval_seconds.max(1));
-        let mut stopped = stopped.clone();
-        let until_stopped = async move {
-            let _ = stopped.wait_for(|stop| *stop).await;
-        };
-        Some(tokio::spawn(worker.run(api::Clock::system(), interval, until_stopped)))
+        Some(tokio::spawn(worker.run(api::Clock::system(), interval, stopped.clone())))
     } else {
         None
     };
