@@ -16,6 +16,7 @@ on_both_databases!(
     the_second_factor_is_enrolled_asked_for_and_cannot_be_replayed,
     roles_that_require_a_second_factor_can_only_set_it_up,
     anonymous_operations_are_rate_limited_per_address,
+    a_retry_recovers_its_answer_whatever_the_limits,
 );
 
 const LOGIN: &str = "mutation($e: String!, $p: String!, $c: String) {
@@ -270,4 +271,44 @@ async fn anonymous_operations_are_rate_limited_per_address(db: Database) {
             .await;
         assert!(registered["errors"].is_null(), "{registered}");
     }
+}
+
+/// With the default limits (20 filings an hour per address, in bursts of
+/// five), a defender who filed five requests and lost the answer to the
+/// third gets it back on a retry, and the retry costs nothing: the next new
+/// request is still refused until a filing's worth of time has passed.
+async fn a_retry_recovers_its_answer_whatever_the_limits(db: Database) {
+    let config = api::ApiConfig::default();
+    assert_eq!(config.rate_limits.intake, api::Rate { per_hour: 20 }, "the defaults");
+    let app = TestApp::spawn_with(db.clone(), config).await;
+    app.set_time("2026-07-13T14:00:00Z");
+    let submit = "mutation($i: RequestInput!) { submitRequest(input: $i) { fileNumber accessKey replayed } }";
+    let app = &app;
+    let send = |key: String| async move {
+        let response =
+            app.post("/graphql").json(&json!({ "query": submit, "variables": { "i": request_input(&key) } }));
+        let response = response.send().await.unwrap();
+        (response.status().as_u16(), response.json::<Value>().await.unwrap())
+    };
+    let mut answers = Vec::new();
+    for n in 1..=5 {
+        let (status, body) = send(format!("retry-burst-{n}-7f3a9c2e")).await;
+        assert_eq!(status, 200, "{body}");
+        answers.push(body["data"]["submitRequest"].clone());
+    }
+    let (status, body) = send("retry-burst-6-7f3a9c2e".to_owned()).await;
+    assert_eq!((status, code(&body)), (429, "RATE_LIMITED"), "the burst of five is spent");
+
+    let (status, body) = send("retry-burst-3-7f3a9c2e".to_owned()).await;
+    assert_eq!(status, 200, "the retry is answered: {body}");
+    let again = &body["data"]["submitRequest"];
+    assert_eq!(again["replayed"], true);
+    assert_eq!((&again["fileNumber"], &again["accessKey"]), (&answers[2]["fileNumber"], &answers[2]["accessKey"]));
+
+    // One filing comes back every three minutes; the retry did not take it.
+    app.set_time("2026-07-13T14:03:01Z");
+    let (status, body) = send("retry-burst-6-7f3a9c2e".to_owned()).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = send("retry-burst-7-7f3a9c2e".to_owned()).await;
+    assert_eq!(status, 429);
 }

@@ -21,7 +21,8 @@ use crate::support::{captured_logs, on_both_databases};
 on_both_databases!(
     canaries_never_leave_their_place,
     tampering_is_always_detected,
-    rotated_keys_keep_everything_readable
+    rotated_keys_keep_everything_readable,
+    a_key_file_rotated_while_serving_is_followed
 );
 
 /// A canary for one field, unique to this run.
@@ -334,6 +335,7 @@ async fn canaries_never_leave_their_place(db: Database) {
     }
     assert!(!logs.is_empty() && !storage.is_empty() && !mails.is_empty());
     assert!(hits.is_empty(), "canaries leaked: {hits:?}");
+    assert_every_sealed_column_is_listed(&db).await;
     eprintln!(
         "canaries: {} planted, checked in the database ({} bytes), e-mails ({} bytes), logs ({} bytes) and {} error responses: 0 hits",
         planted.len(),
@@ -342,6 +344,38 @@ async fn canaries_never_leave_their_place(db: Database) {
         logs.len(),
         errors.len()
     );
+}
+
+/// Every column of every table that holds a sealed value (`ENC1.…`) is in
+/// `db::SEALED_COLUMNS`, the list rotation reseals, counts and retires by:
+/// a column sealed later without being listed fails here.
+async fn assert_every_sealed_column_is_listed(db: &Database) {
+    let conn = db.connection();
+    let backend = conn.get_database_backend();
+    let columns_sql = match db.backend() {
+        db::Backend::Postgres => "SELECT table_name AS t, column_name AS c FROM information_schema.columns \
+                                  WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying')"
+            .to_owned(),
+        db::Backend::Sqlite => "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p \
+                                WHERE m.type = 'table' AND (p.type LIKE '%CHAR%' OR p.type LIKE '%TEXT%' OR p.type = '')"
+            .to_owned(),
+    };
+    let mut sealed = Vec::new();
+    for row in conn.query_all_raw(Statement::from_string(backend, columns_sql)).await.unwrap() {
+        let (table, column): (String, String) = (row.try_get("", "t").unwrap(), row.try_get("", "c").unwrap());
+        let probe = format!("SELECT COUNT(*) AS n FROM {table} WHERE CAST({column} AS TEXT) LIKE 'ENC1.%'");
+        let found = conn.query_one_raw(Statement::from_string(backend, probe)).await.unwrap().unwrap();
+        if found.try_get::<i64>("", "n").unwrap() > 0 {
+            sealed.push((table, column));
+        }
+    }
+    assert!(!sealed.is_empty(), "sealed values were found at all");
+    for (table, column) in &sealed {
+        assert!(
+            db::SEALED_COLUMNS.iter().any(|listed| listed.table == table && listed.column == column),
+            "{table}.{column} holds sealed values but is not in db::SEALED_COLUMNS"
+        );
+    }
 }
 
 /// Runs raw SQL, as someone with write access to the database would.
@@ -477,22 +511,99 @@ async fn rotated_keys_keep_everything_readable(db: Database) {
         first.apply(id, domain::workflow::Command::StartReview, at("2026-07-14"), &Actor::system()).await.unwrap();
         ids.push(id);
     }
+    // A member of staff enrolled a second factor under key 1.
+    let officer = first
+        .create_user(
+            db::NewUser {
+                email: "totp@dgdh.gob.pe".into(),
+                display_name: "Oficial".into(),
+                role: domain::roles::Role::Officer,
+                sector: None,
+                lead_coordinator: false,
+                password_hash: "no se usa".into(),
+            },
+            &Actor::system(),
+            at("2026-07-13"),
+        )
+        .await
+        .unwrap();
+    first.begin_totp(officer.id, b"0123456789abcdefghij", &Actor::system(), at("2026-07-13")).await.unwrap();
     assert_eq!(
         first.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(),
-        [(1, 12)],
-        "4 requests, 8 history entries"
+        [(1, 13)],
+        "4 requests, 8 history entries, 1 TOTP secret"
     );
 
     let two = one.with_key(Key::generate(2).unwrap()).unwrap().with_current(2).unwrap();
     let rotated = db.clone().with_keys(two.clone());
+    rotated.record_rotation(&two, at("2026-07-15")).await.unwrap();
+    let refused = rotated.retire_key(1, 2, at("2026-07-15")).await.unwrap_err().to_string();
+    assert!(refused.contains("13 value(s)"), "retiring a key still in use is refused: {refused}");
     let report = rotated.reseal_all(false).await.unwrap();
-    assert_eq!((report.cases, report.events), (4, 8));
-    assert_eq!(rotated.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(2, 12)]);
+    let resealed: Vec<(&str, u64)> = report.resealed.iter().map(|(c, n)| (c.as_str(), *n)).collect();
+    assert_eq!(resealed, [("case_events.payload", 8), ("cases.request_details", 4), ("users.totp_secret", 1)]);
+    assert_eq!(rotated.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(2, 13)]);
+    rotated.retire_key(1, 2, at("2026-07-15")).await.unwrap();
     let retired = db.clone().with_keys(two.without(1).unwrap());
     for id in &ids {
         assert_eq!(retired.case_file(*id).await.unwrap().request, request(), "readable with key 1 retired");
         assert_eq!(retired.case_events(*id).await.unwrap().len(), 2);
     }
+    let login = retired.credentials("totp@dgdh.gob.pe").await.unwrap().unwrap();
+    assert_eq!(login.totp_secret.as_deref(), Some(&b"0123456789abcdefghij"[..]), "the second factor still opens");
     assert!(first.case_file(ids[0]).await.is_err(), "key 1 alone no longer reads them");
-    assert_eq!(rotated.reseal_all(false).await.unwrap(), db::ResealReport::default(), "nothing left to rotate");
+    assert_eq!(rotated.reseal_all(false).await.unwrap().total(), 0, "nothing left to rotate");
+    // An instance still on key 1 refuses to seal rather than write values
+    // the rotation did not reach.
+    let stale = first
+        .submit_request(&request(), Channel::Web, &fresh_keys(), at("2026-07-16"), &Actor::public(None))
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, db::DbError::KeySuperseded(1)), "{stale:?}");
+    assert_eq!(rotated.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(2, 13)], "nothing written");
+    assert_every_sealed_column_is_listed(&db).await;
+}
+
+/// The runbook's "keep serving" path, in process: a server's database
+/// attached to a key file keeps running while `keys rotate` writes a new
+/// key to the file, supersedes the old one and reseals; the next request it
+/// files is sealed under the new key, so retiring the old key loses
+/// nothing, and a "restart" from the file reads everything.
+async fn a_key_file_rotated_while_serving_is_followed(db: Database) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keys.toml");
+    let vars = [("RESGUARDO_KEY_FILE".to_owned(), file.display().to_string())];
+    let config =
+        server::config::Config::load(None, &move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+            .unwrap();
+    server::keys::generate(&config, None, Some(&file), false).unwrap();
+    let (ring, source) = server::keys::existing(&config).unwrap();
+    let serving = server::keys::attach(db.clone(), ring.clone(), &source);
+    let before = serving
+        .submit_request(&request(), Channel::Web, &fresh_keys(), at("2026-07-13"), &Actor::public(None))
+        .await
+        .unwrap();
+    assert_eq!(serving.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(1, 2)]);
+
+    server::keys::rotate(db.clone().with_keys(ring.clone()), ring, &source, false).await.unwrap();
+    let after = serving
+        .submit_request(&request(), Channel::Web, &fresh_keys(), at("2026-07-14"), &Actor::public(None))
+        .await
+        .expect("the running instance follows the rotated key file");
+    serving.apply(before.id, domain::workflow::Command::StartReview, at("2026-07-14"), &Actor::system()).await.unwrap();
+    assert_eq!(
+        serving.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(),
+        [(2, 5)],
+        "what was filed after the rotation is sealed under key 2"
+    );
+
+    let (rotated, source) = server::keys::existing(&config).unwrap();
+    server::keys::retire(&db.clone().with_keys(rotated.clone()), &rotated, &source, 1).await.unwrap();
+    let (restarted, source) = server::keys::existing(&config).unwrap();
+    assert_eq!(restarted.key_ids(), [2], "key 1 left the file");
+    let restarted = server::keys::attach(db.clone(), restarted, &source);
+    for id in [before.id, after.id] {
+        assert_eq!(restarted.case_file(id).await.unwrap().request, request());
+        assert!(!restarted.case_events(id).await.unwrap().is_empty());
+    }
 }

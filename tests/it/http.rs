@@ -67,6 +67,18 @@ async fn bad_arguments_get_a_spanish_message_and_a_code(db: Database) {
 
     let body = app.graphql("{ dueDate(from: \"15/07/2026\", workingDays: 3) { due } }", json!({})).await;
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("AAAA-MM-DD"));
+
+    // Dates outside the calendar are refused, never answered with `from`.
+    let far = "query($from: Date!, $days: Int!) { dueDate(from: $from, workingDays: $days) { due } }";
+    for (from, days, field) in
+        [("+262142-12-31", 365, "from"), ("1800-01-02", 5, "from"), ("2300-12-20", 30, "workingDays")]
+    {
+        let body = app.graphql(far, json!({ "from": from, "days": days })).await;
+        assert!(body["data"].is_null() || body["data"]["dueDate"].is_null(), "{from}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{from}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{from}: {body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("2300"), "{from}: {body}");
+    }
 }
 
 async fn get_is_for_queries_only(db: Database) {
@@ -107,7 +119,7 @@ async fn requests_that_never_ran_have_no_data_entry(db: Database) {
     assert_eq!(body["errors"][0]["message"], "falta la consulta (el parámetro query)");
 
     for (document, code) in
-        [("{ departments { code }", "GRAPHQL_VALIDATION_FAILED"), ("{ nothingHere }", "GRAPHQL_VALIDATION_FAILED")]
+        [("{ departments { code }", "GRAPHQL_PARSE_FAILED"), ("{ nothingHere }", "GRAPHQL_VALIDATION_FAILED")]
     {
         for (accept, status) in [(graphql_json, 400), ("application/json", 200)] {
             let response = post(json!({ "query": document }), accept).await.unwrap();

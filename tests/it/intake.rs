@@ -14,9 +14,12 @@ on_both_databases!(
     staff_register_requests_received_by_phone,
     requesters_add_evidence_and_withdraw_consent,
     the_demo_loads_once_and_its_accounts_work,
+    access_keys_are_keyed_and_old_ones_keep_working,
 );
 
 const FILE: &str = "mutation($input: RequestInput!) { submitRequest(input: $input) { fileNumber accessKey } }";
+
+const MY_REQUEST: &str = "query($f: String!, $k: String!) { myRequest(fileNumber: $f, accessKey: $k) { status } }";
 
 fn filed(body: &Value) -> (String, String) {
     assert!(body["errors"].is_null(), "{body}");
@@ -43,7 +46,7 @@ async fn invalid_requests_name_every_field_and_never_echo_values(db: Database) {
     let weak_key = app.graphql(FILE, json!({ "input": request_input("123") })).await;
     assert_eq!(weak_key["errors"][0]["extensions"]["field"], "input.idempotencyKey");
     // A document that does not fit the schema is the client program's
-    // mistake, reported by GraphQL itself (in English, for developers).
+    // mistake: GraphQL's report, in our words, says which field is missing.
     let incomplete = app.graphql(FILE, json!({ "input": { "idempotencyKey": "x" } })).await;
     assert_eq!(incomplete["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "{incomplete}");
     // Nothing was filed.
@@ -84,10 +87,11 @@ async fn requesters_add_evidence_and_withdraw_consent(db: Database) {
 }
 
 async fn the_demo_loads_once_and_its_accounts_work(db: Database) {
-    let summary = server::demo::load(&db, crate::fixtures::at("2026-07-13")).await.unwrap().unwrap();
+    let secret = api::AccessKeySecret::generate().unwrap();
+    let summary = server::demo::load(&db, &secret, crate::fixtures::at("2026-07-13")).await.unwrap().unwrap();
     assert_eq!(summary.accounts.len(), 7);
     assert_eq!(summary.cases.len(), 5);
-    assert!(server::demo::load(&db, crate::fixtures::at("2026-07-13")).await.unwrap().is_none(), "only once");
+    assert!(server::demo::load(&db, &secret, crate::fixtures::at("2026-07-13")).await.unwrap().is_none(), "only once");
 
     let app = TestApp::spawn(db).await;
     let officer = app.login("oficial@demo.resguardo.pe", server::demo::PASSWORD).await;
@@ -127,4 +131,67 @@ async fn the_demo_loads_once_and_its_accounts_work(db: Database) {
         )
         .await;
     assert!(status["data"]["myRequest"]["pendingQuestion"]["question"].as_str().unwrap().contains("distrito"));
+}
+
+/// The access key as it was derived before keys were keyed (an unkeyed
+/// SHA-256 of the idempotency key), and the digest stored for it: how a
+/// case filed by an earlier version looks in the database.
+fn legacy_access_key(idempotency_key: &str) -> (String, String) {
+    use sha2::{Digest, Sha256};
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let digest = Sha256::digest(format!("resguardo/access-key/v1\0{idempotency_key}").as_bytes());
+    let bits = digest[..13].iter().fold(0u128, |bits, byte| (bits << 8) | u128::from(*byte));
+    let mut key = String::new();
+    for i in 0..20 {
+        if i > 0 && i % 4 == 0 {
+            key.push('-');
+        }
+        key.push(char::from(ALPHABET[((bits >> (104 - 5 * (i + 1))) & 0x1f) as usize]));
+    }
+    let typed: String = key.chars().filter(char::is_ascii_alphanumeric).collect();
+    let hash = Sha256::digest(format!("resguardo/access-key-hash/v1\0{typed}").as_bytes());
+    (key, hash.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+async fn access_keys_are_keyed_and_old_ones_keep_working(db: Database) {
+    let one = TestApp::spawn(db.clone()).await;
+    let other_secret = TestApp::spawn(db.clone()).await;
+    let key = "keyed-access-5e1d8b0c-93aa";
+    let (file, access) = filed(&one.graphql(FILE, json!({ "input": request_input(key) })).await);
+    let (legacy, legacy_hash) = legacy_access_key(key);
+    assert_ne!(access, legacy, "knowing the idempotency key is not enough to compute the access key");
+
+    // A server with another secret cannot give the key back on a retry; the
+    // requester's key still works there.
+    let retried = other_secret.graphql(FILE, json!({ "input": request_input(key) })).await;
+    assert_eq!(retried["errors"][0]["extensions"]["code"], "CONFLICT", "{retried}");
+    assert!(!retried.to_string().contains(&access), "{retried}");
+    let status = other_secret.graphql(MY_REQUEST, json!({ "f": file, "k": access })).await;
+    assert_eq!(status["data"]["myRequest"]["status"], "RECEIVED", "{status}");
+
+    // A case filed before the change, with the unkeyed key: it still opens,
+    // and a retry of it gets that key back.
+    let old_key = "legacy-access-2b7c41f9-0d6e";
+    let (old_file, keyed) = filed(&one.graphql(FILE, json!({ "input": request_input(old_key) })).await);
+    let (legacy, legacy_hash_of_old) = legacy_access_key(old_key);
+    use sea_orm::ConnectionTrait;
+    db.connection()
+        .execute_unprepared(&format!(
+            "UPDATE cases SET access_key_hash = '{legacy_hash_of_old}' WHERE file_number = '{old_file}'"
+        ))
+        .await
+        .unwrap();
+    let opened = one.graphql(MY_REQUEST, json!({ "f": old_file, "k": legacy })).await;
+    assert_eq!(opened["data"]["myRequest"]["status"], "RECEIVED", "{opened}");
+    let refused = one.graphql(MY_REQUEST, json!({ "f": old_file, "k": keyed })).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let replay = one.graphql(FILE, json!({ "input": request_input(old_key) })).await;
+    assert_eq!(filed(&replay), (old_file, legacy.clone()), "a retry gets the key the request was filed with");
+    assert_ne!(legacy_hash, legacy_hash_of_old);
+
+    // A key too regular to be random is refused, saying what to use.
+    let weak = one.graphql(FILE, json!({ "input": request_input("aaaaaaaaaaaaaaaaaaaa") })).await;
+    assert_eq!(weak["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{weak}");
+    assert_eq!(weak["errors"][0]["extensions"]["field"], "input.idempotencyKey");
+    assert!(weak["errors"][0]["message"].as_str().unwrap().contains("aleatorio"), "{weak}");
 }

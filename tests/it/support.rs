@@ -57,6 +57,28 @@ where
     admin_exec(&admin, &format!("DROP DATABASE {name} WITH (FORCE)")).await;
 }
 
+/// A PostgreSQL database of its own, created empty (no migrations), for
+/// tests about what finds or refuses a database. `None` skips, as above.
+pub(crate) struct EmptyPostgres {
+    pub(crate) url: String,
+    name: String,
+    admin: Database,
+}
+
+impl EmptyPostgres {
+    pub(crate) async fn create() -> Option<Self> {
+        let server = postgres_server_url()?;
+        let name = format!("resguardo_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(&server, 1).await.expect("connect to TEST_DATABASE_URL");
+        admin_exec(&admin, &format!("CREATE DATABASE {name}")).await;
+        Some(Self { url: db::with_database_name(&server, &name), name, admin })
+    }
+
+    pub(crate) async fn drop(self) {
+        admin_exec(&self.admin, &format!("DROP DATABASE {} WITH (FORCE)", self.name)).await;
+    }
+}
+
 /// `TEST_DATABASE_URL`, or `None` to skip. In CI a missing URL is an error:
 /// the PostgreSQL suite must not be skipped silently there.
 fn postgres_server_url() -> Option<String> {

@@ -2,7 +2,7 @@
 //! every day skipped and why (DOMAIN.md §4).
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
-use domain::calendar::{DueDateExplanation, SkipReason};
+use domain::calendar::{DueDateExplanation, OutOfSpan, SkipReason};
 use domain::place::DepartmentCode;
 
 use crate::authz::{Operation, Target};
@@ -76,7 +76,14 @@ impl CalendarQuery {
         authorize(ctx, Operation::DueDate, Target::Nothing)?;
         let calendar = calendar(ctx).await?;
         let days = u32::try_from(working_days).unwrap_or(1);
-        Ok(explanation_view(calendar.explain_working_days(from.0, days, department)))
+        let explanation = calendar.checked_explain_working_days(from.0, days, department).map_err(|error| {
+            let field = match error {
+                OutOfSpan::Start => "from",
+                OutOfSpan::Due => "workingDays",
+            };
+            ApiError::bad_input(field, error.to_string())
+        })?;
+        Ok(explanation_view(explanation))
     }
 }
 

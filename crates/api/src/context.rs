@@ -11,6 +11,7 @@ use domain::calendar::Calendar;
 use tokio::sync::OnceCell;
 
 use crate::auth::password::PasswordHasher;
+use crate::auth::secrets::AccessKeySecret;
 use crate::auth::{Principal, RequestContext, Staff};
 use crate::authz::{self, Operation, Policy, Target};
 use crate::error::{ApiError, ApiResult};
@@ -74,6 +75,9 @@ pub struct ApiConfig {
     /// Turns true when the server stops: open WebSockets are closed with
     /// 1001 (going away) so clients reconnect to another instance at once.
     pub shutdown: Option<tokio::sync::watch::Receiver<bool>>,
+    /// The secret requesters' access keys are derived with (kept with the
+    /// encryption keys). The default, a new random one, is for tests.
+    pub access_key_secret: AccessKeySecret,
 }
 
 impl Default for ApiConfig {
@@ -94,6 +98,7 @@ impl Default for ApiConfig {
             ws_allowed_origins: Vec::new(),
             ws_init_timeout: std::time::Duration::from_secs(10),
             shutdown: None,
+            access_key_secret: AccessKeySecret::generate().expect("the operating system gives randomness"),
         }
     }
 }
@@ -162,11 +167,28 @@ pub(crate) fn authorize<'a>(
     operation: Operation,
     target: Target<'_>,
 ) -> ApiResult<&'a RequestContext> {
-    let request = request(ctx);
-    let state = state(ctx);
-    authz::authorize(state.config.policy, &request.principal, operation, target)?;
-    state.limiter.admit(operation, request.client, request.now)?;
+    let request = authorize_unmetered(ctx, operation, target)?;
+    meter(ctx, operation)?;
     Ok(request)
+}
+
+/// The authorization policy alone, for an operation that decides itself
+/// when to draw on the rate limits ([`meter`]): filing, where a retry of a
+/// request already filed must get its answer back whatever the limits.
+pub(crate) fn authorize_unmetered<'a>(
+    ctx: &Context<'a>,
+    operation: Operation,
+    target: Target<'_>,
+) -> ApiResult<&'a RequestContext> {
+    let request = request(ctx);
+    authz::authorize(state(ctx).config.policy, &request.principal, operation, target)?;
+    Ok(request)
+}
+
+/// Draws on the rate limits `operation` is subject to.
+pub(crate) fn meter(ctx: &Context<'_>, operation: Operation) -> ApiResult<()> {
+    let request = request(ctx);
+    state(ctx).limiter.admit(operation, request.client, request.now)
 }
 
 /// The signed-in member of staff (after `authorize` has checked the role).

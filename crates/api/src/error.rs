@@ -113,6 +113,10 @@ impl From<DbError> for ApiError {
                 tracing::error!("encryption keys are not configured");
                 ApiError::Internal
             }
+            DbError::KeySuperseded(key) => {
+                tracing::error!(key, "refused to seal with a superseded encryption key; roll out the rotated keys");
+                ApiError::Internal
+            }
             DbError::Corrupt(column) => {
                 tracing::error!(column, "stored data does not parse");
                 ApiError::Internal

@@ -16,7 +16,7 @@ use crate::context::{ReadLog, RequestCache};
 use crate::http::{AppState, refusal_with_code};
 use crate::loaders::{Loaders, RequestLoader};
 use crate::metrics::operation_label;
-use crate::{field_order, limits};
+use crate::{field_order, limits, request_errors};
 
 /// Why a request was not executed (or its answer withheld).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,14 +103,14 @@ pub(crate) fn is_request_error(response: &async_graphql::Response) -> bool {
         && response.errors.iter().all(|e| e.path.is_empty())
 }
 
+/// A document that passed the checks before execution, or the error that
+/// says where it does not parse.
+pub(crate) type Parsed = Result<ExecutableDocument, async_graphql::ServerError>;
+
 /// Checks the document's size before parsing and its aliases after; over
-/// GET, also that the operation is a query. Returns the parsed document
-/// (none when it does not parse: GraphQL then reports the syntax error).
-pub(crate) fn check(
-    request: &async_graphql::Request,
-    over_get: bool,
-    production: bool,
-) -> Result<Option<ExecutableDocument>, Refusal> {
+/// GET, also that the operation is a query. Returns the parsed document,
+/// or the syntax error to answer with (in our words: see `request_errors`).
+pub(crate) fn check(request: &async_graphql::Request, over_get: bool, production: bool) -> Result<Parsed, Refusal> {
     if request.query.trim().is_empty() {
         return Err(Refusal::MissingQuery);
     }
@@ -119,10 +119,11 @@ pub(crate) fn check(
     {
         return Err(Refusal::Rejected);
     }
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        // GraphQL reports syntax errors itself (with positions), except
-        // over GET, which must only ever run a query.
-        return if over_get { Err(Refusal::NotOverGet) } else { Ok(None) };
+    let document = match async_graphql::parser::parse_query(&request.query) {
+        Ok(document) => document,
+        // Over GET only a query may ever run: what does not parse is not one.
+        Err(_) if over_get => return Err(Refusal::NotOverGet),
+        Err(error) => return Ok(Err(request_errors::parse_failure(&error))),
     };
     // In production the schema is not published through introspection
     // (clients have `schema.graphql`): asking is refused, not answered empty.
@@ -135,7 +136,7 @@ pub(crate) fn check(
             return Err(Refusal::NotOverGet);
         }
     }
-    Ok(Some(document))
+    Ok(Ok(document))
 }
 
 /// Runs one request, and counts it in the metrics by root field and
@@ -148,15 +149,19 @@ pub(crate) async fn run(
     client: Option<std::net::IpAddr>,
     over_get: bool,
 ) -> Result<async_graphql::Response, Refusal> {
-    let checked = check(&request, over_get, app.state.config.production).and_then(|document| {
-        let operation = document.as_ref().and_then(|d| selected_operation(d, request.operation_name.as_deref()));
+    let checked = check(&request, over_get, app.state.config.production).and_then(|parsed| {
+        let operation = parsed.as_ref().ok().and_then(|d| selected_operation(d, request.operation_name.as_deref()));
         match operation {
             Some(op) if op.node.ty == OperationType::Subscription => Err(Refusal::UseWebSocket),
-            _ => Ok(document),
+            _ => Ok(parsed),
         }
     });
     let document = match checked {
-        Ok(document) => document,
+        Ok(Ok(document)) => Some(document),
+        Ok(Err(syntax)) => {
+            app.state.metrics.graphql("invalid", request_errors::PARSE_FAILED);
+            return Ok(async_graphql::Response::from_errors(vec![syntax]));
+        }
         Err(refused) => {
             app.state.metrics.graphql("refused", refused.code());
             return Err(refused);
@@ -208,6 +213,9 @@ async fn run_checked(
     let mut response = tokio::time::timeout(app.state.config.request_timeout, app.schema.execute(request))
         .await
         .map_err(|_| Refusal::TimedOut)?;
+    if is_limit_refusal(&response) {
+        return Err(Refusal::Rejected);
+    }
 
     // The audit trail gets every sensitive read and every refusal before the
     // answer leaves; if it cannot be written, the answer does not leave.
@@ -220,8 +228,15 @@ async fn run_checked(
         tracing::error!(error = %error, "audit trail unavailable; response withheld");
         return Err(Refusal::Unavailable);
     }
-    ensure_codes(&mut response);
+    finish_errors(&mut response);
     Ok(response)
+}
+
+/// A document GraphQL refused for its cost (depth, complexity, directives,
+/// recursion): refused before execution like our own limits, and as
+/// quietly.
+pub(crate) fn is_limit_refusal(response: &async_graphql::Response) -> bool {
+    is_request_error(response) && response.errors.iter().any(request_errors::is_limit)
 }
 
 /// The operations a response refused for want of identity or rights.
@@ -242,16 +257,10 @@ pub(crate) fn denied_operations(response: &async_graphql::Response) -> Vec<Strin
         .collect()
 }
 
-/// Errors raised by GraphQL itself (syntax, validation, argument types,
-/// limits) get a stable code too; ours always carry one.
-pub(crate) fn ensure_codes(response: &mut async_graphql::Response) {
-    for error in &mut response.errors {
-        let extensions = error.extensions.get_or_insert_with(Default::default);
-        if extensions.get("code").is_none() {
-            let code = if error.path.is_empty() { "GRAPHQL_VALIDATION_FAILED" } else { "BAD_USER_INPUT" };
-            extensions.set("code", code);
-        }
-    }
+/// Errors raised by GraphQL itself (validation, argument types) are
+/// rewritten in our words and get a stable code; ours carry one already.
+pub(crate) fn finish_errors(response: &mut async_graphql::Response) {
+    request_errors::finish(&mut response.errors);
 }
 
 /// Who is asking (from the bearer token), when, and under which request id.

@@ -13,7 +13,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use db::Database;
 
@@ -55,7 +55,7 @@ pub fn router(db: Database, config: ApiConfig) -> Router {
         Router::new().route("/graphql", get(graphql_get).post(graphql_post)).merge(crate::reports::routes());
     router = router.route("/graphql/ws", get(crate::live_socket::upgrade));
     if graphiql {
-        router = router.route("/graphiql", get(graphiql_page));
+        router = router.merge(crate::graphiql::routes());
     }
     if serve_metrics {
         router = router.route("/metrics", get(crate::metrics::render));
@@ -64,10 +64,6 @@ pub fn router(db: Database, config: ApiConfig) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::observe))
         .with_state(AppState { schema, state })
-}
-
-async fn graphiql_page() -> Html<&'static str> {
-    Html(include_str!("graphiql.html"))
 }
 
 /// The connection's peer address, when the server was started with it.
@@ -112,6 +108,10 @@ async fn graphql_get(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
+    // A browser opening the address is shown GraphiQL, when it is served.
+    if app.state.config.graphiql && crate::graphiql::wants_page(&headers, query.as_deref()) {
+        return crate::graphiql::see_page();
+    }
     let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or_default()) {
         Ok(request) => request,
         Err(_) => return refusal(StatusCode::BAD_REQUEST, "parámetros de consulta inválidos"),

@@ -4,15 +4,17 @@
 
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use db::{Actor, IntakeKeys};
+use db::IntakeKeys;
 use domain::categories::Channel as DomainChannel;
+use domain::idempotency::IdempotencyKey;
 use domain::request::Request;
 use domain::workflow::Command;
 use uuid::Uuid;
 
 use crate::auth::secrets;
+use crate::auth::secrets::AccessKeySecret;
 use crate::authz::{Operation, Target};
-use crate::context::{authorize, db};
+use crate::context::{authorize, authorize_unmetered, db, meter, state};
 use crate::enums::{CaseStatus, Channel, MeasureStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::{EvidenceInput, RequestInput, optional_text, text};
@@ -87,8 +89,7 @@ impl IntakeQuery {
 impl IntakeMutation {
     /// Files a request for protection. No account needed.
     async fn submit_request(&self, ctx: &Context<'_>, input: RequestInput) -> ApiResult<FiledRequest> {
-        let request = authorize(ctx, Operation::SubmitRequest, Target::Nothing)?;
-        file(ctx, input, DomainChannel::Web, &request.actor(), request.now).await
+        file(ctx, input, DomainChannel::Web, Operation::SubmitRequest).await
     }
 
     /// Registers a request staff received by phone, e-mail, in person or
@@ -99,8 +100,7 @@ impl IntakeMutation {
         channel: Channel,
         input: RequestInput,
     ) -> ApiResult<FiledRequest> {
-        let request = authorize(ctx, Operation::RegisterRequest, Target::Nothing)?;
-        file(ctx, input, channel.into(), &request.actor(), request.now).await
+        file(ctx, input, channel.into(), Operation::RegisterRequest).await
     }
 
     /// The requester answers the DGDH's request for more information.
@@ -147,33 +147,40 @@ impl IntakeMutation {
     }
 }
 
-/// Idempotency keys: long enough to be unguessable, plain enough to log
-/// nowhere by accident.
-fn check_idempotency_key(key: &str) -> ApiResult<()> {
-    let ok = (16..=128).contains(&key.len()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::bad_input(
-            "input.idempotencyKey",
-            "la clave de idempotencia debe tener de 16 a 128 letras, dígitos, guiones o guiones bajos (por ejemplo, un UUID)",
-        ))
-    }
-}
-
+/// Files a request, or gives a retry of one already filed its file number
+/// and access key back. The retry draws on no rate limit: a defender whose
+/// connection dropped must always recover the answer.
 async fn file(
     ctx: &Context<'_>,
     input: RequestInput,
     channel: DomainChannel,
-    actor: &Actor,
-    at: DateTime<Utc>,
+    operation: Operation,
 ) -> ApiResult<FiledRequest> {
+    let request_context = authorize_unmetered(ctx, operation, Target::Nothing)?;
     let (idempotency_key, input) = input.into_domain();
-    check_idempotency_key(&idempotency_key)?;
+    let idempotency_key = IdempotencyKey::parse(&idempotency_key)
+        .map_err(|weak| ApiError::bad_input("input.idempotencyKey", weak.to_string()))?;
     let request = Request::parse(input).map_err(|e| ApiError::invalid_request("input", e))?;
-    let (keys, access_key) = intake_keys(&idempotency_key, &request, channel)?;
-    let filed = db(ctx).submit_request(&request, channel, &keys, at, actor).await?;
-    let record = db(ctx).case_record(filed.id).await?;
+    let secret = &state(ctx).config.access_key_secret;
+    let (keys, access_key) = intake_keys(secret, idempotency_key.as_str(), &request, channel)?;
+    let db = db(ctx);
+    let filed = match db.replay(&keys).await {
+        Ok(Some(filed)) => filed,
+        Ok(None) => {
+            meter(ctx, operation)?;
+            db.submit_request(&request, channel, &keys, request_context.now, &request_context.actor()).await?
+        }
+        // The same key with other content: refused, and counted like a filing.
+        Err(reused) => {
+            meter(ctx, operation)?;
+            return Err(reused.into());
+        }
+    };
+    let access_key = match filed.replayed {
+        true => recovered_access_key(db, &filed.file_number, idempotency_key.as_str(), access_key).await?,
+        false => access_key,
+    };
+    let record = db.case_record(filed.id).await?;
     Ok(FiledRequest {
         file_number: filed.file_number,
         access_key,
@@ -182,15 +189,37 @@ async fn file(
     })
 }
 
+/// The access key a request filed before was given: derived as now, or,
+/// for a request filed before access keys were keyed, as then.
+async fn recovered_access_key(
+    db: &db::Database,
+    file_number: &str,
+    idempotency_key: &str,
+    derived: String,
+) -> ApiResult<String> {
+    for candidate in [derived, secrets::legacy_access_key(idempotency_key)] {
+        if RequesterProof::new(file_number, &candidate).case(db).await.is_ok() {
+            return Ok(candidate);
+        }
+    }
+    // Filed under another server secret: the requester has the key already.
+    Err(ApiError::Conflict(
+        "esta solicitud ya está registrada, pero su clave de acceso no puede volver a mostrarse; \
+         si la perdió, comuníquese con la DGDH"
+            .into(),
+    ))
+}
+
 /// What the database stores to make filing idempotent and to recognise the
 /// requester later (hashes only), and the access key to give them.
 pub fn intake_keys(
+    secret: &AccessKeySecret,
     idempotency_key: &str,
     request: &Request,
     channel: DomainChannel,
 ) -> ApiResult<(IntakeKeys, String)> {
     let content = serde_json::to_string(request).map_err(|_| ApiError::Internal)?;
-    let access_key = secrets::access_key(idempotency_key);
+    let access_key = secrets::access_key(secret, idempotency_key);
     let keys = IntakeKeys {
         idempotency_hash: secrets::idempotency_hash(idempotency_key),
         fingerprint: secrets::digest("resguardo/intake-fingerprint/v1", &format!("{}\0{content}", channel.code())),

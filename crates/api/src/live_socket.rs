@@ -352,7 +352,11 @@ impl Connection {
             )];
         }
         let document = match execution::check(&request, false, app.state.config.production) {
-            Ok(document) => document,
+            Ok(Ok(document)) => Some(document),
+            Ok(Err(syntax)) => {
+                app.state.metrics.graphql("invalid", crate::request_errors::PARSE_FAILED);
+                return vec![message("error", &id, Some(&to_json(&vec![syntax])))];
+            }
             Err(refused) => {
                 app.state.metrics.graphql("refused", refused.code());
                 return vec![error_message(&id, refused.code(), &refused.message())];
@@ -454,7 +458,14 @@ async fn admit(
     actor: &db::Actor,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<async_graphql::Response, String> {
-    execution::ensure_codes(&mut first);
+    if execution::is_limit_refusal(&first) {
+        app.state.metrics.graphql("refused", Refusal::Rejected.code());
+        return Err(
+            json!([{ "message": Refusal::Rejected.message(), "extensions": { "code": Refusal::Rejected.code() } }])
+                .to_string(),
+        );
+    }
+    execution::finish_errors(&mut first);
     let invalid = execution::is_request_error(&first);
     let outcome = first.errors.first().map_or("ok".to_owned(), execution::error_code);
     app.state.metrics.graphql(if invalid { "invalid" } else { label }, &outcome);
@@ -492,7 +503,7 @@ async fn relay(
             return Vec::new();
         }
         let Some(mut following) = rest.next().await else { return vec![complete] };
-        execution::ensure_codes(&mut following);
+        execution::finish_errors(&mut following);
         response = following;
     }
 }

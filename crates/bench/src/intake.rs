@@ -223,8 +223,10 @@ async fn baseline(
         let db = db.clone();
         async move {
             let request = sample::request(n)?;
+            let secret = api::AccessKeySecret::generate().map_err(|e| anyhow::anyhow!("{e}"))?;
             let key = format!("baseline-{run}-{concurrency}-{n:08}");
-            let (keys, _) = api::intake_keys(&key, &request, Channel::Web).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (keys, _) =
+                api::intake_keys(&secret, &key, &request, Channel::Web).map_err(|e| anyhow::anyhow!("{e}"))?;
             db.submit_request(&request, Channel::Web, &keys, chrono::Utc::now(), &Actor::public(None)).await?;
             Ok(())
         }

@@ -89,8 +89,9 @@ async fn file(
     key: &str,
     actor: &Actor,
 ) -> anyhow::Result<uuid::Uuid> {
+    let secret = api::AccessKeySecret::generate().map_err(|e| anyhow::anyhow!("{e}"))?;
     let (keys, _access_key): (IntakeKeys, String) =
-        api::intake_keys(&format!("bench-{key}-{}", uuid::Uuid::new_v4().simple()), request, Channel::Web)
+        api::intake_keys(&secret, &format!("bench-{key}-{}", uuid::Uuid::new_v4().simple()), request, Channel::Web)
             .map_err(|e| anyhow::anyhow!("intake keys: {e}"))?;
     Ok(db.submit_request(request, Channel::Web, &keys, chrono::Utc::now(), actor).await?.id)
 }

@@ -268,7 +268,7 @@ impl Database {
             return Ok(None);
         };
         let totp_secret = match &row.totp_secret {
-            Some(sealed) => Some(sealed::open_secret(self.keys()?, sealed::TOTP_SECRET, row.id, sealed)?),
+            Some(sealed) => Some(sealed::open(&*self.keys()?, sealed::TOTP_SECRET, row.id, sealed)?),
             None => None,
         };
         Ok(Some(LoginRecord {
@@ -316,7 +316,7 @@ impl Database {
 
     /// Stores a new, not yet confirmed, TOTP secret (sealed).
     pub async fn begin_totp(&self, user: Uuid, secret: &[u8], actor: &Actor, at: DateTime<Utc>) -> DbResult<()> {
-        let sealed = sealed::seal_secret(self.keys()?, sealed::TOTP_SECRET, user, secret)?;
+        let sealed = sealed::seal(&*self.sealing_keys(self.connection()).await?, sealed::TOTP_SECRET, user, secret)?;
         let mut model = users::ActiveModel { id: Set(user), updated_at: Set(at), ..Default::default() };
         clear_second_factor(&mut model);
         model.totp_secret = Set(Some(sealed));

@@ -243,8 +243,9 @@ impl Database {
             let seq = next_event_seq(tx, case_id).await?;
             let origin = Origin { case_id, event_seq: seq, actor, now: at };
             let payload = json!({ "calendarVersion": calendar.version() });
-            record_event(tx, self.keys()?, &origin, AuditAction::DeadlinesRecomputed, None, today, payload).await?;
-            let reachable = crate::delivery::requester_reachable(self.keys()?, &loaded.row)?;
+            let sealing = self.sealing_keys(tx).await?;
+            record_event(tx, &sealing, &origin, AuditAction::DeadlinesRecomputed, None, today, payload).await?;
+            let reachable = crate::delivery::requester_reachable(&sealing, &loaded.row)?;
             let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at);
             effects::carry_out(tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
             let file_number = &loaded.row.file_number;

@@ -69,7 +69,7 @@ impl Database {
 
     /// The case filed earlier with the same idempotency key, if its content
     /// is the same; an error if it is not.
-    async fn replay(&self, keys: &IntakeKeys) -> DbResult<Option<FiledCase>> {
+    pub async fn replay(&self, keys: &IntakeKeys) -> DbResult<Option<FiledCase>> {
         replay_in(self.connection(), keys).await
     }
 
@@ -102,7 +102,8 @@ impl Database {
         let file_number = file_number(received_on.year(), last);
         let id = Uuid::new_v4();
 
-        let mut rows = request_rows(self.keys()?, id, &file_number, request, channel, at)?;
+        let sealing = self.sealing_keys(&tx).await?;
+        let mut rows = request_rows(&sealing, id, &file_number, request, channel, at)?;
         rows.case.intake_key_hash = Set(Some(keys.idempotency_hash.clone()));
         rows.case.intake_fingerprint = Set(Some(keys.fingerprint.clone()));
         rows.case.access_key_hash = Set(Some(keys.access_key_hash.clone()));
@@ -118,7 +119,7 @@ impl Database {
         let origin = Origin { case_id: id, event_seq: 1, actor, now: at };
         record_event(
             &tx,
-            self.keys()?,
+            &sealing,
             &origin,
             AuditAction::Received,
             None,
@@ -177,8 +178,9 @@ impl Database {
                 Effect::Deadline { .. } | Effect::Notify(_) => None,
             })
             .ok_or(DbError::Corrupt("audit event"))?;
-        record_event(&tx, self.keys()?, &origin, action, measure.map(|m| i32::from(m.0)), today, payload).await?;
-        let reachable = crate::delivery::requester_reachable(self.keys()?, &loaded.row)?;
+        let sealing = self.sealing_keys(&tx).await?;
+        record_event(&tx, &sealing, &origin, action, measure.map(|m| i32::from(m.0)), today, payload).await?;
+        let reachable = crate::delivery::requester_reachable(&sealing, &loaded.row)?;
         let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at);
         effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
         let events = live::transition_events(

@@ -15,6 +15,7 @@ use sea_orm::{
 
 use crate::crypto::Keyring;
 use crate::error::{DbError, DbResult};
+use crate::key_state::{KeySource, KeyState};
 use crate::live::LiveBus;
 use crate::reference;
 
@@ -47,9 +48,10 @@ pub struct Database {
     /// Statements executed through this pool: tests check that a page of
     /// results costs a constant number of them.
     statements: Arc<AtomicU64>,
-    /// The keys that seal sensitive columns; `None` for maintenance work
-    /// (migrations) that never touches them.
-    keys: Option<Arc<Keyring>>,
+    /// The keys that seal sensitive columns (reloaded when their source
+    /// changes); `None` for maintenance work (migrations) that never
+    /// touches them.
+    keys: Option<Arc<KeyState>>,
     /// Live events of every instance, for subscriptions.
     live: Arc<LiveBus>,
 }
@@ -61,9 +63,20 @@ impl std::fmt::Debug for Database {
 }
 
 impl Database {
-    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`).
-    /// Statement logging stays off: bound values can be personal data.
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`),
+    /// creating an SQLite file that does not exist yet. Statement logging
+    /// stays off: bound values can be personal data.
     pub async fn connect(url: &str, max_connections: u32) -> DbResult<Self> {
+        Self::connect_with(url, max_connections, true).await
+    }
+
+    /// Connects to a database that must exist already: a missing SQLite
+    /// file is an error, never a new empty database.
+    pub async fn connect_existing(url: &str, max_connections: u32) -> DbResult<Self> {
+        Self::connect_with(url, max_connections, false).await
+    }
+
+    async fn connect_with(url: &str, max_connections: u32, create: bool) -> DbResult<Self> {
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .max_connections(max_connections)
@@ -71,7 +84,7 @@ impl Database {
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
             .sqlx_logging(false)
-            .map_sqlx_sqlite_opts(|o| {
+            .map_sqlx_sqlite_opts(move |o| {
                 // WAL lets readers work while one writer commits; NORMAL
                 // synchronous is durable in WAL mode except on power loss
                 // of the last transaction, the usual trade-off for WAL.
@@ -79,7 +92,7 @@ impl Database {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
-                    .create_if_missing(true)
+                    .create_if_missing(create)
             });
         let mut conn = sea_orm::Database::connect(options).await?;
         let statements = Arc::new(AtomicU64::new(0));
@@ -93,12 +106,26 @@ impl Database {
 
     /// The same database, sealing and opening sensitive columns with `keys`.
     pub fn with_keys(mut self, keys: Keyring) -> Self {
-        self.keys = Some(Arc::new(keys));
+        self.keys = Some(Arc::new(KeyState::fixed(keys)));
         self
     }
 
-    pub(crate) fn keys(&self) -> DbResult<&Keyring> {
-        self.keys.as_deref().ok_or(DbError::NoKeys)
+    /// The same database with `keys`, which follow `source` when it changes
+    /// (a key file rotated while the server runs).
+    pub fn with_key_source(mut self, keys: Keyring, source: Box<dyn KeySource>) -> Self {
+        self.keys = Some(Arc::new(KeyState::reloading(keys, source)));
+        self
+    }
+
+    /// The keys to open values with.
+    pub(crate) fn keys(&self) -> DbResult<Arc<Keyring>> {
+        Ok(self.keys.as_deref().ok_or(DbError::NoKeys)?.current())
+    }
+
+    /// The keys to seal with in a transaction on `conn`: refused when a
+    /// rotation superseded this instance's current key.
+    pub(crate) async fn sealing_keys(&self, conn: &impl ConnectionTrait) -> DbResult<Arc<Keyring>> {
+        self.keys.as_deref().ok_or(DbError::NoKeys)?.for_sealing(conn).await
     }
 
     pub(crate) fn live(&self) -> &Arc<LiveBus> {
@@ -118,6 +145,22 @@ impl Database {
     pub fn backend(&self) -> Backend {
         // Only SQLite and PostgreSQL drivers are compiled in.
         if self.conn.get_database_backend() == DbBackend::Sqlite { Backend::Sqlite } else { Backend::Postgres }
+    }
+
+    /// Whether a table of that name exists (a schema check that creates
+    /// nothing).
+    pub async fn table_exists(&self, table: &str) -> DbResult<bool> {
+        let backend = self.conn.get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => {
+                "SELECT COUNT(*) AS n FROM information_schema.tables \
+                                    WHERE table_schema = current_schema() AND table_name = $1"
+            }
+            _ => "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = $1",
+        };
+        let statement = sea_orm::Statement::from_sql_and_values(backend, sql, [table.into()]);
+        let row = self.conn.query_one_raw(statement).await?.ok_or(DbError::Corrupt("table count"))?;
+        Ok(row.try_get::<i64>("", "n")? > 0)
     }
 
     /// Checks that the database answers (for `/readyz`).

@@ -160,7 +160,7 @@ impl Database {
             let tx = self.write_transaction().await?;
             let loaded = case_store::load(&tx, case_id).await?;
             let (calendar, _, policies) = self.rules_in(&tx).await?;
-            let reachable = requester_reachable(self.keys()?, &loaded.row)?;
+            let reachable = requester_reachable(&*self.keys()?, &loaded.row)?;
             let mut planner = Planner::new(case_id, &loaded.case, &calendar, &policies, reachable, now);
             for deadline in loaded.case.deadlines.iter().filter(|d| d.status == DeadlineStatus::Open) {
                 let Some(id) = loaded.deadline_ids.get(&deadline.key) else { continue };
@@ -263,11 +263,12 @@ impl Database {
         let by_key: HashMap<(Uuid, String), Uuid> =
             found.iter().map(|d| ((d.case_id, d.deadline_key.clone()), d.id)).collect();
         let deadlines: HashMap<Uuid, deadlines::Model> = found.into_iter().map(|d| (d.id, d)).collect();
+        let keys = self.keys()?;
         let mut envelopes = Vec::with_capacity(rows.len());
         for row in rows {
             let Some(case) = row.case_id.and_then(|id| cases.get(&id)) else { continue };
             let (reader, to) = if row.recipient == REQUESTER {
-                (Reader::Requester, requester_email(self.keys()?, case)?)
+                (Reader::Requester, requester_email(&keys, case)?)
             } else {
                 let id = row
                     .recipient

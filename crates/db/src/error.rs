@@ -33,6 +33,10 @@ pub enum DbError {
     /// Sensitive columns cannot be read or written without keys.
     #[error("el cifrado no está configurado")]
     NoKeys,
+    /// This instance's current key was replaced by a rotation it has not
+    /// seen (keys in the environment not yet rolled out): it must not seal.
+    #[error("las claves de cifrado de esta instancia están desactualizadas")]
+    KeySuperseded(u32),
     /// The database failed. The cause is kept for logs, not shown.
     #[error("error de la base de datos")]
     Database(#[source] DbErr),

@@ -61,8 +61,9 @@ impl Database {
     /// order. File numbers are taken from each year's counter, as for
     /// requests filed one by one.
     pub async fn import_cases(&self, batch: &[ImportedCase], actor: &Actor, at: DateTime<Utc>) -> DbResult<Vec<Uuid>> {
-        let keys = self.keys()?;
         let tx = self.write_transaction().await?;
+        let sealing = self.sealing_keys(&tx).await?;
+        let keys = &*sealing;
         let mut per_year: BTreeMap<i32, i64> = BTreeMap::new();
         for imported in batch {
             *per_year.entry(lima_date(imported.received_at).year()).or_default() += 1;

@@ -1,106 +1,178 @@
-//! Key rotation's database side: seal every sensitive value again under the
-//! current key, and count which keys values are sealed with (a key can be
-//! retired once nothing uses it).
+//! Key rotation's database side, driven by the one list of sealed columns
+//! (`sealed::SEALED_COLUMNS`): seal every value again under the current
+//! key, count the values each key seals, record which keys a rotation
+//! superseded, and retire a key only once nothing anywhere is sealed under
+//! it.
 
 use std::collections::BTreeMap;
 
-use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Order, Query};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 use uuid::Uuid;
 
 use crate::connection::Database;
 use crate::crypto::Keyring;
-use crate::entities::{case_events, cases};
-use crate::error::DbResult;
-use crate::sealed::{PAYLOAD, REQUEST, reseal};
+use crate::entities::superseded_keys;
+use crate::error::{DbError, DbResult};
+use crate::key_state::superseded;
+use crate::sealed::{SEALED_COLUMNS, SealedColumn, reseal};
 
-/// Rows re-sealed by a rotation.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Values sealed again by a rotation, per column (`table.column`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResealReport {
-    pub cases: u64,
-    pub events: u64,
+    pub resealed: BTreeMap<String, u64>,
+}
+
+impl ResealReport {
+    pub fn total(&self) -> u64 {
+        self.resealed.values().sum()
+    }
+}
+
+impl std::fmt::Display for ResealReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.resealed.iter().map(|(column, n)| format!("{column}: {n}")).collect();
+        write!(f, "{}", parts.join(", "))
+    }
 }
 
 const BATCH: u64 = 500;
 
 impl Database {
-    /// Seals every sensitive value under the current key, in batches, each
-    /// batch in its own transaction. `legacy_plaintext` also seals values
+    /// Seals every sensitive value under the current key, column by column
+    /// and in batches, each batch in its own transaction. A value changed
+    /// meanwhile (a second factor enrolled again) is left as the change
+    /// wrote it, under the current key. `legacy_plaintext` also seals JSON
     /// written before encryption existed.
     pub async fn reseal_all(&self, legacy_plaintext: bool) -> DbResult<ResealReport> {
         let keys = self.keys()?;
         let mut report = ResealReport::default();
-        let mut after = Uuid::nil();
-        loop {
-            let tx = self.write_transaction().await?;
-            let rows = cases::Entity::find()
-                .filter(cases::Column::Id.gt(after))
-                .order_by_asc(cases::Column::Id)
-                .limit(BATCH)
-                .all(&tx)
-                .await?;
-            let Some(last) = rows.last().map(|r| r.id) else { break };
-            for row in rows {
-                if let Some(sealed) = reseal(keys, REQUEST, row.id, &row.request_details, legacy_plaintext)? {
-                    cases::Entity::update(cases::ActiveModel {
-                        id: Set(row.id),
-                        request_details: Set(sealed),
-                        ..Default::default()
-                    })
-                    .exec(&tx)
-                    .await?;
-                    report.cases += 1;
-                }
-            }
-            tx.commit().await?;
-            after = last;
-        }
-        let mut after = Uuid::nil();
-        loop {
-            let tx = self.write_transaction().await?;
-            let rows = case_events::Entity::find()
-                .filter(case_events::Column::Id.gt(after))
-                .order_by_asc(case_events::Column::Id)
-                .limit(BATCH)
-                .all(&tx)
-                .await?;
-            let Some(last) = rows.last().map(|r| r.id) else { break };
-            for row in rows {
-                if let Some(sealed) = reseal(keys, PAYLOAD, row.id, &row.payload, legacy_plaintext)? {
-                    case_events::Entity::update(case_events::ActiveModel {
-                        id: Set(row.id),
-                        payload: Set(sealed),
-                        ..Default::default()
-                    })
-                    .exec(&tx)
-                    .await?;
-                    report.events += 1;
-                }
-            }
-            tx.commit().await?;
-            after = last;
+        for place in SEALED_COLUMNS {
+            let count = self.reseal_column(&keys, place, legacy_plaintext).await?;
+            report.resealed.insert(format!("{}.{}", place.table, place.column), count);
         }
         Ok(report)
     }
 
-    /// How many sensitive values each key seals (0: not sealed at all).
+    async fn reseal_column(&self, keys: &Keyring, place: SealedColumn, legacy_plaintext: bool) -> DbResult<u64> {
+        let (table, column, id) = (Alias::new(place.table), Alias::new(place.column), Alias::new(place.id));
+        let mut resealed = 0;
+        let mut after = Uuid::nil();
+        loop {
+            let tx = self.write_transaction().await?;
+            let select = Query::select()
+                .columns([id.clone(), column.clone()])
+                .from(table.clone())
+                .and_where(Expr::col(column.clone()).is_not_null())
+                .and_where(Expr::col(id.clone()).gt(after))
+                .order_by(id.clone(), Order::Asc)
+                .limit(BATCH)
+                .to_owned();
+            let rows = tx.query_all(&select).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get::<Uuid>("", place.id)?;
+            for row in &rows {
+                let (row_id, stored): (Uuid, String) = (row.try_get("", place.id)?, row.try_get("", place.column)?);
+                let Some(sealed) = reseal(keys, place, row_id, &stored, legacy_plaintext)? else { continue };
+                let update = Query::update()
+                    .table(table.clone())
+                    .value(column.clone(), sealed)
+                    .and_where(Expr::col(id.clone()).eq(row_id))
+                    .and_where(Expr::col(column.clone()).eq(stored))
+                    .to_owned();
+                resealed += tx.execute(&update).await?.rows_affected();
+            }
+            tx.commit().await?;
+        }
+        Ok(resealed)
+    }
+
+    /// How many sensitive values each key seals, over every sealed column
+    /// (0: not sealed at all). Counted in the database, one GROUP BY per
+    /// column.
     pub async fn keys_in_use(&self) -> DbResult<BTreeMap<u32, u64>> {
+        let backend = self.connection().get_database_backend();
         let mut counts = BTreeMap::new();
-        let details: Vec<String> = cases::Entity::find()
-            .select_only()
-            .column(cases::Column::RequestDetails)
-            .into_tuple()
-            .all(self.connection())
-            .await?;
-        let payloads: Vec<String> = case_events::Entity::find()
-            .select_only()
-            .column(case_events::Column::Payload)
-            .into_tuple()
-            .all(self.connection())
-            .await?;
-        for value in details.iter().chain(payloads.iter()) {
-            *counts.entry(Keyring::key_of(value).unwrap_or(0)).or_insert(0) += 1;
+        for place in SEALED_COLUMNS {
+            let (table, column) = (place.table, place.column);
+            // The key id is the second dot-separated part of `ENC1.<id>.…`.
+            let key = match backend {
+                DbBackend::Postgres => format!("split_part({column}, '.', 2)"),
+                _ => format!("substr({column}, 6, instr(substr({column}, 6), '.') - 1)"),
+            };
+            let sql = format!(
+                "SELECT CASE WHEN {column} LIKE 'ENC1.%' THEN {key} ELSE '0' END AS key_id, COUNT(*) AS n \
+                 FROM {table} WHERE {column} IS NOT NULL GROUP BY 1"
+            );
+            for row in self.connection().query_all_raw(Statement::from_string(backend, sql)).await? {
+                let (key, n): (String, i64) = (row.try_get("", "key_id")?, row.try_get("", "n")?);
+                // A malformed id counts as unsealed: it opens under no key.
+                let id = key.parse().unwrap_or(0);
+                *counts.entry(id).or_insert(0) += u64::try_from(n).unwrap_or(0);
+            }
         }
         Ok(counts)
+    }
+
+    /// Records that `current` replaced every other key of `keys` as the
+    /// key new values are sealed with. Refused when `current` itself was
+    /// superseded before: a key, once replaced, never seals again.
+    pub async fn record_rotation(&self, keys: &Keyring, at: DateTime<Utc>) -> DbResult<()> {
+        let current = keys.current_id();
+        let tx = self.write_transaction().await?;
+        if superseded(&tx, current).await? {
+            return Err(DbError::Rejected(format!(
+                "key {current} was replaced by an earlier rotation: make a new key (resguardo keys generate)"
+            )));
+        }
+        let rows: Vec<superseded_keys::ActiveModel> = keys
+            .key_ids()
+            .into_iter()
+            .filter(|id| *id != current)
+            .map(|id| superseded_keys::ActiveModel {
+                key_id: sea_orm::ActiveValue::Set(i32::try_from(id).unwrap_or(i32::MAX)),
+                superseded_by: sea_orm::ActiveValue::Set(i32::try_from(current).unwrap_or(i32::MAX)),
+                superseded_at: sea_orm::ActiveValue::Set(at),
+                retired_at: sea_orm::ActiveValue::Set(None),
+            })
+            .collect();
+        if !rows.is_empty() {
+            let upsert = OnConflict::column(superseded_keys::Column::KeyId).do_nothing().to_owned();
+            superseded_keys::Entity::insert_many(rows).on_conflict(upsert).exec_without_returning(&tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks key `id` retired, after checking that no value anywhere is
+    /// sealed under it and that it is not `current`. The caller then
+    /// removes it from the key file or the environment.
+    pub async fn retire_key(&self, id: u32, current: u32, at: DateTime<Utc>) -> DbResult<()> {
+        if id == current {
+            return Err(DbError::Rejected(format!("key {id} is the current key: rotate first")));
+        }
+        if let Some(count) = self.keys_in_use().await?.get(&id) {
+            return Err(DbError::Rejected(format!(
+                "key {id} still seals {count} value(s): run `resguardo keys reseal`, then retire it"
+            )));
+        }
+        let row = superseded_keys::ActiveModel {
+            key_id: sea_orm::ActiveValue::Set(i32::try_from(id).unwrap_or(i32::MAX)),
+            superseded_by: sea_orm::ActiveValue::Set(i32::try_from(current).unwrap_or(i32::MAX)),
+            superseded_at: sea_orm::ActiveValue::Set(at),
+            retired_at: sea_orm::ActiveValue::Set(Some(at)),
+        };
+        let upsert = OnConflict::column(superseded_keys::Column::KeyId)
+            .update_column(superseded_keys::Column::RetiredAt)
+            .to_owned();
+        superseded_keys::Entity::insert(row).on_conflict(upsert).exec_without_returning(self.connection()).await?;
+        Ok(())
+    }
+
+    /// Whether a rotation superseded key `id` (an instance must not start
+    /// sealing with it).
+    pub async fn key_superseded(&self, id: u32) -> DbResult<bool> {
+        superseded(self.connection(), id).await
     }
 }

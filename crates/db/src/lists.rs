@@ -228,6 +228,7 @@ impl Database {
         };
         let rows = query.limit(first + 1).all(self.connection()).await?;
         let has_next = rows.len() as u64 > first;
+        let keys = self.keys()?;
         let items = rows
             .into_iter()
             .take(usize::try_from(first).unwrap_or(usize::MAX))
@@ -236,7 +237,7 @@ impl Database {
                     CaseOrder::ReceivedNewestFirst => Cursor::Received(row.received_at, row.id),
                     CaseOrder::DueSoonestFirst => Cursor::Due(row.next_due_on, row.id),
                 };
-                case_record(self.keys()?, row).map(|record| (record, cursor))
+                case_record(&keys, row).map(|record| (record, cursor))
             })
             .collect::<DbResult<Vec<_>>>()?;
         Ok(Page { items, has_next })
@@ -247,12 +248,13 @@ impl Database {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
+        let keys = self.keys()?;
         cases::Entity::find()
             .filter(cases::Column::Id.is_in(ids.iter().copied()))
             .all(self.connection())
             .await?
             .into_iter()
-            .map(|row| case_record(self.keys()?, row).map(|r| (r.id, r)))
+            .map(|row| case_record(&keys, row).map(|r| (r.id, r)))
             .collect()
     }
 

@@ -83,7 +83,7 @@ pub struct DeadlineChangeRecord {
 impl Database {
     pub async fn case_file(&self, id: Uuid) -> DbResult<CaseFile> {
         let loaded = case_store::load(self.connection(), id).await?;
-        let request: Request = sealed::open_request(self.keys()?, &loaded.row)?;
+        let request: Request = sealed::open_request(&*self.keys()?, &loaded.row)?;
         Ok(CaseFile {
             id,
             channel: parse_code(Channel::parse, &loaded.row.channel, "cases.channel")?,
@@ -119,9 +119,10 @@ impl Database {
             .order_by_asc(case_events::Column::Seq)
             .all(self.connection())
             .await?;
+        let keys = self.keys()?;
         for row in rows {
             let case_id = row.case_id;
-            by_case.entry(case_id).or_default().push(case_event(self.keys()?, row)?);
+            by_case.entry(case_id).or_default().push(case_event(&keys, row)?);
         }
         Ok(by_case)
     }

@@ -1,7 +1,10 @@
-//! The sensitive columns, sealed and opened in one place: the request as
-//! filed (`cases.request_details`) and the history's payloads
-//! (`case_events.payload`). Anything that does not decrypt under the
-//! keyring, including plaintext, is refused as corrupt.
+//! The sensitive columns, sealed and opened in one place. [`SEALED_COLUMNS`]
+//! is the one list of them: sealing, opening, key rotation (`keys.rs`:
+//! resealing, counting values per key, retiring a key) all go through it,
+//! so a column sealed later is rotated and counted as soon as it is listed
+//! here (a test finds every sealed value in the database and checks its
+//! column is listed). Anything that does not decrypt under the keyring,
+//! including plaintext, is refused as corrupt.
 
 use domain::request::Request;
 use uuid::Uuid;
@@ -10,57 +13,71 @@ use crate::crypto::Keyring;
 use crate::entities::{case_events, cases};
 use crate::error::{DbError, DbResult};
 
-pub(crate) const REQUEST: (&str, &str) = ("cases", "request_details");
-pub(crate) const TOTP_SECRET: (&str, &str) = ("users", "totp_secret");
-pub(crate) const PAYLOAD: (&str, &str) = ("case_events", "payload");
-
-fn seal(keys: &Keyring, (table, column): (&str, &str), row: Uuid, text: &str) -> DbResult<String> {
-    keys.encrypt(table, column, row, text.as_bytes()).map_err(|_| DbError::Corrupt("encryption"))
+/// A column whose values are sealed, with the table's primary key (the
+/// row id bound into each value's associated data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SealedColumn {
+    pub table: &'static str,
+    pub column: &'static str,
+    /// The table's primary key (a UUID).
+    pub id: &'static str,
+    /// Values written before encryption existed were JSON in clear; a
+    /// rotation with `--seal-plaintext` may seal them.
+    pub legacy_json: bool,
 }
 
-fn open(keys: &Keyring, (table, column): (&'static str, &'static str), row: Uuid, stored: &str) -> DbResult<String> {
-    let bytes = keys.decrypt(table, column, row, stored).map_err(|_| DbError::Corrupt(column))?;
-    String::from_utf8(bytes).map_err(|_| DbError::Corrupt(column))
+/// The request as filed.
+pub(crate) const REQUEST: SealedColumn =
+    SealedColumn { table: "cases", column: "request_details", id: "id", legacy_json: true };
+/// The commands in a case's history, with what people wrote.
+pub(crate) const PAYLOAD: SealedColumn =
+    SealedColumn { table: "case_events", column: "payload", id: "id", legacy_json: true };
+/// Staff members' TOTP secrets.
+pub(crate) const TOTP_SECRET: SealedColumn =
+    SealedColumn { table: "users", column: "totp_secret", id: "id", legacy_json: false };
+
+/// Every sealed column.
+pub const SEALED_COLUMNS: [SealedColumn; 3] = [REQUEST, PAYLOAD, TOTP_SECRET];
+
+/// Seals `plaintext` for `row` of `place` under the current key.
+pub(crate) fn seal(keys: &Keyring, place: SealedColumn, row: Uuid, plaintext: &[u8]) -> DbResult<String> {
+    keys.encrypt(place.table, place.column, row, plaintext).map_err(|_| DbError::Corrupt("encryption"))
 }
 
-/// Seals raw bytes (a TOTP secret).
-pub(crate) fn seal_secret(keys: &Keyring, (table, column): (&str, &str), row: Uuid, secret: &[u8]) -> DbResult<String> {
-    keys.encrypt(table, column, row, secret).map_err(|_| DbError::Corrupt("encryption"))
+/// Opens a value of `row` of `place`.
+pub(crate) fn open(keys: &Keyring, place: SealedColumn, row: Uuid, stored: &str) -> DbResult<Vec<u8>> {
+    keys.decrypt(place.table, place.column, row, stored).map_err(|_| DbError::Corrupt(place.column))
 }
 
-pub(crate) fn open_secret(
-    keys: &Keyring,
-    (table, column): (&'static str, &'static str),
-    row: Uuid,
-    stored: &str,
-) -> DbResult<Vec<u8>> {
-    keys.decrypt(table, column, row, stored).map_err(|_| DbError::Corrupt(column))
+fn open_text(keys: &Keyring, place: SealedColumn, row: Uuid, stored: &str) -> DbResult<String> {
+    String::from_utf8(open(keys, place, row, stored)?).map_err(|_| DbError::Corrupt(place.column))
 }
 
 pub(crate) fn seal_request(keys: &Keyring, case_id: Uuid, request: &Request) -> DbResult<String> {
     let json = serde_json::to_string(request).map_err(|_| DbError::Corrupt("cases.request_details"))?;
-    seal(keys, REQUEST, case_id, &json)
+    seal(keys, REQUEST, case_id, json.as_bytes())
 }
 
 pub(crate) fn open_request(keys: &Keyring, row: &cases::Model) -> DbResult<Request> {
-    let json = open(keys, REQUEST, row.id, &row.request_details)?;
+    let json = open_text(keys, REQUEST, row.id, &row.request_details)?;
     serde_json::from_str(&json).map_err(|_| DbError::Corrupt("cases.request_details"))
 }
 
 pub(crate) fn seal_payload(keys: &Keyring, event_id: Uuid, payload: &serde_json::Value) -> DbResult<String> {
-    seal(keys, PAYLOAD, event_id, &payload.to_string())
+    seal(keys, PAYLOAD, event_id, payload.to_string().as_bytes())
 }
 
 pub(crate) fn open_payload(keys: &Keyring, row: &case_events::Model) -> DbResult<String> {
-    open(keys, PAYLOAD, row.id, &row.payload)
+    open_text(keys, PAYLOAD, row.id, &row.payload)
 }
 
-/// Seals any sensitive column's value again under the current key; the
-/// rotation uses it. `legacy_plaintext` accepts values written before
-/// encryption existed (an operator's explicit choice, never a read path).
+/// A value sealed again under the current key, or `None` when it already
+/// is. `legacy_plaintext` accepts JSON written before encryption existed in
+/// the columns that held it (an operator's explicit choice, never a read
+/// path).
 pub(crate) fn reseal(
     keys: &Keyring,
-    place: (&'static str, &'static str),
+    place: SealedColumn,
     row: Uuid,
     stored: &str,
     legacy_plaintext: bool,
@@ -68,10 +85,17 @@ pub(crate) fn reseal(
     if Keyring::key_of(stored) == Some(keys.current_id()) {
         return Ok(None);
     }
-    let text = match open(keys, place, row, stored) {
-        Ok(text) => text,
-        Err(_) if legacy_plaintext && serde_json::from_str::<serde_json::Value>(stored).is_ok() => stored.to_owned(),
+    let plaintext = match open(keys, place, row, stored) {
+        Ok(bytes) => bytes,
+        Err(_)
+            if legacy_plaintext
+                && place.legacy_json
+                && Keyring::key_of(stored).is_none()
+                && serde_json::from_str::<serde_json::Value>(stored).is_ok() =>
+        {
+            stored.as_bytes().to_vec()
+        }
         Err(error) => return Err(error),
     };
-    seal(keys, place, row, &text).map(Some)
+    seal(keys, place, row, &plaintext).map(Some)
 }

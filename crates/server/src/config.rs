@@ -16,6 +16,7 @@ pub const VARIABLES: &[&str] = &[
     "RESGUARDO_MODE",
     "RESGUARDO_KEY_FILE",
     "RESGUARDO_ENCRYPTION_KEYS",
+    "RESGUARDO_ACCESS_KEY_SECRET",
     "RESGUARDO_DATABASE_URL",
     "RESGUARDO_DATABASE_MAX_CONNECTIONS",
     "RESGUARDO_LISTEN",
@@ -62,6 +63,9 @@ pub struct Config {
     /// Keys given directly, `id:base64,…` (the first is current); takes
     /// precedence over the key file.
     pub encryption_keys: Option<String>,
+    /// The secret access keys are derived with (base64, 32 bytes), when
+    /// the keys are in the environment; a key file holds its own.
+    pub access_key_secret: Option<String>,
     /// `sqlite://path?mode=rwc` (embedded) or `postgres://user@host/db`.
     pub database_url: String,
     pub database_max_connections: u32,
@@ -135,6 +139,7 @@ impl Default for Config {
             mode: "development".into(),
             key_file: "data/keys.toml".into(),
             encryption_keys: None,
+            access_key_secret: None,
             database_url: "sqlite://data/resguardo.db?mode=rwc".into(),
             database_max_connections: 10,
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -189,6 +194,7 @@ impl Config {
         if let Some(value) = env("RESGUARDO_DATABASE_URL") {
             config.database_url = value;
         }
+        check_database_url(&config.database_url)?;
         if let Some(value) = env("RESGUARDO_DATABASE_MAX_CONNECTIONS") {
             config.database_max_connections = parse("RESGUARDO_DATABASE_MAX_CONNECTIONS", &value)?;
         }
@@ -221,6 +227,9 @@ impl Config {
         }
         if let Some(value) = env("RESGUARDO_ENCRYPTION_KEYS") {
             config.encryption_keys = Some(value);
+        }
+        if let Some(value) = env("RESGUARDO_ACCESS_KEY_SECRET") {
+            config.access_key_secret = Some(value);
         }
         for (name, field) in [
             ("RESGUARDO_MODE", &mut config.mode),
@@ -453,8 +462,39 @@ fn roles(name: &str, text: &str) -> anyhow::Result<api::authz::RoleSet> {
     Ok(api::authz::RoleSet::of(&roles))
 }
 
-fn parse<T: std::str::FromStr>(name: &str, value: &str) -> anyhow::Result<T> {
-    value.trim().parse().map_err(|_| anyhow::anyhow!("{name}: invalid value"))
+/// A setting's type, and how its expected form is told to someone who
+/// gave a bad value.
+trait Setting: std::str::FromStr {
+    const EXPECTED: &'static str;
+}
+
+impl Setting for SocketAddr {
+    const EXPECTED: &'static str = "an address and port such as 127.0.0.1:8080 or [::1]:8080";
+}
+
+impl Setting for u16 {
+    const EXPECTED: &'static str = "a whole number from 0 to 65535";
+}
+
+impl Setting for u32 {
+    const EXPECTED: &'static str = "a whole number from 0 to 4294967295";
+}
+
+impl Setting for u64 {
+    const EXPECTED: &'static str = "a whole number, 0 or more";
+}
+
+impl Setting for usize {
+    const EXPECTED: &'static str = "a whole number, 0 or more";
+}
+
+/// Parses a setting that holds no secret, so its bad value may be shown
+/// (shortened) beside the form expected.
+fn parse<T: Setting>(name: &str, value: &str) -> anyhow::Result<T> {
+    value.trim().parse().map_err(|_| {
+        let shown: String = value.chars().take(60).collect();
+        anyhow::anyhow!("{name}: {shown:?} is not {}", T::EXPECTED)
+    })
 }
 
 fn parse_bool(name: &str, value: &str) -> anyhow::Result<bool> {
@@ -463,6 +503,78 @@ fn parse_bool(name: &str, value: &str) -> anyhow::Result<bool> {
         "0" | "false" | "no" | "off" => Ok(false),
         _ => bail!("{name}: expected true or false"),
     }
+}
+
+/// The database URL names a database we can open; refused with the URL
+/// shown without its credentials.
+fn check_database_url(url: &str) -> anyhow::Result<()> {
+    let known = ["sqlite:", "postgres://", "postgresql://"].iter().any(|scheme| url.trim().starts_with(scheme));
+    if !known {
+        bail!(
+            "RESGUARDO_DATABASE_URL: {} is not a database URL Resguardo can open; expected \
+             sqlite://PATH?mode=rwc or postgres://USER:PASSWORD@HOST:5432/DATABASE",
+            mask_credentials(url.trim())
+        );
+    }
+    Ok(())
+}
+
+/// Text with the password of every `scheme://user:password@host` in it
+/// replaced by `***` (driver errors may quote a connection URL).
+pub fn mask_credentials(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("://") {
+        let (before, after) = rest.split_at(start + 3);
+        out.push_str(before);
+        // The authority ends at the first '/', whitespace or quote.
+        let end = after.find(|c: char| c == '/' || c.is_whitespace() || c == '\'' || c == '"').unwrap_or(after.len());
+        let authority = &after[..end];
+        match authority.rfind('@') {
+            Some(at) => {
+                let userinfo = &authority[..at];
+                let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+                let masked = if userinfo.contains(':') { format!("{user}:***") } else { user.to_owned() };
+                out.push_str(&masked);
+                out.push_str(&authority[at..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `RESGUARDO_*` names in `present` that this version does not read, each
+/// with the known name it most likely meant (a misspelt setting would
+/// otherwise be ignored without a word).
+pub fn unknown_variables<'a>(present: impl IntoIterator<Item = &'a str>) -> Vec<(String, Option<&'static str>)> {
+    present
+        .into_iter()
+        .filter(|name| name.starts_with("RESGUARDO_") && !VARIABLES.contains(name))
+        .map(|name| {
+            let closest = VARIABLES.iter().copied().min_by_key(|known| edit_distance(name, known));
+            let likely = closest.filter(|known| edit_distance(name, known) <= 3);
+            (name.to_owned(), likely)
+        })
+        .collect()
+}
+
+/// Levenshtein distance, for suggestions.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// `postgres://user:secret@db:5432/resguardo` → `PostgreSQL at db:5432/resguardo`.
@@ -475,6 +587,13 @@ pub fn describe_database(url: &str) -> String {
     let host_and_db = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
     let host_and_db = host_and_db.split('?').next().unwrap_or(host_and_db);
     format!("PostgreSQL at {host_and_db}")
+}
+
+/// For an SQLite URL, the database file (`None` for an in-memory one).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (path != ":memory:" && !path.is_empty()).then(|| std::path::PathBuf::from(path))
 }
 
 /// For an SQLite URL, the file's directory (created before connecting so
@@ -571,11 +690,41 @@ mod tests {
     #[test]
     fn bad_values_are_named() {
         let error = Config::load(None, &env_of(&[("RESGUARDO_LISTEN", "somewhere")])).unwrap_err();
-        assert_eq!(error.to_string(), "RESGUARDO_LISTEN: invalid value");
+        assert_eq!(
+            error.to_string(),
+            "RESGUARDO_LISTEN: \"somewhere\" is not an address and port such as 127.0.0.1:8080 or [::1]:8080"
+        );
+        let error = Config::load(None, &env_of(&[("RESGUARDO_SMTP_PORT", "70000")])).unwrap_err();
+        assert_eq!(error.to_string(), "RESGUARDO_SMTP_PORT: \"70000\" is not a whole number from 0 to 65535");
         let error = Config::load(None, &env_of(&[("RESGUARDO_MIGRATE_ON_START", "maybe")])).unwrap_err();
         assert!(error.to_string().starts_with("RESGUARDO_MIGRATE_ON_START"));
         let missing = env_of(&[("RESGUARDO_CONFIG", "/nonexistent/resguardo.toml")]);
         assert!(Config::load(None, &missing).is_err());
+    }
+
+    #[test]
+    fn a_mistyped_database_url_is_refused_without_its_password() {
+        let error = Config::load(None, &env_of(&[("RESGUARDO_DATABASE_URL", "postgress://app:s3cret@db:5432/x")]))
+            .unwrap_err()
+            .to_string();
+        assert!(!error.contains("s3cret"), "{error}");
+        assert!(error.contains("postgress://app:***@db:5432/x") && error.contains("postgres://USER"), "{error}");
+        assert_eq!(
+            mask_credentials("error 'postgres://a:b@h/d' and sqlite://x.db, mysql://u@h"),
+            "error 'postgres://a:***@h/d' and sqlite://x.db, mysql://u@h"
+        );
+    }
+
+    #[test]
+    fn unknown_variables_are_named_with_what_they_likely_meant() {
+        let unknown = unknown_variables(["RESGUARDO_SMPT_HOST", "RESGUARDO_LISTEN", "PATH", "RESGUARDO_COLOUR"]);
+        assert_eq!(
+            unknown,
+            vec![
+                ("RESGUARDO_SMPT_HOST".to_owned(), Some("RESGUARDO_SMTP_HOST")),
+                ("RESGUARDO_COLOUR".to_owned(), None)
+            ]
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub struct Summary {
 }
 
 /// Loads the demo data unless the database already has accounts.
-pub async fn load(db: &Database, now: DateTime<Utc>) -> anyhow::Result<Option<Summary>> {
+pub async fn load(db: &Database, secret: &api::AccessKeySecret, now: DateTime<Utc>) -> anyhow::Result<Option<Summary>> {
     if db.has_users().await? {
         return Ok(None);
     }
@@ -74,11 +74,12 @@ pub async fn load(db: &Database, now: DateTime<Utc>) -> anyhow::Result<Option<Su
 
     let mut cases = Vec::new();
     let received =
-        file(db, "250101", Channel::Web, DefenderCategory::Indigenous, AggressorType::IllegalLogging, now).await?;
+        file(db, secret, "250101", Channel::Web, DefenderCategory::Indigenous, AggressorType::IllegalLogging, now)
+            .await?;
     cases.push((received.0, "recibida: lista para calificar", None));
 
     let (number, id, key) =
-        file(db, "200101", Channel::Phone, DefenderCategory::Journalist, AggressorType::Unknown, now).await?;
+        file(db, secret, "200101", Channel::Phone, DefenderCategory::Journalist, AggressorType::Unknown, now).await?;
     apply(db, id, Command::StartReview, &as_officer, now).await?;
     let question = Command::RequestInformation {
         question: text("¿Puede indicar en qué distrito vive actualmente la persona amenazada?")?,
@@ -87,7 +88,8 @@ pub async fn load(db: &Database, now: DateTime<Utc>) -> anyhow::Result<Option<Su
     cases.push((number, "información solicitada al solicitante", Some(key)));
 
     let (number, id, _) =
-        file(db, "170101", Channel::Web, DefenderCategory::Environmental, AggressorType::IllegalMining, now).await?;
+        file(db, secret, "170101", Channel::Web, DefenderCategory::Environmental, AggressorType::IllegalMining, now)
+            .await?;
     for command in
         [Command::Assign { officer: officer.clone() }, Command::StartReview, admit()?, assess(Track::Urgent)?]
     {
@@ -96,7 +98,8 @@ pub async fn load(db: &Database, now: DateTime<Utc>) -> anyhow::Result<Option<Su
     cases.push((number, "admitida, vía urgente: lista para resolver", None));
 
     let (number, id, _) =
-        file(db, "080101", Channel::Referral, DefenderCategory::LandAndTerritory, AggressorType::Company, now).await?;
+        file(db, secret, "080101", Channel::Referral, DefenderCategory::LandAndTerritory, AggressorType::Company, now)
+            .await?;
     let resolution = Command::IssueResolution(Resolution {
         act: ActReference { number: text("RD N.° 001-2026-JUS/DGDH")?, date: domain::business_day::lima_date(now) },
         granted: vec![granted("POLICE_PATROLS", "MININTER")?, granted("LEGAL_AID", "MINJUSDH")?],
@@ -116,7 +119,8 @@ pub async fn load(db: &Database, now: DateTime<Utc>) -> anyhow::Result<Option<Su
     cases.push((number, "medidas notificadas a Mininter y Minjusdh", None));
 
     let (number, id, _) =
-        file(db, "150101", Channel::InPerson, DefenderCategory::TradeUnionist, AggressorType::Individual, now).await?;
+        file(db, secret, "150101", Channel::InPerson, DefenderCategory::TradeUnionist, AggressorType::Individual, now)
+            .await?;
     let mut checks = all_met();
     checks[5] = CriterionCheck {
         criterion: Criterion::RiskLinkedToDefence,
@@ -172,6 +176,7 @@ async fn apply(db: &Database, id: Uuid, command: Command, actor: &Actor, now: Da
 /// Files an invented request; returns its file number, id and access key.
 async fn file(
     db: &Database,
+    secret: &api::AccessKeySecret,
     ubigeo: &str,
     channel: Channel,
     category: DefenderCategory,
@@ -208,7 +213,7 @@ async fn file(
     let request = Request::parse(input).map_err(|e| anyhow::anyhow!("{e}"))?;
     let idempotency_key = format!("demo-{}", Uuid::new_v4());
     let (keys, access_key) =
-        api::intake_keys(&idempotency_key, &request, channel).map_err(|e| anyhow::anyhow!("{e}"))?;
+        api::intake_keys(secret, &idempotency_key, &request, channel).map_err(|e| anyhow::anyhow!("{e}"))?;
     let filed = db.submit_request(&request, channel, &keys, now, &Actor::public(None)).await?;
     Ok((filed.file_number, filed.id, access_key))
 }

@@ -1,6 +1,7 @@
-//! Encryption keys: where they come from (an environment variable or a key
-//! file, never the database), the first development run's key, and the
-//! `resguardo keys` commands (generate, status, rotate, retire).
+//! Encryption keys and the access-key secret: where they come from (the
+//! environment or a key file, never the database), the first development
+//! run's key file, and the `resguardo keys` commands (generate, status,
+//! rotate, reseal, retire).
 
 use std::path::{Path, PathBuf};
 
@@ -9,13 +10,44 @@ use db::Database;
 use db::crypto::{Key, Keyring};
 use serde::{Deserialize, Serialize};
 
+use api::AccessKeySecret;
+
 use crate::config::Config;
 
-/// The key file: the current key's id and every key still needed.
+/// The key file: the current key's id, every key still needed, and the
+/// secret requesters' access keys are derived with (it does not rotate).
 #[derive(Debug, Serialize, Deserialize)]
 struct KeyFile {
     current: u32,
     keys: Vec<KeyEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    access_key_secret: Option<String>,
+}
+
+impl KeyFile {
+    fn ring(&self, path: &Path) -> anyhow::Result<Keyring> {
+        let keys = self
+            .keys
+            .iter()
+            .map(|entry| Key::from_base64(entry.id, &entry.key))
+            .collect::<Result<Vec<_>, _>>()
+            .with_context(|| format!("invalid key in {}", path.display()))?;
+        Keyring::new(self.current, keys)
+            .with_context(|| format!("{}: the current key is not in the file", path.display()))
+    }
+
+    /// A new file with one key and a new access-key secret.
+    fn new(key: &Key) -> anyhow::Result<Self> {
+        Ok(Self {
+            current: key.id,
+            keys: vec![KeyEntry { id: key.id, key: key.to_base64() }],
+            access_key_secret: Some(new_access_key_secret()?.to_base64()),
+        })
+    }
+}
+
+fn new_access_key_secret() -> anyhow::Result<AccessKeySecret> {
+    AccessKeySecret::generate().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -44,24 +76,17 @@ fn parse_list(list: &str) -> anyhow::Result<Keyring> {
     Ok(Keyring::new(current, keys)?)
 }
 
-fn read_file(path: &Path) -> anyhow::Result<Keyring> {
+fn read_key_file(path: &Path) -> anyhow::Result<KeyFile> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the key file {}", path.display()))?;
-    let file: KeyFile = toml::from_str(&text).with_context(|| format!("invalid key file {}", path.display()))?;
-    let keys = file
-        .keys
-        .iter()
-        .map(|entry| Key::from_base64(entry.id, &entry.key))
-        .collect::<Result<Vec<_>, _>>()
-        .with_context(|| format!("invalid key in {}", path.display()))?;
-    Keyring::new(file.current, keys).with_context(|| format!("{}: the current key is not in the file", path.display()))
+    toml::from_str(&text).with_context(|| format!("invalid key file {}", path.display()))
+}
+
+fn read_file(path: &Path) -> anyhow::Result<Keyring> {
+    read_key_file(path)?.ring(path)
 }
 
 /// Writes the key file readable by its owner only, replacing it atomically.
-fn write_file(path: &Path, ring: &Keyring, keys: &[Key]) -> anyhow::Result<()> {
-    let file = KeyFile {
-        current: ring.current_id(),
-        keys: keys.iter().map(|k| KeyEntry { id: k.id, key: k.to_base64() }).collect(),
-    };
+fn write_file(path: &Path, file: &KeyFile) -> anyhow::Result<()> {
     let text = format!(
         "# Resguardo's encryption keys. Keep this file secret, and back it up\n\
          # apart from the database: without it the sealed data cannot be read.\n{}",
@@ -99,26 +124,141 @@ pub fn load(config: &Config) -> anyhow::Result<(Keyring, Source)> {
     }
     let key = Key::generate(1)?;
     let ring = Keyring::new(1, vec![key.clone()])?;
-    write_file(&path, &ring, &[key])?;
+    write_file(&path, &KeyFile::new(&key)?)?;
     tracing::warn!(file = %path.display(), "DEVELOPMENT: created a new encryption key; back it up, the data cannot be read without it");
-    eprintln!(
-        "*** DEVELOPMENT: no encryption key was configured; a new one was written to {} ***\n\
-         *** Back it up: without it the sealed data cannot be read. ***",
-        path.display()
-    );
+    if !config.json_logs().unwrap_or(false) {
+        eprintln!(
+            "*** DEVELOPMENT: no encryption key was configured; a new one was written to {} ***\n\
+             *** Back it up: without it the sealed data cannot be read. ***",
+            path.display()
+        );
+    }
     Ok((ring, Source::File(path)))
 }
 
+/// The secret `serve` derives access keys with: `RESGUARDO_ACCESS_KEY_SECRET`,
+/// or the key file's. A key file without one (made before it existed) gets
+/// one added; keys in the environment need the variable set (production
+/// refuses without it; a development run makes a temporary one, so retries
+/// across a restart cannot get their key back).
+pub fn access_key_secret(config: &Config, source: &Source) -> anyhow::Result<AccessKeySecret> {
+    if let Some(text) = config.access_key_secret.as_deref().filter(|t| !t.trim().is_empty()) {
+        return AccessKeySecret::from_base64(text).context(
+            "RESGUARDO_ACCESS_KEY_SECRET: expected 32 bytes in base64 (resguardo keys generate --access-key-secret)",
+        );
+    }
+    match source {
+        Source::File(path) => {
+            let mut file = read_key_file(path)?;
+            if let Some(text) = &file.access_key_secret {
+                return AccessKeySecret::from_base64(text)
+                    .with_context(|| format!("{}: access_key_secret is not 32 bytes in base64", path.display()));
+            }
+            let secret = new_access_key_secret()?;
+            file.access_key_secret = Some(secret.to_base64());
+            write_file(path, &file)?;
+            tracing::warn!(file = %path.display(), "added an access-key secret to the key file; back the key file up again");
+            Ok(secret)
+        }
+        Source::Environment if config.production() => bail!(
+            "production mode: set RESGUARDO_ACCESS_KEY_SECRET beside RESGUARDO_ENCRYPTION_KEYS \
+             (`resguardo keys generate --access-key-secret` makes one)"
+        ),
+        Source::Environment => {
+            tracing::warn!(
+                "DEVELOPMENT: RESGUARDO_ACCESS_KEY_SECRET is not set; a temporary one is used until the server stops"
+            );
+            new_access_key_secret()
+        }
+    }
+}
+
+/// The keys that must already exist for every command but `serve` (and
+/// `keys generate`): nothing is created when they are missing.
+pub fn existing(config: &Config) -> anyhow::Result<(Keyring, Source)> {
+    if let Some(list) = config.encryption_keys.as_deref().filter(|l| !l.trim().is_empty()) {
+        return Ok((parse_list(list)?, Source::Environment));
+    }
+    let path = PathBuf::from(&config.key_file);
+    if !path.exists() {
+        bail!(
+            "no encryption keys: RESGUARDO_ENCRYPTION_KEYS is not set and the key file {} (RESGUARDO_KEY_FILE) \
+             does not exist. Run the command with the server's settings (e.g. `set -a; . /etc/resguardo/resguardo.env; \
+             set +a`) from the server's working directory",
+            path.display()
+        );
+    }
+    Ok((read_file(&path)?, Source::File(path)))
+}
+
+/// `db` sealing and opening with `ring`; a key file is watched, so a
+/// rotation done while the server runs is picked up without a restart.
+pub fn attach(db: Database, ring: Keyring, source: &Source) -> Database {
+    match source {
+        Source::Environment => db.with_keys(ring),
+        Source::File(path) => db.with_key_source(ring, Box::new(WatchedKeyFile::watch(path.clone()))),
+    }
+}
+
+/// A key file, re-read when it changes (a rotation replaces it atomically,
+/// so its inode, size or modification time changes).
+struct WatchedKeyFile {
+    path: PathBuf,
+    seen: std::sync::Mutex<Option<Stamp>>,
+}
+
+type Stamp = (std::time::SystemTime, u64, u64);
+
+fn stamp(path: &Path) -> std::io::Result<Stamp> {
+    let metadata = std::fs::metadata(path)?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&metadata);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Ok((metadata.modified()?, metadata.len(), inode))
+}
+
+impl WatchedKeyFile {
+    fn watch(path: PathBuf) -> Self {
+        let seen = stamp(&path).ok();
+        Self { path, seen: std::sync::Mutex::new(seen) }
+    }
+}
+
+impl db::KeySource for WatchedKeyFile {
+    fn reload(&self) -> Result<Option<Keyring>, String> {
+        let now = stamp(&self.path).map_err(|e| format!("{}: {e}", self.path.display()))?;
+        let mut seen = self.seen.lock().map_err(|_| "key file watch poisoned".to_owned())?;
+        if *seen == Some(now) {
+            return Ok(None);
+        }
+        let ring = read_file(&self.path).map_err(|e| format!("{e:#}"))?;
+        *seen = Some(now);
+        Ok(Some(ring))
+    }
+}
+
 /// `resguardo keys status`.
-pub async fn status(config: &Config, db: &Database) -> anyhow::Result<()> {
-    let (ring, source) = load(config)?;
-    println!("Keys: {:?} (current {}), from {}", ring.key_ids(), ring.current_id(), describe(&source));
-    for (id, count) in db.keys_in_use().await? {
+pub async fn status(db: &Database, ring: &Keyring, source: &Source) -> anyhow::Result<()> {
+    println!("Keys: {:?} (current {}), from {}", ring.key_ids(), ring.current_id(), describe(source));
+    let in_use = db.keys_in_use().await?;
+    for id in ring.key_ids() {
+        let count = in_use.get(&id).copied().unwrap_or(0);
+        let state = if id == ring.current_id() {
+            " (current)"
+        } else if db.key_superseded(id).await? {
+            " (superseded)"
+        } else {
+            ""
+        };
+        println!("  key {id}{state}: {count} value(s)");
+    }
+    for (id, count) in in_use.iter().filter(|(id, _)| !ring.key_ids().contains(id)) {
         match id {
             0 => println!(
                 "  {count} value(s) not sealed (written before encryption; run `keys rotate --seal-plaintext`)"
             ),
-            id => println!("  key {id}: {count} value(s)"),
+            id => println!("  key {id}: {count} value(s), and this key is NOT configured: they cannot be read"),
         }
     }
     Ok(())
@@ -134,7 +274,11 @@ fn describe(source: &Source) -> String {
 /// `resguardo keys generate`: a new key, printed as `id:base64` for
 /// `RESGUARDO_ENCRYPTION_KEYS` or written as a new key file. The id is one
 /// more than the configured keys' highest (1 when there are none).
-pub fn generate(config: &Config, id: Option<u32>, file: Option<&Path>) -> anyhow::Result<()> {
+pub fn generate(config: &Config, id: Option<u32>, file: Option<&Path>, access_key_secret: bool) -> anyhow::Result<()> {
+    if access_key_secret {
+        println!("{}", new_access_key_secret()?.to_base64());
+        return Ok(());
+    }
     let id = match id {
         Some(id) => id,
         None => next_id(config)?,
@@ -146,7 +290,7 @@ pub fn generate(config: &Config, id: Option<u32>, file: Option<&Path>) -> anyhow
             if path.exists() {
                 bail!("{} exists already: `resguardo keys rotate` adds a key to it", path.display());
             }
-            write_file(path, &Keyring::new(id, vec![key.clone()])?, &[key])?;
+            write_file(path, &KeyFile::new(&key)?)?;
             println!("Key {id} written to {}; back it up apart from the database.", path.display());
         }
     }
@@ -172,63 +316,77 @@ fn configured(config: &Config) -> anyhow::Result<Option<Keyring>> {
 }
 
 /// `resguardo keys rotate`. With a key file: a new current key in the
-/// file, then every sealed value sealed again with it. With
-/// `RESGUARDO_ENCRYPTION_KEYS`, which this command cannot edit, the
-/// operator has put the new key first in the list (`keys generate`
-/// prints one): every value is sealed again with that current key. The
-/// old keys stay until retired.
-pub async fn rotate(config: &Config, db: Database, seal_plaintext: bool) -> anyhow::Result<()> {
-    let (ring, source) = load(config)?;
+/// file (running servers pick it up within a second), the old keys
+/// recorded as superseded, then every sealed value sealed again with the
+/// new one. With `RESGUARDO_ENCRYPTION_KEYS`, which this command cannot
+/// edit, the operator has put the new key first in the list everywhere
+/// (`keys generate` prints one): the others are recorded as superseded and
+/// every value is sealed again with the current key. The old keys stay
+/// until retired.
+pub async fn rotate(db: Database, ring: Keyring, source: &Source, seal_plaintext: bool) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
     let Source::File(path) = source else {
         let current = ring.current_id();
+        db.record_rotation(&ring, now).await?;
         let report = db.with_keys(ring).reseal_all(seal_plaintext).await?;
         println!(
-            "Sealed again with the current key {current} (first in RESGUARDO_ENCRYPTION_KEYS): {} request(s), \
-             {} history entr(ies). Remove the older keys from the list once `resguardo keys status` shows \
-             they seal nothing.",
-            report.cases, report.events
+            "Sealed again with the current key {current} (first in RESGUARDO_ENCRYPTION_KEYS): {report}. \
+             Retire the older keys with `resguardo keys retire --id N` once `resguardo keys status` shows \
+             they seal nothing."
         );
         return Ok(());
     };
     let next = id_after(&ring);
     let new_key = Key::generate(next)?;
-    let rotated = ring.with_key(new_key)?.with_current(next)?;
-    let all_keys: Vec<Key> =
-        read_keys(&path)?.into_iter().chain(std::iter::once(rotated_key(&rotated, next)?)).collect();
-    write_file(&path, &rotated, &all_keys)?;
+    let rotated = ring.with_key(new_key.clone())?.with_current(next)?;
+    let mut file = read_key_file(path)?;
+    file.keys.push(KeyEntry { id: next, key: new_key.to_base64() });
+    file.current = next;
+    write_file(path, &file)?;
+    db.record_rotation(&rotated, now).await?;
     let report = db.with_keys(rotated).reseal_all(seal_plaintext).await?;
-    println!("New current key {next}; sealed again: {} request(s), {} history entr(ies)", report.cases, report.events);
+    println!("New current key {next} in {}; sealed again: {report}", path.display());
+    println!("Back up {} now, apart from the database backups.", path.display());
     Ok(())
 }
 
-/// `resguardo keys retire --id N`: removes a key nothing uses any more.
-pub async fn retire(config: &Config, db: &Database, id: u32) -> anyhow::Result<()> {
-    let (ring, source) = load(config)?;
+/// `resguardo keys reseal`: every value sealed again with the current key
+/// (after a rotation, when `keys status` still shows values under an old
+/// key).
+pub async fn reseal(db: Database, ring: Keyring, seal_plaintext: bool) -> anyhow::Result<()> {
+    let current = ring.current_id();
+    if db.key_superseded(current).await? {
+        bail!("the current key {current} was superseded by a rotation: these keys are out of date");
+    }
+    let report = db.with_keys(ring).reseal_all(seal_plaintext).await?;
+    println!("Sealed again with the current key {current}: {report}");
+    Ok(())
+}
+
+/// `resguardo keys retire --id N`: refused while any value anywhere is
+/// sealed under key N. With a key file, the key leaves the file; with
+/// `RESGUARDO_ENCRYPTION_KEYS`, the operator removes it from the list.
+pub async fn retire(db: &Database, ring: &Keyring, source: &Source, id: u32) -> anyhow::Result<()> {
+    if ring.key(id).is_none() {
+        bail!("key {id} is not among the configured keys {:?}", ring.key_ids());
+    }
+    db.retire_key(id, ring.current_id(), chrono::Utc::now()).await?;
     let Source::File(path) = source else {
-        bail!("keys come from RESGUARDO_ENCRYPTION_KEYS: remove the key from the list yourself");
+        println!(
+            "Key {id} seals nothing and is retired: remove {id}:… from RESGUARDO_ENCRYPTION_KEYS everywhere \
+             and roll out. Keep it with the backups made before the rotation."
+        );
+        return Ok(());
     };
-    if id == ring.current_id() {
-        bail!("key {id} is the current key; rotate first");
-    }
-    if let Some(count) = db.keys_in_use().await?.get(&id) {
-        bail!("key {id} still seals {count} value(s); run `resguardo keys rotate` first");
-    }
     let remaining = ring.without(id)?;
-    let keys: Vec<Key> = read_keys(&path)?.into_iter().filter(|k| k.id != id).collect();
-    write_file(&path, &remaining, &keys)?;
-    println!("Key {id} retired; keys now {:?}", remaining.key_ids());
+    let mut file = read_key_file(path)?;
+    file.keys.retain(|key| key.id != id);
+    write_file(path, &file)?;
+    println!(
+        "Key {id} retired; keys now {:?}. Keep a copy with the backups made before the rotation.",
+        remaining.key_ids()
+    );
     Ok(())
-}
-
-fn read_keys(path: &Path) -> anyhow::Result<Vec<Key>> {
-    let text = std::fs::read_to_string(path)?;
-    let file: KeyFile = toml::from_str(&text)?;
-    Ok(file.keys.iter().map(|e| Key::from_base64(e.id, &e.key)).collect::<Result<Vec<_>, _>>()?)
-}
-
-/// The key with `id` out of a keyring (to write it to the file).
-fn rotated_key(ring: &Keyring, id: u32) -> anyhow::Result<Key> {
-    ring.key(id).cloned().context("the new key is missing")
 }
 
 #[cfg(test)]
@@ -254,11 +412,11 @@ mod tests {
         // No keys yet: production refuses to start, and the first key is 1.
         assert!(load(&production).is_err());
         assert_eq!(next_id(&production).unwrap(), 1);
-        generate(&production, None, Some(&path)).unwrap();
+        generate(&production, None, Some(&path), false).unwrap();
         let (ring, source) = load(&production).unwrap();
         assert_eq!((ring.current_id(), source), (1, Source::File(path.clone())));
         let before = std::fs::read_to_string(&path).unwrap();
-        assert!(generate(&production, None, Some(&path)).is_err(), "an existing key file is never replaced");
+        assert!(generate(&production, None, Some(&path), false).is_err(), "an existing key file is never replaced");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
     }
 

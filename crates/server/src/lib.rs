@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod keys;
 pub mod migrate;
+pub mod open;
 pub mod probe;
 pub mod report;
 pub mod worker;

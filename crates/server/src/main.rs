@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use db::Database;
+use std::io::IsTerminal as _;
+
 use domain::place::DepartmentCode;
 use server::config::{self, Config};
 use tracing_subscriber::EnvFilter;
@@ -83,20 +84,31 @@ enum KeysCommand {
         /// The key's id (default: one more than the configured keys' highest, or 1).
         #[arg(long)]
         id: Option<u32>,
-        /// Write a new key file here instead of printing the key.
+        /// Write a new key file here (with an access-key secret) instead of printing the key.
         #[arg(long)]
         file: Option<PathBuf>,
+        /// Print a new secret for RESGUARDO_ACCESS_KEY_SECRET instead (keys in the environment).
+        #[arg(long, conflicts_with_all = ["id", "file"])]
+        access_key_secret: bool,
     },
     /// Show the keys and how many sealed values each one holds.
     Status,
-    /// Add a new current key and seal every value again with it.
+    /// Add a new current key (key file) or take the first of RESGUARDO_ENCRYPTION_KEYS as current,
+    /// record the others as superseded, and seal every value again with the current key.
     Rotate {
         /// Also seal values written before encryption existed.
         #[arg(long)]
         seal_plaintext: bool,
     },
-    /// Remove a key that no value uses any more.
+    /// Seal again with the current key every value still sealed under an older one.
+    Reseal {
+        /// Also seal values written before encryption existed.
+        #[arg(long)]
+        seal_plaintext: bool,
+    },
+    /// Retire a key: refused while any value is sealed under it; removes it from the key file.
     Retire {
+        /// The id of the key to retire (see `resguardo keys status`).
         #[arg(long)]
         id: u32,
     },
@@ -133,11 +145,25 @@ enum AdminCommand {
     },
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+/// Errors end the process with status 1 and one line on standard error:
+/// what went wrong and why, never a backtrace (operators read these).
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref(), &|name| std::env::var(name).ok())?;
-    let filter = EnvFilter::try_new(&config.log).context("RESGUARDO_LOG: invalid filter")?;
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = EnvFilter::try_new(&config.log)
+        .context("RESGUARDO_LOG: expected a log filter such as info, warn or server=debug,info")?;
+    // Colour only on a terminal: files and journald get plain text.
+    let ansi = std::io::stderr().is_terminal();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     if config.json_logs()? {
         // One object per line; the request's span (its id, method, route)
         // is in every line logged while answering it.
@@ -145,6 +171,7 @@ fn main() -> anyhow::Result<()> {
     } else {
         logs.init();
     }
+    report_unknown_variables(&config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         match cli.command {
@@ -154,7 +181,8 @@ fn main() -> anyhow::Result<()> {
                 due(&config, from, days, department.as_deref()).await
             }
             Command::Audit { command: AuditCommand::Verify { anchors } } => {
-                let db = open(&config).await?;
+                // The chain is hashes over stored rows: no keys needed.
+                let db = server::open::existing(&config).await?;
                 let report = db.verify_audit_chain_against(&anchors).await?;
                 match report.broken {
                     None => {
@@ -174,72 +202,95 @@ fn main() -> anyhow::Result<()> {
                 }
             }
             Command::Report(args) => {
-                let db = open(&config).await?;
+                let (db, _, _) = server::open::existing_with_keys(&config).await?;
                 let today = domain::business_day::lima_date(chrono::Utc::now());
                 print!("{}", server::report::render(&config, &db, &args, today).await?);
                 Ok(())
             }
             Command::Probe { path } => server::probe::run(config.listen, &path),
             // A new key needs no database (and no keys yet).
-            Command::Keys { command: KeysCommand::Generate { id, file } } => {
-                server::keys::generate(&config, id, file.as_deref())
+            Command::Keys { command: KeysCommand::Generate { id, file, access_key_secret } } => {
+                server::keys::generate(&config, id, file.as_deref(), access_key_secret)
             }
             Command::Keys { command: KeysCommand::Status } => {
-                server::keys::status(&config, &open(&config).await?).await
+                let (db, ring, source) = server::open::existing_with_keys(&config).await?;
+                server::keys::status(&db, &ring, &source).await
             }
             Command::Keys { command: KeysCommand::Rotate { seal_plaintext } } => {
-                server::keys::rotate(&config, open(&config).await?, seal_plaintext).await
+                let (db, ring, source) = server::open::existing_with_keys(&config).await?;
+                server::keys::rotate(db, ring, &source, seal_plaintext).await
+            }
+            Command::Keys { command: KeysCommand::Reseal { seal_plaintext } } => {
+                let (db, ring, _) = server::open::existing_with_keys(&config).await?;
+                server::keys::reseal(db, ring, seal_plaintext).await
             }
             Command::Keys { command: KeysCommand::Retire { id } } => {
-                server::keys::retire(&config, &open(&config).await?, id).await
+                let (db, ring, source) = server::open::existing_with_keys(&config).await?;
+                server::keys::retire(&db, &ring, &source, id).await
             }
             Command::Admin { command: AdminCommand::Create { email, name, password_stdin } } => {
                 let source = match password_stdin {
                     true => server::admin::PasswordSource::Stdin,
                     false => server::admin::PasswordSource::Prompt,
                 };
-                let db = open(&config).await?;
+                let (db, _, _) = server::open::existing_with_keys(&config).await?;
                 server::admin::create(&db, &email, &name, source).await
             }
         }
     })
 }
 
-/// Connects with the encryption keys, after applying pending migrations
-/// when configured to.
-async fn open(config: &Config) -> anyhow::Result<Database> {
-    prepare_sqlite_directory(config)?;
-    let (keys, _) = server::keys::load(config)?;
-    if config.migrate_on_start {
-        let applied = server::migrate::run(&config.database_url).await.context("migrations failed")?;
-        tracing::info!(applied, "database schema is up to date");
+/// Misspelt settings would be ignored without a word: they are named at
+/// start, with what they likely meant; production refuses to start.
+fn report_unknown_variables(config: &Config) -> anyhow::Result<()> {
+    let names: Vec<String> = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok()).collect();
+    let unknown = config::unknown_variables(names.iter().map(String::as_str));
+    for (name, likely) in &unknown {
+        match likely {
+            Some(known) => tracing::warn!(variable = %name, "unknown setting {name} is ignored: did you mean {known}?"),
+            None => tracing::warn!(variable = %name, "unknown setting {name} is ignored (see deploy/env.example)"),
+        }
     }
-    let db = Database::connect(&config.database_url, config.database_max_connections)
-        .await
-        .with_context(|| format!("cannot connect to {}", config.database_description()))?;
-    Ok(db.with_keys(keys))
+    if config.production() && !unknown.is_empty() {
+        let names: Vec<&str> = unknown.iter().map(|(name, _)| name.as_str()).collect();
+        anyhow::bail!("production mode: unknown settings {} (see deploy/env.example)", names.join(", "));
+    }
+    Ok(())
+}
+
+/// A startup message: a line on standard output for people, or a log
+/// event when the logs are JSON (one format for whoever reads them).
+fn announce(config: &Config, message: &str) {
+    if config.json_logs().unwrap_or(false) {
+        tracing::info!("{message}");
+    } else {
+        println!("{message}");
+    }
 }
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
-    let db = open(&config).await?;
+    let (db, access_key_secret) = server::open::for_serving(&config).await?;
     if demo {
-        print_demo(server::demo::load(&db, chrono::Utc::now()).await?);
+        print_demo(server::demo::load(&db, &access_key_secret, chrono::Utc::now()).await?);
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
     if config.graphiql {
-        println!("GraphiQL: http://{address}/graphiql");
+        announce(&config, &format!("GraphiQL: http://{address}/graphiql"));
     }
     // Both the HTTP server and the worker stop on the same signal.
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = if config.worker {
         let mailer = notifier::Mailer::new(&config.mailer()?).context("e-mail settings")?;
         match &config.mailer()?.transport {
-            notifier::Transport::Files { dir } => println!(
-                "E-mail: no SMTP server configured (RESGUARDO_SMTP_HOST); messages are written as .eml files to {}",
-                dir.display()
+            notifier::Transport::Files { dir } => announce(
+                &config,
+                &format!(
+                    "E-mail: no SMTP server configured (RESGUARDO_SMTP_HOST); messages are written as .eml files to {}",
+                    dir.display()
+                ),
             ),
             notifier::Transport::Smtp { host, port, .. } => tracing::info!(%host, port, "e-mail through SMTP"),
         }
@@ -249,13 +300,17 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     } else {
         None
     };
-    println!("Resguardo listening on http://{address}/graphql (database: {})", config.database_description());
+    announce(
+        &config,
+        &format!("Resguardo listening on http://{address}/graphql (database: {})", config.database_description()),
+    );
     let shutdown = async move {
         shutdown_signal().await;
         let _ = stop.send(true);
     };
     // Open WebSockets hear the same signal and close with 1001.
-    let app = server::app::router(db, api::ApiConfig { shutdown: Some(stopped), ..config.api()? });
+    let api = api::ApiConfig { shutdown: Some(stopped), access_key_secret, ..config.api()? };
+    let app = server::app::router(db, api);
     // The peer address feeds the per-client rate limits.
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
@@ -287,16 +342,19 @@ fn print_demo(summary: Option<server::demo::Summary>) {
 }
 
 async fn migrate(config: &Config) -> anyhow::Result<()> {
-    prepare_sqlite_directory(config)?;
-    let applied = server::migrate::run(&config.database_url).await?;
+    let applied = server::open::for_migrating(config).await?;
     println!("{applied} migration(s) applied to {}", config.database_description());
     Ok(())
 }
 
 async fn due(config: &Config, from: NaiveDate, days: u32, department: Option<&str>) -> anyhow::Result<()> {
     let department = department.map(DepartmentCode::parse).transpose().context("--department")?;
-    let db = open(config).await?;
-    let explanation = db.calendar().await?.explain_working_days(from, days, department);
+    let db = server::open::existing(config).await?;
+    let explanation = db
+        .calendar()
+        .await?
+        .checked_explain_working_days(from, days, department)
+        .map_err(|error| anyhow::anyhow!("--from/--days: {error}"))?;
     for day in &explanation.skipped {
         let reasons: Vec<String> = day
             .reasons
@@ -309,14 +367,6 @@ async fn due(config: &Config, from: NaiveDate, days: u32, department: Option<&st
         println!("{}  no cuenta: {}", day.date, reasons.join("; "));
     }
     println!("{}", explanation.due);
-    Ok(())
-}
-
-/// A first run on SQLite must need no setup: create the data directory.
-fn prepare_sqlite_directory(config: &Config) -> anyhow::Result<()> {
-    if let Some(dir) = config::sqlite_directory(&config.database_url) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
     Ok(())
 }
 

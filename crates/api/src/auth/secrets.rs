@@ -39,16 +39,67 @@ pub(crate) fn session_token_hash(token: &str) -> String {
 /// phone line or copied by hand survives.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+/// The server's secret that access keys are derived with. It is kept with
+/// the encryption keys (the key file's `access_key_secret`, or
+/// `RESGUARDO_ACCESS_KEY_SECRET`), never in the database, and does not
+/// rotate with them: changing it only stops retries of requests filed
+/// before from getting their key back (their keys keep working).
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessKeySecret([u8; 32]);
+
+impl AccessKeySecret {
+    /// A new random secret.
+    pub fn generate() -> Result<Self, ApiError> {
+        Ok(Self(random()?))
+    }
+
+    /// From its base64 text (32 bytes).
+    pub fn from_base64(text: &str) -> Option<Self> {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(text.trim()).ok()?;
+        bytes.try_into().ok().map(Self)
+    }
+
+    pub fn to_base64(&self) -> String {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(self.0)
+    }
+}
+
+// Never printed.
+impl std::fmt::Debug for AccessKeySecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessKeySecret(<redacted>)")
+    }
+}
+
 /// The requester's access key for the case filed with `idempotency_key`:
-/// 100 bits in five groups of four (`7K3Q-…`). It is derived rather than
+/// 100 bits in five groups of four (`7K3Q-…`), HMAC-SHA-256 of the
+/// idempotency key under the server's secret. It is derived rather than
 /// random so that a client who retries (and lost the first answer) gets the
-/// same key again; the idempotency key is the client's secret and only its
-/// digest, under another purpose, is stored.
-pub(crate) fn access_key(idempotency_key: &str) -> String {
+/// same key again; keyed, so that whoever sees or guesses an idempotency
+/// key (a weak client, a proxy's log) cannot compute the access key. Only
+/// digests of both are stored.
+pub(crate) fn access_key(secret: &AccessKeySecret, idempotency_key: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(&secret.0).expect("HMAC takes keys of any length");
+    mac.update(b"resguardo/access-key/v2\0");
+    mac.update(idempotency_key.as_bytes());
+    crockford_groups(&mac.finalize().into_bytes())
+}
+
+/// The access key of requests filed before access keys were keyed: an
+/// unkeyed SHA-256 of the idempotency key. Only used to give a retry of
+/// such a request back the key it was filed with.
+pub(crate) fn legacy_access_key(idempotency_key: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"resguardo/access-key/v1\0");
     hasher.update(idempotency_key.as_bytes());
-    let digest = hasher.finalize();
+    crockford_groups(&hasher.finalize())
+}
+
+/// 100 bits of `digest` as 20 Crockford characters in five groups of four.
+fn crockford_groups(digest: &[u8]) -> String {
     // 20 characters × 5 bits = 100 bits, read from the first 13 bytes.
     let mut bits: u128 = 0;
     for byte in &digest[..13] {
@@ -117,9 +168,15 @@ mod tests {
 
     #[test]
     fn access_keys_are_stable_readable_and_forgiving() {
-        let key = access_key("0b3c7a52-1f7e-4a5e-9d7c-2f1b9b1c0e11");
-        assert_eq!(key, access_key("0b3c7a52-1f7e-4a5e-9d7c-2f1b9b1c0e11"), "a retry gets the same key");
-        assert_ne!(key, access_key("another key, another case"));
+        let secret = AccessKeySecret::generate().unwrap();
+        let key = access_key(&secret, "0b3c7a52-1f7e-4a5e-9d7c-2f1b9b1c0e11");
+        assert_eq!(key, access_key(&secret, "0b3c7a52-1f7e-4a5e-9d7c-2f1b9b1c0e11"), "a retry gets the same key");
+        assert_ne!(key, access_key(&secret, "another key, another case"));
+        let other = AccessKeySecret::generate().unwrap();
+        assert_ne!(key, access_key(&other, "0b3c7a52-1f7e-4a5e-9d7c-2f1b9b1c0e11"), "the server's secret counts");
+        assert_ne!(key, legacy_access_key("0b3c7a52-1f7e-4a5e-9d7c-2f1b9b1c0e11"), "not the unkeyed digest");
+        assert_eq!(AccessKeySecret::from_base64(&secret.to_base64()), Some(secret.clone()));
+        assert_eq!(format!("{secret:?}"), "AccessKeySecret(<redacted>)");
         assert_eq!(key.len(), 24);
         assert!(key.chars().all(|c| c == '-' || ALPHABET.contains(&(c as u8))));
         let retyped = key.to_lowercase().replace('-', " ");

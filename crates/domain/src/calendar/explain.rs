@@ -110,12 +110,48 @@ impl Reason<'_> {
     }
 }
 
+/// A date outside the days the calendar answers for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum OutOfSpan {
+    #[error("la fecha debe estar entre el 1 de enero de 1900 y el 31 de diciembre de 2300")]
+    Start,
+    #[error("el plazo terminaría después del 31 de diciembre de 2300, el último día del calendario")]
+    Due,
+}
+
 impl Calendar {
+    /// The first and last days the calendar answers for: deadlines are
+    /// computed, and dates accepted from people, only within them.
+    pub fn span() -> (NaiveDate, NaiveDate) {
+        (super::index::FIRST_DAY, super::index::LAST_DAY)
+    }
+
     /// Why deadlines do not run on `date` for a case in `department`: every
     /// reason that applies, in the order of [`SkipReason`]'s variants. Empty
     /// on a working day.
     pub fn skip_reasons(&self, date: NaiveDate, department: Option<DepartmentCode>) -> Vec<SkipReason> {
         self.reasons(date, department).map(|reason| reason.to_owned()).collect()
+    }
+
+    /// As [`Calendar::explain_working_days`], for dates people type: both
+    /// `from` and the due date must lie within the days the calendar
+    /// answers for ([`Calendar::span`]); outside it the answer would be
+    /// wrong (or, at the end of the representable dates, silently `from`).
+    pub fn checked_explain_working_days(
+        &self,
+        from: NaiveDate,
+        n: u32,
+        department: Option<DepartmentCode>,
+    ) -> Result<DueDateExplanation, OutOfSpan> {
+        let (first, last) = Calendar::span();
+        if !(first..=last).contains(&from) {
+            return Err(OutOfSpan::Start);
+        }
+        let due = self.add_working_days(from, n, department);
+        if due > last || due <= from {
+            return Err(OutOfSpan::Due);
+        }
+        Ok(self.explain_working_days(from, n, department))
     }
 
     /// [`Calendar::add_working_days`] with every skipped day and why.

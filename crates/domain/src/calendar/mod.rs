@@ -22,7 +22,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 pub use decreed::{NonWorkingDay, SuspensionPeriod};
 pub use error::CalendarError;
-pub use explain::{DueDateExplanation, SkipReason, SkippedDay};
+pub use explain::{DueDateExplanation, OutOfSpan, SkipReason, SkippedDay};
 pub use holidays::{HolidayDate, HolidayRule, easter_sunday, peru_national_holiday_rules};
 
 use crate::place::DepartmentCode;

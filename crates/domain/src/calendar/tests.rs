@@ -357,3 +357,16 @@ fn can_be_shared_between_threads() {
     fn shared<T: Send + Sync>() {}
     shared::<Calendar>();
 }
+
+#[test]
+fn dates_outside_the_calendar_are_refused_not_answered() {
+    let calendar = Calendar::peru_default();
+    // The last representable date would come back as the due date itself.
+    assert_eq!(calendar.add_working_days(NaiveDate::MAX, 365, None), NaiveDate::MAX);
+    assert_eq!(calendar.checked_explain_working_days(NaiveDate::MAX, 365, None).err(), Some(OutOfSpan::Start));
+    assert_eq!(calendar.checked_explain_working_days(date("1899-12-31"), 1, None).err(), Some(OutOfSpan::Start));
+    assert_eq!(calendar.checked_explain_working_days(date("2300-12-01"), 30, None).err(), Some(OutOfSpan::Due));
+    let (first, last) = Calendar::span();
+    assert_eq!((first, last), (date("1900-01-01"), date("2300-12-31")));
+    assert_eq!(calendar.checked_explain_working_days(date("2026-07-15"), 30, None).unwrap().due, date("2026-09-01"));
+}
