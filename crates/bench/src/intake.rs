@@ -25,7 +25,7 @@ const SUBMIT: &str = "mutation($i: RequestInput!) { submitRequest(input: $i) { f
 /// files (`sample::request`).
 fn input(n: usize, run: &str) -> Value {
     json!({
-        "idempotencyKey": format!("bench-{run}-{n:08}"),
+        "idempotencyKey": format!("bench-{run}-{n:08}-{}", uuid::Uuid::new_v4().simple()),
         "thirdParty": { "name": format!("Federación de Comunidades Nativas {n}"), "relationship": "ORGANISATION" },
         "contact": { "email": format!("federacion{n}@example.pe"), "phone": "+51 961 000 111", "instructions": sample::INSTRUCTIONS },
         "beneficiaries": [
