@@ -200,12 +200,10 @@ async fn anonymous_operations_are_rate_limited_per_address(db: Database) {
         login: api::Rate { per_hour: 8 },
         requester: api::Rate { per_hour: 4 },
     };
-    let config = api::ApiConfig {
-        rate_limits: limits,
-        client_ip_header: Some("x-forwarded-for".into()),
-        ..api::ApiConfig::default()
-    };
-    let app = TestApp::spawn_with(db.clone(), config).await;
+    let config = api::ApiConfig { rate_limits: limits, ..api::ApiConfig::default() };
+    let behind_a_proxy =
+        web::WebConfig { client_ip_header: Some("x-forwarded-for".into()), ..web::WebConfig::default() };
+    let app = TestApp::spawn_with_web(db.clone(), config, behind_a_proxy).await;
     app.set_time("2026-07-13T14:00:00Z");
     let submit = "mutation($i: RequestInput!) { submitRequest(input: $i) { fileNumber accessKey } }";
     let send = |from: &'static str, query: &'static str, variables: Value| {

@@ -31,6 +31,11 @@ impl TestApp {
 
     /// With `config`, whose clock is replaced by the test's.
     pub(crate) async fn spawn_with(db: Database, config: api::ApiConfig) -> Self {
+        Self::spawn_with_web(db, config, web::WebConfig::default()).await
+    }
+
+    /// With the API's and the transports' settings.
+    pub(crate) async fn spawn_with_web(db: Database, config: api::ApiConfig, web: web::WebConfig) -> Self {
         let now = Arc::new(Mutex::new(crate::fixtures::at("2026-07-13")));
         let clock = {
             let now = Arc::clone(&now);
@@ -38,7 +43,7 @@ impl TestApp {
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let router = server::app::router(db.clone(), api::ApiConfig { clock, ..config });
+        let router = server::app::router(db.clone(), api::ApiConfig { clock, ..config }, web);
         tokio::spawn(async move {
             axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await
         });

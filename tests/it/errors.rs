@@ -166,8 +166,9 @@ async fn cost_refusals_are_query_rejected_and_tell_no_limit(db: Database) {
     );
     let directives = "{ departments { code @include(if: true) @include(if: true) @skip(if: false) @skip(if: false) @include(if: true) } }";
     for production in [false, true] {
-        let config = api::ApiConfig { production, graphiql: !production, ..api::ApiConfig::default() };
-        let app = TestApp::spawn_with(db.clone(), config).await;
+        let config = api::ApiConfig { production, ..api::ApiConfig::default() };
+        let transport = web::WebConfig { graphiql: !production, ..web::WebConfig::default() };
+        let app = TestApp::spawn_with_web(db.clone(), config, transport).await;
         for (name, query) in [
             ("depth", &deep),
             ("recursion", &recursive),

@@ -107,8 +107,9 @@ fn hostile() -> Vec<(&'static str, Sent)> {
 }
 
 async fn hostile_requests_are_all_refused(db: Database) {
-    let production = api::ApiConfig { production: true, graphiql: false, ..api::ApiConfig::default() };
-    let app = TestApp::spawn_with(db.clone(), production).await;
+    let production = api::ApiConfig { production: true, ..api::ApiConfig::default() };
+    let no_graphiql = web::WebConfig { graphiql: false, ..web::WebConfig::default() };
+    let app = TestApp::spawn_with_web(db.clone(), production, no_graphiql).await;
     let mut cases = hostile();
     cases.push(("introspection in production", Sent::Post(json!({ "query": INTROSPECTION }))));
     let total = cases.len();
@@ -147,8 +148,8 @@ async fn development_introspection_still_works(db: Database) {
     let body = app.graphql(INTROSPECTION, json!({})).await;
     assert!(body["errors"].is_null(), "{}", body["errors"]);
     assert!(body["data"]["__schema"]["types"].as_array().unwrap().len() > 50);
-    let batch_app_config = api::ApiConfig { batch_max: 2, ..api::ApiConfig::default() };
-    let batch_app = TestApp::spawn_with(app.db.clone(), batch_app_config).await;
+    let batches = web::WebConfig { batch_max: 2, ..web::WebConfig::default() };
+    let batch_app = TestApp::spawn_with_web(app.db.clone(), api::ApiConfig::default(), batches).await;
     let (status, text) = send(
         &batch_app,
         &Sent::Raw(json!([{ "query": "{ departments { code } }" }, { "query": "{ sectors { code } }" }]).to_string()),

@@ -221,14 +221,14 @@ async fn deadlines_are_announced_once(db: Database) {
 
 async fn the_protocol_rules_are_enforced(db: Database) {
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let config = api::ApiConfig {
+    let config = api::ApiConfig { rate_limits: api::RateLimits::OFF, ..api::ApiConfig::default() };
+    let transport = web::WebConfig {
         shutdown: Some(stopped),
         ws_allowed_origins: vec!["https://resguardo.example.pe".into()],
         ws_init_timeout: Duration::from_millis(300),
-        rate_limits: api::RateLimits::OFF,
-        ..api::ApiConfig::default()
+        ..web::WebConfig::default()
     };
-    let app = TestApp::spawn_with(db, config).await;
+    let app = TestApp::spawn_with_web(db, config, transport).await;
     let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
     let closed = |incoming: Incoming| match incoming {
         Incoming::Closed(code) => code,

@@ -561,8 +561,11 @@ async fn a_hanging_relay_holds_up_neither_announcements_nor_the_pass(db: Databas
     assert!(took < Duration::from_secs(4), "the pass stopped after one round ({took:?})");
     assert!(due_by_status(&db, &cases, at("2026-07-15", "12:00")).await.contains_key("PENDING"), "the rest waits");
 
-    // The worker runs as in `serve`; on 5 August (four working days before
-    // the due date) the deadline becomes due soon.
+    // The worker runs as in `serve`, with twenty more notices waiting, all
+    // due: a worker sending them one after another would spend twenty
+    // timeouts before it looked at deadlines again. On 5 August (four
+    // working days before the due date) the deadline becomes due soon.
+    filed(&db, 10).await;
     let now = Arc::new(std::sync::Mutex::new(at("2026-07-15", "12:00")));
     let clock = {
         let now = Arc::clone(&now);

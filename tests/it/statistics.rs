@@ -242,21 +242,23 @@ async fn coordinators_get_their_sectors_figures_and_files_download(db: Database)
     let csv = download("/reports/statistics.csv?from=2026-04-01&to=2026-04-30", Some(&auditor)).await.unwrap();
     assert_eq!(csv.status(), 200);
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
-    assert!(
-        csv.headers()["content-disposition"].to_str().unwrap().contains("resguardo-estadisticas-2026-04-01-2026-04-30")
+    assert_eq!(
+        csv.headers()["content-disposition"],
+        "attachment; filename=\"resguardo-estadisticas-2026-04-01-2026-04-30.csv\""
     );
+    assert_eq!(csv.headers()["cache-control"], "no-store");
     let text = csv.text().await.unwrap();
     assert!(text.starts_with("tabla,titulo,codigo_grupo,grupo,codigo,etiqueta,indicador,valor\r\n"), "{text}");
     assert!(text.contains("departamentos,Solicitudes por departamento,,,25,Ucayali,recibidas,6\r\n"), "{text}");
-    let json: Value =
-        download("/reports/statistics.json?from=2026-04-01&to=2026-04-30&department=08", Some(&coordinator))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let json = download("/reports/statistics.json?from=2026-04-01&to=2026-04-30&department=08", Some(&coordinator))
+        .await
+        .unwrap();
+    assert!(json.headers()["content-disposition"].to_str().unwrap().ends_with(".json\""));
+    // The report as the schema has it (`statistics { tables { rows { values } } }`).
+    let json: Value = json.json().await.unwrap();
     assert_eq!(json["threshold"], 3);
-    assert_eq!(json["tables"][0]["rows"][0]["figures"][0]["kind"], "suppressed", "{json}");
+    let first = &json["tables"][0]["rows"][0]["values"][0];
+    assert_eq!((&first["suppressed"], &first["display"]), (&json!(true), &json!("< 3")), "{json}");
     let cases = download("/reports/cases.csv?from=2026-04-01&to=2026-04-30", Some(&auditor)).await.unwrap();
     let cases = cases.text().await.unwrap();
     assert_eq!(cases.lines().count(), 13, "{cases}");

@@ -247,6 +247,30 @@ pub fn authorize(
     }
 }
 
+/// Who sees exact figures, and below what small counts are hidden.
+#[derive(Debug, Clone, Copy)]
+pub struct StatisticsPolicy {
+    /// Counts above zero and below this are shown as "< N".
+    pub threshold: u64,
+    pub exact_roles: RoleSet,
+}
+
+impl Default for StatisticsPolicy {
+    fn default() -> Self {
+        Self {
+            threshold: domain::statistics::DEFAULT_THRESHOLD,
+            exact_roles: RoleSet::of(&[Role::Supervisor, Role::Auditor]),
+        }
+    }
+}
+
+impl StatisticsPolicy {
+    /// `None` (exact figures) for the roles allowed them.
+    pub(crate) fn threshold_for(self, role: Role) -> Option<u64> {
+        (!self.exact_roles.contains(role)).then_some(self.threshold)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

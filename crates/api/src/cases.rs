@@ -18,7 +18,7 @@ use crate::enums::{
     IdDocumentKind, Language, Relationship, RiskLevel, Track,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::inputs::{id, page_size, ref_code};
+use crate::inputs::{decode_cursor, id, page_size, ref_code};
 use crate::loaders::{DeadlinesOf, EventsOf, MeasuresOf, UserId, prefetch_cases};
 use crate::measures::MeasureView;
 use crate::scalars::Date;
@@ -508,16 +508,4 @@ impl CasesQuery {
             .extend(page.items.into_iter().map(|(record, cursor)| Edge::new(OpaqueCursor(cursor), CaseView(record))));
         Ok(connection)
     }
-}
-
-/// A cursor from a previous page; a tampered one is refused cleanly.
-pub(crate) fn decode_cursor(after: Option<&str>) -> ApiResult<Option<Cursor>> {
-    use async_graphql::connection::CursorType;
-    after
-        .map(|raw| {
-            OpaqueCursor::<Cursor>::decode_cursor(raw)
-                .map(|c| c.0)
-                .map_err(|_| ApiError::bad_input("after", "cursor inválido"))
-        })
-        .transpose()
 }

@@ -13,11 +13,10 @@ use tokio::sync::OnceCell;
 use crate::auth::password::PasswordHasher;
 use crate::auth::secrets::AccessKeySecret;
 use crate::auth::{Principal, RequestContext, Staff};
-use crate::authz::{self, Operation, Policy, Target};
+use crate::authz::{self, Operation, Policy, StatisticsPolicy, Target};
 use crate::error::{ApiError, ApiResult};
 use crate::loaders::RequestLoader;
 use crate::rate_limit::{RateLimiter, RateLimits};
-use crate::statistics::StatisticsPolicy;
 
 /// Where "now" comes from. The system clock in production; tests set it.
 #[derive(Clone)]
@@ -43,11 +42,11 @@ impl std::fmt::Debug for Clock {
     }
 }
 
-/// Settings of the API, from the server's configuration.
+/// Settings of the API, from the server's configuration (what concerns a
+/// transport, such as GraphiQL, batches or WebSocket origins, is the `web`
+/// crate's `WebConfig`).
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
-    /// Serve GraphiQL at `/graphiql`.
-    pub graphiql: bool,
     pub policy: Policy,
     pub sessions: SessionPolicy,
     pub clock: Clock,
@@ -55,26 +54,10 @@ pub struct ApiConfig {
     pub concurrent_password_hashes: usize,
     /// Production: no introspection, no field suggestions.
     pub production: bool,
-    /// Requests per JSON array; 0 refuses batches.
-    pub batch_max: usize,
     /// Longest a request may run.
     pub request_timeout: std::time::Duration,
     pub rate_limits: RateLimits,
-    /// Behind a reverse proxy: the header it puts the client's address in
-    /// (`X-Forwarded-For`, `X-Real-IP`); the rightmost address is used, the
-    /// one the proxy itself added. Unset: the connection's peer address.
-    pub client_ip_header: Option<String>,
     pub statistics: StatisticsPolicy,
-    /// Serve Prometheus metrics at `/metrics`.
-    pub metrics: bool,
-    /// Origins (`https://host[:port]`) whose pages may open `/graphql/ws`;
-    /// connections without an Origin (not from a browser) are let through.
-    pub ws_allowed_origins: Vec<String>,
-    /// A WebSocket connection must send `connection_init` within this.
-    pub ws_init_timeout: std::time::Duration,
-    /// Turns true when the server stops: open WebSockets are closed with
-    /// 1001 (going away) so clients reconnect to another instance at once.
-    pub shutdown: Option<tokio::sync::watch::Receiver<bool>>,
     /// The secret requesters' access keys are derived with (kept with the
     /// encryption keys). The default, a new random one, is for tests.
     pub access_key_secret: AccessKeySecret,
@@ -83,21 +66,14 @@ pub struct ApiConfig {
 impl Default for ApiConfig {
     fn default() -> Self {
         Self {
-            graphiql: true,
             policy: Policy::default(),
             sessions: SessionPolicy { absolute: chrono::Duration::hours(12), idle: chrono::Duration::minutes(60) },
             clock: Clock::system(),
             concurrent_password_hashes: 2,
             production: false,
-            batch_max: 0,
             request_timeout: std::time::Duration::from_secs(10),
             rate_limits: RateLimits::default(),
-            client_ip_header: None,
             statistics: StatisticsPolicy::default(),
-            metrics: true,
-            ws_allowed_origins: Vec::new(),
-            ws_init_timeout: std::time::Duration::from_secs(10),
-            shutdown: None,
             access_key_secret: AccessKeySecret::generate().expect("the operating system gives randomness"),
         }
     }
@@ -109,7 +85,6 @@ pub(crate) struct ApiState {
     pub(crate) config: ApiConfig,
     pub(crate) hasher: PasswordHasher,
     pub(crate) limiter: RateLimiter,
-    pub(crate) metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Per request: the sensitive fields read, by case, written to the audit

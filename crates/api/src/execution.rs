@@ -1,26 +1,46 @@
 //! Running one GraphQL request: the cost limits before parsing and before
 //! executing, who is asking, the per-request loaders and caches, a time
 //! limit, the audit of sensitive reads and refusals (written before the
-//! answer leaves), and a stable code on every error.
+//! answer leaves), and a stable code on every error. No transport here: the
+//! `web` crate turns requests into [`Caller`]s and answers into HTTP.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use async_graphql::Positioned;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition, OperationType};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 
 use crate::auth::{Principal, RequestContext, secrets};
-use crate::context::{ReadLog, RequestCache};
-use crate::http::{AppState, refusal_with_code};
+use crate::context::{ApiState, ReadLog, RequestCache};
+use crate::document::{operation_label, selected_operation};
 use crate::loaders::{Loaders, RequestLoader};
-use crate::metrics::operation_label;
-use crate::{field_order, limits, request_errors};
+use crate::{ResguardoSchema, field_order, limits, request_errors};
+
+/// Who sends a request, as the transport knows them.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    /// The bearer token (a session), if any.
+    pub token: Option<String>,
+    /// The client's address, for the per-address rate limits.
+    pub client: Option<IpAddr>,
+    /// Ties audit entries to log lines.
+    pub request_id: String,
+}
+
+/// A request's outcome, with what the metrics count it as.
+#[derive(Debug)]
+pub struct Executed {
+    pub outcome: Result<async_graphql::Response, Refusal>,
+    /// The root field asked for (`submitRequest`), `multiple`, `invalid`
+    /// (did not parse or validate) or `refused`.
+    pub operation: String,
+    /// `ok`, or the first error's code.
+    pub result: String,
+}
 
 /// Why a request was not executed (or its answer withheld).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Refusal {
+pub enum Refusal {
     /// Too long, too many tokens or aliases, unparsable.
     Rejected,
     /// A mutation (or anything but a query) over GET.
@@ -36,24 +56,9 @@ pub(crate) enum Refusal {
     Unavailable,
 }
 
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        let status = match self {
-            Refusal::Rejected | Refusal::MissingQuery | Refusal::UseWebSocket => StatusCode::BAD_REQUEST,
-            Refusal::NotOverGet => StatusCode::METHOD_NOT_ALLOWED,
-            Refusal::TimedOut | Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        };
-        let code = match self {
-            Refusal::Rejected | Refusal::TimedOut | Refusal::UseWebSocket => self.code(),
-            Refusal::NotOverGet | Refusal::MissingQuery | Refusal::Unavailable => "BAD_REQUEST",
-        };
-        refusal_with_code(status, code, &self.message())
-    }
-}
-
 impl Refusal {
     /// For people, in Spanish.
-    pub(crate) fn message(self) -> String {
+    pub fn message(self) -> String {
         match self {
             // Nothing says which limit was hit, or its value.
             Refusal::Rejected => "consulta rechazada: es demasiado grande o compleja",
@@ -69,7 +74,7 @@ impl Refusal {
     }
 
     /// For the metrics' `outcome` label.
-    pub(crate) fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             Refusal::Rejected => "QUERY_REJECTED",
             Refusal::NotOverGet => "NOT_OVER_GET",
@@ -79,25 +84,20 @@ impl Refusal {
             Refusal::Unavailable => "UNAVAILABLE",
         }
     }
-}
 
-/// The operation a request runs: the one named, or the only one (named or
-/// not: GraphQL runs a lone named operation without being told its name).
-pub(crate) fn selected_operation<'a>(
-    document: &'a ExecutableDocument,
-    name: Option<&str>,
-) -> Option<&'a Positioned<OperationDefinition>> {
-    match (&document.operations, name) {
-        (DocumentOperations::Single(operation), _) => Some(operation),
-        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
-        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations.values().next(),
-        (DocumentOperations::Multiple(_), None) => None,
+    /// The `extensions.code` a client gets: the refusals that are not
+    /// about the document itself are all `BAD_REQUEST`.
+    pub fn client_code(self) -> &'static str {
+        match self {
+            Refusal::Rejected | Refusal::TimedOut | Refusal::UseWebSocket => self.code(),
+            Refusal::NotOverGet | Refusal::MissingQuery | Refusal::Unavailable => "BAD_REQUEST",
+        }
     }
 }
 
 /// A parse or validation failure (or a refusal before execution): no data,
 /// and no error points at a field, as execution errors always do.
-pub(crate) fn is_request_error(response: &async_graphql::Response) -> bool {
+pub fn is_request_error(response: &async_graphql::Response) -> bool {
     response.data == async_graphql::Value::Null
         && response.is_err()
         && response.errors.iter().all(|e| e.path.is_empty())
@@ -139,17 +139,22 @@ pub(crate) fn check(request: &async_graphql::Request, over_get: bool, production
     Ok(Ok(document))
 }
 
-/// Runs one request, and counts it in the metrics by root field and
-/// outcome. The root field is read only from documents that passed
+/// Runs one request, and says what the metrics count it as: by root field
+/// and outcome. The root field is read only from documents that passed
 /// validation, so the label is always one of the schema's fields.
 pub(crate) async fn run(
-    app: &AppState,
+    schema: &ResguardoSchema,
+    state: &ApiState,
     request: async_graphql::Request,
-    headers: &HeaderMap,
-    client: Option<std::net::IpAddr>,
+    caller: &Caller,
     over_get: bool,
-) -> Result<async_graphql::Response, Refusal> {
-    let checked = check(&request, over_get, app.state.config.production).and_then(|parsed| {
+) -> Executed {
+    let refused = |refusal: Refusal| Executed {
+        outcome: Err(refusal),
+        operation: "refused".to_owned(),
+        result: refusal.code().to_owned(),
+    };
+    let checked = check(&request, over_get, state.config.production).and_then(|parsed| {
         let operation = parsed.as_ref().ok().and_then(|d| selected_operation(d, request.operation_name.as_deref()));
         match operation {
             Some(op) if op.node.ty == OperationType::Subscription => Err(Refusal::UseWebSocket),
@@ -159,16 +164,16 @@ pub(crate) async fn run(
     let document = match checked {
         Ok(Ok(document)) => Some(document),
         Ok(Err(syntax)) => {
-            app.state.metrics.graphql("invalid", request_errors::PARSE_FAILED);
-            return Ok(async_graphql::Response::from_errors(vec![syntax]));
+            return Executed {
+                outcome: Ok(async_graphql::Response::from_errors(vec![syntax])),
+                operation: "invalid".to_owned(),
+                result: request_errors::PARSE_FAILED.to_owned(),
+            };
         }
-        Err(refused) => {
-            app.state.metrics.graphql("refused", refused.code());
-            return Err(refused);
-        }
+        Err(refusal) => return refused(refusal),
     };
     let name = request.operation_name.clone();
-    let mut outcome = run_checked(app, request, headers, client).await;
+    let mut outcome = run_checked(schema, state, request, caller).await;
     let (operation, result) = match &mut outcome {
         Ok(response) => {
             let result = response.errors.first().map_or("ok".to_owned(), error_code);
@@ -183,8 +188,7 @@ pub(crate) async fn run(
         }
         Err(refused) => ("refused".to_owned(), refused.code().to_owned()),
     };
-    app.state.metrics.graphql(&operation, &result);
-    outcome
+    Executed { outcome, operation, result }
 }
 
 pub(crate) fn error_code(error: &async_graphql::ServerError) -> String {
@@ -195,22 +199,22 @@ pub(crate) fn error_code(error: &async_graphql::ServerError) -> String {
 }
 
 async fn run_checked(
-    app: &AppState,
+    schema: &ResguardoSchema,
+    state: &ApiState,
     request: async_graphql::Request,
-    headers: &HeaderMap,
-    client: Option<std::net::IpAddr>,
+    caller: &Caller,
 ) -> Result<async_graphql::Response, Refusal> {
-    let context = request_context(app, headers, client).await?;
+    let context = request_context(state, caller).await?;
     // Per request, so its cache never outlives what this caller may see.
     let loaders: RequestLoader = DataLoader::with_cache(
-        Loaders::new(app.state.db.clone()),
+        Loaders::new(state.db.clone()),
         tokio::spawn,
         async_graphql::dataloader::HashMapCache::default(),
     );
     let (actor, now) = (context.actor(), context.now);
     let reads = Arc::new(ReadLog::default());
     let request = request.data(context).data(loaders).data(RequestCache::default()).data(Arc::clone(&reads));
-    let mut response = tokio::time::timeout(app.state.config.request_timeout, app.schema.execute(request))
+    let mut response = tokio::time::timeout(state.config.request_timeout, schema.execute(request))
         .await
         .map_err(|_| Refusal::TimedOut)?;
     if is_limit_refusal(&response) {
@@ -221,8 +225,8 @@ async fn run_checked(
     // answer leaves; if it cannot be written, the answer does not leave.
     let denied = denied_operations(&response);
     let recorded = async {
-        app.state.db.record_reads(&actor, &reads.take(), now).await?;
-        app.state.db.record_denials(&actor, &denied, now).await
+        state.db.record_reads(&actor, &reads.take(), now).await?;
+        state.db.record_denials(&actor, &denied, now).await
     };
     if let Err(error) = recorded.await {
         tracing::error!(error = %error, "audit trail unavailable; response withheld");
@@ -264,39 +268,27 @@ pub(crate) fn finish_errors(response: &mut async_graphql::Response) {
 }
 
 /// Who is asking (from the bearer token), when, and under which request id.
-pub(crate) async fn request_context(
-    app: &AppState,
-    headers: &HeaderMap,
-    client: Option<std::net::IpAddr>,
-) -> Result<RequestContext, Refusal> {
-    let now = app.state.config.clock.now();
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
-    let session = session_for(app, token, now).await?;
-    Ok(RequestContext { principal: Principal::from_session(session), request_id: request_id(headers), now, client })
+pub(crate) async fn request_context(state: &ApiState, caller: &Caller) -> Result<RequestContext, Refusal> {
+    let now = state.config.clock.now();
+    let session = session_for(state, caller.token.as_deref(), now).await?;
+    Ok(RequestContext {
+        principal: Principal::from_session(session),
+        request_id: caller.request_id.clone(),
+        now,
+        client: caller.client,
+    })
 }
 
 /// The session a bearer token stands for, if it is still valid at `now`.
 pub(crate) async fn session_for(
-    app: &AppState,
+    state: &ApiState,
     token: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<db::Session>, Refusal> {
     let Some(token) = token else { return Ok(None) };
     let hash = secrets::session_token_hash(token);
-    app.state.db.session(&hash, app.state.config.sessions, now).await.map_err(|error| {
+    state.db.session(&hash, state.config.sessions, now).await.map_err(|error| {
         tracing::error!(error = %error, "session lookup failed");
         Refusal::Unavailable
     })
-}
-
-/// The caller's `X-Request-Id` when it is a plain token, a new one otherwise.
-pub(crate) fn request_id(headers: &HeaderMap) -> String {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| (1..=64).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }

@@ -9,7 +9,7 @@
 use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
 use async_graphql::{Name, Positioned, Value};
 
-use crate::execution::selected_operation;
+use crate::document::selected_operation;
 
 /// Reorders `data` by the selection set of the operation that produced it.
 pub(crate) fn restore(data: &mut Value, document: &ExecutableDocument, operation_name: Option<&str>) {

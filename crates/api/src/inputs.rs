@@ -210,3 +210,15 @@ pub(crate) fn page_size(first: Option<i32>) -> ApiResult<u64> {
         _ => Err(ApiError::bad_input("first", "el tamaño de página debe estar entre 1 y 100")),
     }
 }
+
+/// A cursor from a previous page; a tampered one is refused cleanly.
+pub(crate) fn decode_cursor(after: Option<&str>) -> ApiResult<Option<db::Cursor>> {
+    use async_graphql::connection::CursorType;
+    after
+        .map(|raw| {
+            async_graphql::connection::OpaqueCursor::<db::Cursor>::decode_cursor(raw)
+                .map(|c| c.0)
+                .map_err(|_| ApiError::bad_input("after", "cursor inválido"))
+        })
+        .transpose()
+}

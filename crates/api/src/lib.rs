@@ -1,4 +1,8 @@
-//! The GraphQL API of Resguardo: the only crate that knows GraphQL.
+//! The GraphQL API of Resguardo: the schema, its resolvers, authorization,
+//! loaders and errors, with no web framework. Its surface is the schema and
+//! [`Api`]: one function that executes a request for a caller, one that
+//! starts a subscription; the `web` crate carries them over HTTP and
+//! WebSocket.
 //!
 //! GraphQL types here are the API's own (never sea-orm models); raw input
 //! becomes domain values once, at this edge; every resolver asks
@@ -13,43 +17,43 @@ mod calendar;
 mod cases;
 mod context;
 mod deadlines;
+mod document;
 mod enums;
 mod error;
 mod execution;
 mod field_order;
-mod graphiql;
-mod http;
 mod inputs;
 mod intake;
 mod limits;
 mod live;
-mod live_socket;
 mod loaders;
 mod measures;
-mod metrics;
 mod rate_limit;
 mod reference;
-mod reports;
 mod request_errors;
 mod scalars;
 mod schedule;
 mod second_factor;
 #[cfg(test)]
 mod secret_inputs;
+mod service;
 mod statistics;
+mod subscribe;
 mod triage;
-
-use async_graphql::{MergedObject, Schema};
 
 pub use auth::password::{MIN_PASSWORD_CHARS, PasswordHasher, check_strength};
 pub use auth::secrets::AccessKeySecret;
+pub use authz::StatisticsPolicy;
 pub use context::{ApiConfig, Clock};
 pub use error::ApiError;
-pub use http::router;
+pub use execution::{Caller, Executed, Refusal, is_request_error};
 pub use intake::intake_keys;
 pub use live::LiveSubscription;
 pub use rate_limit::{Rate, RateLimits};
-pub use statistics::StatisticsPolicy;
+pub use service::Api;
+pub use subscribe::{Admitted, LiveStream, NotStarted, refusal_error};
+
+use async_graphql::{MergedObject, Schema};
 
 #[derive(MergedObject, Default)]
 pub struct Query(

@@ -18,12 +18,6 @@ pub(crate) const MAX_DEPTH: usize = 15;
 pub(crate) const MAX_COMPLEXITY: usize = 10_000;
 /// Directives on one field.
 pub(crate) const MAX_DIRECTIVES: usize = 4;
-/// Subscriptions one WebSocket connection may hold at once (a client
-/// needs one per view; more is a leak or an attack).
-pub(crate) const MAX_SUBSCRIPTIONS_PER_CONNECTION: usize = 8;
-/// WebSocket connections one instance holds at once; beyond, new ones get
-/// 503 and the client retries (graphql-ws does, with backoff).
-pub(crate) const MAX_LIVE_CONNECTIONS: usize = 2_000;
 
 /// Counts GraphQL tokens without building anything: punctuators, names,
 /// numbers and strings (block strings included) count one each; whitespace,

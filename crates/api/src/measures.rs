@@ -7,12 +7,11 @@ use db::{Cursor, MeasureFilter, MeasureRecord};
 use domain::workflow::Command;
 
 use crate::authz::{Operation, Target};
-use crate::cases::decode_cursor;
 use crate::context::{authorize, db, loaders, measure_types, record_read, request, selected, staff, today};
 use crate::deadlines::DeadlineView;
 use crate::enums::{Language, MeasureStatus, Track};
 use crate::error::{ApiError, ApiResult};
-use crate::inputs::{id, page_size, ref_code, text};
+use crate::inputs::{decode_cursor, id, page_size, ref_code, text};
 use crate::loaders::{CaseId, DeadlinesOf, prefetch_measures};
 use crate::scalars::Date;
 

@@ -16,12 +16,11 @@ use domain::reminders::ReminderPolicy;
 use domain::roles::Role;
 
 use crate::authz::{Operation, Target};
-use crate::cases::decode_cursor;
 use crate::context::{authorize, calendar, db, staff, today};
 use crate::deadlines::DeadlineView;
 use crate::enums::{DeadlineKind, StartEvent, Track};
 use crate::error::{ApiError, ApiResult};
-use crate::inputs::page_size;
+use crate::inputs::{decode_cursor, page_size};
 use crate::scalars::Date;
 
 /// A running deadline in a work list.

@@ -3,42 +3,18 @@
 //! for everyone but the roles allowed exact figures, and the anonymised
 //! case-level export. Figures only: no case is ever reachable from here.
 
-use async_graphql::{Context, InputObject, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject};
 use domain::roles::Role;
 use domain::statistics::anonymised::{AnonymisedRow, anonymise};
 use domain::statistics::report::{PublishedReport, PublishedRow, PublishedTable};
 use domain::statistics::{Figure, ReportFilter};
 
 use crate::auth::{Principal, RequestContext};
-use crate::authz::{Operation, RoleSet, Target};
+use crate::authz::{Operation, Target};
 use crate::context::{ApiState, authorize, state};
 use crate::enums::{DefenderCategory, Track};
 use crate::error::{ApiError, ApiResult};
 use crate::scalars::Date;
-
-/// Who sees exact figures, and below what small counts are hidden.
-#[derive(Debug, Clone, Copy)]
-pub struct StatisticsPolicy {
-    /// Counts above zero and below this are shown as "< N".
-    pub threshold: u64,
-    pub exact_roles: RoleSet,
-}
-
-impl Default for StatisticsPolicy {
-    fn default() -> Self {
-        Self {
-            threshold: domain::statistics::DEFAULT_THRESHOLD,
-            exact_roles: RoleSet::of(&[Role::Supervisor, Role::Auditor]),
-        }
-    }
-}
-
-impl StatisticsPolicy {
-    /// `None` (exact figures) for the roles allowed them.
-    pub(crate) fn threshold_for(self, role: Role) -> Option<u64> {
-        (!self.exact_roles.contains(role)).then_some(self.threshold)
-    }
-}
 
 /// Which requests to count, besides the period.
 #[derive(InputObject, Default)]
@@ -255,16 +231,34 @@ impl StatisticsReport {
     async fn table(&self, id: String) -> Option<StatisticsTable> {
         self.0.tables.iter().find(|t| t.id == id).map(|t| StatisticsTable::new(t, self.0.threshold))
     }
+
+    /// The same figures as one long-format CSV file (`tabla, titulo,
+    /// codigo_grupo, grupo, codigo, etiqueta, indicador, valor`), suppressed
+    /// the same way: what `/reports/statistics.csv` downloads.
+    async fn csv(&self) -> String {
+        domain::statistics::csv::to_csv(&self.0)
+    }
 }
 
 /// The anonymised case-level export.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub(crate) struct AnonymisedCases {
     /// Rows are generalised until each combination of month, department,
     /// category, language, kind and number of people is shared by at
     /// least this many.
     threshold: u64,
     rows: Vec<AnonymisedCase>,
+    #[graphql(skip)]
+    exported: Vec<AnonymisedRow>,
+}
+
+#[ComplexObject]
+impl AnonymisedCases {
+    /// The same rows as a CSV file: what `/reports/cases.csv` downloads.
+    async fn csv(&self) -> String {
+        domain::statistics::anonymised::to_csv(&self.exported)
+    }
 }
 
 /// One request, with nothing that identifies or locates anyone.
@@ -351,7 +345,7 @@ impl StatisticsQuery {
     ) -> ApiResult<AnonymisedCases> {
         let request = authorize(ctx, Operation::AnonymisedCases, Target::Nothing)?;
         let filter = report_filter(from.0, to.0, filter.unwrap_or_default().into(), &request.principal)?;
-        let (threshold, rows) = anonymised_rows(state(ctx), &filter).await?;
-        Ok(AnonymisedCases { threshold, rows: rows.into_iter().map(Into::into).collect() })
+        let (threshold, exported) = anonymised_rows(state(ctx), &filter).await?;
+        Ok(AnonymisedCases { threshold, rows: exported.iter().cloned().map(Into::into).collect(), exported })
     }
 }

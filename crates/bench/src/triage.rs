@@ -99,7 +99,8 @@ pub(crate) async fn run(
 ) -> anyhow::Result<()> {
     let clock = api::Clock::from_fn(move || noon(today));
     let config = api::ApiConfig { clock, rate_limits: api::RateLimits::OFF, ..api::ApiConfig::default() };
-    let service = Service { router: api::router(db.clone(), config), db: db.clone() };
+    let router = web::router(api::Api::new(db.clone(), config), web::WebConfig::default());
+    let service = Service { router, db: db.clone() };
     let officer = service.staff(Role::Officer, "carga.oficial@dgdh.gob.pe", None).await?;
     let coordinator = service.staff(Role::Coordinator, "carga.mininter@dgdh.gob.pe", Some("MININTER")).await?;
     let departments: Vec<Value> = ["15", "25", "16", "08"].iter().map(|d| json!({ "d": d })).collect();

@@ -1,4 +1,5 @@
-//! The HTTP application: health probes and the GraphQL API.
+//! The HTTP application: health probes, and the API carried by the web
+//! crate's transports.
 
 use axum::Router;
 use axum::extract::State;
@@ -7,9 +8,9 @@ use axum::routing::get;
 use db::Database;
 
 /// Every route Resguardo serves.
-pub fn router(db: Database, config: api::ApiConfig) -> Router {
+pub fn router(db: Database, api: api::ApiConfig, web: web::WebConfig) -> Router {
     let probes = Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).with_state(db.clone());
-    probes.merge(api::router(db, config))
+    probes.merge(web::router(api::Api::new(db, api), web))
 }
 
 /// Liveness: the process answers. Never touches the database, so a slow

@@ -289,6 +289,7 @@ impl Config {
         }
         config.mailer()?;
         config.api()?;
+        config.web()?;
         config.check_mode()?;
         if config.session_hours == 0 || config.session_idle_minutes == 0 {
             bail!("session_hours and session_idle_minutes must be at least 1");
@@ -301,13 +302,8 @@ impl Config {
 
     /// The API's settings, with the system clock.
     pub fn api(&self) -> anyhow::Result<api::ApiConfig> {
-        let header = self.client_ip_header.trim();
-        if !header.is_empty() && axum::http::HeaderName::from_bytes(header.as_bytes()).is_err() {
-            bail!("RESGUARDO_CLIENT_IP_HEADER: not a header name");
-        }
         let rate = |per_hour| api::Rate { per_hour };
         Ok(api::ApiConfig {
-            graphiql: self.graphiql,
             policy: api::authz::Policy {
                 resolutions_need_supervisor: self.resolutions_need_supervisor,
                 second_factor_roles: roles("RESGUARDO_SECOND_FACTOR_ROLES", &self.second_factor_roles)?,
@@ -321,7 +317,6 @@ impl Config {
                 idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
             },
             production: self.production(),
-            batch_max: self.graphql_batch_max,
             request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds),
             rate_limits: api::RateLimits {
                 intake: rate(self.rate_intake_per_hour),
@@ -329,10 +324,23 @@ impl Config {
                 login: rate(self.rate_login_per_hour),
                 requester: rate(self.rate_requester_per_hour),
             },
+            ..api::ApiConfig::default()
+        })
+    }
+
+    /// The transports' settings.
+    pub fn web(&self) -> anyhow::Result<web::WebConfig> {
+        let header = self.client_ip_header.trim();
+        if !header.is_empty() && axum::http::HeaderName::from_bytes(header.as_bytes()).is_err() {
+            bail!("RESGUARDO_CLIENT_IP_HEADER: {header:?} is not a header name such as X-Real-IP");
+        }
+        Ok(web::WebConfig {
+            graphiql: self.graphiql,
+            batch_max: self.graphql_batch_max,
             client_ip_header: (!header.is_empty()).then(|| header.to_ascii_lowercase()),
             metrics: self.metrics,
             ws_allowed_origins: self.ws_allowed_origins()?,
-            ..api::ApiConfig::default()
+            ..web::WebConfig::default()
         })
     }
 
@@ -659,7 +667,7 @@ mod tests {
         assert!(!roles.contains(domain::roles::Role::Officer));
         assert_eq!(api.rate_limits.login, api::Rate::OFF);
         assert_eq!(api.rate_limits.intake, api::Rate { per_hour: 20 });
-        assert_eq!(api.client_ip_header.as_deref(), Some("x-forwarded-for"));
+        assert_eq!(config.web().unwrap().client_ip_header.as_deref(), Some("x-forwarded-for"));
         for bad in [("RESGUARDO_SECOND_FACTOR_ROLES", "public"), ("RESGUARDO_CLIENT_IP_HEADER", "no such header")] {
             assert!(Config::load(None, &env_of(&[bad])).is_err(), "{bad:?}");
         }

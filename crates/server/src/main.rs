@@ -309,8 +309,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         let _ = stop.send(true);
     };
     // Open WebSockets hear the same signal and close with 1001.
-    let api = api::ApiConfig { shutdown: Some(stopped), access_key_secret, ..config.api()? };
-    let app = server::app::router(db, api);
+    let api = api::ApiConfig { access_key_secret, ..config.api()? };
+    let web = web::WebConfig { shutdown: Some(stopped), ..config.web()? };
+    let app = server::app::router(db, api, web);
     // The peer address feeds the per-client rate limits.
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)

@@ -16,8 +16,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use async_graphql::futures_util::{SinkExt, StreamExt};
-use async_graphql::parser::types::OperationType;
+use api::{Admitted, Caller, LiveStream, NotStarted};
+use async_graphql::futures_util::SinkExt;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -28,12 +28,15 @@ use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::AbortHandle;
 
-use crate::auth::{Principal, RequestContext};
-use crate::execution::{self, Refusal};
-use crate::http::{AppState, Peer, client_address, refusal_with_code};
-use crate::limits;
-use crate::live::{ConnectionSession, Started};
-use crate::metrics::operation_label;
+use crate::WebState;
+use crate::graphql_http::{Peer, client_address, refusal_with_code};
+
+/// Subscriptions one connection may hold at once (a client needs one per
+/// view; more is a leak or an attack).
+const MAX_SUBSCRIPTIONS_PER_CONNECTION: usize = 8;
+/// Connections one instance holds at once; beyond, new ones get 503 and
+/// the client retries (graphql-ws does, with backoff).
+const MAX_LIVE_CONNECTIONS: usize = 2_000;
 
 /// The subprotocol, as clients ask for it in `Sec-WebSocket-Protocol`.
 const PROTOCOL: &str = "graphql-transport-ws";
@@ -67,7 +70,7 @@ fn origin_allowed(allowed: &[String], headers: &HeaderMap) -> bool {
 }
 
 /// `GET /graphql/ws`.
-pub(crate) async fn upgrade(State(app): State<AppState>, peer: Peer, headers: HeaderMap, upgrade: Upgrade) -> Response {
+pub(crate) async fn upgrade(State(app): State<WebState>, peer: Peer, headers: HeaderMap, upgrade: Upgrade) -> Response {
     let Upgrade(upgrade) = upgrade;
     let Some(upgrade) = upgrade else {
         return refusal_with_code(
@@ -76,11 +79,11 @@ pub(crate) async fn upgrade(State(app): State<AppState>, peer: Peer, headers: He
             "conéctese por WebSocket con el subprotocolo graphql-transport-ws",
         );
     };
-    if !origin_allowed(&app.state.config.ws_allowed_origins, &headers) {
+    if !origin_allowed(&app.config.ws_allowed_origins, &headers) {
         return refusal_with_code(StatusCode::FORBIDDEN, "FORBIDDEN", "origen no permitido");
     }
-    let counted = Counted(Arc::clone(&app.state.metrics));
-    if counted.0.live_connections.fetch_add(1, Ordering::Relaxed) >= limits::MAX_LIVE_CONNECTIONS {
+    let counted = Counted(Arc::clone(&app.metrics));
+    if counted.0.live_connections.fetch_add(1, Ordering::Relaxed) >= MAX_LIVE_CONNECTIONS {
         return refusal_with_code(
             StatusCode::SERVICE_UNAVAILABLE,
             "UNAVAILABLE",
@@ -197,7 +200,7 @@ enum Outgoing {
 }
 
 struct Connection {
-    app: AppState,
+    app: WebState,
     client: Option<IpAddr>,
     /// The bearer token of `connection_init`, once acknowledged.
     session: Option<Option<String>>,
@@ -212,7 +215,7 @@ struct Connection {
 type Closing = Option<(u16, String)>;
 
 impl Connection {
-    fn new(app: AppState, client: Option<IpAddr>) -> Self {
+    fn new(app: WebState, client: Option<IpAddr>) -> Self {
         let (sender, receiver) = mpsc::channel(64);
         Self { app, client, session: None, running: HashMap::new(), subscriptions_started: 0, sender, receiver }
     }
@@ -228,10 +231,10 @@ impl Connection {
     }
 
     async fn serve(&mut self, socket: &mut WebSocket) -> Closing {
-        let init_deadline = tokio::time::sleep(self.app.state.config.ws_init_timeout);
+        let init_deadline = tokio::time::sleep(self.app.config.ws_init_timeout);
         tokio::pin!(init_deadline);
         let mut keepalive = tokio::time::interval_at(tokio::time::Instant::now() + KEEPALIVE, KEEPALIVE);
-        let stopping = stopping(self.app.state.config.shutdown.clone());
+        let stopping = stopping(self.app.config.shutdown.clone());
         tokio::pin!(stopping);
         loop {
             tokio::select! {
@@ -305,9 +308,9 @@ impl Connection {
                 }
                 let token = bearer_token(payload.as_ref())?;
                 if let Some(token) = &token {
-                    match execution::session_for(&self.app, Some(token), self.app.state.config.clock.now()).await {
-                        Ok(Some(_)) => {}
-                        Ok(None) => return Err(Some((close::FORBIDDEN, "sesión inválida o vencida".into()))),
+                    match self.app.api.session_is_valid(token).await {
+                        Ok(true) => {}
+                        Ok(false) => return Err(Some((close::FORBIDDEN, "sesión inválida o vencida".into()))),
                         Err(_) => return Err(Some((close::INTERNAL, "servicio no disponible".into()))),
                     }
                 }
@@ -344,67 +347,50 @@ impl Connection {
     /// (an `error` message, or a refusal and `complete`), if anything.
     async fn subscribe(&mut self, id: String, request: async_graphql::Request, token: Option<&str>) -> Vec<String> {
         let app = &self.app;
-        if self.running.len() >= limits::MAX_SUBSCRIPTIONS_PER_CONNECTION {
+        if self.running.len() >= MAX_SUBSCRIPTIONS_PER_CONNECTION {
             return vec![error_message(
                 &id,
                 "TOO_MANY_SUBSCRIPTIONS",
                 "demasiadas suscripciones en esta conexión; cierre alguna antes de abrir otra",
             )];
         }
-        let document = match execution::check(&request, false, app.state.config.production) {
-            Ok(Ok(document)) => Some(document),
-            Ok(Err(syntax)) => {
-                app.state.metrics.graphql("invalid", crate::request_errors::PARSE_FAILED);
-                return vec![message("error", &id, Some(&to_json(&vec![syntax])))];
-            }
-            Err(refused) => {
-                app.state.metrics.graphql("refused", refused.code());
+        let caller = Caller {
+            token: token.map(str::to_owned),
+            client: self.client,
+            request_id: uuid::Uuid::new_v4().to_string(),
+        };
+        let (mut stream, accepted) = match app.api.subscribe(request, &caller).await {
+            Ok(started) => started,
+            Err(NotStarted::Refused(refused)) => {
+                app.metrics.graphql("refused", refused.code());
                 return vec![error_message(&id, refused.code(), &refused.message())];
             }
-        };
-        let name = request.operation_name.clone();
-        if let Some(document) = &document {
-            let operation = execution::selected_operation(document, name.as_deref());
-            if operation.is_some_and(|op| op.node.ty != OperationType::Subscription) {
+            Err(NotStarted::Unparsable(errors)) => {
+                app.metrics.graphql("invalid", "GRAPHQL_PARSE_FAILED");
+                return vec![message("error", &id, Some(&to_json(&errors)))];
+            }
+            Err(NotStarted::NotASubscription) => {
                 return vec![error_message(
                     &id,
                     "USE_HTTP",
                     "envíe las consultas y mutaciones por HTTP (POST /graphql)",
                 )];
             }
-        }
-        let now = app.state.config.clock.now();
-        let principal = match execution::session_for(app, token, now).await {
-            Ok(session) => Principal::from_session(session),
-            Err(refused) => return vec![error_message(&id, refused.code(), &refused.message())],
         };
-        let context =
-            RequestContext { principal, request_id: uuid::Uuid::new_v4().to_string(), now, client: self.client };
-        let actor = context.actor();
-        let (started, accepted) = oneshot::channel();
-        let request = request.data(context).data(ConnectionSession::new(token)).data(Started::new(started));
-        let label = operation_label(document.as_ref(), name.as_deref());
-
-        let mut responses = app.schema.execute_stream(request);
         let (first, mut first_message) = oneshot::channel();
         self.subscriptions_started += 1;
         let key = (id.clone(), self.subscriptions_started);
         let mut out = Out { first: Some(first), sender: self.sender.clone(), key: key.clone() };
         let (app, task_id) = (app.clone(), id.clone());
         let task = tokio::spawn(async move {
-            let last = match responses.next().await {
-                Some(first) => match admit(&app, first, &label, &actor, now).await {
-                    Ok(first) => {
-                        let next = |response: &mut async_graphql::Response| {
-                            if let Some(document) = &document {
-                                crate::field_order::restore(&mut response.data, document, name.as_deref());
-                            }
-                            message("next", &task_id, Some(&to_json(&*response)))
-                        };
-                        relay(first, &mut responses, &task_id, next, &mut out).await
+            let last = match stream.first().await {
+                Some(Admitted { result, operation, outcome }) => {
+                    app.metrics.graphql(&operation, &outcome);
+                    match result {
+                        Ok(first) => relay(first, &mut stream, &task_id, &mut out).await,
+                        Err(errors) => vec![message("error", &task_id, Some(&to_json(&errors)))],
                     }
-                    Err(errors) => vec![message("error", &task_id, Some(&errors))],
-                },
+                }
                 None => vec![message("complete", &task_id, None)],
             };
             out.finish(last).await;
@@ -448,62 +434,22 @@ async fn stopping(shutdown: Option<tokio::sync::watch::Receiver<bool>>) {
     std::future::pending().await
 }
 
-/// The first response of a subscription: counted in the metrics, its
-/// refusals written to the audit trail; `Err` with the errors to send as
-/// the protocol's `error` message when the operation never started.
-async fn admit(
-    app: &AppState,
-    mut first: async_graphql::Response,
-    label: &str,
-    actor: &db::Actor,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<async_graphql::Response, String> {
-    if execution::is_limit_refusal(&first) {
-        app.state.metrics.graphql("refused", Refusal::Rejected.code());
-        return Err(
-            json!([{ "message": Refusal::Rejected.message(), "extensions": { "code": Refusal::Rejected.code() } }])
-                .to_string(),
-        );
-    }
-    execution::finish_errors(&mut first);
-    let invalid = execution::is_request_error(&first);
-    let outcome = first.errors.first().map_or("ok".to_owned(), execution::error_code);
-    app.state.metrics.graphql(if invalid { "invalid" } else { label }, &outcome);
-    if let Err(error) = app.state.db.record_denials(actor, &execution::denied_operations(&first), now).await {
-        tracing::error!(error = %error, "audit trail unavailable; subscription refused");
-        return Err(
-            json!([{ "message": Refusal::Unavailable.message(), "extensions": { "code": "UNAVAILABLE" } }]).to_string()
-        );
-    }
-    if invalid {
-        return Err(to_json(&first.errors));
-    }
-    Ok(first)
-}
-
 /// Sends `first` and what follows as `next` messages until the stream ends
 /// or an item carries an error (the subscription then ends, see `live`).
 /// Returns the messages that end it, to be sent together: the erring
 /// item's `next`, if any, and `complete`.
-async fn relay(
-    first: async_graphql::Response,
-    rest: &mut (impl async_graphql::futures_util::Stream<Item = async_graphql::Response> + Unpin),
-    id: &str,
-    mut next: impl FnMut(&mut async_graphql::Response) -> String,
-    out: &mut Out,
-) -> Vec<String> {
+async fn relay(first: async_graphql::Response, rest: &mut LiveStream, id: &str, out: &mut Out) -> Vec<String> {
     let complete = message("complete", id, None);
     let mut response = first;
     loop {
-        let said = next(&mut response);
+        let said = message("next", id, Some(&to_json(&response)));
         if response.is_err() {
             return vec![said, complete];
         }
         if !out.send(vec![said]).await {
             return Vec::new();
         }
-        let Some(mut following) = rest.next().await else { return vec![complete] };
-        execution::finish_errors(&mut following);
+        let Some(following) = rest.next().await else { return vec![complete] };
         response = following;
     }
 }

@@ -3,73 +3,51 @@
 //! ignores body limits, see FACTS.md): POST with a JSON body (64 KiB at
 //! most, refused with 413 before parsing), GET for queries only (405
 //! otherwise), batches only when configured, and the response media type
-//! the client asked for. Running one request is `execution`'s job.
+//! the client asked for. Running one request is the `api` crate's job.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 
+use api::{Caller, Executed, Refusal, is_request_error};
 use axum::Extension;
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, RawQuery, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use db::Database;
 
-use crate::auth::password::PasswordHasher;
-use crate::context::{ApiConfig, ApiState};
-use crate::execution::{self, Refusal, is_request_error};
-use crate::metrics::Metrics;
-use crate::rate_limit::RateLimiter;
-use crate::{ResguardoSchema, builder};
-
-/// What the handlers share: the schema and the state it serves from.
-#[derive(Clone)]
-pub(crate) struct AppState {
-    pub(crate) schema: ResguardoSchema,
-    pub(crate) state: Arc<ApiState>,
-}
+use crate::WebState;
 
 /// Request bodies larger than this are refused before parsing.
-pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
 
-/// The `/graphql` route, and `/graphiql` when enabled.
-pub fn router(db: Database, config: ApiConfig) -> Router {
-    let graphiql = config.graphiql;
-    let hasher = PasswordHasher::new(config.concurrent_password_hashes);
-    let mut schema = builder();
-    if config.production {
-        // Clients have `schema.graphql`; attackers need not map the API.
-        schema = schema.disable_introspection().disable_suggestions();
-    }
-    let limiter = RateLimiter::new(config.rate_limits);
-    let metrics = Arc::new(Metrics::default());
-    let serve_metrics = config.metrics;
-    let state = Arc::new(ApiState { db, config, hasher, limiter, metrics: Arc::clone(&metrics) });
-    let schema = schema.data(Arc::clone(&state)).finish();
-    let mut router =
-        Router::new().route("/graphql", get(graphql_get).post(graphql_post)).merge(crate::reports::routes());
-    router = router.route("/graphql/ws", get(crate::live_socket::upgrade));
-    if graphiql {
-        router = router.merge(crate::graphiql::routes());
-    }
-    if serve_metrics {
-        router = router.route("/metrics", get(crate::metrics::render));
-    }
-    router
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::observe))
-        .with_state(AppState { schema, state })
-}
-
 /// The connection's peer address, when the server was started with it.
 pub(crate) type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
 
-async fn graphql_post(State(app): State<AppState>, peer: Peer, headers: HeaderMap, body: Bytes) -> Response {
+/// Who sends this request: their bearer token, address and request id.
+pub(crate) fn caller(app: &WebState, headers: &HeaderMap, peer: Peer) -> Caller {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::to_owned);
+    Caller { token, client: client_address(app, headers, peer), request_id: crate::metrics::request_id(headers) }
+}
+
+/// Runs one request through the API and counts it.
+pub(crate) async fn execute(
+    app: &WebState,
+    request: async_graphql::Request,
+    caller: &Caller,
+    over_get: bool,
+) -> Result<async_graphql::Response, Refusal> {
+    let Executed { outcome, operation, result } = app.api.execute(request, caller, over_get).await;
+    app.metrics.graphql(&operation, &result);
+    outcome
+}
+
+pub(crate) async fn post(State(app): State<WebState>, peer: Peer, headers: HeaderMap, body: Bytes) -> Response {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -78,21 +56,21 @@ async fn graphql_post(State(app): State<AppState>, peer: Peer, headers: HeaderMa
         return refusal(StatusCode::UNSUPPORTED_MEDIA_TYPE, "envíe la consulta como application/json");
     }
     let media_type = negotiate(&headers);
-    let client = client_address(&app, &headers, peer);
+    let caller = caller(&app, &headers, peer);
     match serde_json::from_slice::<async_graphql::BatchRequest>(&body) {
         Ok(async_graphql::BatchRequest::Single(request)) => {
-            respond(execution::run(&app, request, &headers, client, false).await, media_type)
+            respond(execute(&app, request, &caller, false).await, media_type)
         }
         Ok(async_graphql::BatchRequest::Batch(requests)) => {
-            let max = app.state.config.batch_max;
+            let max = app.config.batch_max;
             if max == 0 || requests.is_empty() || requests.len() > max {
                 return refusal(StatusCode::BAD_REQUEST, "no se admiten lotes de consultas");
             }
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                match execution::run(&app, request, &headers, client, false).await {
+                match execute(&app, request, &caller, false).await {
                     Ok(response) => responses.push(response),
-                    Err(refused) => return refused.into_response(),
+                    Err(refused) => return refusal_response(refused),
                 }
             }
             let retry_after = responses.iter().filter_map(retry_after).max();
@@ -102,29 +80,29 @@ async fn graphql_post(State(app): State<AppState>, peer: Peer, headers: HeaderMa
     }
 }
 
-async fn graphql_get(
-    State(app): State<AppState>,
+pub(crate) async fn get(
+    State(app): State<WebState>,
     peer: Peer,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
     // A browser opening the address is shown GraphiQL, when it is served.
-    if app.state.config.graphiql && crate::graphiql::wants_page(&headers, query.as_deref()) {
+    if app.config.graphiql && crate::graphiql::wants_page(&headers, query.as_deref()) {
         return crate::graphiql::see_page();
     }
     let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or_default()) {
         Ok(request) => request,
         Err(_) => return refusal(StatusCode::BAD_REQUEST, "parámetros de consulta inválidos"),
     };
-    let client = client_address(&app, &headers, peer);
-    respond(execution::run(&app, request, &headers, client, true).await, negotiate(&headers))
+    let caller = caller(&app, &headers, peer);
+    respond(execute(&app, request, &caller, true).await, negotiate(&headers))
 }
 
 /// The client's address: from the configured proxy header (its rightmost
 /// entry, which our proxy wrote; entries to its left are whatever the
 /// client claimed), else the connection's peer.
-pub(crate) fn client_address(app: &AppState, headers: &HeaderMap, peer: Peer) -> Option<IpAddr> {
-    if let Some(name) = &app.state.config.client_ip_header {
+pub(crate) fn client_address(app: &WebState, headers: &HeaderMap, peer: Peer) -> Option<IpAddr> {
+    if let Some(name) = &app.config.client_ip_header {
         let forwarded = headers.get_all(name.as_str()).iter().next_back().and_then(|v| v.to_str().ok());
         return forwarded.and_then(|v| v.rsplit(',').next()).and_then(|v| v.trim().parse().ok());
     }
@@ -154,10 +132,20 @@ fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
     response
 }
 
+/// A refusal before execution, with its HTTP status.
+pub(crate) fn refusal_response(refusal: Refusal) -> Response {
+    let status = match refusal {
+        Refusal::Rejected | Refusal::MissingQuery | Refusal::UseWebSocket => StatusCode::BAD_REQUEST,
+        Refusal::NotOverGet => StatusCode::METHOD_NOT_ALLOWED,
+        Refusal::TimedOut | Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    refusal_with_code(status, refusal.client_code(), &refusal.message())
+}
+
 fn respond(outcome: Result<async_graphql::Response, Refusal>, media_type: &'static str) -> Response {
     let response = match outcome {
         Ok(response) => response,
-        Err(refused) => return refused.into_response(),
+        Err(refused) => return refusal_response(refused),
     };
     let not_executed = is_request_error(&response);
     // With the GraphQL media type, a request that could not be executed at

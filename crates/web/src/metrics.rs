@@ -11,15 +11,13 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use async_graphql::parser::types::{ExecutableDocument, Selection};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument as _;
 
-use crate::execution::{request_id, selected_operation};
-use crate::http::AppState;
+use crate::WebState;
 
 /// Upper bounds of the latency histogram's buckets, in seconds.
 const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
@@ -77,23 +75,13 @@ impl Metrics {
     }
 }
 
-/// What a request asked for, as a metric label: its one root field
-/// (`submitRequest`, `cases`…), `multiple` for several, `invalid` when the
-/// document did not parse or has no such operation. Only called on
-/// documents that passed validation or with `None`, so every field name is
-/// one of the schema's.
-pub(crate) fn operation_label(document: Option<&ExecutableDocument>, operation_name: Option<&str>) -> String {
-    let operation = document.and_then(|document| selected_operation(document, operation_name));
-    let Some(operation) = operation else { return "invalid".into() };
-    let mut fields = operation.node.selection_set.node.items.iter().map(|item| match &item.node {
-        Selection::Field(field) => Some(field.node.name.node.as_str()),
-        Selection::FragmentSpread(_) | Selection::InlineFragment(_) => None,
-    });
-    match (fields.next(), fields.next()) {
-        (Some(Some(field)), None) => field.to_owned(),
-        (None, _) => "invalid".into(),
-        _ => "multiple".into(),
-    }
+/// The caller's `X-Request-Id` when it is a plain token, a new one otherwise.
+pub(crate) fn request_id(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| (1..=64).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
 /// The layer around every API route: a request id (the caller's
@@ -125,18 +113,12 @@ pub(crate) async fn observe(State(metrics): State<Arc<Metrics>>, mut request: Re
 }
 
 /// `GET /metrics`.
-pub(crate) async fn render(State(app): State<AppState>) -> Response {
-    let state = &app.state;
-    let today = domain::business_day::lima_date(state.config.clock.now());
-    let work = match state.db.work_counts(today).await {
-        Ok(work) => work,
-        Err(error) => {
-            tracing::warn!(error = %error, "metrics: database unavailable");
-            return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response();
-        }
+pub(crate) async fn render(State(app): State<WebState>) -> Response {
+    let Ok(work) = app.api.work_counts().await else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response();
     };
     let mut out = String::new();
-    let metrics = &state.metrics;
+    let metrics = &app.metrics;
 
     family(&mut out, "resguardo_http_requests_total", "counter", "HTTP requests answered, by route and status.");
     if let Ok(requests) = metrics.http_requests.lock() {
@@ -176,7 +158,7 @@ pub(crate) async fn render(State(app): State<AppState>) -> Response {
     gauge(&mut out, "resguardo_deadlines_open", "Running deadlines.", work.open_deadlines);
     gauge(&mut out, "resguardo_deadlines_overdue", "Running deadlines past their due date.", work.overdue_deadlines);
 
-    let pool = state.db.pool_state();
+    let pool = app.api.pool_state();
     family(&mut out, "resguardo_db_pool_connections", "gauge", "Database connections, by state.");
     let _ = writeln!(out, "resguardo_db_pool_connections{{state=\"idle\"}} {}", pool.idle);
     let _ = writeln!(
@@ -186,7 +168,7 @@ pub(crate) async fn render(State(app): State<AppState>) -> Response {
     );
     gauge(&mut out, "resguardo_db_pool_max_connections", "The pool's size limit.", u64::from(pool.max));
     family(&mut out, "resguardo_db_statements_total", "counter", "SQL statements executed by this process.");
-    let _ = writeln!(out, "resguardo_db_statements_total {}", state.db.statements_executed());
+    let _ = writeln!(out, "resguardo_db_statements_total {}", app.api.statements_executed());
     let live = metrics.live_connections.load(std::sync::atomic::Ordering::Relaxed);
     gauge(&mut out, "resguardo_live_connections", "Open WebSocket connections for subscriptions.", live as u64);
 
@@ -205,22 +187,6 @@ fn gauge(out: &mut String, name: &str, help: &str, value: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn label(query: &str, name: Option<&str>) -> String {
-        let document = async_graphql::parser::parse_query(query).ok();
-        operation_label(document.as_ref(), name)
-    }
-
-    #[test]
-    fn operations_are_named_by_their_root_field_from_a_closed_set() {
-        assert_eq!(label("mutation { submitRequest(input: {}) { fileNumber } }", None), "submitRequest");
-        assert_eq!(label("query Mine { me { email } }", None), "me");
-        assert_eq!(label("{ a: cases { edges { cursor } } }", None), "cases");
-        assert_eq!(label("{ me { email } departments { code } }", None), "multiple");
-        assert_eq!(label("query A { me { email } } query B { sectors { code } }", Some("B")), "sectors");
-        assert_eq!(label("query A { me { email } } query B { sectors { code } }", None), "invalid");
-        assert_eq!(label("{ me { email }", None), "invalid");
-    }
 
     #[test]
     fn the_histogram_counts_each_observation_in_every_bucket_above_it() {
