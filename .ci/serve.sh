@@ -10,6 +10,9 @@ start_server() {
   while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do vars+=("$1"); shift; done
   shift
   mkdir -p "$dir"
+  # The server runs in DIR: a relative path (`bash .ci/walkthrough
+  # target/debug/resguardo`) is taken from where the script runs.
+  case $binary in /*) ;; *) binary=$PWD/$binary ;; esac
   # exec: $! is the server itself, not a subshell that would die alone.
   (cd "$dir" && exec env RESGUARDO_LISTEN=127.0.0.1:0 "${vars[@]}" "$binary" "$@" >"$dir/out" 2>"$dir/err") &
   server_pid=$!

@@ -147,7 +147,7 @@ async fn the_second_factor_is_enrolled_asked_for_and_cannot_be_replayed(db: Data
     let reset = app
         .graphql_as(
             Some(&admin),
-            "mutation($id: ID!) { updateUser(id: $id, input: { resetSecondFactor: true }) { secondFactor } }",
+            "mutation($id: ID!) { updateUser(userId: $id, input: { resetSecondFactor: true }) { secondFactor } }",
             json!({ "id": officer.id.to_string() }),
         )
         .await;

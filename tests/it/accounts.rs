@@ -77,7 +77,7 @@ async fn disabling_an_account_ends_its_sessions_at_once(db: Database) {
     let admin = app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
     let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
     let id = app.graphql_as(Some(&officer), "{ me { id } }", json!({})).await["data"]["me"]["id"].clone();
-    let disable = "mutation($u: ID!) { updateUser(id: $u, input: { active: false }) { active } }";
+    let disable = "mutation($u: ID!) { updateUser(userId: $u, input: { active: false }) { active } }";
     assert_eq!(app.graphql_as(Some(&admin), disable, json!({ "u": id })).await["data"]["updateUser"]["active"], false);
     assert_eq!(code(&app.graphql_as(Some(&officer), ME, json!({})).await), "UNAUTHENTICATED");
     let again = app.graphql(LOGIN, json!({ "e": "oficial@dgdh.gob.pe", "p": PASSWORD })).await;

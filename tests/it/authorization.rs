@@ -274,27 +274,33 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             json!({ "m": measure }),
         ),
         (
+            "node",
+            Rule::OfficersOrOwnSector,
+            "query($m: ID!) { node(id: $m) { id ... on Measure { status } } }",
+            json!({ "m": measure }),
+        ),
+        (
             "acknowledgeMeasure",
             Rule::OwnSectorCoordinator,
-            "mutation($m: ID!) { acknowledgeMeasure(id: $m) { status } }",
+            "mutation($m: ID!) { acknowledgeMeasure(measureId: $m) { status } }",
             json!({ "m": measure }),
         ),
         (
             "reportMeasureProgress",
             Rule::OwnSectorCoordinator,
-            "mutation($m: ID!) { reportMeasureProgress(id: $m, report: \"Avance\") { status } }",
+            "mutation($m: ID!) { reportMeasureProgress(measureId: $m, report: \"Avance\") { status } }",
             json!({ "m": measure }),
         ),
         (
             "reportMeasureImplemented",
             Rule::OwnSectorCoordinator,
-            "mutation($m: ID!) { reportMeasureImplemented(id: $m) { status } }",
+            "mutation($m: ID!) { reportMeasureImplemented(measureId: $m) { status } }",
             json!({ "m": measure }),
         ),
         (
             "reportMeasureNotFeasible",
             Rule::OwnSectorCoordinator,
-            "mutation($m: ID!) { reportMeasureNotFeasible(id: $m, reason: \"No\") { status } }",
+            "mutation($m: ID!) { reportMeasureNotFeasible(measureId: $m, reason: \"No\") { status } }",
             json!({ "m": measure }),
         ),
         ("users", Rule::Admins, "{ users { email } }", json!({})),
@@ -307,7 +313,7 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
         (
             "updateUser",
             Rule::Admins,
-            "mutation($u: ID!) { updateUser(id: $u, input: { displayName: \"Otro nombre\" }) { id } }",
+            "mutation($u: ID!) { updateUser(userId: $u, input: { displayName: \"Otro nombre\" }) { id } }",
             json!({ "u": f.user_id }),
         ),
         (
@@ -349,7 +355,7 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
         (
             "removeNonWorkingDay",
             Rule::Admins,
-            "mutation { removeNonWorkingDay(id: \"999999\") { version } }",
+            "mutation { removeNonWorkingDay(nonWorkingDayId: \"999999\") { version } }",
             json!({}),
         ),
         (
@@ -361,7 +367,7 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
         (
             "removeSuspensionPeriod",
             Rule::Admins,
-            "mutation { removeSuspensionPeriod(id: \"999999\") { version } }",
+            "mutation { removeSuspensionPeriod(suspensionPeriodId: \"999999\") { version } }",
             json!({}),
         ),
         (

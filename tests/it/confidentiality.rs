@@ -210,17 +210,17 @@ async fn canaries_never_leave_their_place(db: Database) {
     }
     let reports = [
         (
-            "mutation($m: ID!, $r: String!) { reportMeasureProgress(id: $m, report: $r) { status } }",
+            "mutation($m: ID!, $r: String!) { reportMeasureProgress(measureId: $m, report: $r) { status } }",
             &measures[0],
             plant("AVANCE"),
         ),
         (
-            "mutation($m: ID!, $r: String!) { reportMeasureImplemented(id: $m, report: $r) { status } }",
+            "mutation($m: ID!, $r: String!) { reportMeasureImplemented(measureId: $m, report: $r) { status } }",
             &measures[0],
             plant("INFORME"),
         ),
         (
-            "mutation($m: ID!, $r: String!) { reportMeasureNotFeasible(id: $m, reason: $r) { status } }",
+            "mutation($m: ID!, $r: String!) { reportMeasureNotFeasible(measureId: $m, reason: $r) { status } }",
             &measures[1],
             plant("INVIABLE"),
         ),

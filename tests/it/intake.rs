@@ -117,7 +117,7 @@ async fn the_demo_loads_once_and_its_accounts_work(db: Database) {
     let ack = app
         .graphql_as(
             Some(&coordinator),
-            "mutation($m: ID!) { acknowledgeMeasure(id: $m) { status } }",
+            "mutation($m: ID!) { acknowledgeMeasure(measureId: $m) { status } }",
             json!({ "m": edges[0]["node"]["id"] }),
         )
         .await;

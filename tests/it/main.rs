@@ -10,6 +10,7 @@ mod accounts;
 mod app;
 mod authorization;
 mod confidentiality;
+mod contract;
 mod errors;
 mod fixtures;
 mod http;

@@ -217,7 +217,7 @@ async fn from_intake_to_archive(db: Database) {
     let forbidden = app
         .graphql_as(
             Some(&mininter),
-            "mutation($m: ID!) { acknowledgeMeasure(id: $m) { status } }",
+            "mutation($m: ID!) { acknowledgeMeasure(measureId: $m) { status } }",
             json!({ "m": legal }),
         )
         .await;
@@ -225,23 +225,23 @@ async fn from_intake_to_archive(db: Database) {
     let facts = app.graphql_as(Some(&mininter), CASE, json!({ "id": case_id })).await;
     assert_eq!(code(&facts), "FORBIDDEN", "coordinators never read the file itself");
 
-    let acknowledge = "mutation($m: ID!) { acknowledgeMeasure(id: $m) { status } }";
+    let acknowledge = "mutation($m: ID!) { acknowledgeMeasure(measureId: $m) { status } }";
     assert_eq!(
         ok(app.graphql_as(Some(&mininter), acknowledge, json!({ "m": police })).await)["acknowledgeMeasure"]["status"],
         "ACKNOWLEDGED"
     );
-    let progress = "mutation($m: ID!) { reportMeasureProgress(id: $m, report: \"Rondas diarias coordinadas con la comisaría\") { status } }";
+    let progress = "mutation($m: ID!) { reportMeasureProgress(measureId: $m, report: \"Rondas diarias coordinadas con la comisaría\") { status } }";
     ok(app.graphql_as(Some(&mininter), progress, json!({ "m": police })).await);
     app.set_today("2026-08-13");
     let implemented =
-        "mutation($m: ID!) { reportMeasureImplemented(id: $m, report: \"Protección asignada\") { status } }";
+        "mutation($m: ID!) { reportMeasureImplemented(measureId: $m, report: \"Protección asignada\") { status } }";
     assert_eq!(
         ok(app.graphql_as(Some(&mininter), implemented, json!({ "m": police })).await)["reportMeasureImplemented"]["status"],
         "IMPLEMENTED"
     );
 
     ok(app.graphql_as(Some(&minjusdh), acknowledge, json!({ "m": legal })).await);
-    let not_feasible = "mutation($m: ID!) { reportMeasureNotFeasible(id: $m, reason: \"La lideresa ya cuenta con abogado\") { status } }";
+    let not_feasible = "mutation($m: ID!) { reportMeasureNotFeasible(measureId: $m, reason: \"La lideresa ya cuenta con abogado\") { status } }";
     assert_eq!(
         ok(app.graphql_as(Some(&minjusdh), not_feasible, json!({ "m": legal })).await)["reportMeasureNotFeasible"]["status"],
         "NOT_FEASIBLE"

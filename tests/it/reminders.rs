@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use db::{Actor, CalendarChange, Database, NewUser};
+use db::{Actor, CalendarChange, Database, DeliveryKind, DeliveryStatus, NewUser};
 use domain::categories::Channel;
 use domain::place::DepartmentCode;
 use domain::request::{
@@ -259,7 +259,7 @@ async fn a_case_followed_day_by_day(db: Database) {
     assert_eq!(ids.len(), everything.len(), "every message once");
     assert!(everything.iter().all(|m| m.message_id.ends_with("@resguardo.test>")));
     let records = db.deliveries(case_id).await.unwrap();
-    assert!(records.iter().all(|r| r.status != "PENDING" || r.planned_for > at("2026-08-20", "23:59")));
+    assert!(records.iter().all(|r| r.status != DeliveryStatus::Pending || r.planned_for > at("2026-08-20", "23:59")));
 }
 
 async fn smtp_down_then_back_delivers_everything_once(db: Database) {
@@ -292,7 +292,7 @@ async fn a_transient_refusal_is_retried(db: Database) {
         .id;
     let first = worker.run_once(at("2026-07-13", "10:01")).await.unwrap();
     assert_eq!((first.sent, first.retried), (1, 1), "451 for the first message, 250 for the second");
-    let retried = db.deliveries(id).await.unwrap().into_iter().find(|d| d.status == "PENDING").unwrap();
+    let retried = db.deliveries(id).await.unwrap().into_iter().find(|d| d.status == DeliveryStatus::Pending).unwrap();
     assert_eq!((retried.attempts, retried.last_error.as_deref()), (1, Some("SMTP 451")));
     let second = worker.run_once(at("2026-07-13", "10:05")).await.unwrap();
     assert_eq!(second.sent, 1);
@@ -371,7 +371,8 @@ async fn a_calendar_change_moves_the_due_date_and_its_reminders(db: Database) {
     let decision = file.case.deadlines.iter().find(|d| d.key.kind == domain::deadline::DeadlineKind::Decision).unwrap();
     assert_eq!((decision.due, decision.version), ("2026-08-12".parse().unwrap(), 3));
     let records = db.deliveries(case_id).await.unwrap();
-    let old = records.iter().filter(|r| r.kind == "REMINDER" && r.status == "CANCELLED").count();
+    let old =
+        records.iter().filter(|r| r.kind == DeliveryKind::Reminder && r.status == DeliveryStatus::Cancelled).count();
     assert!(old >= 3, "the superseded version's reminders are cancelled ({old})");
 
     let sent = days(&worker, &smtp, "2026-07-21", "2026-08-12").await;
@@ -455,7 +456,7 @@ async fn due_by_status(db: &Database, cases: &[Uuid], by: DateTime<Utc>) -> BTre
     let mut counts = BTreeMap::new();
     for case in cases {
         for record in db.deliveries(*case).await.unwrap().into_iter().filter(|r| r.planned_for <= by) {
-            *counts.entry(record.status).or_insert(0) += 1;
+            *counts.entry(record.status.code().to_owned()).or_insert(0) += 1;
         }
     }
     counts

@@ -150,7 +150,7 @@ async fn a_calendar_change_over_graphql_moves_the_due_date(db: Database) {
         .find(|d| d["firstDay"] == "2026-08-03")
         .unwrap()
         .clone();
-    let remove = "mutation($id: ID!) { removeNonWorkingDay(id: $id) { version deadlinesMoved } }";
+    let remove = "mutation($id: ID!) { removeNonWorkingDay(nonWorkingDayId: $id) { version deadlinesMoved } }";
     let removed = ok(app.graphql_as(Some(&admin), remove, json!({ "id": added["id"] })).await);
     assert_eq!(removed["removeNonWorkingDay"], json!({ "version": 3, "deadlinesMoved": 1 }));
     let back = ok(app.graphql_as(Some(&officer), due, json!({ "c": case })).await);

@@ -2,7 +2,7 @@
 //! and the administration of accounts (admins only).
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+
 use db::{NewUser, User, UserChanges};
 use domain::roles::Role;
 
@@ -12,6 +12,7 @@ use crate::context::{authorize, db, staff, state};
 use crate::enums::StaffRole;
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::{id, ref_code};
+use crate::scalars::Timestamp;
 use crate::second_factor;
 
 /// A member of staff as others see them.
@@ -49,7 +50,7 @@ impl From<User> for StaffMember {
 #[derive(SimpleObject)]
 pub(crate) struct LoginResult {
     token: String,
-    expires_at: DateTime<Utc>,
+    expires_at: Timestamp,
     user: StaffMember,
 }
 
@@ -164,7 +165,7 @@ impl AccountsMutation {
             .db
             .open_session(&record.user, secrets::session_token_hash(&token), state.config.sessions, &actor, now)
             .await?;
-        Ok(LoginResult { token, expires_at: session.expires_at, user: record.user.into() })
+        Ok(LoginResult { token, expires_at: Timestamp(session.expires_at), user: record.user.into() })
     }
 
     /// Ends the current session.
@@ -192,14 +193,9 @@ impl AccountsMutation {
 
     /// Changes an account (admins). Disabling it, changing its role or its
     /// password ends its sessions at once.
-    async fn update_user(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(name = "id")] user: ID,
-        input: UserChangesInput,
-    ) -> ApiResult<StaffMember> {
+    async fn update_user(&self, ctx: &Context<'_>, user_id: ID, input: UserChangesInput) -> ApiResult<StaffMember> {
         let request = authorize(ctx, Operation::UpdateUser, Target::Nothing)?;
-        let user_id = id("id", &user)?;
+        let user_id = id("userId", &user_id)?;
         let password_hash = match &input.password {
             Some(password) => Some(state(ctx).hasher.hash(password).await.map_err(|e| e.at_field("input.password"))?),
             None => None,

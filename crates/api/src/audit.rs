@@ -2,18 +2,20 @@
 
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+
 use db::{AuditEntry, AuditFilter};
 
 use crate::authz::{Operation, Target};
 use crate::context::{authorize, db};
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::{id, page_size};
+use crate::scalars::Timestamp;
 
 #[derive(SimpleObject)]
+#[graphql(name = "AuditEntry")]
 pub(crate) struct AuditEntryView {
     id: ID,
-    recorded_at: DateTime<Utc>,
+    recorded_at: Timestamp,
     actor_id: Option<ID>,
     /// The actor's role when they acted (`PUBLIC`, `OFFICER`…).
     actor_role: String,
@@ -32,7 +34,7 @@ impl From<AuditEntry> for AuditEntryView {
     fn from(entry: AuditEntry) -> Self {
         Self {
             id: ID(entry.id.to_string()),
-            recorded_at: entry.recorded_at,
+            recorded_at: Timestamp(entry.recorded_at),
             actor_id: entry.actor_id.map(|a| ID(a.to_string())),
             actor_role: entry.actor_role.code().to_owned(),
             case_id: entry.case_id.map(|c| ID(c.to_string())),
@@ -49,8 +51,8 @@ impl From<AuditEntry> for AuditEntryView {
 pub(crate) struct AuditFilterInput {
     case_id: Option<ID>,
     actor_id: Option<ID>,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
+    from: Option<Timestamp>,
+    to: Option<Timestamp>,
 }
 
 #[derive(Default)]
@@ -66,7 +68,7 @@ impl AuditQuery {
         first: Option<i32>,
         after: Option<String>,
         filter: Option<AuditFilterInput>,
-    ) -> ApiResult<Connection<String, AuditEntryView>> {
+    ) -> ApiResult<Connection<String, AuditEntryView, crate::totals::AuditTotal>> {
         authorize(ctx, Operation::AuditTrail, Target::Nothing)?;
         let first = page_size(first)?;
         let filter = filter.unwrap_or_default();
@@ -77,11 +79,12 @@ impl AuditQuery {
         let filter = AuditFilter {
             case_id: filter.case_id.as_ref().map(|c| id("filter.caseId", c)).transpose()?,
             actor_id: filter.actor_id.as_ref().map(|a| id("filter.actorId", a)).transpose()?,
-            from: filter.from,
-            to: filter.to,
+            from: filter.from.map(|t| t.0),
+            to: filter.to.map(|t| t.0),
         };
         let (entries, has_next) = db(ctx).audit_entries(&filter, after_id, first).await?;
-        let mut connection = Connection::new(after_id.is_some(), has_next);
+        let total = crate::totals::AuditTotal(filter);
+        let mut connection = Connection::with_additional_fields(after_id.is_some(), has_next, total);
         connection.edges.extend(entries.into_iter().map(|e| Edge::new(e.id.to_string(), AuditEntryView::from(e))));
         Ok(connection)
     }

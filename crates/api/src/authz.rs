@@ -62,6 +62,8 @@ operations! {
     ExtendMeasure = "extendMeasure",
     LiftMeasure = "liftMeasure",
     ArchiveCase = "archiveCase",
+    // Any object by its id, with the rights of its own query.
+    Node = "node",
     // Measures: officers see all, coordinators their sector's.
     Measures = "measures",
     Measure = "measure",
@@ -192,7 +194,7 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
             true => role == R::Supervisor,
             false => officer,
         },
-        O::Measures | O::Measure | O::MeasureEvents => officer || role == R::Coordinator,
+        O::Measures | O::Measure | O::MeasureEvents | O::Node => officer || role == R::Coordinator,
         O::AcknowledgeMeasure
         | O::ReportMeasureProgress
         | O::ReportMeasureImplemented

@@ -4,7 +4,7 @@
 
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+
 use db::{CaseEvent, CaseFilter, CaseOrder, CaseRecord, Cursor};
 use domain::request::{Beneficiary, Consent, Request};
 use domain::workflow::{AdmissibilityDecision, Command};
@@ -21,7 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::inputs::{decode_cursor, id, page_size, ref_code};
 use crate::loaders::{DeadlinesOf, EventsOf, MeasuresOf, UserId, prefetch_cases};
 use crate::measures::MeasureView;
-use crate::scalars::Date;
+use crate::scalars::{Date, Timestamp};
 
 pub(crate) struct CaseView(pub(crate) CaseRecord);
 
@@ -34,7 +34,7 @@ pub(crate) struct Act {
 
 #[Object(name = "Case")]
 impl CaseView {
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
@@ -56,8 +56,8 @@ impl CaseView {
         self.0.channel.into()
     }
 
-    async fn received_at(&self) -> DateTime<Utc> {
-        self.0.received_at
+    async fn received_at(&self) -> Timestamp {
+        Timestamp(self.0.received_at)
     }
 
     /// The business date of receipt (America/Lima).
@@ -147,6 +147,7 @@ impl CaseView {
 pub(crate) struct RequestView<'a>(&'a Request);
 
 #[derive(SimpleObject)]
+#[graphql(name = "ThirdParty")]
 pub(crate) struct ThirdPartyView {
     name: String,
     relationship: Relationship,
@@ -155,6 +156,7 @@ pub(crate) struct ThirdPartyView {
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "Contact")]
 pub(crate) struct ContactView {
     email: Option<String>,
     phone: Option<String>,
@@ -162,6 +164,7 @@ pub(crate) struct ContactView {
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "Beneficiary")]
 pub(crate) struct BeneficiaryView {
     name: String,
     /// Set for collectives (communities, organisations…).
@@ -175,24 +178,28 @@ pub(crate) struct BeneficiaryView {
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "Place")]
 pub(crate) struct PlaceView {
     ubigeo: String,
     detail: Option<String>,
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "Consent")]
 pub(crate) struct ConsentView {
     status: ConsentStatus,
     reason: Option<String>,
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "Evidence")]
 pub(crate) struct EvidenceView {
     description: String,
     reference: Option<String>,
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "RequestedMeasure")]
 pub(crate) struct RequestedMeasureView {
     measure_type: Option<String>,
     description: Option<String>,
@@ -343,8 +350,8 @@ impl EventView {
         Date(self.0.occurred_on)
     }
 
-    async fn recorded_at(&self) -> DateTime<Utc> {
-        self.0.recorded_at
+    async fn recorded_at(&self) -> Timestamp {
+        Timestamp(self.0.recorded_at)
     }
 
     /// The member of staff who acted; none for the requester and the system.
@@ -445,7 +452,7 @@ pub(crate) enum CaseOrderBy {
     DueAsc,
 }
 
-pub(crate) type CaseConnection = Connection<OpaqueCursor<Cursor>, CaseView>;
+pub(crate) type CaseConnection = Connection<OpaqueCursor<Cursor>, CaseView, crate::totals::CaseTotal>;
 
 #[derive(Default)]
 pub(crate) struct CasesQuery;
@@ -502,7 +509,8 @@ impl CasesQuery {
         let page = db(ctx).cases_page(&filter, order, cursor.as_ref(), first).await?;
         let records: Vec<CaseRecord> = page.items.iter().map(|(record, _)| record.clone()).collect();
         prefetch_cases(loaders(ctx), ctx.look_ahead().field("edges").field("node"), &records).await?;
-        let mut connection = Connection::new(cursor.is_some(), page.has_next);
+        let total = crate::totals::CaseTotal(filter);
+        let mut connection = Connection::with_additional_fields(cursor.is_some(), page.has_next, total);
         connection
             .edges
             .extend(page.items.into_iter().map(|(record, cursor)| Edge::new(OpaqueCursor(cursor), CaseView(record))));

@@ -3,11 +3,11 @@
 //! added in the domain fails to compile here until the contract decides.
 
 macro_rules! mirror {
-    ($(#[$meta:meta])* $name:ident = $remote:literal { $($variant:ident),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident = $remote:literal { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
         #[graphql(remote = $remote)]
-        pub(crate) enum $name { $($variant,)+ }
+        pub(crate) enum $name { $($(#[$vmeta])* $variant,)+ }
     };
 }
 
@@ -103,6 +103,15 @@ mirror!(
     StartEvent = "domain::deadline::StartEvent" {
         Receipt, Admission, RiskAssessment, InformationRequest, MeasureNotification,
     }
+);
+
+mirror!(
+    /// What an e-mail was.
+    DeliveryKind = "db::DeliveryKind" { Notice, Reminder, Cancel }
+);
+mirror!(
+    /// Where an e-mail stands.
+    DeliveryStatus = "db::DeliveryStatus" { Pending, Sent, Cancelled, Expired, Dead }
 );
 
 /// The roles of staff accounts.

@@ -81,6 +81,24 @@ impl ApiError {
         }
     }
 
+    /// The same error, its input fields found under `prefix` (a command's
+    /// `act.date` is the mutation's `input.act.date`).
+    pub fn under(self, prefix: &str) -> Self {
+        match self {
+            ApiError::BadInput { problems } => ApiError::BadInput {
+                problems: problems
+                    .into_iter()
+                    .map(|p| {
+                        let field =
+                            if p.field.is_empty() { prefix.to_owned() } else { format!("{prefix}.{}", p.field) };
+                        FieldError { field, ..p }
+                    })
+                    .collect(),
+            },
+            other => other,
+        }
+    }
+
     /// The stable code programs match on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -107,7 +125,10 @@ impl From<DbError> for ApiError {
             DbError::UnknownReference(_) | DbError::Rules(_) | DbError::Rejected(_) => {
                 ApiError::BadInput { problems: vec![FieldError { field: String::new(), message: error.to_string() }] }
             }
-            DbError::Transition(_) => ApiError::InvalidTransition(error.to_string()),
+            DbError::Transition(ref refusal) => match refusal.input_field() {
+                Some(field) => ApiError::bad_input(field, error.to_string()),
+                None => ApiError::InvalidTransition(error.to_string()),
+            },
             DbError::Conflict | DbError::IdempotencyKeyReused => ApiError::Conflict(error.to_string()),
             DbError::NoKeys => {
                 tracing::error!("encryption keys are not configured");

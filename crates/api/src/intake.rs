@@ -3,12 +3,12 @@
 //! request for information, adds evidence or withdraws consent. No account.
 
 use async_graphql::{Context, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+
 use db::IntakeKeys;
 use domain::categories::Channel as DomainChannel;
 use domain::idempotency::IdempotencyKey;
 use domain::request::Request;
-use domain::workflow::Command;
+use domain::workflow::{Command, receipt_day};
 use uuid::Uuid;
 
 use crate::auth::secrets;
@@ -18,7 +18,7 @@ use crate::context::{authorize, authorize_unmetered, db, meter, state};
 use crate::enums::{CaseStatus, Channel, MeasureStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::{EvidenceInput, RequestInput, optional_text, text};
-use crate::scalars::Date;
+use crate::scalars::{Date, Timestamp};
 
 /// What a requester gets back once: keep both to follow the request.
 #[derive(SimpleObject)]
@@ -32,7 +32,7 @@ pub(crate) struct FiledRequest {
     /// This idempotency key had already filed this request: nothing new was
     /// filed.
     replayed: bool,
-    received_at: DateTime<Utc>,
+    received_at: Timestamp,
 }
 
 /// What a requester may see of their request: never internal notes, risk
@@ -89,18 +89,26 @@ impl IntakeQuery {
 impl IntakeMutation {
     /// Files a request for protection. No account needed.
     async fn submit_request(&self, ctx: &Context<'_>, input: RequestInput) -> ApiResult<FiledRequest> {
-        file(ctx, input, DomainChannel::Web, Operation::SubmitRequest).await
+        file(ctx, input, DomainChannel::Web, Operation::SubmitRequest, crate::context::today(ctx)).await
     }
 
     /// Registers a request staff received by phone, e-mail, in person or
     /// by referral; the requester is given the file number and access key.
+    /// `receivedOn` is the day it arrived (today if not given): its
+    /// deadlines count from that day.
     async fn register_request(
         &self,
         ctx: &Context<'_>,
         channel: Channel,
+        received_on: Option<Date>,
         input: RequestInput,
     ) -> ApiResult<FiledRequest> {
-        file(ctx, input, channel.into(), Operation::RegisterRequest).await
+        let today = crate::context::today(ctx);
+        let received_on = match received_on {
+            Some(day) => receipt_day(day.0, today).map_err(|e| ApiError::bad_input("receivedOn", e.to_string()))?,
+            None => today,
+        };
+        file(ctx, input, channel.into(), Operation::RegisterRequest, received_on).await
     }
 
     /// The requester answers the DGDH's request for more information.
@@ -155,6 +163,7 @@ async fn file(
     input: RequestInput,
     channel: DomainChannel,
     operation: Operation,
+    received_on: chrono::NaiveDate,
 ) -> ApiResult<FiledRequest> {
     let request_context = authorize_unmetered(ctx, operation, Target::Nothing)?;
     let (idempotency_key, input) = input.into_domain();
@@ -168,7 +177,8 @@ async fn file(
         Ok(Some(filed)) => filed,
         Ok(None) => {
             meter(ctx, operation)?;
-            db.submit_request(&request, channel, &keys, request_context.now, &request_context.actor()).await?
+            let (at, actor) = (request_context.now, request_context.actor());
+            db.register_request(&request, channel, &keys, received_on, at, &actor).await?
         }
         // The same key with other content: refused, and counted like a filing.
         Err(reused) => {
@@ -185,7 +195,7 @@ async fn file(
         file_number: filed.file_number,
         access_key,
         replayed: filed.replayed,
-        received_at: record.received_at,
+        received_at: Timestamp(record.received_at),
     })
 }
 

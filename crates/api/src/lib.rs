@@ -28,6 +28,7 @@ mod limits;
 mod live;
 mod loaders;
 mod measures;
+mod node;
 mod rate_limit;
 mod reference;
 mod request_errors;
@@ -39,6 +40,7 @@ mod secret_inputs;
 mod service;
 mod statistics;
 mod subscribe;
+mod totals;
 mod triage;
 
 pub use auth::password::{MIN_PASSWORD_CHARS, PasswordHasher, check_strength};
@@ -63,6 +65,7 @@ pub struct Query(
     intake::IntakeQuery,
     cases::CasesQuery,
     measures::MeasuresQuery,
+    node::NodeQuery,
     audit::AuditQuery,
     schedule::ScheduleQuery,
     statistics::StatisticsQuery,

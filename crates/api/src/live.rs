@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use async_graphql::futures_util::stream::{self, Stream};
 use async_graphql::{Context, ID, SimpleObject, Subscription};
-use chrono::{DateTime, Utc};
+
 use db::{LiveEvent as Event, LiveSignal};
 use domain::codes::RefCode;
 use tokio::sync::broadcast::{Receiver, error::RecvError};
@@ -21,7 +21,7 @@ use crate::context::{ApiState, authorize};
 use crate::enums::{CaseStatus, DeadlineKind, LiveEventKind, MeasureStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::intake::RequesterProof;
-use crate::scalars::Date;
+use crate::scalars::{Date, Timestamp};
 
 /// The session token a WebSocket connection signed in with (its hash),
 /// for looking the session up again at every event.
@@ -123,7 +123,7 @@ pub(crate) struct LiveEvent {
     kind: LiveEventKind,
     case_id: ID,
     file_number: String,
-    at: DateTime<Utc>,
+    at: Timestamp,
     /// The step taken, as the audit trail names it (`RECEIVED`,
     /// `ASSIGNED`, `MEASURE_NOTIFIED`…).
     action: Option<String>,
@@ -147,7 +147,7 @@ impl From<&Event> for LiveEvent {
             kind: event.kind.into(),
             case_id: ID(event.case_id.to_string()),
             file_number: event.file_number.clone(),
-            at: event.at,
+            at: Timestamp(event.at),
             action: event.action.map(|a| a.code().to_owned()),
             status: event.status.map(Into::into),
             previous_status: event.previous_status.map(Into::into),
@@ -169,7 +169,7 @@ pub(crate) struct RequestStatusChange {
     /// In Spanish, for people.
     status_label: String,
     previous_status: Option<CaseStatus>,
-    at: DateTime<Utc>,
+    at: Timestamp,
 }
 
 impl From<&Event> for RequestStatusChange {
@@ -181,7 +181,7 @@ impl From<&Event> for RequestStatusChange {
             status: status.into(),
             status_label: status.label().to_owned(),
             previous_status: event.previous_status.map(Into::into),
-            at: event.at,
+            at: Timestamp(event.at),
         }
     }
 }

@@ -19,7 +19,7 @@ pub(crate) struct MeasureView(pub(crate) MeasureRecord);
 
 #[Object(name = "Measure")]
 impl MeasureView {
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
@@ -139,7 +139,7 @@ pub(crate) struct MeasureFilterInput {
     overdue: bool,
 }
 
-pub(crate) type MeasureConnection = Connection<OpaqueCursor<Cursor>, MeasureView>;
+pub(crate) type MeasureConnection = Connection<OpaqueCursor<Cursor>, MeasureView, crate::totals::MeasureTotal>;
 
 #[derive(Default)]
 pub(crate) struct MeasuresQuery;
@@ -181,7 +181,8 @@ impl MeasuresQuery {
         let page = db(ctx).measures_page(&filter, cursor.as_ref(), first).await?;
         let records: Vec<MeasureRecord> = page.items.iter().map(|(record, _)| record.clone()).collect();
         prefetch_measures(loaders(ctx), ctx.look_ahead().field("edges").field("node"), &records).await?;
-        let mut connection = Connection::new(cursor.is_some(), page.has_next);
+        let total = crate::totals::MeasureTotal(filter);
+        let mut connection = Connection::with_additional_fields(cursor.is_some(), page.has_next, total);
         connection.edges.extend(
             page.items.into_iter().map(|(record, cursor)| Edge::new(OpaqueCursor(cursor), MeasureView(record))),
         );
@@ -190,26 +191,28 @@ impl MeasuresQuery {
 
     /// One measure (coordinators: of their sector).
     async fn measure(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MeasureView> {
-        Ok(MeasureView(authorized_measure(ctx, Operation::Measure, &id).await?))
+        Ok(MeasureView(authorized_measure(ctx, Operation::Measure, "id", &id).await?))
     }
 }
 
 #[Object]
 impl MeasuresMutation {
     /// The sector confirms it received the measure.
-    async fn acknowledge_measure(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MeasureView> {
-        measure_command(ctx, Operation::AcknowledgeMeasure, &id, |measure| Ok(Command::AcknowledgeMeasure { measure }))
-            .await
+    async fn acknowledge_measure(&self, ctx: &Context<'_>, measure_id: ID) -> ApiResult<MeasureView> {
+        measure_command(ctx, Operation::AcknowledgeMeasure, &measure_id, |measure| {
+            Ok(Command::AcknowledgeMeasure { measure })
+        })
+        .await
     }
 
     /// The sector reports how the work is going.
     async fn report_measure_progress(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        measure_id: ID,
         #[graphql(secret)] report: String,
     ) -> ApiResult<MeasureView> {
-        measure_command(ctx, Operation::ReportMeasureProgress, &id, |measure| {
+        measure_command(ctx, Operation::ReportMeasureProgress, &measure_id, |measure| {
             Ok(Command::ReportProgress { measure, report: text("report", &report)? })
         })
         .await
@@ -219,10 +222,10 @@ impl MeasuresMutation {
     async fn report_measure_implemented(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        measure_id: ID,
         #[graphql(secret)] report: Option<String>,
     ) -> ApiResult<MeasureView> {
-        measure_command(ctx, Operation::ReportMeasureImplemented, &id, |measure| {
+        measure_command(ctx, Operation::ReportMeasureImplemented, &measure_id, |measure| {
             Ok(Command::ReportImplemented {
                 measure,
                 report: crate::inputs::optional_text("report", report.as_deref())?,
@@ -235,10 +238,10 @@ impl MeasuresMutation {
     async fn report_measure_not_feasible(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        measure_id: ID,
         #[graphql(secret)] reason: String,
     ) -> ApiResult<MeasureView> {
-        measure_command(ctx, Operation::ReportMeasureNotFeasible, &id, |measure| {
+        measure_command(ctx, Operation::ReportMeasureNotFeasible, &measure_id, |measure| {
             Ok(Command::ReportNotFeasible { measure, reason: text("reason", &reason)? })
         })
         .await
@@ -248,9 +251,16 @@ impl MeasuresMutation {
 /// The measure `raw` names, once the caller may run `operation` on it:
 /// first the role, then (for coordinators) the measure's sector. An
 /// unknown measure and another sector's look alike to coordinators.
-pub(crate) async fn authorized_measure(ctx: &Context<'_>, operation: Operation, raw: &ID) -> ApiResult<MeasureRecord> {
+/// The measure `raw` (the argument `field`) names, if the caller may do
+/// `operation` on it.
+pub(crate) async fn authorized_measure(
+    ctx: &Context<'_>,
+    operation: Operation,
+    field: &str,
+    raw: &ID,
+) -> ApiResult<MeasureRecord> {
     authorize(ctx, operation, Target::Nothing)?;
-    let measure_id = id("id", raw)?;
+    let measure_id = id(field, raw)?;
     let record = db(ctx).measure_record(measure_id).await?.ok_or_else(|| match request(ctx).principal.role() {
         domain::roles::Role::Officer | domain::roles::Role::Supervisor => {
             ApiError::NotFound("no existe la medida".into())
@@ -269,7 +279,7 @@ pub(crate) async fn measure_command(
     raw: &ID,
     build: impl FnOnce(domain::workflow::MeasureNo) -> ApiResult<Command>,
 ) -> ApiResult<MeasureView> {
-    let record = authorized_measure(ctx, operation, raw).await?;
+    let record = authorized_measure(ctx, operation, "measureId", raw).await?;
     let request = request(ctx);
     let command = build(record.measure.no)?;
     db(ctx).apply(record.case_id, command, request.now, &request.actor()).await?;

@@ -5,7 +5,7 @@ use async_graphql::{Context, Object, SimpleObject};
 
 use crate::authz::{Operation, Target};
 use crate::context::{authorize, db};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::inputs::ref_code;
 
 #[derive(SimpleObject)]
@@ -26,8 +26,7 @@ pub(crate) struct Sector {
 pub(crate) struct MeasureType {
     code: String,
     name: String,
-    /// `PROTECTION`, `URGENT` or `CROSS_CUTTING`.
-    kind: String,
+    kind: MeasureKind,
     /// The sector that usually carries it out.
     default_sector: String,
     active: bool,
@@ -63,18 +62,21 @@ impl ReferenceQuery {
     /// The catalogue of protection measures.
     async fn measure_types(&self, ctx: &Context<'_>) -> ApiResult<Vec<MeasureType>> {
         crate::context::authorize(ctx, crate::authz::Operation::MeasureTypes, crate::authz::Target::Nothing)?;
-        Ok(db(ctx)
-            .measure_types()
-            .await?
-            .into_iter()
-            .map(|m| MeasureType {
-                code: m.code.to_string(),
-                name: m.name,
-                kind: m.kind,
-                default_sector: m.default_sector.to_string(),
-                active: m.active,
-            })
-            .collect())
+        Ok(db(ctx).measure_types().await?.into_iter().map(MeasureType::try_from).collect::<ApiResult<_>>()?)
+    }
+}
+
+impl TryFrom<db::MeasureType> for MeasureType {
+    type Error = ApiError;
+
+    fn try_from(m: db::MeasureType) -> ApiResult<Self> {
+        Ok(Self {
+            code: m.code.to_string(),
+            name: m.name,
+            kind: MeasureKind::from_code(&m.kind)?,
+            default_sector: m.default_sector.to_string(),
+            active: m.active,
+        })
     }
 }
 
@@ -86,12 +88,22 @@ pub(crate) enum MeasureKind {
 }
 
 impl MeasureKind {
+    const ALL: [MeasureKind; 3] = [MeasureKind::Protection, MeasureKind::Urgent, MeasureKind::CrossCutting];
+
     fn code(self) -> &'static str {
         match self {
             MeasureKind::Protection => "PROTECTION",
             MeasureKind::Urgent => "URGENT",
             MeasureKind::CrossCutting => "CROSS_CUTTING",
         }
+    }
+
+    /// As stored; anything else is a stored value that does not parse.
+    fn from_code(code: &str) -> ApiResult<Self> {
+        Self::ALL.into_iter().find(|kind| kind.code() == code).ok_or_else(|| {
+            tracing::error!(column = "measure_types.kind", "stored data does not parse");
+            ApiError::Internal
+        })
     }
 }
 
@@ -127,13 +139,6 @@ impl ReferenceMutation {
             default_sector: ref_code("defaultSector", &default_sector)?,
             active,
         };
-        let saved = db(ctx).save_measure_type(&measure, &request.actor(), request.now).await?;
-        Ok(MeasureType {
-            code: saved.code.to_string(),
-            name: saved.name,
-            kind: saved.kind,
-            default_sector: saved.default_sector.to_string(),
-            active: saved.active,
-        })
+        MeasureType::try_from(db(ctx).save_measure_type(&measure, &request.actor(), request.now).await?)
     }
 }

@@ -6,7 +6,7 @@
 
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::NaiveTime;
 use db::{CalendarChange, CalendarEntry, Cursor, DeadlineFilter, DeadlineItem, DeliveryRecord};
 use domain::calendar::HolidayDate;
 use domain::codes::RefCode;
@@ -18,10 +18,10 @@ use domain::roles::Role;
 use crate::authz::{Operation, Target};
 use crate::context::{authorize, calendar, db, staff, today};
 use crate::deadlines::DeadlineView;
-use crate::enums::{DeadlineKind, StartEvent, Track};
+use crate::enums::{DeadlineKind, DeliveryKind, DeliveryStatus, StartEvent, Track};
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::{decode_cursor, page_size};
-use crate::scalars::Date;
+use crate::scalars::{Date, Timestamp};
 
 /// A running deadline in a work list.
 #[derive(SimpleObject)]
@@ -57,6 +57,7 @@ pub(crate) struct ComplianceFigure {
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "HolidayRule")]
 pub(crate) struct HolidayRuleView {
     name: String,
     /// `MM-DD` for fixed dates.
@@ -69,6 +70,7 @@ pub(crate) struct HolidayRuleView {
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "CalendarEntry")]
 pub(crate) struct CalendarEntryView {
     id: ID,
     first_day: Date,
@@ -94,6 +96,7 @@ impl From<CalendarEntry> for CalendarEntryView {
 
 /// The working-day calendar in force.
 #[derive(SimpleObject)]
+#[graphql(name = "Calendar")]
 pub(crate) struct CalendarView {
     /// Bumped by every change; deadlines remember the version they used.
     version: i64,
@@ -112,6 +115,7 @@ pub(crate) struct CalendarChangeResult {
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "DeadlineRule")]
 pub(crate) struct DeadlineRuleView {
     kind: DeadlineKind,
     /// None: both tracks.
@@ -132,6 +136,7 @@ impl From<&DeadlineRule> for DeadlineRuleView {
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "ReminderPolicy")]
 pub(crate) struct ReminderPolicyView {
     track: Track,
     /// Working days before the due date (0: the due date).
@@ -157,8 +162,7 @@ impl From<&ReminderPolicy> for ReminderPolicyView {
 pub(crate) struct Delivery {
     id: ID,
     case_id: Option<ID>,
-    /// NOTICE, REMINDER or CANCEL.
-    kind: String,
+    kind: DeliveryKind,
     /// What it was about (a topic or a deadline kind).
     topic: String,
     /// For reminders: `D-2`, `OVERDUE:2026-08-12`…
@@ -166,12 +170,11 @@ pub(crate) struct Delivery {
     /// The staff account it was for; none for the requester.
     recipient_id: Option<ID>,
     to_requester: bool,
-    /// PENDING, SENT, CANCELLED, EXPIRED or DEAD.
-    status: String,
+    status: DeliveryStatus,
     attempts: i32,
     last_error: Option<String>,
-    planned_for: DateTime<Utc>,
-    sent_at: Option<DateTime<Utc>>,
+    planned_for: Timestamp,
+    sent_at: Option<Timestamp>,
 }
 
 impl From<DeliveryRecord> for Delivery {
@@ -179,16 +182,16 @@ impl From<DeliveryRecord> for Delivery {
         Self {
             id: ID(record.id.to_string()),
             case_id: record.case_id.map(|c| ID(c.to_string())),
-            kind: record.kind,
+            kind: record.kind.into(),
             topic: record.topic,
             milestone: record.milestone,
             recipient_id: record.recipient.map(|r| ID(r.to_string())),
             to_requester: record.to_requester,
-            status: record.status,
+            status: record.status.into(),
             attempts: record.attempts,
             last_error: record.last_error,
-            planned_for: record.planned_for,
-            sent_at: record.sent_at,
+            planned_for: Timestamp(record.planned_for),
+            sent_at: record.sent_at.map(Timestamp),
         }
     }
 }
@@ -208,7 +211,7 @@ fn scope(ctx: &Context<'_>) -> ApiResult<(Vec<Kind>, Option<RefCode>)> {
     })
 }
 
-pub(crate) type DeadlineConnection = Connection<OpaqueCursor<Cursor>, DeadlineEntry>;
+pub(crate) type DeadlineConnection = Connection<OpaqueCursor<Cursor>, DeadlineEntry, crate::totals::DeadlineTotal>;
 
 async fn deadline_list(
     ctx: &Context<'_>,
@@ -222,7 +225,8 @@ async fn deadline_list(
     let (kinds, sector) = scope(ctx)?;
     let filter = DeadlineFilter { kinds, sector, due_from, due_to };
     let page = db(ctx).deadlines_page(&filter, cursor.as_ref(), first).await?;
-    let mut connection = Connection::new(cursor.is_some(), page.has_next);
+    let total = crate::totals::DeadlineTotal(filter);
+    let mut connection = Connection::with_additional_fields(cursor.is_some(), page.has_next, total);
     connection.edges.extend(page.items.into_iter().map(|(item, cursor)| Edge::new(OpaqueCursor(cursor), item.into())));
     Ok(connection)
 }
@@ -231,8 +235,8 @@ fn parse_department(field: &str, code: Option<&str>) -> ApiResult<Option<Departm
     code.map(|c| DepartmentCode::parse(c).map_err(|e| ApiError::bad_input(field, e.to_string()))).transpose()
 }
 
-fn entry_id(raw: &ID) -> ApiResult<i32> {
-    raw.parse::<i32>().map_err(|_| ApiError::bad_input("id", "identificador inválido"))
+fn entry_id(field: &str, raw: &ID) -> ApiResult<i32> {
+    raw.parse::<i32>().map_err(|_| ApiError::bad_input(field, "identificador inválido"))
 }
 
 #[derive(Default)]
@@ -372,9 +376,13 @@ impl ScheduleMutation {
         change_calendar(ctx, Operation::AddNonWorkingDay, change).await
     }
 
-    async fn remove_non_working_day(&self, ctx: &Context<'_>, id: ID) -> ApiResult<CalendarChangeResult> {
-        change_calendar(ctx, Operation::RemoveNonWorkingDay, CalendarChange::RemoveNonWorkingDay { id: entry_id(&id)? })
-            .await
+    async fn remove_non_working_day(
+        &self,
+        ctx: &Context<'_>,
+        non_working_day_id: ID,
+    ) -> ApiResult<CalendarChangeResult> {
+        let id = entry_id("nonWorkingDayId", &non_working_day_id)?;
+        change_calendar(ctx, Operation::RemoveNonWorkingDay, CalendarChange::RemoveNonWorkingDay { id }).await
     }
 
     /// Adds a period during which deadlines do not run.
@@ -397,9 +405,13 @@ impl ScheduleMutation {
         change_calendar(ctx, Operation::AddSuspensionPeriod, change).await
     }
 
-    async fn remove_suspension_period(&self, ctx: &Context<'_>, id: ID) -> ApiResult<CalendarChangeResult> {
-        change_calendar(ctx, Operation::RemoveSuspensionPeriod, CalendarChange::RemoveSuspension { id: entry_id(&id)? })
-            .await
+    async fn remove_suspension_period(
+        &self,
+        ctx: &Context<'_>,
+        suspension_period_id: ID,
+    ) -> ApiResult<CalendarChangeResult> {
+        let id = entry_id("suspensionPeriodId", &suspension_period_id)?;
+        change_calendar(ctx, Operation::RemoveSuspensionPeriod, CalendarChange::RemoveSuspension { id }).await
     }
 
     /// Changes the length (or, for decisions, the start event) of a kind of

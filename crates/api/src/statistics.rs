@@ -12,9 +12,10 @@ use domain::statistics::{Figure, ReportFilter};
 use crate::auth::{Principal, RequestContext};
 use crate::authz::{Operation, Target};
 use crate::context::{ApiState, authorize, state};
-use crate::enums::{DefenderCategory, Track};
+use crate::enums::{AggressionType, AggressorType, CaseStatus, Channel, DefenderCategory, Language, RiskLevel, Track};
 use crate::error::{ApiError, ApiResult};
 use crate::scalars::Date;
+use crate::triage::AdmissibilityOutcome;
 
 /// Which requests to count, besides the period.
 #[derive(InputObject, Default)]
@@ -227,9 +228,16 @@ impl StatisticsReport {
         self.0.tables.iter().map(|t| StatisticsTable::new(t, self.0.threshold)).collect()
     }
 
-    /// One table by its id.
-    async fn table(&self, id: String) -> Option<StatisticsTable> {
-        self.0.tables.iter().find(|t| t.id == id).map(|t| StatisticsTable::new(t, self.0.threshold))
+    /// One table by its id (one of those `tables` lists); an unknown id is
+    /// refused, naming the ones there are.
+    async fn table(&self, id: String) -> ApiResult<StatisticsTable> {
+        match self.0.tables.iter().find(|t| t.id == id) {
+            Some(table) => Ok(StatisticsTable::new(table, self.0.threshold)),
+            None => {
+                let ids: Vec<&str> = self.0.tables.iter().map(|t| t.id).collect();
+                Err(ApiError::bad_input("id", format!("no existe esa tabla; las tablas son: {}", ids.join(", "))))
+            }
+        }
     }
 
     /// The same figures as one long-format CSV file (`tabla, titulo,
@@ -261,48 +269,95 @@ impl AnonymisedCases {
     }
 }
 
-/// One request, with nothing that identifies or locates anyone.
+/// One request, with nothing that identifies or locates anyone. A `null`
+/// is a value generalised away (so that no combination of month,
+/// department, category, language, kind and number of people is shared by
+/// fewer than `threshold` rows) or one the request does not have yet.
 #[derive(SimpleObject)]
 pub(crate) struct AnonymisedCase {
-    /// `2026-03`, or `*` when generalised.
-    month: String,
-    department: String,
-    defender_category: String,
-    language: String,
-    /// `SI`, `NO` or `*`.
-    collective: String,
-    /// `1`, `2-5`, `6-20`, `21+` or `*`.
-    people: String,
-    status: String,
-    track: String,
-    risk_level: String,
-    aggressor_type: String,
-    /// Codes joined by `;`.
-    aggression_types: String,
-    channel: String,
-    /// ADMIT, NOT_ADMIT, REFER or empty.
-    outcome: String,
+    /// The month of receipt, `2026-03`.
+    month: Option<String>,
+    /// The department's two-digit ubigeo code.
+    department: Option<String>,
+    defender_category: Option<DefenderCategory>,
+    language: Option<Language>,
+    /// Whether it protects a collective (a community, an organisation).
+    collective: Option<bool>,
+    /// How many people it protects, in bands.
+    people: Option<PeopleBand>,
+    status: CaseStatus,
+    track: Option<Track>,
+    risk_level: Option<RiskLevel>,
+    aggressor_type: Option<AggressorType>,
+    aggression_types: Option<Vec<AggressionType>>,
+    channel: Channel,
+    /// How admissibility was decided, once it was.
+    outcome: Option<AdmissibilityOutcome>,
     measures_granted: u32,
 }
 
-impl From<AnonymisedRow> for AnonymisedCase {
-    fn from(row: AnonymisedRow) -> Self {
-        Self {
-            month: row.month,
-            department: row.department,
-            defender_category: row.defender_category,
-            language: row.language,
-            collective: row.collective,
-            people: row.people,
-            status: row.status,
-            track: row.track,
-            risk_level: row.risk_level,
-            aggressor_type: row.aggressor_type,
-            aggression_types: row.aggression_types,
-            channel: row.channel,
-            outcome: row.outcome,
+/// How many people a request protects, in the bands the export uses.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+pub(crate) enum PeopleBand {
+    /// One person.
+    One,
+    /// Two to five.
+    TwoToFive,
+    /// Six to twenty.
+    SixToTwenty,
+    /// Twenty-one or more.
+    MoreThanTwenty,
+}
+
+/// `None` for a generalised (`*`) or absent value; a code that does not
+/// parse is stored data gone wrong.
+fn kept<T>(code: &str, parse: impl FnOnce(&str) -> Option<T>) -> ApiResult<Option<T>> {
+    if code.is_empty() || code == domain::statistics::anonymised::HIDDEN {
+        return Ok(None);
+    }
+    parse(code).map(Some).ok_or_else(|| {
+        tracing::error!(column = "anonymised export", "stored data does not parse");
+        ApiError::Internal
+    })
+}
+
+fn required<T>(code: &str, parse: impl FnOnce(&str) -> Option<T>) -> ApiResult<T> {
+    kept(code, parse)?.ok_or(ApiError::Internal)
+}
+
+impl TryFrom<&AnonymisedRow> for AnonymisedCase {
+    type Error = ApiError;
+
+    fn try_from(row: &AnonymisedRow) -> ApiResult<Self> {
+        use domain::categories as c;
+        Ok(Self {
+            month: kept(&row.month, |m| Some(m.to_owned()))?,
+            department: kept(&row.department, |d| Some(d.to_owned()))?,
+            defender_category: kept(&row.defender_category, |v| c::DefenderCategory::parse(v).ok().map(Into::into))?,
+            language: kept(&row.language, |v| c::Language::parse(v).ok().map(Into::into))?,
+            collective: kept(&row.collective, |v| match v {
+                "SI" => Some(true),
+                "NO" => Some(false),
+                _ => None,
+            })?,
+            people: kept(&row.people, |v| match v {
+                "1" => Some(PeopleBand::One),
+                "2-5" => Some(PeopleBand::TwoToFive),
+                "6-20" => Some(PeopleBand::SixToTwenty),
+                "21+" => Some(PeopleBand::MoreThanTwenty),
+                _ => None,
+            })?,
+            status: required(&row.status, |v| domain::workflow::CaseStatus::parse(v).ok().map(Into::into))?,
+            track: kept(&row.track, |v| domain::workflow::Track::parse(v).ok().map(Into::into))?,
+            risk_level: kept(&row.risk_level, |v| domain::workflow::RiskLevel::parse(v).ok().map(Into::into))?,
+            aggressor_type: kept(&row.aggressor_type, |v| c::AggressorType::parse(v).ok().map(Into::into))?,
+            aggression_types: kept(&row.aggression_types, |v| {
+                v.split(';').map(|code| c::AggressionType::parse(code).ok().map(Into::into)).collect()
+            })?,
+            channel: required(&row.channel, |v| c::Channel::parse(v).ok().map(Into::into))?,
+            outcome: kept(&row.outcome, AdmissibilityOutcome::from_code)?,
             measures_granted: row.measures_granted,
-        }
+        })
     }
 }
 
@@ -346,6 +401,7 @@ impl StatisticsQuery {
         let request = authorize(ctx, Operation::AnonymisedCases, Target::Nothing)?;
         let filter = report_filter(from.0, to.0, filter.unwrap_or_default().into(), &request.principal)?;
         let (threshold, exported) = anonymised_rows(state(ctx), &filter).await?;
-        Ok(AnonymisedCases { threshold, rows: exported.iter().cloned().map(Into::into).collect(), exported })
+        let rows = exported.iter().map(AnonymisedCase::try_from).collect::<ApiResult<_>>()?;
+        Ok(AnonymisedCases { threshold, rows, exported })
     }
 }

@@ -36,6 +36,18 @@ pub(crate) enum AdmissibilityOutcome {
     Refer,
 }
 
+impl AdmissibilityOutcome {
+    /// As the registry stores it (`ADMIT`, `NOT_ADMIT`, `REFER`).
+    pub(crate) fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "ADMIT" => Some(Self::Admit),
+            "NOT_ADMIT" => Some(Self::NotAdmit),
+            "REFER" => Some(Self::Refer),
+            _ => None,
+        }
+    }
+}
+
 #[derive(InputObject)]
 pub(crate) struct AdmissibilityInput {
     /// Every criterion, once each.
@@ -222,7 +234,7 @@ impl TriageMutation {
             })
             .collect::<ApiResult<Vec<_>>>()?;
         let command = Command::IssueResolution(Resolution { act: act("input.act", &input.act)?, granted, denied });
-        case_command(ctx, Operation::IssueResolution, &case_id, command).await
+        case_command_under(ctx, Operation::IssueResolution, &case_id, command, Some("input")).await
     }
 
     /// Notifies the measure to its sector's coordinators; its deadlines start.
@@ -293,8 +305,28 @@ fn act(field: &str, input: &ActInput) -> ApiResult<ActReference> {
 
 /// Authorizes `operation`, applies `command` to the case and returns it.
 async fn case_command(ctx: &Context<'_>, operation: Operation, case_id: &ID, command: Command) -> ApiResult<CaseView> {
+    case_command_under(ctx, operation, case_id, command, None).await
+}
+
+/// As [`case_command`], for a command built from an input argument: what
+/// the workflow refuses about the command's fields is reported under
+/// `input` (`input.act.date`).
+async fn case_command_under(
+    ctx: &Context<'_>,
+    operation: Operation,
+    case_id: &ID,
+    command: Command,
+    input: Option<&str>,
+) -> ApiResult<CaseView> {
     let request = authorize(ctx, operation, Target::Nothing)?;
     let case_id = id("caseId", case_id)?;
-    db(ctx).apply(case_id, command, request.now, &request.actor()).await?;
+    let applied = db(ctx).apply(case_id, command, request.now, &request.actor()).await;
+    if let Err(error) = applied {
+        let error = ApiError::from(error);
+        return Err(match input {
+            Some(prefix) => error.under(prefix),
+            None => error,
+        });
+    }
     Ok(CaseView(db(ctx).case_record(case_id).await?))
 }

@@ -6,7 +6,7 @@ use domain::codes::RefCode;
 use domain::workflow::AuditAction;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::connection::Database;
@@ -99,19 +99,7 @@ impl Database {
         first: u64,
     ) -> DbResult<(Vec<AuditEntry>, bool)> {
         use audit_events::Column as A;
-        let mut query = audit_events::Entity::find();
-        if let Some(case_id) = filter.case_id {
-            query = query.filter(A::CaseId.eq(case_id));
-        }
-        if let Some(actor) = filter.actor_id {
-            query = query.filter(A::ActorId.eq(actor));
-        }
-        if let Some(from) = filter.from {
-            query = query.filter(A::RecordedAt.gte(from));
-        }
-        if let Some(to) = filter.to {
-            query = query.filter(A::RecordedAt.lt(to));
-        }
+        let mut query = audit_matching(filter);
         if let Some(after) = after {
             query = query.filter(A::Id.gt(after));
         }
@@ -124,6 +112,30 @@ impl Database {
             .collect::<DbResult<Vec<_>>>()?;
         Ok((entries, has_next))
     }
+
+    /// How many audit entries `filter` matches: one `COUNT(*)`.
+    pub async fn count_audit_entries(&self, filter: &AuditFilter) -> DbResult<u64> {
+        Ok(audit_matching(filter).count(self.connection()).await?)
+    }
+}
+
+/// The audit entries `filter` selects, in no order.
+fn audit_matching(filter: &AuditFilter) -> sea_orm::Select<audit_events::Entity> {
+    use audit_events::Column as A;
+    let mut query = audit_events::Entity::find();
+    if let Some(case_id) = filter.case_id {
+        query = query.filter(A::CaseId.eq(case_id));
+    }
+    if let Some(actor) = filter.actor_id {
+        query = query.filter(A::ActorId.eq(actor));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(A::RecordedAt.gte(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(A::RecordedAt.lt(to));
+    }
+    query
 }
 
 /// Whether a code is a well-formed sector or measure code.

@@ -1,8 +1,8 @@
 //! The commands: filing a request and applying a workflow command. One
 //! transaction each.
 
-use chrono::{DateTime, Datelike, Utc};
-use domain::business_day::lima_date;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
+use domain::business_day::{lima_date, lima_instant};
 use domain::categories::Channel;
 use domain::request::{Beneficiary, Request};
 use domain::workflow::{AuditAction, Case, Command, Context, Effect};
@@ -57,7 +57,29 @@ impl Database {
         at: DateTime<Utc>,
         actor: &Actor,
     ) -> DbResult<FiledCase> {
-        match self.file(request, channel, keys, at, actor).await {
+        self.register_request(request, channel, keys, lima_date(at), at, actor).await
+    }
+
+    /// Files, at `at`, a request that staff received on `received_on` (by
+    /// phone, e-mail, in person, on paper last week): its deadlines count
+    /// from `received_on`; the history and the audit trail say who entered
+    /// it, and when.
+    pub async fn register_request(
+        &self,
+        request: &Request,
+        channel: Channel,
+        keys: &IntakeKeys,
+        received_on: NaiveDate,
+        at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> DbResult<FiledCase> {
+        // A receipt of another day is dated at noon in Lima: only the day is known.
+        let received_at = if received_on == lima_date(at) {
+            at
+        } else {
+            lima_instant(received_on, NaiveTime::MIN + chrono::Duration::hours(12))
+        };
+        match self.file(request, channel, keys, received_at, at, actor).await {
             // Two identical submissions raced: the loser finds the winner's.
             Err(DbError::Database(error)) if is_unique_violation(&error) => match self.replay(keys).await? {
                 Some(filed) => Ok(filed),
@@ -78,6 +100,7 @@ impl Database {
         request: &Request,
         channel: Channel,
         keys: &IntakeKeys,
+        received_at: DateTime<Utc>,
         at: DateTime<Utc>,
         actor: &Actor,
     ) -> DbResult<FiledCase> {
@@ -96,14 +119,16 @@ impl Database {
         .await?;
 
         let (calendar, rules, policies) = self.rules_in(&tx).await?;
-        let received_on = lima_date(at);
+        let received_on = lima_date(received_at);
         let transition = Case::receive(received_on, department, &Context { calendar: &calendar, rules: &rules })?;
         let last = reserve_file_numbers(&tx, received_on.year(), 1).await?;
         let file_number = file_number(received_on.year(), last);
         let id = Uuid::new_v4();
 
         let sealing = self.sealing_keys(&tx).await?;
-        let mut rows = request_rows(&sealing, id, &file_number, request, channel, at)?;
+        let mut rows = request_rows(&sealing, id, &file_number, request, channel, received_at)?;
+        rows.case.created_at = Set(at);
+        rows.case.updated_at = Set(at);
         rows.case.intake_key_hash = Set(Some(keys.idempotency_hash.clone()));
         rows.case.intake_fingerprint = Set(Some(keys.fingerprint.clone()));
         rows.case.access_key_hash = Set(Some(keys.access_key_hash.clone()));
@@ -124,7 +149,7 @@ impl Database {
             AuditAction::Received,
             None,
             received_on,
-            json!({ "channel": channel.code() }),
+            receipt_payload(channel, received_on, at),
         )
         .await?;
         let reachable = request.requester().contact().email().is_some();
@@ -193,6 +218,16 @@ impl Database {
         );
         self.commit_announcing(tx, events).await?;
         Ok(transition.case)
+    }
+}
+
+/// The history's first entry: how the request came, and, for one entered
+/// after the day it was received, the day it was entered.
+fn receipt_payload(channel: Channel, received_on: NaiveDate, at: DateTime<Utc>) -> serde_json::Value {
+    let entered_on = lima_date(at);
+    match entered_on == received_on {
+        true => json!({ "channel": channel.code() }),
+        false => json!({ "channel": channel.code(), "enteredOn": entered_on.to_string() }),
     }
 }
 

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use domain::codes::RefCode;
 use domain::deadline::{Deadline, DeadlineKind};
 use domain::place::DepartmentCode;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::case_store::deadline_from_row;
@@ -73,14 +73,7 @@ impl Database {
         first: u64,
     ) -> DbResult<Page<DeadlineItem>> {
         use deadlines::Column as D;
-        let mut query =
-            deadlines::Entity::find().filter(D::Status.eq("OPEN")).filter(scope(&filter.kinds, filter.sector.as_ref()));
-        if let Some(from) = filter.due_from {
-            query = query.filter(D::DueOn.gte(from));
-        }
-        if let Some(to) = filter.due_to {
-            query = query.filter(D::DueOn.lte(to));
-        }
+        let mut query = deadlines_matching(filter);
         match cursor {
             Some(Cursor::Due(due, id)) => query = query.filter(after(D::DueOn, D::Id, *due, *id, false)),
             Some(Cursor::Received(..)) => {
@@ -131,6 +124,11 @@ impl Database {
             })
             .collect::<DbResult<Vec<_>>>()?;
         Ok(Page { items, has_next })
+    }
+
+    /// How many running deadlines `filter` matches: one `COUNT(*)`.
+    pub async fn count_deadlines(&self, filter: &DeadlineFilter) -> DbResult<u64> {
+        Ok(deadlines_matching(filter).count(self.connection()).await?)
     }
 
     /// On-time compliance by kind: deadlines met in `[from, to]`, on time or
@@ -189,4 +187,18 @@ impl Database {
         }
         Ok(rows)
     }
+}
+
+/// The running deadlines `filter` selects, in no order.
+fn deadlines_matching(filter: &DeadlineFilter) -> sea_orm::Select<deadlines::Entity> {
+    use deadlines::Column as D;
+    let mut query =
+        deadlines::Entity::find().filter(D::Status.eq("OPEN")).filter(scope(&filter.kinds, filter.sector.as_ref()));
+    if let Some(from) = filter.due_from {
+        query = query.filter(D::DueOn.gte(from));
+    }
+    if let Some(to) = filter.due_to {
+        query = query.filter(D::DueOn.lte(to));
+    }
+    query
 }

@@ -102,40 +102,96 @@ pub struct AttemptRecord {
     pub error: Option<String>,
 }
 
+/// What an outbox message is, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryKind {
+    /// Something happened (a request filed, a measure notified…).
+    Notice,
+    /// A deadline's milestone.
+    Reminder,
+    /// A deadline's calendar event withdrawn.
+    Cancel,
+}
+
+/// Where an outbox message stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeliveryStatus {
+    /// Waiting for its time or for a retry.
+    Pending,
+    Sent,
+    /// Replaced before it was sent (its deadline moved or closed).
+    Cancelled,
+    /// Too late to be useful.
+    Expired,
+    /// Could not be delivered (permanent refusal, no address, too many attempts).
+    Dead,
+}
+
+impl DeliveryStatus {
+    /// As stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "PENDING",
+            DeliveryStatus::Sent => "SENT",
+            DeliveryStatus::Cancelled => "CANCELLED",
+            DeliveryStatus::Expired => "EXPIRED",
+            DeliveryStatus::Dead => "DEAD",
+        }
+    }
+
+    fn parse(code: &str) -> DbResult<Self> {
+        [Self::Pending, Self::Sent, Self::Cancelled, Self::Expired, Self::Dead]
+            .into_iter()
+            .find(|status| status.code() == code)
+            .ok_or(DbError::Corrupt("outbox.status"))
+    }
+}
+
+impl DeliveryKind {
+    fn parse(code: &str) -> DbResult<Self> {
+        match code {
+            "NOTICE" => Ok(Self::Notice),
+            "REMINDER" => Ok(Self::Reminder),
+            "CANCEL" => Ok(Self::Cancel),
+            _ => Err(DbError::Corrupt("outbox.kind")),
+        }
+    }
+}
+
 /// A delivery record, for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryRecord {
     pub id: Uuid,
     pub case_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: DeliveryKind,
     /// The topic or, for reminders, the deadline kind.
     pub topic: String,
     pub milestone: Option<String>,
     /// The staff account, or none for the requester.
     pub recipient: Option<Uuid>,
     pub to_requester: bool,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub planned_for: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-fn record(row: outbox::Model) -> DeliveryRecord {
-    DeliveryRecord {
+fn record(row: outbox::Model) -> DbResult<DeliveryRecord> {
+    Ok(DeliveryRecord {
         id: row.id,
         case_id: row.case_id,
         recipient: row.recipient.strip_prefix("user:").and_then(|id| Uuid::parse_str(id).ok()),
         to_requester: row.recipient == REQUESTER,
-        kind: row.kind,
+        kind: DeliveryKind::parse(&row.kind)?,
         topic: row.topic,
         milestone: row.milestone,
-        status: row.status,
+        status: DeliveryStatus::parse(&row.status)?,
         attempts: row.attempts,
         last_error: row.last_error,
         planned_for: row.not_before,
         sent_at: row.sent_at,
-    }
+    })
 }
 
 impl Database {
@@ -442,7 +498,7 @@ impl Database {
 
     /// Who was told what about a case, and how it went.
     pub async fn deliveries(&self, case_id: Uuid) -> DbResult<Vec<DeliveryRecord>> {
-        Ok(outbox::Entity::find()
+        outbox::Entity::find()
             .filter(outbox::Column::CaseId.eq(case_id))
             .order_by_asc(outbox::Column::NotBefore)
             .order_by_asc(outbox::Column::DedupeKey)
@@ -450,12 +506,12 @@ impl Database {
             .await?
             .into_iter()
             .map(record)
-            .collect())
+            .collect::<DbResult<_>>()
     }
 
     /// Messages that could not be delivered, newest first.
     pub async fn dead_letters(&self, limit: u64) -> DbResult<Vec<DeliveryRecord>> {
-        Ok(outbox::Entity::find()
+        outbox::Entity::find()
             .filter(outbox::Column::Status.eq("DEAD"))
             .order_by_desc(outbox::Column::NotBefore)
             .limit(limit)
@@ -463,7 +519,7 @@ impl Database {
             .await?
             .into_iter()
             .map(record)
-            .collect())
+            .collect::<DbResult<_>>()
     }
 
     /// Messages by status, for tests and metrics.

@@ -42,7 +42,9 @@ pub use calendar_admin::{CalendarChange, CalendarChangeReport, CalendarEntry};
 pub use commands::{FiledCase, IntakeKeys};
 pub use connection::{Backend, Database, with_database_name};
 pub use deadline_lists::{ComplianceRow, DeadlineFilter, DeadlineItem};
-pub use delivery::{Attempt, AttemptRecord, DeliveryRecord, Envelope, MessageKind, Outcome, Reader};
+pub use delivery::{
+    Attempt, AttemptRecord, DeliveryKind, DeliveryRecord, DeliveryStatus, Envelope, MessageKind, Outcome, Reader,
+};
 pub use effects::Actor;
 pub use error::{DbError, DbResult};
 pub use import::ImportedCase;

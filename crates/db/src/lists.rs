@@ -12,7 +12,7 @@ use domain::place::DepartmentCode;
 use domain::request::Request;
 use domain::workflow::{ActReference, CaseStatus, Measure, MeasureStatus, RiskLevel, Track};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -179,36 +179,7 @@ impl Database {
         first: u64,
     ) -> DbResult<Page<CaseRecord>> {
         use cases::Column as C;
-        let mut query = cases::Entity::find();
-        if let Some(file_number) = &filter.file_number {
-            query = query.filter(C::FileNumber.eq(file_number.trim().to_uppercase()));
-        }
-        if !filter.statuses.is_empty() {
-            query = query.filter(C::Status.is_in(filter.statuses.iter().map(|s| s.code())));
-        }
-        if let Some(track) = filter.track {
-            query = query.filter(C::Track.eq(track.code()));
-        }
-        if let Some(department) = filter.department {
-            query = query.filter(C::DepartmentCode.eq(department.as_str()));
-        }
-        if let Some(officer) = filter.assigned_officer {
-            query = query.filter(C::AssignedOfficerId.eq(officer));
-        }
-        if let Some(sector) = &filter.sector {
-            let with_measure = Query::select()
-                .column(measures::Column::CaseId)
-                .from(measures::Entity)
-                .and_where(Expr::col(measures::Column::SectorCode).eq(sector.as_str()))
-                .to_owned();
-            query = query.filter(C::Id.in_subquery(with_measure));
-        }
-        if let Some(date) = filter.due_before {
-            query = query.filter(C::NextDueOn.lte(date));
-        }
-        if let Some(today) = filter.overdue_on {
-            query = query.filter(C::NextDueOn.lt(today));
-        }
+        let mut query = cases_matching(filter);
         query = match (order, cursor) {
             (CaseOrder::ReceivedNewestFirst, Some(Cursor::Received(at, id))) => {
                 query.filter(after(C::ReceivedAt, C::Id, *at, *id, true))
@@ -312,22 +283,7 @@ impl Database {
         first: u64,
     ) -> DbResult<Page<MeasureRecord>> {
         use measures::Column as M;
-        let mut query = measures::Entity::find();
-        if let Some(sector) = &filter.sector {
-            query = query.filter(M::SectorCode.eq(sector.as_str()));
-        }
-        if !filter.statuses.is_empty() {
-            query = query.filter(M::Status.is_in(filter.statuses.iter().map(|s| s.code())));
-        }
-        if let Some(case_id) = filter.case_id {
-            query = query.filter(M::CaseId.eq(case_id));
-        }
-        if let Some(date) = filter.due_before {
-            query = query.filter(M::NextDueOn.lte(date));
-        }
-        if let Some(today) = filter.overdue_on {
-            query = query.filter(M::NextDueOn.lt(today));
-        }
+        let mut query = measures_matching(filter);
         match cursor {
             Some(Cursor::Due(due, id)) => query = query.filter(after(M::NextDueOn, M::Id, *due, *id, false)),
             Some(Cursor::Received(..)) => {
@@ -347,4 +303,74 @@ impl Database {
             .collect::<DbResult<Vec<_>>>()?;
         Ok(Page { items, has_next })
     }
+}
+
+impl Database {
+    /// How many cases `filter` matches: one `COUNT(*)`, no row loaded.
+    pub async fn count_cases(&self, filter: &CaseFilter) -> DbResult<u64> {
+        Ok(cases_matching(filter).count(self.connection()).await?)
+    }
+
+    /// How many measures `filter` matches: one `COUNT(*)`, no row loaded.
+    pub async fn count_measures(&self, filter: &MeasureFilter) -> DbResult<u64> {
+        Ok(measures_matching(filter).count(self.connection()).await?)
+    }
+}
+
+/// The cases `filter` selects, in no order (pages and counts start here).
+fn cases_matching(filter: &CaseFilter) -> sea_orm::Select<cases::Entity> {
+    use cases::Column as C;
+    let mut query = cases::Entity::find();
+    if let Some(file_number) = &filter.file_number {
+        query = query.filter(C::FileNumber.eq(file_number.trim().to_uppercase()));
+    }
+    if !filter.statuses.is_empty() {
+        query = query.filter(C::Status.is_in(filter.statuses.iter().map(|s| s.code())));
+    }
+    if let Some(track) = filter.track {
+        query = query.filter(C::Track.eq(track.code()));
+    }
+    if let Some(department) = filter.department {
+        query = query.filter(C::DepartmentCode.eq(department.as_str()));
+    }
+    if let Some(officer) = filter.assigned_officer {
+        query = query.filter(C::AssignedOfficerId.eq(officer));
+    }
+    if let Some(sector) = &filter.sector {
+        let with_measure = Query::select()
+            .column(measures::Column::CaseId)
+            .from(measures::Entity)
+            .and_where(Expr::col(measures::Column::SectorCode).eq(sector.as_str()))
+            .to_owned();
+        query = query.filter(C::Id.in_subquery(with_measure));
+    }
+    if let Some(date) = filter.due_before {
+        query = query.filter(C::NextDueOn.lte(date));
+    }
+    if let Some(today) = filter.overdue_on {
+        query = query.filter(C::NextDueOn.lt(today));
+    }
+    query
+}
+
+/// The measures `filter` selects, in no order.
+fn measures_matching(filter: &MeasureFilter) -> sea_orm::Select<measures::Entity> {
+    use measures::Column as M;
+    let mut query = measures::Entity::find();
+    if let Some(sector) = &filter.sector {
+        query = query.filter(M::SectorCode.eq(sector.as_str()));
+    }
+    if !filter.statuses.is_empty() {
+        query = query.filter(M::Status.is_in(filter.statuses.iter().map(|s| s.code())));
+    }
+    if let Some(case_id) = filter.case_id {
+        query = query.filter(M::CaseId.eq(case_id));
+    }
+    if let Some(date) = filter.due_before {
+        query = query.filter(M::NextDueOn.lte(date));
+    }
+    if let Some(today) = filter.overdue_on {
+        query = query.filter(M::NextDueOn.lt(today));
+    }
+    query
 }

@@ -4,6 +4,7 @@
 mod case;
 mod command;
 mod effect;
+mod receipt;
 mod transition;
 
 pub use case::{
@@ -15,6 +16,7 @@ pub use command::{
     CriterionCheck, DeniedMeasure, GrantedMeasure, Resolution,
 };
 pub use effect::{Audience, AuditAction, AuditEvent, DeadlineChange, Effect, Notification, Topic};
+pub use receipt::{FIRST_RECEIPT_DAY, ReceiptDayError, receipt_day};
 pub use transition::{Context, Transition, TransitionError};
 
 #[cfg(test)]

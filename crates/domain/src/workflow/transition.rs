@@ -50,6 +50,25 @@ pub enum TransitionError {
     Rules(#[from] RuleError),
 }
 
+impl TransitionError {
+    /// The command's input a person must correct, when the refusal is
+    /// about one (the act's date, an empty resolution, an extension's end)
+    /// rather than about the case's state.
+    pub fn input_field(&self) -> Option<&'static str> {
+        match self {
+            TransitionError::ActDate => Some("act.date"),
+            TransitionError::EmptyResolution => Some("granted"),
+            TransitionError::ExtensionNotInFuture => Some("until"),
+            TransitionError::NotAllowed { .. }
+            | TransitionError::MeasureNotAllowed { .. }
+            | TransitionError::UnknownMeasure(_)
+            | TransitionError::InformationPeriodRunning
+            | TransitionError::PendingMeasures
+            | TransitionError::Rules(_) => None,
+        }
+    }
+}
+
 impl Case {
     /// A request has just been received: the case is born.
     pub fn receive(
