@@ -23,6 +23,7 @@ mod live_client;
 mod observability;
 mod procedure;
 mod reference_data;
+mod refusals;
 mod reminders;
 mod schedule;
 mod smtp;

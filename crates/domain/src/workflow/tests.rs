@@ -212,7 +212,16 @@ fn commands_out_of_order_are_refused_without_change() {
     let before = w.case.clone();
     assert_eq!(
         w.try_apply(resolution("2026-03-02"), "2026-03-02"),
-        Err(TransitionError::NotAllowed { action: AuditAction::ResolutionIssued, status: CaseStatus::Received })
+        Err(TransitionError::NotAllowed {
+            action: AuditAction::ResolutionIssued,
+            status: CaseStatus::Received,
+            allowed: vec![CaseStatus::RiskAssessed],
+        })
+    );
+    assert_eq!(
+        w.try_apply(resolution("2026-03-02"), "2026-03-02").unwrap_err().to_string(),
+        "no se puede emitir la resolución: la solicitud está en estado «Recibida»; \
+         solo puede hacerse en estado «Riesgo evaluado»"
     );
     assert_eq!(w.case, before);
     assert!(matches!(

@@ -30,10 +30,13 @@ pub struct Transition {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
-    #[error("no se puede {} una solicitud en estado «{}»", .action.label(), .status.label())]
-    NotAllowed { action: AuditAction, status: CaseStatus },
-    #[error("no se puede {} una medida en estado «{}»", .action.label(), .status.label())]
-    MeasureNotAllowed { action: AuditAction, status: MeasureStatus },
+    /// The step does not fit where the request stands; `allowed` are the
+    /// states where it does.
+    #[error("{}", refusal("la solicitud", *.action, .status.label(), .allowed.iter().map(|s| s.label())))]
+    NotAllowed { action: AuditAction, status: CaseStatus, allowed: Vec<CaseStatus> },
+    /// The step does not fit where the measure stands.
+    #[error("{}", refusal("la medida", *.action, .status.label(), .allowed.iter().map(|s| s.label())))]
+    MeasureNotAllowed { action: AuditAction, status: MeasureStatus, allowed: Vec<MeasureStatus> },
     #[error("la solicitud no tiene la medida n.° {}", .0.0)]
     UnknownMeasure(MeasureNo),
     #[error("la fecha del acto no puede ser posterior a hoy ni anterior a la recepción de la solicitud")]
@@ -48,6 +51,21 @@ pub enum TransitionError {
     ExtensionNotInFuture,
     #[error(transparent)]
     Rules(#[from] RuleError),
+}
+
+/// `no se puede calificar la solicitud: la solicitud está en estado
+/// «Recibida»; solo puede hacerse en estado «En calificación»`. The states
+/// where it can be done are named when they are few (three at most);
+/// otherwise the one it is in says enough (an archived request).
+fn refusal<'a>(what: &str, action: AuditAction, status: &str, allowed: impl Iterator<Item = &'a str>) -> String {
+    let allowed: Vec<String> = allowed.map(|label| format!("«{label}»")).collect();
+    let hint = match allowed.as_slice() {
+        [one] => format!("; solo puede hacerse en estado {one}"),
+        [first, second] => format!("; solo puede hacerse en los estados {first} y {second}"),
+        [first, second, third] => format!("; solo puede hacerse en los estados {first}, {second} o {third}"),
+        _ => String::new(),
+    };
+    format!("no se puede {}: {what} está en estado «{status}»{hint}", action.label())
 }
 
 impl TransitionError {
@@ -396,7 +414,7 @@ impl<'a> Step<'a> {
         if allowed.contains(&self.case.status) {
             Ok(())
         } else {
-            Err(TransitionError::NotAllowed { action, status: self.case.status })
+            Err(TransitionError::NotAllowed { action, status: self.case.status, allowed: allowed.to_vec() })
         }
     }
 
@@ -416,7 +434,7 @@ impl<'a> Step<'a> {
     ) -> Result<&Measure, TransitionError> {
         let measure = self.case.measures.iter_mut().find(|m| m.no == no).ok_or(TransitionError::UnknownMeasure(no))?;
         if !from.contains(&measure.status) {
-            return Err(TransitionError::MeasureNotAllowed { action, status: measure.status });
+            return Err(TransitionError::MeasureNotAllowed { action, status: measure.status, allowed: from.to_vec() });
         }
         measure.status = to;
         Ok(measure)
