@@ -70,7 +70,7 @@ const documents = []; // { line, source, text }
 
 function fromShell(block) {
   const text = block.text;
-  const consumed = []; // [start, end) of the strings taken as operations
+  const consumed = []; // [start, end] of the calls taken as operations (end: the closing quote)
   for (const call of text.matchAll(/\bgql\b/g)) {
     const after = text.slice(call.index + 3);
     if (/^\s*\(\)/.test(after)) continue; // the helper's definition

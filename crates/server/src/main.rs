@@ -11,11 +11,23 @@ use domain::place::DepartmentCode;
 use server::config::{self, Config};
 use tracing_subscriber::EnvFilter;
 
+/// Shown after every `--help`: where the settings are.
+const SETTINGS_HELP: &str = "\
+Settings come from RESGUARDO_* environment variables (or a TOML file, --config); every one is listed,
+with its default, in deploy/env.example. The most used:
+  RESGUARDO_LISTEN          address and port to serve on (127.0.0.1:8080)
+  RESGUARDO_DATABASE_URL    sqlite://data/resguardo.db?mode=rwc, or postgres://USER:PASSWORD@HOST:5432/DB
+  RESGUARDO_KEY_FILE        the encryption key file (data/keys.toml), or RESGUARDO_ENCRYPTION_KEYS
+  RESGUARDO_MODE            development (default) or production
+  RESGUARDO_SMTP_HOST       the SMTP relay (none: e-mails are written to data/mail/)
+Commands other than serve and migrate use the server's settings: run them with the same environment.";
+
 #[derive(Parser)]
 #[command(
     name = "resguardo",
     version,
-    about = "Case manager for Peru's early-alert procedure for human rights defenders"
+    about = "Case manager for Peru's early-alert procedure for human rights defenders",
+    after_help = SETTINGS_HELP
 )]
 struct Cli {
     /// A TOML configuration file (also RESGUARDO_CONFIG).
@@ -134,6 +146,7 @@ enum CalendarCommand {
 enum AdminCommand {
     /// Create an administrator account (the first one; admins create the rest through the API).
     Create {
+        /// The administrator's e-mail address, used to sign in.
         #[arg(long)]
         email: String,
         /// The name shown to other staff.
@@ -272,6 +285,12 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let (db, access_key_secret) = server::open::for_serving(&config).await?;
     if demo {
         print_demo(server::demo::load(&db, &access_key_secret, chrono::Utc::now()).await?);
+    } else if !db.has_users().await? {
+        announce(
+            &config,
+            "No staff accounts yet. Create the first administrator, with the server's settings: \
+             resguardo admin create --email EMAIL --name NAME (or start with serve --demo to try it out)",
+        );
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

@@ -27,6 +27,7 @@ pub struct ReportArgs {
     /// Last day of reception (YYYY-MM-DD), inclusive.
     #[arg(long)]
     pub to: NaiveDate,
+    /// `csv` (one long-format file) or `json`.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: Format,
     /// Two-digit ubigeo code.
