@@ -13,6 +13,7 @@ on_both_databases!(
     logout_ends_the_session,
     sessions_expire_when_idle_and_absolutely,
     disabling_an_account_ends_its_sessions_at_once,
+    moving_a_coordinator_to_another_sector_ends_their_sessions,
     admins_create_accounts_that_follow_the_rules,
     the_first_admin_comes_from_the_command_line,
 );
@@ -82,6 +83,28 @@ async fn disabling_an_account_ends_its_sessions_at_once(db: Database) {
     assert_eq!(code(&app.graphql_as(Some(&officer), ME, json!({})).await), "UNAUTHENTICATED");
     let again = app.graphql(LOGIN, json!({ "e": "oficial@dgdh.gob.pe", "p": PASSWORD })).await;
     assert_eq!(code(&again), "UNAUTHENTICATED", "a disabled account cannot sign in");
+}
+
+async fn moving_a_coordinator_to_another_sector_ends_their_sessions(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
+    let coordinator = app.staff(Role::Coordinator, "coordinador@mininter.gob.pe", Some("MININTER")).await;
+    let id = app.graphql_as(Some(&coordinator), "{ me { id } }", json!({})).await["data"]["me"]["id"].clone();
+    // Renaming keeps the session: it changes no right.
+    let rename = "mutation($u: ID!) { updateUser(userId: $u, input: { displayName: \"Coordinación\" }) { sector } }";
+    assert_eq!(
+        app.graphql_as(Some(&admin), rename, json!({ "u": id })).await["data"]["updateUser"]["sector"],
+        "MININTER"
+    );
+    assert!(app.graphql_as(Some(&coordinator), ME, json!({})).await["errors"].is_null());
+    // A session opened for one ministry's measures must not go on for
+    // another's (a live subscription would go silent instead of ending).
+    let mv = "mutation($u: ID!) { updateUser(userId: $u, input: { sector: \"MIMP\" }) { sector } }";
+    assert_eq!(app.graphql_as(Some(&admin), mv, json!({ "u": id })).await["data"]["updateUser"]["sector"], "MIMP");
+    assert_eq!(code(&app.graphql_as(Some(&coordinator), ME, json!({})).await), "UNAUTHENTICATED");
+    let again = app.login("coordinador@mininter.gob.pe", PASSWORD).await;
+    let me = app.graphql_as(Some(&again), "{ me { sector } }", json!({})).await;
+    assert_eq!(me["data"]["me"]["sector"], "MIMP", "a new session, with the new sector");
 }
 
 async fn admins_create_accounts_that_follow_the_rules(db: Database) {

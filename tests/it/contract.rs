@@ -52,6 +52,9 @@ async fn node_finds_cases_and_measures_with_their_own_rights(db: Database) {
     assert_eq!(as_officer["data"]["node"]["id"], json!(case));
     let denied = app.graphql_as(Some(&coordinator), node, json!({ "i": case })).await;
     assert_eq!(code(&denied), "FORBIDDEN", "coordinators cannot read cases through node either: {denied}");
+    // Nor learn that the id is a case's: a random id is refused alike.
+    let random = app.graphql_as(Some(&coordinator), node, json!({ "i": uuid::Uuid::new_v4().to_string() })).await;
+    assert_eq!(random["errors"], denied["errors"], "a case id and a random one answer the same");
 
     let measures = app
         .graphql_as(Some(&officer), "query($c: ID!) { case(id: $c) { measures { id sector } } }", json!({ "c": case }))
@@ -178,6 +181,13 @@ async fn a_request_registered_late_counts_from_its_receipt(db: Database) {
         assert_eq!(body["errors"][0]["extensions"]["field"], "receivedOn");
         assert!(body["errors"][0]["message"].as_str().unwrap().contains(expected), "{body}");
     }
+    // A web filing is the requester's own (`submitRequest`): staff saying
+    // WEB would count a paper request as an online one.
+    let web = "mutation($i: RequestInput!) { registerRequest(channel: WEB, input: $i) { fileNumber } }";
+    let body = app.graphql_as(Some(&officer), web, json!({ "i": request_input("contract-paper-77c1e0aa93") })).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "channel");
+    assert_eq!(db.count_cases(&Default::default()).await.unwrap(), 1, "nothing filed");
 }
 
 fn lima(at: chrono::DateTime<chrono::Utc>) -> String {

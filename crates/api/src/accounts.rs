@@ -15,17 +15,27 @@ use crate::inputs::{id, ref_code};
 use crate::scalars::Timestamp;
 use crate::second_factor;
 
-/// A member of staff as others see them.
+/// A member of staff as others see them: themselves (`me`), admins
+/// (`users`), officers and supervisors (`officers`, assigned officers and
+/// actors in a case's history).
 #[derive(SimpleObject)]
 #[graphql(name = "StaffMember")]
 pub(crate) struct StaffMember {
+    /// The account's id.
     id: ID,
+    /// The e-mail address the account signs in with and is notified at
+    /// (lower case).
     email: String,
+    /// The name shown to other staff.
     display_name: String,
+    /// What the account may see and do.
     role: StaffRole,
-    /// A coordinator's sector.
+    /// A coordinator's sector code; none for other roles.
     sector: Option<String>,
+    /// The sector's lead coordinator, to whom overdue measures are escalated.
     lead_coordinator: bool,
+    /// Whether the account may sign in; disabling it ends its sessions at
+    /// once.
     active: bool,
     /// Signs in with a second factor.
     second_factor: bool,
@@ -49,38 +59,58 @@ impl From<User> for StaffMember {
 /// A new session: send `token` as `Authorization: Bearer <token>`.
 #[derive(SimpleObject)]
 pub(crate) struct LoginResult {
+    /// The session's bearer token (256 random bits; only its hash is
+    /// stored). Secret: keep it out of logs and URLs.
     token: String,
+    /// When the session ends at the latest (RFC 3339, UTC, to the
+    /// millisecond); it ends sooner after 60 idle minutes, at logout, or
+    /// when the account is disabled or its role or password changes.
     expires_at: Timestamp,
+    /// The account that signed in.
     user: StaffMember,
 }
 
+/// A new staff account (admins).
 #[derive(InputObject)]
 pub(crate) struct NewUserInput {
+    /// The e-mail address to sign in with; stored in lower case, unique.
     email: String,
+    /// The name shown to other staff; at most 200 characters.
     display_name: String,
+    /// What the account may see and do.
     role: StaffRole,
-    /// Required for coordinators, refused for everyone else.
+    /// The sector code: required for coordinators, refused for everyone
+    /// else.
     sector: Option<String>,
+    /// Whether a coordinator is the sector's lead, to whom overdue measures
+    /// are escalated.
     #[graphql(default)]
     lead_coordinator: bool,
-    /// At least 12 characters.
+    /// The initial password: at least 12 characters. Secret.
     #[graphql(secret)]
     password: String,
 }
 
+/// Changes to a staff account (admins); a field left out stays as it is.
 #[derive(InputObject)]
 pub(crate) struct UserChangesInput {
+    /// A new display name; at most 200 characters.
     display_name: Option<String>,
+    /// A new role; the account's sessions end at once.
     role: Option<StaffRole>,
-    /// `null` removes the sector.
+    /// A new sector code for a coordinator; an explicit `null` removes it.
     sector: MaybeUndefined<String>,
+    /// Whether a coordinator is the sector's lead.
     lead_coordinator: Option<bool>,
-    /// `false` disables the account and ends its sessions at once.
+    /// Set to false to disable the account and end its sessions at once;
+    /// true enables it again.
     active: Option<bool>,
+    /// A new password: at least 12 characters; the account's sessions end at
+    /// once. Secret.
     #[graphql(secret)]
     password: Option<String>,
-    /// `true` removes the account's second factor (a lost phone): it signs
-    /// in with its password until it sets one up again.
+    /// When true, removes the account's second factor (a lost phone): it
+    /// signs in with its password until it sets one up again.
     #[graphql(default)]
     reset_second_factor: bool,
 }
@@ -93,19 +123,20 @@ pub(crate) struct AccountsMutation;
 
 #[Object]
 impl AccountsQuery {
-    /// The signed-in member of staff.
+    /// The signed-in member of staff (any staff account).
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<StaffMember> {
         authorize(ctx, Operation::Me, Target::Nothing)?;
         Ok(staff(ctx)?.session.user.clone().into())
     }
 
-    /// Every account (admins).
+    /// Every staff account, active or not (admins).
     async fn users(&self, ctx: &Context<'_>) -> ApiResult<Vec<StaffMember>> {
         authorize(ctx, Operation::Users, Target::Nothing)?;
         Ok(db(ctx).users().await?.into_iter().map(Into::into).collect())
     }
 
-    /// Active officers and supervisors, to assign cases to.
+    /// Active officers and supervisors, to assign cases to (officers and
+    /// supervisors).
     async fn officers(&self, ctx: &Context<'_>) -> ApiResult<Vec<StaffMember>> {
         authorize(ctx, Operation::Officers, Target::Nothing)?;
         Ok(db(ctx)
@@ -122,13 +153,20 @@ impl AccountsQuery {
 impl AccountsMutation {
     /// Signs in with e-mail and password, and the second factor when the
     /// account has one (a code from the app or a recovery code; asked for
-    /// with SECOND_FACTOR_REQUIRED when missing).
+    /// with SECOND_FACTOR_REQUIRED when missing). Anyone may call it;
+    /// rate-limited per client address, and 5 failures in a row lock the
+    /// account for a growing period.
     async fn login(
         &self,
         ctx: &Context<'_>,
-        #[graphql(secret)] email: String,
-        #[graphql(secret)] password: String,
-        #[graphql(secret, name = "secondFactor")] code: Option<String>,
+        #[graphql(secret, desc = "The account's e-mail address (case is ignored).")] email: String,
+        #[graphql(secret, desc = "The account's password.")] password: String,
+        #[graphql(
+            secret,
+            name = "secondFactor",
+            desc = "A 6-digit code from the authenticator app, or an unused recovery code."
+        )]
+        code: Option<String>,
     ) -> ApiResult<LoginResult> {
         let request = authorize(ctx, Operation::Login, Target::Nothing)?;
         let state = state(ctx);
@@ -168,7 +206,8 @@ impl AccountsMutation {
         Ok(LoginResult { token, expires_at: Timestamp(session.expires_at), user: record.user.into() })
     }
 
-    /// Ends the current session.
+    /// Ends the current session (any staff account); its token stops working
+    /// at once.
     async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         let request = authorize(ctx, Operation::Logout, Target::Nothing)?;
         let staff = staff(ctx)?;
@@ -177,7 +216,11 @@ impl AccountsMutation {
     }
 
     /// Creates a staff account (admins).
-    async fn create_user(&self, ctx: &Context<'_>, input: NewUserInput) -> ApiResult<StaffMember> {
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new account.")] input: NewUserInput,
+    ) -> ApiResult<StaffMember> {
         let request = authorize(ctx, Operation::CreateUser, Target::Nothing)?;
         let password_hash = state(ctx).hasher.hash(&input.password).await.map_err(|e| e.at_field("input.password"))?;
         let new = NewUser {
@@ -193,7 +236,12 @@ impl AccountsMutation {
 
     /// Changes an account (admins). Disabling it, changing its role or its
     /// password ends its sessions at once.
-    async fn update_user(&self, ctx: &Context<'_>, user_id: ID, input: UserChangesInput) -> ApiResult<StaffMember> {
+    async fn update_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's id (`StaffMember.id`).")] user_id: ID,
+        #[graphql(desc = "What to change; fields left out stay as they are.")] input: UserChangesInput,
+    ) -> ApiResult<StaffMember> {
         let request = authorize(ctx, Operation::UpdateUser, Target::Nothing)?;
         let user_id = id("userId", &user_id)?;
         let password_hash = match &input.password {

@@ -11,20 +11,31 @@ use crate::error::{ApiError, ApiResult};
 use crate::inputs::{id, page_size};
 use crate::scalars::Timestamp;
 
+/// One entry of the audit trail (auditors): a change, a read of sensitive
+/// data or a refused attempt. Entries are chained by SHA-256 and never
+/// edited.
 #[derive(SimpleObject)]
 #[graphql(name = "AuditEntry")]
 pub(crate) struct AuditEntryView {
+    /// The entry's sequence number in the trail, as a string.
     id: ID,
+    /// When it was recorded (RFC 3339, UTC, to the millisecond).
     recorded_at: Timestamp,
+    /// The staff account that acted; none for requesters, anonymous callers
+    /// and the system.
     actor_id: Option<ID>,
     /// The actor's role when they acted (`PUBLIC`, `OFFICER`…).
     actor_role: String,
+    /// The case concerned, if any.
     case_id: Option<ID>,
     /// Stable code of what happened.
     action: String,
     /// In Spanish, for people.
     description: String,
+    /// The measure concerned: its number within the case.
     measure_number: Option<i32>,
+    /// The id of the request that caused it (`X-Request-Id`), to match server
+    /// logs; none for the system's own work.
     request_id: Option<String>,
     /// For sensitive reads, the fields read; for refusals, the operation.
     fields: Option<String>,
@@ -47,11 +58,16 @@ impl From<AuditEntry> for AuditEntryView {
     }
 }
 
+/// Which audit entries to list; all conditions must hold.
 #[derive(InputObject, Default)]
 pub(crate) struct AuditFilterInput {
+    /// Entries about this case.
     case_id: Option<ID>,
+    /// Entries by this staff account.
     actor_id: Option<ID>,
+    /// Entries recorded at or after this instant (RFC 3339).
     from: Option<Timestamp>,
+    /// Entries recorded before this instant (RFC 3339; exclusive).
     to: Option<Timestamp>,
 }
 
@@ -60,14 +76,14 @@ pub(crate) struct AuditQuery;
 
 #[Object]
 impl AuditQuery {
-    /// Audit entries, oldest first (auditors).
+    /// Audit entries, oldest first, a page at a time (auditors).
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn audit_trail(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<AuditFilterInput>,
+        #[graphql(desc = "Page size: 1 to 100; 20 when absent.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; absent for the first page.")] after: Option<String>,
+        #[graphql(desc = "Which entries; all of them when absent.")] filter: Option<AuditFilterInput>,
     ) -> ApiResult<Connection<String, AuditEntryView, crate::totals::AuditTotal>> {
         authorize(ctx, Operation::AuditTrail, Target::Nothing)?;
         let first = page_size(first)?;

@@ -13,37 +13,57 @@ use crate::scalars::Date;
 /// The longest period anyone needs to count (a year of working days).
 const MAX_WORKING_DAYS: i32 = 365;
 
+/// A due date and how it was counted: the `workingDays`-th working day after
+/// `from` (DOMAIN.md §4).
 #[derive(SimpleObject)]
 pub(crate) struct DueDate {
+    /// The date counting starts from (`YYYY-MM-DD`, America/Lima); the first
+    /// day counted is the next working day.
     from: Date,
+    /// The length of the period, in working days.
     working_days: i32,
-    /// The department whose regional non-working days were applied.
+    /// The department (two-digit ubigeo) whose regional non-working days were
+    /// applied; none for national days only.
     department: Option<String>,
+    /// The last day of the period (`YYYY-MM-DD`, America/Lima).
     due: Date,
     /// Every day after `from` up to `due` that did not count.
     skipped_days: Vec<SkippedDay>,
 }
 
+/// A day that did not count as a working day, and why.
 #[derive(SimpleObject)]
 pub(crate) struct SkippedDay {
+    /// The day (`YYYY-MM-DD`, America/Lima).
     date: Date,
+    /// Every reason that applies: weekend first, then holidays, decreed days
+    /// and suspensions.
     reasons: Vec<SkipReasonView>,
 }
 
+/// Why a day is not a working day.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SkipKind {
+    /// A Saturday or a Sunday.
     Weekend,
+    /// A national holiday (*feriado*).
     NationalHoliday,
+    /// A public-sector non-working day (*día no laborable*) decreed for the
+    /// whole country or for the department.
     NonWorkingDay,
+    /// A day within a period in which deadlines are suspended.
     Suspension,
 }
 
+/// One reason a day did not count.
 #[derive(SimpleObject)]
 #[graphql(name = "SkipReason")]
 pub(crate) struct SkipReasonView {
+    /// What kind of day it is.
     kind: SkipKind,
     /// In Spanish, for people: "Feriado nacional: Navidad".
     description: String,
+    /// The law or decree behind it (`DS 042-2025-PCM`); none for weekends.
     legal_basis: Option<String>,
 }
 
@@ -54,12 +74,16 @@ pub(crate) struct CalendarQuery;
 impl CalendarQuery {
     /// The due date of a period of `workingDays` working days counted from
     /// the day after `from`, for `department` (two-digit ubigeo) or for the
-    /// whole country.
+    /// whole country, with every day skipped and why (anyone).
     async fn due_date(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The date of the start event (`YYYY-MM-DD`, America/Lima), within the calendar's span.")]
         from: Date,
-        working_days: i32,
+        #[graphql(desc = "The length of the period, in working days: 1 to 365.")] working_days: i32,
+        #[graphql(
+            desc = "A two-digit department ubigeo whose regional non-working days apply; national days only when absent."
+        )]
         department: Option<String>,
     ) -> ApiResult<DueDate> {
         if !(1..=MAX_WORKING_DAYS).contains(&working_days) {

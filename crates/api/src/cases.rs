@@ -25,15 +25,22 @@ use crate::scalars::{Date, Timestamp};
 
 pub(crate) struct CaseView(pub(crate) CaseRecord);
 
-/// The act (resolution) that decided the request.
+/// The act (resolution) that decided the request (DOMAIN.md §2.4).
 #[derive(SimpleObject)]
 pub(crate) struct Act {
+    /// The act's number, e.g. `RD N.° 051-2026-JUS/DGDH`.
     number: String,
+    /// The act's date (`YYYY-MM-DD`, America/Lima).
     date: Date,
 }
 
+/// A request for protection and everything done about it: its state,
+/// deadlines, measures and history. Officers and supervisors only
+/// (`case`, `cases`, `node`); coordinators see a measure's `MeasureCase`
+/// instead.
 #[Object(name = "Case")]
 impl CaseView {
+    /// The case's id.
     pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
@@ -43,6 +50,7 @@ impl CaseView {
         &self.0.file_number
     }
 
+    /// Where the request stands in the procedure.
     async fn status(&self) -> CaseStatus {
         self.0.status.into()
     }
@@ -52,41 +60,51 @@ impl CaseView {
         self.0.status.label()
     }
 
+    /// How the request reached the DGDH.
     async fn channel(&self) -> Channel {
         self.0.channel.into()
     }
 
+    /// When the request was recorded (RFC 3339, UTC, to the millisecond).
     async fn received_at(&self) -> Timestamp {
         Timestamp(self.0.received_at)
     }
 
-    /// The business date of receipt (America/Lima).
+    /// The business date of receipt (`YYYY-MM-DD`, America/Lima); for a
+    /// request registered by staff, the day it arrived.
     async fn received_on(&self) -> Date {
         Date(self.0.received_on)
     }
 
-    /// Department ubigeo code (two digits).
+    /// Department ubigeo code (two digits) of the place; kept in clear.
     async fn department(&self) -> String {
         self.0.department.to_string()
     }
 
-    /// Province ubigeo code (four digits), when known.
+    /// Province ubigeo code (four digits), when known; kept in clear.
     async fn province(&self) -> Option<&str> {
         self.0.province.as_deref()
     }
 
+    /// The track set by the risk assessment; none before it (the ordinary
+    /// track's deadlines apply meanwhile).
     async fn track(&self) -> Option<Track> {
         self.0.track.map(Into::into)
     }
 
+    /// The risk level found by the latest assessment; none before it.
     async fn risk_level(&self) -> Option<RiskLevel> {
         self.0.risk_level.map(Into::into)
     }
 
+    /// The date of admission (`YYYY-MM-DD`, America/Lima); none unless
+    /// admitted.
     async fn admitted_on(&self) -> Option<Date> {
         self.0.admitted_on.map(Date)
     }
 
+    /// The officer in charge; none while unassigned (notifications then go
+    /// to every officer).
     async fn assigned_officer(&self, ctx: &Context<'_>) -> ApiResult<Option<StaffMember>> {
         let Some(officer) = self.0.assigned_officer else {
             return Ok(None);
@@ -94,48 +112,57 @@ impl CaseView {
         Ok(loaders(ctx).load_one(UserId(officer)).await?.map(Into::into))
     }
 
-    /// Set when the person withdrew consent while measures were in force.
+    /// Set when the person withdrew consent while measures were in force
+    /// (`YYYY-MM-DD`, America/Lima): the officer must lift them.
     async fn consent_withdrawn_on(&self) -> Option<Date> {
         self.0.consent_withdrawn_on.map(Date)
     }
 
+    /// The act that granted or denied the measures; none before the
+    /// resolution.
     async fn resolution(&self) -> Option<Act> {
         self.0.resolution.as_ref().map(|act| Act { number: act.number.as_str().to_owned(), date: Date(act.date) })
     }
 
-    /// The earliest due date among running deadlines.
+    /// The earliest due date among running deadlines, the case's and its
+    /// measures' (`YYYY-MM-DD`, America/Lima); none when nothing runs.
     async fn next_due_on(&self) -> Option<Date> {
         self.0.next_due_on.map(Date)
     }
 
-    /// A running deadline is past due.
+    /// A running deadline is past its due date, today in Lima.
     async fn overdue(&self, ctx: &Context<'_>) -> bool {
         self.0.next_due_on.is_some_and(|due| due < today(ctx))
     }
 
-    /// The request as filed (personal data; every read is audited).
+    /// The request as filed: personal data, sealed at rest; every read is
+    /// audited with the fields read.
     async fn request(&self, ctx: &Context<'_>) -> RequestView<'_> {
         record_read(ctx, self.0.id, selected(ctx, "request"));
         RequestView(&self.0.request)
     }
 
+    /// The measures granted, in the order of their numbers.
     async fn measures(&self, ctx: &Context<'_>) -> ApiResult<Vec<MeasureView>> {
         let measures = loaders(ctx).load_one(MeasuresOf(self.0.id)).await?.unwrap_or_default();
         Ok(measures.into_iter().map(MeasureView).collect())
     }
 
+    /// Every deadline of the case and of its measures, whatever their status.
     async fn deadlines(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeadlineView>> {
         let deadlines = loaders(ctx).load_one(DeadlinesOf(self.0.id)).await?.unwrap_or_default();
         let department = self.0.department;
         Ok(deadlines.into_iter().map(|deadline| DeadlineView { deadline, department }).collect())
     }
 
-    /// Who was told what about this case, and how delivery went.
+    /// The e-mails planned about this case: who was told what, and how
+    /// delivery went.
     async fn deliveries(&self, ctx: &Context<'_>) -> ApiResult<Vec<crate::schedule::Delivery>> {
         crate::schedule::deliveries_of(ctx, self.0.id).await
     }
 
-    /// Everything that happened to the file, oldest first.
+    /// Everything that happened to the file, oldest first. Its notes may hold
+    /// personal data: every read is audited.
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<EventView>> {
         record_read(ctx, self.0.id, selected(ctx, "history"));
         let events = loaders(ctx).load_one(EventsOf(self.0.id)).await?.unwrap_or_default();
@@ -146,62 +173,91 @@ impl CaseView {
 /// The request as filed. Everything here is personal data.
 pub(crate) struct RequestView<'a>(&'a Request);
 
+/// The person who filed for the defender. Personal data.
 #[derive(SimpleObject)]
 #[graphql(name = "ThirdParty")]
 pub(crate) struct ThirdPartyView {
+    /// Their full name.
     name: String,
+    /// How they know the people to protect.
     relationship: Relationship,
+    /// Free text qualifying the relationship.
     relationship_detail: Option<String>,
+    /// The organisation they speak for, if any.
     organisation: Option<String>,
 }
 
+/// How the DGDH may reach the requester. Personal data.
 #[derive(SimpleObject)]
 #[graphql(name = "Contact")]
 pub(crate) struct ContactView {
+    /// An e-mail address.
     email: Option<String>,
+    /// A phone number: digits, with a leading `+` when given.
     phone: Option<String>,
+    /// Safe ways or times to call, an intermediary…
     instructions: Option<String>,
 }
 
+/// A person or a collective to protect. Personal data.
 #[derive(SimpleObject)]
 #[graphql(name = "Beneficiary")]
 pub(crate) struct BeneficiaryView {
+    /// The person's or the collective's name.
     name: String,
     /// Set for collectives (communities, organisations…).
     collective: Option<CollectiveKind>,
+    /// A collective's approximate number of members.
     approximate_members: Option<u32>,
+    /// A person's identity document kind.
     document_kind: Option<IdDocumentKind>,
+    /// A person's identity document number.
     document_number: Option<String>,
+    /// A person's gender.
     gender: Option<Gender>,
+    /// A person's ethnicity (sensitive data).
     ethnicity: Option<String>,
+    /// A person's health conditions (sensitive data).
     health: Option<String>,
 }
 
+/// Where the people to protect are.
 #[derive(SimpleObject)]
 #[graphql(name = "Place")]
 pub(crate) struct PlaceView {
+    /// INEI ubigeo: 2 (department), 4 (province) or 6 (district) digits.
     ubigeo: String,
+    /// The exact place: community, address, directions. Sensitive.
     detail: Option<String>,
 }
 
+/// The consent of the person to protect.
 #[derive(SimpleObject)]
 #[graphql(name = "Consent")]
 pub(crate) struct ConsentView {
+    /// Given, refused, or unable to consent.
     status: ConsentStatus,
+    /// Why the person cannot consent; set only when `UNABLE`.
     reason: Option<String>,
 }
 
+/// A piece of evidence: what it is and where it can be found. Personal data.
 #[derive(SimpleObject)]
 #[graphql(name = "Evidence")]
 pub(crate) struct EvidenceView {
+    /// What it is.
     description: String,
+    /// Where it is: a link, a file reference, who holds it.
     reference: Option<String>,
 }
 
+/// A protection measure or urgent intervention the requester asked for.
 #[derive(SimpleObject)]
 #[graphql(name = "RequestedMeasure")]
 pub(crate) struct RequestedMeasureView {
+    /// A code from `measureTypes`, when the requester picked one.
     measure_type: Option<String>,
+    /// The measure in the requester's words.
     description: Option<String>,
 }
 
@@ -210,6 +266,8 @@ fn text<const N: usize>(value: Option<&domain::text::Text<N>>) -> Option<String>
     value.map(|t| t.as_str().to_owned())
 }
 
+/// The request as filed (`Case.request`). Everything here is personal data,
+/// sealed at rest; every read is audited with the fields read.
 #[Object(name = "RequestDetails")]
 impl RequestView<'_> {
     /// Absent when the defender filed for themselves.
@@ -222,6 +280,7 @@ impl RequestView<'_> {
         })
     }
 
+    /// How the requester may be contacted.
     async fn contact(&self) -> ContactView {
         let contact = self.0.requester().contact();
         ContactView {
@@ -231,6 +290,7 @@ impl RequestView<'_> {
         }
     }
 
+    /// The people and collectives to protect.
     async fn beneficiaries(&self) -> Vec<BeneficiaryView> {
         self.0
             .beneficiaries()
@@ -260,39 +320,49 @@ impl RequestView<'_> {
             .collect()
     }
 
+    /// Where the people to protect are.
     async fn place(&self) -> PlaceView {
         let place = self.0.place();
         PlaceView { ubigeo: place.ubigeo().to_string(), detail: text(place.detail()) }
     }
 
+    /// What the defender defends.
     async fn defender_category(&self) -> DefenderCategory {
         self.0.defender_category().into()
     }
 
+    /// Free text qualifying the category.
     async fn defender_category_detail(&self) -> Option<String> {
         text(self.0.defender_category_detail())
     }
 
+    /// The kinds of aggression suffered: sorted, without repetition, never
+    /// empty.
     async fn aggression_types(&self) -> Vec<AggressionType> {
         self.0.aggression_types().iter().map(|a| (*a).into()).collect()
     }
 
+    /// Who is alleged to be behind the aggression, if known.
     async fn aggressor_type(&self) -> Option<AggressorType> {
         self.0.aggressor_type().map(Into::into)
     }
 
+    /// The language the defender speaks.
     async fn language(&self) -> Language {
         self.0.language().into()
     }
 
+    /// The language's name when it is not in the list.
     async fn language_detail(&self) -> Option<String> {
         text(self.0.language_detail())
     }
 
+    /// Whether the defender needs an interpreter.
     async fn interpreter_needed(&self) -> bool {
         self.0.interpreter_needed()
     }
 
+    /// Whether the person to protect consented.
     async fn consent(&self) -> ConsentView {
         match self.0.consent() {
             Consent::Given => ConsentView { status: ConsentStatus::Given, reason: None },
@@ -303,10 +373,12 @@ impl RequestView<'_> {
         }
     }
 
+    /// What happened, in the requester's words.
     async fn facts(&self) -> &str {
         self.0.facts().as_str()
     }
 
+    /// Evidence filed with the request or added later by the requester.
     async fn evidence(&self) -> Vec<EvidenceView> {
         self.0
             .evidence()
@@ -315,6 +387,7 @@ impl RequestView<'_> {
             .collect()
     }
 
+    /// The protection measures or urgent intervention asked for.
     async fn requested_measures(&self) -> Vec<RequestedMeasureView> {
         self.0
             .requested_measures()
@@ -330,8 +403,11 @@ impl RequestView<'_> {
 /// One entry of a file's history.
 pub(crate) struct EventView(CaseEvent);
 
+/// One entry of a file's history (`Case.history`): a step of the procedure,
+/// who took it and when.
 #[Object(name = "CaseEvent")]
 impl EventView {
+    /// Its position in the file's history: 1, 2, … in the order recorded.
     async fn seq(&self) -> i32 {
         self.0.seq
     }
@@ -346,10 +422,12 @@ impl EventView {
         self.0.action.label()
     }
 
+    /// The business date it happened on (`YYYY-MM-DD`, America/Lima).
     async fn occurred_on(&self) -> Date {
         Date(self.0.occurred_on)
     }
 
+    /// When it was recorded (RFC 3339, UTC, to the millisecond).
     async fn recorded_at(&self) -> Timestamp {
         Timestamp(self.0.recorded_at)
     }
@@ -360,11 +438,13 @@ impl EventView {
         Ok(loaders(ctx).load_one(UserId(actor)).await?.map(Into::into))
     }
 
+    /// The measure it concerns, by its number within the case.
     async fn measure_number(&self) -> Option<i32> {
         self.0.measure.map(|m| i32::from(m.0))
     }
 
     /// What was said: the question, the answer, the reasons, the report.
+    /// May hold personal data.
     async fn note(&self) -> Option<String> {
         self.0.command.as_ref().and_then(note)
     }
@@ -421,34 +501,40 @@ fn note(command: &Command) -> Option<String> {
     }
 }
 
+/// Which cases to list; all conditions given must hold.
 #[derive(InputObject, Default)]
 pub(crate) struct CaseFilterInput {
-    /// The case with this file number (`AT-2026-000123`).
+    /// The case with this file number (`AT-2026-000123`); case and
+    /// surrounding spaces are ignored.
     file_number: Option<String>,
     /// Any of these states.
     statuses: Option<Vec<CaseStatus>>,
+    /// Cases on this track (cases whose risk is not yet assessed have none).
     track: Option<Track>,
-    /// Department ubigeo code.
+    /// Department ubigeo code (two digits).
     department: Option<String>,
+    /// Cases assigned to this officer (`StaffMember.id`).
     assigned_officer: Option<ID>,
-    /// Only cases assigned to me.
+    /// Only cases assigned to me; takes precedence over `assignedOfficer`.
     #[graphql(default)]
     mine: bool,
     /// Cases with a measure for this sector.
     sector: Option<String>,
-    /// A running deadline due on or before this date.
+    /// A running deadline due on or before this date (`YYYY-MM-DD`,
+    /// America/Lima).
     due_before: Option<Date>,
-    /// A running deadline already past.
+    /// A running deadline already past its due date, today in Lima.
     #[graphql(default)]
     overdue: bool,
 }
 
+/// The order of `cases`; ties are broken by id, so pages are stable.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub(crate) enum CaseOrderBy {
-    /// Newest first.
+    /// Newest first, by `receivedAt` (the default).
     #[default]
     ReceivedDesc,
-    /// The most urgent deadline first; cases with none last.
+    /// The earliest `nextDueOn` first; cases with none last.
     DueAsc,
 }
 
@@ -459,22 +545,30 @@ pub(crate) struct CasesQuery;
 
 #[Object]
 impl CasesQuery {
-    /// One case (officers and supervisors).
-    async fn case(&self, ctx: &Context<'_>, id: ID) -> ApiResult<CaseView> {
+    /// One case (officers and supervisors); NOT_FOUND when there is none.
+    async fn case(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The case's id (`Case.id`).")] id: ID,
+    ) -> ApiResult<CaseView> {
         authorize(ctx, Operation::Case, Target::Nothing)?;
         let case_id = crate::inputs::id("id", &id)?;
         Ok(CaseView(db(ctx).case_record(case_id).await?))
     }
 
-    /// Cases, filtered and in a stable order, a page at a time.
+    /// Cases, filtered and in a stable order, a page at a time (officers and
+    /// supervisors).
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn cases(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: 1 to 100; 20 when absent.")] first: Option<i32>,
+        #[graphql(
+            desc = "The `endCursor` of the previous page, fetched with the same `orderBy`; absent for the first page."
+        )]
         after: Option<String>,
-        filter: Option<CaseFilterInput>,
-        order_by: Option<CaseOrderBy>,
+        #[graphql(desc = "Which cases; all of them when absent.")] filter: Option<CaseFilterInput>,
+        #[graphql(desc = "The order; `RECEIVED_DESC` when absent.")] order_by: Option<CaseOrderBy>,
     ) -> ApiResult<CaseConnection> {
         authorize(ctx, Operation::Cases, Target::Nothing)?;
         let first = page_size(first)?;

@@ -17,8 +17,12 @@ pub(crate) struct DeadlineView {
     pub(crate) department: DepartmentCode,
 }
 
+/// A deadline of a case or of one of its measures: a date, the n-th working
+/// day after its start (DOMAIN.md §2.5, §4). Officers and supervisors see
+/// every deadline; coordinators those of their sector's measures.
 #[Object(name = "Deadline")]
 impl DeadlineView {
+    /// What it is for.
     async fn kind(&self) -> DeadlineKind {
         self.deadline.key.kind.into()
     }
@@ -33,20 +37,25 @@ impl DeadlineView {
         self.deadline.key.measure.map(|m| i32::from(m.0))
     }
 
-    /// The date of the start event; counting begins the next working day.
+    /// The date of the start event (`YYYY-MM-DD`, America/Lima); counting
+    /// begins the next working day.
     async fn start(&self) -> Date {
         Date(self.deadline.start)
     }
 
+    /// The last day to act (`YYYY-MM-DD`, America/Lima), counting the
+    /// working days added by suspensions that ended.
     async fn due(&self) -> Date {
         Date(self.deadline.due)
     }
 
+    /// Whether it is running, suspended, met, lapsed or cancelled.
     async fn status(&self) -> DeadlineStatus {
         self.deadline.status.into()
     }
 
-    /// When it was suspended, met, lapsed or cancelled.
+    /// When it was suspended, met, lapsed or cancelled (`YYYY-MM-DD`,
+    /// America/Lima); none while open.
     async fn status_on(&self) -> Option<Date> {
         match self.deadline.status {
             Status::Open => None,
@@ -57,7 +66,7 @@ impl DeadlineView {
         }
     }
 
-    /// For met deadlines: whether on time.
+    /// For met deadlines: whether on or before the due date; none otherwise.
     async fn on_time(&self) -> Option<bool> {
         match self.deadline.status {
             Status::Met { on_time, .. } => Some(on_time),
@@ -65,27 +74,30 @@ impl DeadlineView {
         }
     }
 
-    /// Running and past its due date.
+    /// Open and past its due date, today in Lima.
     async fn overdue(&self, ctx: &Context<'_>) -> bool {
         self.deadline.status == Status::Open && self.deadline.due < today(ctx)
     }
 
-    /// The length of the period, in working days (rule).
+    /// The length of the period, in working days, from the rule it was set
+    /// with.
     async fn working_days(&self) -> i32 {
         i32::try_from(self.deadline.rule.amount).unwrap_or(i32::MAX)
     }
 
-    /// The track whose rule applies (none: both tracks).
+    /// The track of the rule it was set with; none when the rule applies to
+    /// both tracks.
     async fn track(&self) -> Option<Track> {
         self.deadline.rule.track.map(Into::into)
     }
 
-    /// Working days added because the clock was suspended.
+    /// Working days added to the period because the clock was suspended.
     async fn suspended_working_days(&self) -> i32 {
         i32::try_from(self.deadline.suspended_working_days).unwrap_or(i32::MAX)
     }
 
-    /// Bumped every time the due date moved.
+    /// Starts at 1 and is bumped every time the due date moves; reminders
+    /// and calendar events follow it.
     async fn version(&self) -> i32 {
         i32::try_from(self.deadline.version).unwrap_or(i32::MAX)
     }

@@ -18,115 +18,168 @@ use crate::enums::{
 };
 use crate::error::{ApiError, ApiResult};
 
-/// A request for protection, as a defender or a third party files it.
+/// A request for protection, as a defender or a third party files it
+/// (`submitRequest`) or staff register it (`registerRequest`). It is sealed
+/// at rest as a whole; only codes (department and province, categories,
+/// language, gender, counts) are kept in clear for lists and statistics.
 #[derive(InputObject)]
 pub(crate) struct RequestInput {
     /// Chosen by the client (e.g. a random UUID) and sent again on every
     /// retry of the same request: a request is never filed twice, and a
-    /// retry gets the same file number and access key back. Keep it secret.
+    /// retry gets the same file number and access key back. One too regular
+    /// to be random is refused. Keep it secret.
     #[graphql(secret)]
     pub(crate) idempotency_key: String,
-    /// Leave out when the defender files for themselves.
+    /// Who files on the defender's behalf; leave out when the defender files
+    /// for themselves.
     pub(crate) third_party: Option<ThirdPartyInput>,
     /// How the requester may be contacted (all optional).
     #[graphql(default)]
     pub(crate) contact: ContactInput,
-    /// The people and/or collectives to protect.
+    /// The people and/or collectives to protect: 1 to 50.
     #[graphql(secret)]
     pub(crate) beneficiaries: Vec<BeneficiaryInput>,
+    /// Where the people to protect are; its department selects regional
+    /// non-working days.
     pub(crate) place: PlaceInput,
+    /// What the defender defends.
     pub(crate) defender_category: DefenderCategory,
+    /// Free text to qualify the category, e.g. for `OTHER`; at most 2,000
+    /// characters.
     #[graphql(secret)]
     pub(crate) defender_category_detail: Option<String>,
+    /// The kinds of aggression suffered: at least one; repetitions are
+    /// dropped.
     pub(crate) aggression_types: Vec<AggressionType>,
+    /// Who is alleged to be behind the aggression, if known.
     pub(crate) aggressor_type: Option<AggressorType>,
+    /// The language the defender speaks.
     pub(crate) language: Language,
+    /// The language's name when it is not in the list; at most 200
+    /// characters.
     #[graphql(secret)]
     pub(crate) language_detail: Option<String>,
+    /// Whether the defender needs an interpreter.
     #[graphql(default)]
     pub(crate) interpreter_needed: bool,
+    /// Whether the person to protect consented (admissibility criterion (b)).
     pub(crate) consent: ConsentInput,
-    /// What happened.
+    /// What happened, in the requester's words; at most 20,000 characters.
     #[graphql(secret)]
     pub(crate) facts: String,
+    /// Evidence supporting the facts, where it is: at most 50 items.
     #[graphql(default)]
     #[graphql(secret)]
     pub(crate) evidence: Vec<EvidenceInput>,
-    /// The protection measures or urgent intervention asked for.
+    /// The protection measures or urgent intervention asked for: at most 50.
     #[graphql(default)]
     #[graphql(secret)]
     pub(crate) requested_measures: Vec<RequestedMeasureInput>,
 }
 
+/// The person who files for the defender (DOMAIN.md §2.1: anyone who knows
+/// the situation may). Personal data.
 #[derive(InputObject)]
 pub(crate) struct ThirdPartyInput {
+    /// Their full name; at most 200 characters.
     #[graphql(secret)]
     pub(crate) name: String,
+    /// How they know the people to protect.
     pub(crate) relationship: Relationship,
+    /// Free text to qualify the relationship; at most 2,000 characters.
     #[graphql(secret)]
     pub(crate) relationship_detail: Option<String>,
+    /// The organisation they speak for, if any; at most 200 characters.
     #[graphql(secret)]
     pub(crate) organisation: Option<String>,
 }
 
+/// How the DGDH may reach the requester. Personal data, seen only by
+/// officers and supervisors.
 #[derive(InputObject, Default)]
 pub(crate) struct ContactInput {
+    /// An e-mail address.
     #[graphql(secret)]
     pub(crate) email: Option<String>,
+    /// A phone number: 6 to 15 digits, with an optional leading `+`; spaces,
+    /// dots and dashes are accepted and dropped.
     #[graphql(secret)]
     pub(crate) phone: Option<String>,
-    /// Safe ways or times to call, an intermediary…
+    /// Safe ways or times to call, an intermediary…; at most 2,000
+    /// characters.
     #[graphql(secret)]
     pub(crate) instructions: Option<String>,
 }
 
+/// A person or a collective to protect. Personal data.
 #[derive(InputObject)]
 pub(crate) struct BeneficiaryInput {
     /// Leave out for a person; the kind of collective otherwise.
     pub(crate) collective: Option<CollectiveKind>,
+    /// The person's or the collective's name; at most 200 characters.
     #[graphql(secret)]
     pub(crate) name: String,
+    /// A person's identity document kind; given together with
+    /// `documentNumber`.
     pub(crate) document_kind: Option<IdDocumentKind>,
+    /// A person's identity document number; at most 30 characters.
     #[graphql(secret)]
     pub(crate) document_number: Option<String>,
+    /// A person's gender.
     pub(crate) gender: Option<Gender>,
+    /// A person's ethnicity (sensitive data); at most 200 characters.
     #[graphql(secret)]
     pub(crate) ethnicity: Option<String>,
+    /// A person's health conditions relevant to protection (sensitive data);
+    /// at most 2,000 characters.
     #[graphql(secret)]
     pub(crate) health: Option<String>,
+    /// A collective's approximate number of members.
     pub(crate) approximate_members: Option<u32>,
 }
 
+/// Where the people to protect are.
 #[derive(InputObject)]
 pub(crate) struct PlaceInput {
     /// INEI ubigeo: 2 (department), 4 (province) or 6 (district) digits.
     pub(crate) ubigeo: String,
-    /// The exact place: community, address, directions.
+    /// The exact place: community, address, directions. Sensitive: shown
+    /// only to officers and to the coordinators of the measures' sectors; at
+    /// most 2,000 characters.
     #[graphql(secret)]
     pub(crate) detail: Option<String>,
 }
 
+/// The consent of the person to protect.
 #[derive(InputObject)]
 pub(crate) struct ConsentInput {
+    /// Given, refused, or unable to consent.
     pub(crate) status: ConsentStatus,
-    /// Required when the person is UNABLE to consent.
+    /// Why the person cannot consent: required when `status` is `UNABLE`; at
+    /// most 2,000 characters.
     #[graphql(secret)]
     pub(crate) reason: Option<String>,
 }
 
+/// A piece of evidence: what it is and where it can be found. Personal data.
 #[derive(InputObject)]
 pub(crate) struct EvidenceInput {
+    /// What it is; at most 2,000 characters.
     #[graphql(secret)]
     pub(crate) description: String,
-    /// Where it is: a link, a file reference, who holds it.
+    /// Where it is: a link, a file reference, who holds it; at most 2,000
+    /// characters.
     #[graphql(secret)]
     pub(crate) reference: Option<String>,
 }
 
+/// A protection measure or urgent intervention asked for: a catalogue code,
+/// a description, or both.
 #[derive(InputObject)]
 pub(crate) struct RequestedMeasureInput {
     /// A code from `measureTypes`, if one fits.
     pub(crate) measure_type: Option<String>,
+    /// The measure in the requester's words; at most 2,000 characters.
     #[graphql(secret)]
     pub(crate) description: Option<String>,
 }

@@ -20,47 +20,66 @@ use crate::error::{ApiError, ApiResult};
 use crate::inputs::{EvidenceInput, RequestInput, optional_text, text};
 use crate::scalars::{Date, Timestamp};
 
-/// What a requester gets back once: keep both to follow the request.
+/// What filing a request returns: keep the file number and the access key to
+/// follow the request.
 #[derive(SimpleObject)]
 pub(crate) struct FiledRequest {
     /// The file number (*expediente*), e.g. `AT-2026-000123`.
     file_number: String,
     /// The secret that, with the file number, lets the requester follow the
-    /// request. It is not stored and is shown only to whoever sends the
-    /// same idempotency key: write it down.
+    /// request (`K3QZ-8W1M-…`). Only its hash is stored; it is shown again
+    /// only to whoever sends the same idempotency key: write it down.
     access_key: String,
     /// This idempotency key had already filed this request: nothing new was
     /// filed.
     replayed: bool,
+    /// When the request was recorded (RFC 3339, UTC, to the millisecond);
+    /// on a replay, when it was first filed.
     received_at: Timestamp,
 }
 
-/// What a requester may see of their request: never internal notes, risk
-/// assessments or other people's data.
+/// What a requester (file number and access key) may see of their request:
+/// never internal notes, risk assessments, sectors or other people's data.
+/// Every read is audited.
 #[derive(SimpleObject)]
 pub(crate) struct RequestStatus {
+    /// The file number (*expediente*), e.g. `AT-2026-000123`.
     file_number: String,
+    /// Where the request stands in the procedure.
     status: CaseStatus,
     /// In Spanish, for people.
     status_label: String,
+    /// The business date of receipt (`YYYY-MM-DD`, America/Lima).
     received_on: Date,
     /// The question the DGDH asked, while it waits for an answer.
     pending_question: Option<PendingQuestion>,
+    /// The measures granted, each with where it stands.
     measures: Vec<RequesterMeasure>,
+    /// The person protected withdrew consent (`withdrawConsent`).
     consent_withdrawn: bool,
 }
 
+/// A request for more information that waits for the requester's answer
+/// (`answerInformationRequest`); the decision clock is suspended meanwhile.
 #[derive(SimpleObject)]
 pub(crate) struct PendingQuestion {
+    /// The DGDH's question, as written.
     question: String,
+    /// The last day to answer (`YYYY-MM-DD`, America/Lima), by default 10
+    /// working days after the question; none when no answer deadline runs.
     answer_due: Option<Date>,
 }
 
+/// A measure granted on the request, as its requester sees it.
 #[derive(SimpleObject)]
 pub(crate) struct RequesterMeasure {
+    /// Its number within the case (1, 2, …).
     number: i32,
+    /// The measure's name in the catalogue, in Spanish.
     name: String,
+    /// Where the measure stands with its sector.
     status: MeasureStatus,
+    /// In Spanish, for people.
     status_label: String,
 }
 
@@ -72,12 +91,15 @@ pub(crate) struct IntakeMutation;
 
 #[Object]
 impl IntakeQuery {
-    /// A requester follows their request with its file number and access key.
+    /// A requester follows their request with its file number and access key
+    /// (anyone; no account). A wrong file number and a wrong key both get
+    /// FORBIDDEN; rate-limited per client address.
     async fn my_request(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The file number (`AT-2026-000123`); case and surrounding spaces are ignored.")]
         file_number: String,
-        #[graphql(secret)] access_key: String,
+        #[graphql(secret, desc = "The access key given when the request was filed.")] access_key: String,
     ) -> ApiResult<RequestStatus> {
         authorize(ctx, Operation::MyRequest, Target::Nothing)?;
         let case_id = requester_case(ctx, &file_number, &access_key).await?;
@@ -87,50 +109,69 @@ impl IntakeQuery {
 
 #[Object]
 impl IntakeMutation {
-    /// Files a request for protection. No account needed.
-    async fn submit_request(&self, ctx: &Context<'_>, input: RequestInput) -> ApiResult<FiledRequest> {
+    /// Files a request for protection through the web channel (anyone; no
+    /// account). Rate-limited per client address and overall, except a retry
+    /// with the same idempotency key, which always gets its answer back.
+    async fn submit_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The request; personal data, sealed at rest.")] input: RequestInput,
+    ) -> ApiResult<FiledRequest> {
         file(ctx, input, DomainChannel::Web, Operation::SubmitRequest, crate::context::today(ctx)).await
     }
 
     /// Registers a request staff received by phone, e-mail, in person or
-    /// by referral; the requester is given the file number and access key.
-    /// `receivedOn` is the day it arrived (today if not given): its
-    /// deadlines count from that day.
+    /// by referral (officers and supervisors); the requester is given the
+    /// file number and access key. `receivedOn` is the day it arrived (today
+    /// if not given): its deadlines count from that day.
     async fn register_request(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "How the request arrived: any channel but `WEB`, which is `submitRequest`'s.")]
         channel: Channel,
+        #[graphql(
+            desc = "The day it arrived (`YYYY-MM-DD`, America/Lima): from 2019-01-01 to today; today if not given."
+        )]
         received_on: Option<Date>,
-        input: RequestInput,
+        #[graphql(desc = "The request as received; personal data, sealed at rest.")] input: RequestInput,
     ) -> ApiResult<FiledRequest> {
+        let channel = DomainChannel::from(channel);
+        if !channel.is_registered_by_staff() {
+            return Err(ApiError::bad_input(
+                "channel",
+                "las solicitudes de la plataforma virtual las presenta la propia persona; indique por qué canal llegó",
+            ));
+        }
         let today = crate::context::today(ctx);
         let received_on = match received_on {
             Some(day) => receipt_day(day.0, today).map_err(|e| ApiError::bad_input("receivedOn", e.to_string()))?,
             None => today,
         };
-        file(ctx, input, channel.into(), Operation::RegisterRequest, received_on).await
+        file(ctx, input, channel, Operation::RegisterRequest, received_on).await
     }
 
-    /// The requester answers the DGDH's request for more information.
+    /// The requester (file number and access key) answers the DGDH's request
+    /// for more information; the decision clock resumes.
     async fn answer_information_request(
         &self,
         ctx: &Context<'_>,
-        file_number: String,
-        #[graphql(secret)] access_key: String,
-        #[graphql(secret)] answer: String,
+        #[graphql(desc = "The file number (`AT-2026-000123`).")] file_number: String,
+        #[graphql(secret, desc = "The access key given when the request was filed.")] access_key: String,
+        #[graphql(secret, desc = "The answer, at most 20,000 characters; personal data, sealed at rest.")]
+        answer: String,
     ) -> ApiResult<RequestStatus> {
         authorize(ctx, Operation::AnswerInformationRequest, Target::Nothing)?;
         let command = Command::ReceiveInformation { answer: text("answer", &answer)? };
         requester_command(ctx, &file_number, &access_key, command).await
     }
 
-    /// The requester adds a piece of evidence.
+    /// The requester (file number and access key) adds a piece of evidence.
     async fn add_evidence(
         &self,
         ctx: &Context<'_>,
-        file_number: String,
-        #[graphql(secret)] access_key: String,
-        evidence: EvidenceInput,
+        #[graphql(desc = "The file number (`AT-2026-000123`).")] file_number: String,
+        #[graphql(secret, desc = "The access key given when the request was filed.")] access_key: String,
+        #[graphql(desc = "The evidence; personal data, sealed at rest.")] evidence: EvidenceInput,
     ) -> ApiResult<RequestStatus> {
         authorize(ctx, Operation::AddEvidence, Target::Nothing)?;
         let command = Command::AddEvidence {
@@ -140,14 +181,15 @@ impl IntakeMutation {
         requester_command(ctx, &file_number, &access_key, command).await
     }
 
-    /// The person protected no longer consents: before any measure the
-    /// request is archived; otherwise the DGDH lifts the measures.
+    /// The requester (file number and access key) says the person protected
+    /// no longer consents: before any measure the request is archived;
+    /// otherwise the DGDH lifts the measures.
     async fn withdraw_consent(
         &self,
         ctx: &Context<'_>,
-        file_number: String,
-        #[graphql(secret)] access_key: String,
-        #[graphql(secret)] reason: Option<String>,
+        #[graphql(desc = "The file number (`AT-2026-000123`).")] file_number: String,
+        #[graphql(secret, desc = "The access key given when the request was filed.")] access_key: String,
+        #[graphql(secret, desc = "Why, if the requester says; at most 2,000 characters.")] reason: Option<String>,
     ) -> ApiResult<RequestStatus> {
         authorize(ctx, Operation::WithdrawConsent, Target::Nothing)?;
         let command = Command::WithdrawConsent { reason: optional_text("reason", reason.as_deref())? };

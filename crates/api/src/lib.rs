@@ -57,6 +57,9 @@ pub use subscribe::{Admitted, LiveStream, NotStarted, refusal_error};
 
 use async_graphql::{MergedObject, Schema};
 
+/// Reads: reference data and due-date planning for anyone, a request's status
+/// for its requester (file number and access key), and cases, measures,
+/// deadlines, statistics and the audit trail for staff, as each field says.
 #[derive(MergedObject, Default)]
 pub struct Query(
     reference::ReferenceQuery,
@@ -71,6 +74,10 @@ pub struct Query(
     statistics::StatisticsQuery,
 );
 
+/// Changes: filing and following a request (anyone, then the requester with
+/// file number and access key), signing in, each step of the procedure for
+/// officers, supervisors and coordinators, and administration for admins.
+/// Every change is written to the audit trail.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     intake::IntakeMutation,
@@ -104,10 +111,25 @@ pub async fn operation_fields() -> Vec<String> {
 }
 
 pub(crate) fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, LiveSubscription> {
+    use async_graphql::connection::Connection;
     Schema::build(Query::default(), Mutation::default(), LiveSubscription)
         .limit_depth(limits::MAX_DEPTH)
         .limit_complexity(limits::MAX_COMPLEXITY)
         .limit_directives(limits::MAX_DIRECTIVES)
+        // async-graphql gives its connection types no description, and no
+        // type parameter carries one: they are set here.
+        .override_output_type_description::<cases::CaseConnection>(
+            "A page of cases (up to 100); pass `pageInfo.endCursor` as `after` for the next.",
+        )
+        .override_output_type_description::<measures::MeasureConnection>(
+            "A page of measures (up to 100); pass `pageInfo.endCursor` as `after` for the next.",
+        )
+        .override_output_type_description::<schedule::DeadlineConnection>(
+            "A page of running deadlines (up to 100); pass `pageInfo.endCursor` as `after` for the next.",
+        )
+        .override_output_type_description::<Connection<String, audit::AuditEntryView, totals::AuditTotal>>(
+            "A page of audit entries (up to 100); pass `pageInfo.endCursor` as `after` for the next.",
+        )
 }
 
 #[cfg(test)]

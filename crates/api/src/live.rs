@@ -58,21 +58,25 @@ fn started(ctx: &Context<'_>) {
 #[derive(Default)]
 pub struct LiveSubscription;
 
+/// Live events over WebSocket (`/graphql/ws`, `graphql-transport-ws`):
+/// identifiers and codes only, never what anyone wrote. Each event is
+/// checked again against the subscriber's session or access key.
 #[Subscription(name = "Subscription")]
 impl LiveSubscription {
-    /// Officers and supervisors: every case event (new requests, each step
-    /// taken, measures, deadlines moved, due soon or overdue).
+    /// Every case event: new requests, each step taken, measures, deadlines
+    /// moved, due soon or overdue. Officers and supervisors.
     async fn case_events(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = ApiResult<LiveEvent>>, ApiError> {
         let watch = Watch::staff(ctx, Operation::CaseEvents, Target::Nothing).await?;
         Ok(watch.stream(|_, event| Some(LiveEvent::from(event))))
     }
 
-    /// Coordinators: events on their sector's measures (granted, notified,
-    /// changed, and their deadlines moved, due soon or overdue). Officers
-    /// may follow any sector, or all when `sector` is left out.
+    /// Events on a sector's measures (granted, notified, changed, and their
+    /// deadlines moved, due soon or overdue). Coordinators get their own
+    /// sector's; officers and supervisors may follow any sector, or all.
     async fn measure_events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Sector code; every sector when absent. A coordinator naming another is FORBIDDEN.")]
         sector: Option<String>,
     ) -> Result<impl Stream<Item = ApiResult<LiveEvent>>, ApiError> {
         let wanted = sector
@@ -94,13 +98,13 @@ impl LiveSubscription {
         }))
     }
 
-    /// Requesters: each change of their request's status, with its file
-    /// number and access key. Nothing else about the case is sent.
+    /// Each change of a request's status, for its requester (no account).
+    /// Nothing else about the case is sent.
     async fn request_status_changes(
         &self,
         ctx: &Context<'_>,
-        file_number: String,
-        #[graphql(secret)] access_key: String,
+        #[graphql(desc = "The file number given when the request was filed (`AT-2026-000042`).")] file_number: String,
+        #[graphql(secret, desc = "The access key given with it; a wrong one is FORBIDDEN.")] access_key: String,
     ) -> Result<impl Stream<Item = ApiResult<RequestStatusChange>>, ApiError> {
         authorize(ctx, Operation::RequestStatusChanges, Target::Nothing)?;
         let proof = RequesterProof::new(&file_number, &access_key);
@@ -120,22 +124,32 @@ impl LiveSubscription {
 /// case, measure or deadline; the case itself is read with `case`.
 #[derive(SimpleObject)]
 pub(crate) struct LiveEvent {
+    /// What happened; it says which of the other fields are set.
     kind: LiveEventKind,
+    /// The case it is about.
     case_id: ID,
+    /// The case's file number (`AT-2026-000042`).
     file_number: String,
+    /// When it happened.
     at: Timestamp,
     /// The step taken, as the audit trail names it (`RECEIVED`,
-    /// `ASSIGNED`, `MEASURE_NOTIFIED`…).
+    /// `ASSIGNED`, `MEASURE_NOTIFIED`…), for request and case events.
     action: Option<String>,
-    /// The case's status after the step.
+    /// The case's status after the step, for request and case events.
     status: Option<CaseStatus>,
+    /// The case's status before the step, for case events.
     previous_status: Option<CaseStatus>,
-    /// The measure's number within its case.
+    /// The measure's number within its case, for measure events and measure
+    /// deadlines.
     measure: Option<i32>,
-    /// The sector carrying the measure out.
+    /// Code of the sector carrying the measure out (both sectors hear of a
+    /// measure moved between them).
     sector: Option<String>,
+    /// The measure's status after the change.
     measure_status: Option<MeasureStatus>,
+    /// Which deadline, for deadline events.
     deadline: Option<DeadlineKind>,
+    /// The deadline's due date (Lima), for deadline events.
     due_on: Option<Date>,
     /// Where a moved deadline's due date was before.
     previous_due: Option<Date>,
@@ -164,11 +178,15 @@ impl From<&Event> for LiveEvent {
 /// What a requester hears: their request's new status.
 #[derive(SimpleObject)]
 pub(crate) struct RequestStatusChange {
+    /// The request's file number.
     file_number: String,
+    /// Its status now.
     status: CaseStatus,
-    /// In Spanish, for people.
+    /// The status in Spanish, for people.
     status_label: String,
+    /// Its status before; `null` for a new request.
     previous_status: Option<CaseStatus>,
+    /// When the status changed.
     at: Timestamp,
 }
 

@@ -17,23 +17,26 @@ use crate::scalars::Date;
 
 pub(crate) struct MeasureView(pub(crate) MeasureRecord);
 
+/// A protection measure granted by a resolution, carried out by one sector.
+/// Officers and supervisors see every measure; coordinators their sector's.
 #[Object(name = "Measure")]
 impl MeasureView {
+    /// Its identifier (a random UUID), for `measure`, `node` and the measure mutations.
     pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
-    /// Its number within its case.
+    /// Its number within its case (1, 2…), stable for its lifetime.
     async fn number(&self) -> i32 {
         i32::from(self.0.measure.no.0)
     }
 
-    /// Code in the catalogue of measures.
+    /// Its code in the catalogue (`measureTypes`).
     async fn measure_type(&self) -> String {
         self.0.measure.measure_type.to_string()
     }
 
-    /// Name in the catalogue, in Spanish.
+    /// Its name in the catalogue, in Spanish (the code if the catalogue lacks it).
     async fn measure_type_name(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let types = measure_types(ctx).await?;
         Ok(types
@@ -42,37 +45,43 @@ impl MeasureView {
             .map_or_else(|| self.0.measure.measure_type.to_string(), |t| t.name.clone()))
     }
 
-    /// The sector responsible.
+    /// Code of the sector responsible for carrying it out.
     async fn sector(&self) -> String {
         self.0.measure.sector.to_string()
     }
 
+    /// Where it stands with its sector.
     async fn status(&self) -> MeasureStatus {
         self.0.measure.status.into()
     }
 
+    /// The status in Spanish, for people.
     async fn status_label(&self) -> &'static str {
         self.0.measure.status.label()
     }
 
+    /// When it was last notified to its sector (Lima date); its deadlines
+    /// count from then. `null` until notified.
     async fn notified_on(&self) -> Option<Date> {
         self.0.measure.notified_on.map(Date)
     }
 
+    /// The date an extension keeps it in force until, once extended.
     async fn extended_until(&self) -> Option<Date> {
         self.0.measure.extended_until.map(Date)
     }
 
-    /// The earliest due date among its running deadlines.
+    /// The earliest due date among its running deadlines; `null` when none runs.
     async fn next_due_on(&self) -> Option<Date> {
         self.0.next_due_on.map(Date)
     }
 
+    /// Whether `nextDueOn` is before today in Lima.
     async fn overdue(&self, ctx: &Context<'_>) -> bool {
         self.0.next_due_on.is_some_and(|due| due < today(ctx))
     }
 
-    /// Acknowledgement and implementation deadlines.
+    /// Its acknowledgement and implementation deadlines, running or closed.
     async fn deadlines(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeadlineView>> {
         let case = self.case_record(ctx).await?;
         let deadlines = loaders(ctx).load_one(DeadlinesOf(self.0.case_id)).await?.unwrap_or_default();
@@ -84,7 +93,7 @@ impl MeasureView {
     }
 
     /// What the sector needs to know about the case to carry the measure
-    /// out, and nothing more.
+    /// out, and nothing more. Holds personal data: reading it is audited.
     async fn case(&self, ctx: &Context<'_>) -> ApiResult<MeasureCase> {
         let case = self.case_record(ctx).await?;
         record_read(ctx, case.id, selected(ctx, "measure.case"));
@@ -114,27 +123,41 @@ impl MeasureView {
 /// No facts, evidence, risk assessment or internal notes.
 #[derive(SimpleObject)]
 pub(crate) struct MeasureCase {
+    /// The case's identifier; coordinators cannot read the case itself.
     case_id: ID,
+    /// The file number (`AT-2026-000042`).
     file_number: String,
+    /// ORDINARY or URGENT; `null` until the risk is assessed.
     track: Option<Track>,
+    /// Two-digit ubigeo code of the department.
     department: String,
+    /// Four-digit ubigeo code of the province, when known.
     province: Option<String>,
-    /// Names of the people and collectives to protect.
+    /// Names of the people and collectives to protect. Sealed personal data.
     beneficiaries: Vec<String>,
-    /// Ubigeo of the place.
+    /// Ubigeo code of the place: 2, 4 or 6 digits, as precise as the request was.
     place: String,
+    /// How to find the place (an address, a landmark). Sealed personal data.
     place_detail: Option<String>,
+    /// The defender's language.
     language: Language,
+    /// Whether an interpreter is needed.
     interpreter_needed: bool,
 }
 
+/// Which measures to list; conditions combine with AND.
 #[derive(InputObject, Default)]
 pub(crate) struct MeasureFilterInput {
+    /// Any of these statuses (all when absent or empty).
     statuses: Option<Vec<MeasureStatus>>,
-    /// Coordinators always see their own sector only.
+    /// Sector code. Coordinators always get their own sector's: naming
+    /// another is FORBIDDEN.
     sector: Option<String>,
+    /// The measures of this case.
     case_id: Option<ID>,
+    /// Next due on or before this date.
     due_before: Option<Date>,
+    /// Only those whose next due date is before today in Lima.
     #[graphql(default)]
     overdue: bool,
 }
@@ -149,14 +172,15 @@ pub(crate) struct MeasuresMutation;
 
 #[Object]
 impl MeasuresQuery {
-    /// Measures, the most urgent first. Coordinators get their sector's.
+    /// Measures, the most urgent first. Officers and supervisors; coordinators
+    /// get their sector's.
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn measures(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<MeasureFilterInput>,
+        #[graphql(desc = "Page size, 1 to 100 (20 by default).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+        #[graphql(desc = "Which measures; all the caller may see when absent.")] filter: Option<MeasureFilterInput>,
     ) -> ApiResult<MeasureConnection> {
         authorize(ctx, Operation::Measures, Target::Nothing)?;
         let first = page_size(first)?;
@@ -189,28 +213,39 @@ impl MeasuresQuery {
         Ok(connection)
     }
 
-    /// One measure (coordinators: of their sector).
-    async fn measure(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MeasureView> {
+    /// One measure. Officers and supervisors; coordinators, of their sector
+    /// only (another sector's is FORBIDDEN, like an unknown one).
+    async fn measure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The measure's `id`.")] id: ID,
+    ) -> ApiResult<MeasureView> {
         Ok(MeasureView(authorized_measure(ctx, Operation::Measure, "id", &id).await?))
     }
 }
 
 #[Object]
 impl MeasuresMutation {
-    /// The sector confirms it received the measure.
-    async fn acknowledge_measure(&self, ctx: &Context<'_>, measure_id: ID) -> ApiResult<MeasureView> {
+    /// The sector confirms it received a NOTIFIED measure, which becomes
+    /// ACKNOWLEDGED. Coordinators of its sector.
+    async fn acknowledge_measure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The measure's `id`.")] measure_id: ID,
+    ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::AcknowledgeMeasure, &measure_id, |measure| {
             Ok(Command::AcknowledgeMeasure { measure })
         })
         .await
     }
 
-    /// The sector reports how the work is going.
+    /// The sector reports how the work is going (acknowledging the measure if
+    /// it had not yet). Coordinators of its sector.
     async fn report_measure_progress(
         &self,
         ctx: &Context<'_>,
-        measure_id: ID,
-        #[graphql(secret)] report: String,
+        #[graphql(desc = "The measure's `id`.")] measure_id: ID,
+        #[graphql(secret, desc = "What was done so far, up to 20 000 characters. Sealed.")] report: String,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ReportMeasureProgress, &measure_id, |measure| {
             Ok(Command::ReportProgress { measure, report: text("report", &report)? })
@@ -218,12 +253,13 @@ impl MeasuresMutation {
         .await
     }
 
-    /// The sector reports the measure carried out.
+    /// The sector reports a NOTIFIED or ACKNOWLEDGED measure carried out; it
+    /// becomes IMPLEMENTED. Coordinators of its sector.
     async fn report_measure_implemented(
         &self,
         ctx: &Context<'_>,
-        measure_id: ID,
-        #[graphql(secret)] report: Option<String>,
+        #[graphql(desc = "The measure's `id`.")] measure_id: ID,
+        #[graphql(secret, desc = "How it was carried out, up to 20 000 characters. Sealed.")] report: Option<String>,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ReportMeasureImplemented, &measure_id, |measure| {
             Ok(Command::ReportImplemented {
@@ -234,12 +270,13 @@ impl MeasuresMutation {
         .await
     }
 
-    /// The sector reports that the measure cannot be carried out, and why.
+    /// The sector reports that a NOTIFIED or ACKNOWLEDGED measure cannot be
+    /// carried out, and why; it becomes NOT_FEASIBLE. Coordinators of its sector.
     async fn report_measure_not_feasible(
         &self,
         ctx: &Context<'_>,
-        measure_id: ID,
-        #[graphql(secret)] reason: String,
+        #[graphql(desc = "The measure's `id`.")] measure_id: ID,
+        #[graphql(secret, desc = "Why, up to 2 000 characters. Sealed.")] reason: String,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ReportMeasureNotFeasible, &measure_id, |measure| {
             Ok(Command::ReportNotFeasible { measure, reason: text("reason", &reason)? })
@@ -248,11 +285,9 @@ impl MeasuresMutation {
     }
 }
 
-/// The measure `raw` names, once the caller may run `operation` on it:
-/// first the role, then (for coordinators) the measure's sector. An
-/// unknown measure and another sector's look alike to coordinators.
-/// The measure `raw` (the argument `field`) names, if the caller may do
-/// `operation` on it.
+/// The measure `raw` (the argument `field`) names, once the caller may run
+/// `operation` on it: first the role, then (for coordinators) the measure's
+/// sector. An unknown measure and another sector's look alike to coordinators.
 pub(crate) async fn authorized_measure(
     ctx: &Context<'_>,
     operation: Operation,

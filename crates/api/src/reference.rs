@@ -8,27 +8,42 @@ use crate::context::{authorize, db};
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::ref_code;
 
+/// One of Peru's 25 departments (DOMAIN.md §9).
 #[derive(SimpleObject)]
 pub(crate) struct Department {
-    /// Two-digit INEI ubigeo code.
+    /// Two-digit INEI ubigeo code (`15` is Lima).
     code: String,
+    /// Its name in Spanish, with accents (`Huánuco`).
     name: String,
 }
 
+/// A ministry or agency, with the bodies attached to it, that carries out
+/// measures through its coordinator (DOMAIN.md §1).
 #[derive(SimpleObject)]
 pub(crate) struct Sector {
+    /// Reference code (`MININTER`), as measures and coordinator accounts name it.
     code: String,
+    /// Its name in Spanish.
     name: String,
+    /// When false, resolutions can no longer assign it measures, nor can
+    /// coordinator accounts be given it.
     active: bool,
 }
 
+/// An entry of the catalogue of measures the mechanism can grant
+/// (DOMAIN.md §3).
 #[derive(SimpleObject)]
 pub(crate) struct MeasureType {
+    /// Reference code (`POLICE_PROTECTION`), as resolutions name it.
     code: String,
+    /// Its name in Spanish.
     name: String,
+    /// Protection, urgent or cross-cutting.
     kind: MeasureKind,
-    /// The sector that usually carries it out.
+    /// Code of the sector that usually carries it out, used when a
+    /// resolution names no sector.
     default_sector: String,
+    /// When false, requests can no longer ask for it nor resolutions grant it.
     active: bool,
 }
 
@@ -37,7 +52,7 @@ pub(crate) struct ReferenceQuery;
 
 #[Object]
 impl ReferenceQuery {
-    /// Peru's departments.
+    /// Peru's departments, by ubigeo code. Anyone.
     async fn departments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Department>> {
         authorize(ctx, Operation::Departments, Target::Nothing)?;
         Ok(db(ctx)
@@ -48,7 +63,8 @@ impl ReferenceQuery {
             .collect())
     }
 
-    /// The sectors (ministries and agencies) that carry out measures.
+    /// The sectors (ministries and agencies) that carry out measures,
+    /// inactive ones included. Anyone.
     async fn sectors(&self, ctx: &Context<'_>) -> ApiResult<Vec<Sector>> {
         authorize(ctx, Operation::Sectors, Target::Nothing)?;
         Ok(db(ctx)
@@ -59,7 +75,7 @@ impl ReferenceQuery {
             .collect())
     }
 
-    /// The catalogue of protection measures.
+    /// The catalogue of protection measures, inactive ones included. Anyone.
     async fn measure_types(&self, ctx: &Context<'_>) -> ApiResult<Vec<MeasureType>> {
         crate::context::authorize(ctx, crate::authz::Operation::MeasureTypes, crate::authz::Target::Nothing)?;
         Ok(db(ctx).measure_types().await?.into_iter().map(MeasureType::try_from).collect::<ApiResult<_>>()?)
@@ -80,10 +96,14 @@ impl TryFrom<db::MeasureType> for MeasureType {
     }
 }
 
+/// What a measure is for, in the catalogue's terms (DOMAIN.md §3).
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
 pub(crate) enum MeasureKind {
+    /// A protection measure (patrols, legal aid, guarantees…).
     Protection,
+    /// An urgent measure for imminent risk (evacuation, police protection).
     Urgent,
+    /// Support any measure may need (an interpreter, intercultural support).
     CrossCutting,
 }
 
@@ -112,23 +132,30 @@ pub(crate) struct ReferenceMutation;
 
 #[Object]
 impl ReferenceMutation {
-    /// Creates or updates a sector (admins).
-    async fn save_sector(&self, ctx: &Context<'_>, code: String, name: String, active: bool) -> ApiResult<Sector> {
+    /// Creates or updates a sector, by its code. Admins.
+    async fn save_sector(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Reference code: 2 to 40 of `A`–`Z`, `0`–`9` and `_` (`MININTER`).")] code: String,
+        #[graphql(desc = "Its name in Spanish; not blank.")] name: String,
+        #[graphql(desc = "False: no new measures or coordinator accounts for it.")] active: bool,
+    ) -> ApiResult<Sector> {
         let request = authorize(ctx, Operation::SaveSector, Target::Nothing)?;
         let sector = db::Sector { code: ref_code("code", &code)?, name, active };
         let saved = db(ctx).save_sector(&sector, &request.actor(), request.now).await?;
         Ok(Sector { code: saved.code.to_string(), name: saved.name, active: saved.active })
     }
 
-    /// Creates or updates an entry of the catalogue of measures (admins).
+    /// Creates or updates an entry of the catalogue of measures, by its code.
+    /// Admins.
     async fn save_measure_type(
         &self,
         ctx: &Context<'_>,
-        code: String,
-        name: String,
-        kind: MeasureKind,
-        default_sector: String,
-        active: bool,
+        #[graphql(desc = "Reference code: 2 to 40 of `A`–`Z`, `0`–`9` and `_` (`POLICE_PROTECTION`).")] code: String,
+        #[graphql(desc = "Its name in Spanish; not blank.")] name: String,
+        #[graphql(desc = "Protection, urgent or cross-cutting.")] kind: MeasureKind,
+        #[graphql(desc = "Code of the active sector that usually carries it out.")] default_sector: String,
+        #[graphql(desc = "False: requests can no longer ask for it, nor resolutions grant it.")] active: bool,
     ) -> ApiResult<MeasureType> {
         let request =
             crate::context::authorize(ctx, crate::authz::Operation::SaveMeasureType, crate::authz::Target::Nothing)?;

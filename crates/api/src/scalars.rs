@@ -8,6 +8,8 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Date(pub NaiveDate);
 
+/// A calendar date in America/Lima, `YYYY-MM-DD` (`2026-07-15`). Deadlines
+/// are dates, counted in working days (DOMAIN.md §4).
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -29,6 +31,8 @@ impl ScalarType for Date {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Timestamp(pub chrono::DateTime<chrono::Utc>);
 
+/// An instant in RFC 3339 at UTC to the millisecond
+/// (`2026-07-13T17:00:00.000Z`); any RFC 3339 offset is accepted as input.
 #[Scalar(name = "DateTime", specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339")]
 impl ScalarType for Timestamp {
     fn parse(value: Value) -> InputValueResult<Self> {

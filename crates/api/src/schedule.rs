@@ -23,13 +23,16 @@ use crate::error::{ApiError, ApiResult};
 use crate::inputs::{decode_cursor, page_size};
 use crate::scalars::{Date, Timestamp};
 
-/// A running deadline in a work list.
+/// A running deadline in a work list, with what identifies its case.
 #[derive(SimpleObject)]
 pub(crate) struct DeadlineEntry {
+    /// The case it belongs to (read it with `case`, officers and supervisors).
     case_id: ID,
+    /// The case's file number (`AT-2026-000042`).
     file_number: String,
-    /// For measure deadlines.
+    /// The measure, for measure deadlines (read it with `measure`).
     measure_id: Option<ID>,
+    /// The deadline itself: kind, start, due date, and why.
     deadline: DeadlineView,
 }
 
@@ -44,40 +47,59 @@ impl From<DeadlineItem> for DeadlineEntry {
     }
 }
 
+/// How one kind of deadline fared, in the caller's scope.
 #[derive(SimpleObject)]
 pub(crate) struct ComplianceFigure {
+    /// The kind of deadline.
     kind: DeadlineKind,
+    /// The kind in Spanish, for people.
     label: &'static str,
+    /// Deadlines met in the period on or before their due date.
     met_on_time: i64,
+    /// Deadlines met in the period after their due date.
     met_late: i64,
-    /// Met on time over all met, when any was met.
+    /// Met on time over all met, from 0 to 1; `null` when none was met.
     on_time_rate: Option<f64>,
-    /// Running and already past due today.
+    /// Running and already past due today (Lima), whatever the period.
     open_overdue: i64,
 }
 
+/// A national holiday, every year (DOMAIN.md §4): on a fixed date or
+/// counted from Easter; not moved when it falls on a weekend.
 #[derive(SimpleObject)]
 #[graphql(name = "HolidayRule")]
 pub(crate) struct HolidayRuleView {
+    /// Its name in Spanish.
     name: String,
-    /// `MM-DD` for fixed dates.
+    /// The date, `MM-DD`, for fixed holidays; `null` for those counted from Easter.
     fixed_date: Option<String>,
-    /// Days from Easter Sunday (Holy Thursday is -3).
+    /// Days from Easter Sunday (Holy Thursday is -3); `null` for fixed holidays.
     easter_offset: Option<i32>,
+    /// The first year it applies, inclusive; `null`: no first year.
     from_year: Option<i32>,
+    /// The last year it applies, inclusive; `null`: still in force.
     until_year: Option<i32>,
+    /// The law that makes it a holiday (`Ley 31788`).
     legal_basis: String,
 }
 
+/// A decreed public-sector non-working day, or a period during which
+/// deadlines are suspended.
 #[derive(SimpleObject)]
 #[graphql(name = "CalendarEntry")]
 pub(crate) struct CalendarEntryView {
+    /// For `removeNonWorkingDay` or `removeSuspensionPeriod`.
     id: ID,
+    /// The first day it covers (Lima).
     first_day: Date,
+    /// The last day it covers, inclusive; the same as `firstDay` for a single day.
     last_day: Date,
-    /// None: the whole country.
+    /// Two-digit ubigeo code of the only department it applies to; `null`:
+    /// the whole country.
     department: Option<String>,
+    /// The decree that sets it (`DS 042-2025-PCM`).
     legal_basis: String,
+    /// Where the decree was published, if recorded.
     source: Option<String>,
 }
 
@@ -94,19 +116,25 @@ impl From<CalendarEntry> for CalendarEntryView {
     }
 }
 
-/// The working-day calendar in force.
+/// The working-day calendar in force: what is not a working day besides
+/// Saturdays and Sundays (DOMAIN.md §4).
 #[derive(SimpleObject)]
 #[graphql(name = "Calendar")]
 pub(crate) struct CalendarView {
     /// Bumped by every change; deadlines remember the version they used.
     version: i64,
+    /// National holidays.
     holiday_rules: Vec<HolidayRuleView>,
+    /// Public-sector non-working days decreed, national or for one department.
     non_working_days: Vec<CalendarEntryView>,
+    /// Periods during which deadlines do not run.
     suspension_periods: Vec<CalendarEntryView>,
 }
 
+/// What a change to the calendar did.
 #[derive(SimpleObject)]
 pub(crate) struct CalendarChangeResult {
+    /// The calendar's version after the change.
     version: i64,
     /// Cases whose running deadlines were computed again.
     cases_recomputed: i32,
@@ -114,13 +142,18 @@ pub(crate) struct CalendarChangeResult {
     deadlines_moved: i32,
 }
 
+/// How long a kind of deadline runs, and from which event (data, not code:
+/// decision 0004).
 #[derive(SimpleObject)]
 #[graphql(name = "DeadlineRule")]
 pub(crate) struct DeadlineRuleView {
+    /// The kind of deadline.
     kind: DeadlineKind,
-    /// None: both tracks.
+    /// The track it applies to; `null`: both, unless a track has its own rule.
     track: Option<Track>,
+    /// Its length in working days, counted from the working day after the start.
     working_days: i32,
+    /// The event the deadline counts from.
     start_event: StartEvent,
 }
 
@@ -135,14 +168,17 @@ impl From<&DeadlineRule> for DeadlineRuleView {
     }
 }
 
+/// When a track's deadlines are reminded by e-mail to their owners.
 #[derive(SimpleObject)]
 #[graphql(name = "ReminderPolicy")]
 pub(crate) struct ReminderPolicyView {
+    /// The track it applies to.
     track: Track,
-    /// Working days before the due date (0: the due date).
+    /// Working days before the due date a reminder goes out (0: the due date).
     before_due: Vec<i32>,
+    /// Whether an overdue deadline is reminded, and escalated, every working day.
     overdue_every_working_day: bool,
-    /// `HH:MM` in Lima.
+    /// Time of day the reminders go out, `HH:MM` in Lima.
     send_at: String,
 }
 
@@ -157,23 +193,33 @@ impl From<&ReminderPolicy> for ReminderPolicyView {
     }
 }
 
-/// A message that could not be delivered, or a case's delivery record.
+/// An e-mail planned for one recipient: a message that could not be
+/// delivered, or one of a case's delivery records. No address or content.
 #[derive(SimpleObject)]
 pub(crate) struct Delivery {
+    /// Opaque identifier.
     id: ID,
+    /// The case it is about, if any.
     case_id: Option<ID>,
+    /// A notice, a reminder or a cancelled calendar event.
     kind: DeliveryKind,
-    /// What it was about (a topic or a deadline kind).
+    /// What it was about: a topic code or, for reminders, a deadline kind.
     topic: String,
     /// For reminders: `D-2`, `OVERDUE:2026-08-12`…
     milestone: Option<String>,
-    /// The staff account it was for; none for the requester.
+    /// The staff account it was for; `null` for the requester.
     recipient_id: Option<ID>,
+    /// Whether it was for the requester.
     to_requester: bool,
+    /// Where it stands.
     status: DeliveryStatus,
+    /// How many times sending was tried.
     attempts: i32,
+    /// Why the last attempt failed, in Spanish (an SMTP code, never an address).
     last_error: Option<String>,
+    /// When it is, or was, due to be sent (the next retry while pending).
     planned_for: Timestamp,
+    /// When it was sent.
     sent_at: Option<Timestamp>,
 }
 
@@ -247,15 +293,20 @@ pub(crate) struct ScheduleMutation;
 
 #[Object]
 impl ScheduleQuery {
-    /// Running deadlines due within `workingDays` working days (today
-    /// included), the earliest first.
+    /// Running deadlines due from today to `workingDays` working days ahead
+    /// (Lima), the earliest first. Officers see decision and information-answer
+    /// deadlines, supervisors all, coordinators those of their sector's measures.
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn due_soon(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "db::DUE_SOON_WORKING_DAYS as i32")] working_days: i32,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(
+            default_with = "db::DUE_SOON_WORKING_DAYS as i32",
+            desc = "How many working days ahead, 0 (today only) to 60."
+        )]
+        working_days: i32,
+        #[graphql(desc = "Page size, 1 to 100 (20 by default).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> ApiResult<DeadlineConnection> {
         authorize(ctx, Operation::DueSoon, Target::Nothing)?;
         if !(0..=60).contains(&working_days) {
@@ -266,22 +317,29 @@ impl ScheduleQuery {
         deadline_list(ctx, first, after, Some(today), Some(until)).await
     }
 
-    /// Running deadlines already past due, the oldest first.
+    /// Running deadlines due before today (Lima), the oldest first. Scoped
+    /// like `dueSoon`: officers, supervisors, coordinators.
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn overdue(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Page size, 1 to 100 (20 by default).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> ApiResult<DeadlineConnection> {
         authorize(ctx, Operation::Overdue, Target::Nothing)?;
         let yesterday = today(ctx).pred_opt();
         deadline_list(ctx, first, after, None, yesterday).await
     }
 
-    /// On-time compliance, by kind of deadline, for deadlines met between
-    /// `from` and `to`; and those overdue today.
-    async fn compliance(&self, ctx: &Context<'_>, from: Date, to: Date) -> ApiResult<Vec<ComplianceFigure>> {
+    /// On-time compliance by kind of deadline, for deadlines met from `from`
+    /// to `to`, and those overdue today. Scoped like `dueSoon`: officers,
+    /// supervisors, coordinators.
+    async fn compliance(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "First day of the period (Lima), inclusive.")] from: Date,
+        #[graphql(desc = "Last day of the period, inclusive; not before `from`.")] to: Date,
+    ) -> ApiResult<Vec<ComplianceFigure>> {
         authorize(ctx, Operation::Compliance, Target::Nothing)?;
         if to.0 < from.0 {
             return Err(ApiError::bad_input("to", "la fecha final no puede ser anterior a la inicial"));
@@ -305,6 +363,7 @@ impl ScheduleQuery {
     }
 
     /// The working-day calendar: holiday rules, decreed days, suspensions.
+    /// Anyone.
     async fn calendar(&self, ctx: &Context<'_>) -> ApiResult<CalendarView> {
         authorize(ctx, Operation::Calendar, Target::Nothing)?;
         let in_force = calendar(ctx).await?;
@@ -334,21 +393,25 @@ impl ScheduleQuery {
         })
     }
 
-    /// The deadline rules in force.
+    /// The deadline rules in force. Any staff.
     async fn deadline_rules(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeadlineRuleView>> {
         authorize(ctx, Operation::DeadlineRules, Target::Nothing)?;
         Ok(db(ctx).deadline_rules().await?.all().iter().map(Into::into).collect())
     }
 
-    /// How deadlines are reminded, by track.
+    /// How deadlines are reminded, by track. Any staff.
     async fn reminder_policies(&self, ctx: &Context<'_>) -> ApiResult<Vec<ReminderPolicyView>> {
         authorize(ctx, Operation::ReminderPolicies, Target::Nothing)?;
         Ok(db(ctx).reminder_policies().await?.all().into_iter().map(Into::into).collect())
     }
 
-    /// Messages that could not be delivered, newest first (admins).
+    /// Messages that could not be delivered, newest first. Admins.
     #[graphql(complexity = "first.clamp(1, 100) as usize * child_complexity")]
-    async fn dead_letters(&self, ctx: &Context<'_>, #[graphql(default = 50)] first: i32) -> ApiResult<Vec<Delivery>> {
+    async fn dead_letters(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, desc = "How many, 1 to 100.")] first: i32,
+    ) -> ApiResult<Vec<Delivery>> {
         authorize(ctx, Operation::DeadLetters, Target::Nothing)?;
         let first = page_size(Some(first))?;
         Ok(db(ctx).dead_letters(first).await?.into_iter().map(Into::into).collect())
@@ -357,15 +420,17 @@ impl ScheduleQuery {
 
 #[Object]
 impl ScheduleMutation {
-    /// Adds a public-sector non-working day (national, or for one
-    /// department); running deadlines it touches are recomputed.
+    /// Adds a decreed public-sector non-working day (national, or for one
+    /// department); running deadlines it touches are recomputed and their
+    /// owners told. Admins.
     async fn add_non_working_day(
         &self,
         ctx: &Context<'_>,
-        date: Date,
+        #[graphql(desc = "The day (Lima).")] date: Date,
+        #[graphql(desc = "Two-digit ubigeo code of the only department it applies to; the whole country when absent.")]
         department: Option<String>,
-        legal_basis: String,
-        source: Option<String>,
+        #[graphql(desc = "The decree that sets it (`DS 042-2025-PCM`); not blank.")] legal_basis: String,
+        #[graphql(desc = "Where the decree was published.")] source: Option<String>,
     ) -> ApiResult<CalendarChangeResult> {
         let change = CalendarChange::AddNonWorkingDay {
             day: date.0,
@@ -376,24 +441,28 @@ impl ScheduleMutation {
         change_calendar(ctx, Operation::AddNonWorkingDay, change).await
     }
 
+    /// Removes a decreed non-working day; running deadlines it touched are
+    /// recomputed and their owners told. Admins.
     async fn remove_non_working_day(
         &self,
         ctx: &Context<'_>,
-        non_working_day_id: ID,
+        #[graphql(desc = "The `id` of a `Calendar.nonWorkingDays` entry.")] non_working_day_id: ID,
     ) -> ApiResult<CalendarChangeResult> {
         let id = entry_id("nonWorkingDayId", &non_working_day_id)?;
         change_calendar(ctx, Operation::RemoveNonWorkingDay, CalendarChange::RemoveNonWorkingDay { id }).await
     }
 
-    /// Adds a period during which deadlines do not run.
+    /// Adds a period during which deadlines do not run; running deadlines it
+    /// touches are recomputed and their owners told. Admins.
     async fn add_suspension_period(
         &self,
         ctx: &Context<'_>,
-        first_day: Date,
-        last_day: Date,
+        #[graphql(desc = "The first day suspended (Lima).")] first_day: Date,
+        #[graphql(desc = "The last day suspended, inclusive.")] last_day: Date,
+        #[graphql(desc = "Two-digit ubigeo code of the only department it applies to; the whole country when absent.")]
         department: Option<String>,
-        legal_basis: String,
-        source: Option<String>,
+        #[graphql(desc = "The norm that suspends deadlines; not blank.")] legal_basis: String,
+        #[graphql(desc = "Where the norm was published.")] source: Option<String>,
     ) -> ApiResult<CalendarChangeResult> {
         let change = CalendarChange::AddSuspension {
             first_day: first_day.0,
@@ -405,23 +474,28 @@ impl ScheduleMutation {
         change_calendar(ctx, Operation::AddSuspensionPeriod, change).await
     }
 
+    /// Removes a suspension period; running deadlines it touched are
+    /// recomputed and their owners told. Admins.
     async fn remove_suspension_period(
         &self,
         ctx: &Context<'_>,
-        suspension_period_id: ID,
+        #[graphql(desc = "The `id` of a `Calendar.suspensionPeriods` entry.")] suspension_period_id: ID,
     ) -> ApiResult<CalendarChangeResult> {
         let id = entry_id("suspensionPeriodId", &suspension_period_id)?;
         change_calendar(ctx, Operation::RemoveSuspensionPeriod, CalendarChange::RemoveSuspension { id }).await
     }
 
     /// Changes the length (or, for decisions, the start event) of a kind of
-    /// deadline on a track; new deadlines follow it.
+    /// deadline on a track; deadlines set from now on follow it. Returns every
+    /// rule. Admins.
     async fn save_deadline_rule(
         &self,
         ctx: &Context<'_>,
-        kind: DeadlineKind,
-        track: Option<Track>,
-        working_days: i32,
+        #[graphql(desc = "The kind of deadline.")] kind: DeadlineKind,
+        #[graphql(desc = "The track; both when absent.")] track: Option<Track>,
+        #[graphql(desc = "Its length in working days, 1 to 365.")] working_days: i32,
+        #[graphql(desc = "Decisions: RECEIPT, ADMISSION or RISK_ASSESSMENT, the same on both tracks; \
+                    answers: INFORMATION_REQUEST; measures: MEASURE_NOTIFICATION.")]
         start_event: StartEvent,
     ) -> ApiResult<Vec<DeadlineRuleView>> {
         let request = authorize(ctx, Operation::SaveDeadlineRule, Target::Nothing)?;
@@ -443,14 +517,17 @@ impl ScheduleMutation {
         Ok(rules.all().iter().map(Into::into).collect())
     }
 
-    /// Changes when a track's deadlines are reminded.
+    /// Changes when a track's deadlines are reminded. Returns every policy.
+    /// Admins.
     async fn save_reminder_policy(
         &self,
         ctx: &Context<'_>,
-        track: Track,
+        #[graphql(desc = "The track.")] track: Track,
+        #[graphql(desc = "Working days before the due date to remind (0: the due date); none negative.")]
         before_due: Vec<i32>,
+        #[graphql(desc = "Whether to remind, and escalate, every working day while overdue.")]
         overdue_every_working_day: bool,
-        #[graphql(default = "09:00")] send_at: String,
+        #[graphql(default = "09:00", desc = "Time of day to send, `HH:MM` in Lima.")] send_at: String,
     ) -> ApiResult<Vec<ReminderPolicyView>> {
         let request = authorize(ctx, Operation::SaveReminderPolicy, Target::Nothing)?;
         let send_at = NaiveTime::parse_from_str(&send_at, "%H:%M")

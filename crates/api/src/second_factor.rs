@@ -39,12 +39,14 @@ pub(crate) async fn verify(db: &Database, record: &LoginRecord, input: &str, now
     }
 }
 
-/// What to load into an authenticator app.
+/// What to load into an authenticator app (TOTP, RFC 6238: SHA-1, six
+/// digits, 30 seconds). Shown once to its own account; stored sealed.
 #[derive(SimpleObject)]
 pub(crate) struct SecondFactorSetup {
-    /// The secret in base32, to type in by hand.
+    /// The secret in base32, to type in by hand. Keep it secret.
     secret: String,
-    /// An `otpauth://` URI, to show as a QR code.
+    /// An `otpauth://` URI holding the secret and the account's e-mail, to
+    /// show as a QR code.
     uri: String,
 }
 
@@ -74,12 +76,14 @@ async fn reauthenticate<'a>(
 
 #[Object]
 impl SecondFactorMutation {
-    /// Starts setting up the second factor (asks for the password again).
-    /// Nothing changes at login until `confirmSecondFactor`.
+    /// Starts setting up the signed-in account's second factor; nothing
+    /// changes at login until `confirmSecondFactor`. Any staff; CONFLICT when
+    /// one is already on.
     async fn begin_second_factor(
         &self,
         ctx: &Context<'_>,
-        #[graphql(secret)] password: String,
+        #[graphql(secret, desc = "The account's password, asked again; a wrong one counts as a failed login.")]
+        password: String,
     ) -> ApiResult<SecondFactorSetup> {
         let (request, record) = reauthenticate(ctx, Operation::BeginSecondFactor, &password).await?;
         if record.user.second_factor {
@@ -98,11 +102,13 @@ impl SecondFactorMutation {
     }
 
     /// Turns the second factor on with a code from the app, and returns the
-    /// recovery codes: they are shown this once, keep them offline.
+    /// ten single-use recovery codes: they are shown this once, keep them
+    /// offline. Any staff, after `beginSecondFactor`.
     async fn confirm_second_factor(
         &self,
         ctx: &Context<'_>,
-        #[graphql(secret)] code: String,
+        #[graphql(secret, desc = "A current six-digit code from the app (a recovery code is not accepted here).")]
+        code: String,
     ) -> ApiResult<Vec<String>> {
         let request = authorize(ctx, Operation::ConfirmSecondFactor, Target::Nothing)?;
         let db = &state(ctx).db;
@@ -123,14 +129,15 @@ impl SecondFactorMutation {
         Ok(codes)
     }
 
-    /// Turns the second factor off (password and a current code or a
-    /// recovery code). Roles that require one must set it up again before
-    /// doing anything else.
+    /// Turns the signed-in account's second factor off; returns true. Any
+    /// staff. Roles that require one must set it up again before doing
+    /// anything else.
     async fn disable_second_factor(
         &self,
         ctx: &Context<'_>,
-        #[graphql(secret)] password: String,
-        #[graphql(secret)] code: String,
+        #[graphql(secret, desc = "The account's password, asked again; a wrong one counts as a failed login.")]
+        password: String,
+        #[graphql(secret, desc = "A current code from the app, or an unused recovery code (used up).")] code: String,
     ) -> ApiResult<bool> {
         let (request, record) = reauthenticate(ctx, Operation::DisableSecondFactor, &password).await?;
         let db = &state(ctx).db;

@@ -17,14 +17,17 @@ use crate::error::{ApiError, ApiResult};
 use crate::scalars::Date;
 use crate::triage::AdmissibilityOutcome;
 
-/// Which requests to count, besides the period.
+/// Which requests to count, besides the period; conditions combine with AND.
 #[derive(InputObject, Default)]
 pub(crate) struct StatisticsFilterInput {
-    /// Two-digit ubigeo code.
+    /// Requests from this department (two-digit ubigeo code).
     pub(crate) department: Option<String>,
+    /// Requests on this track.
     pub(crate) track: Option<Track>,
+    /// Requests about defenders of this category.
     pub(crate) defender_category: Option<DefenderCategory>,
-    /// Requests with a measure for this sector, and only its measures.
+    /// Requests with a measure for this sector (code), and only its
+    /// measures. Ignored for coordinators, who always get their own sector's.
     pub(crate) sector: Option<String>,
 }
 
@@ -91,7 +94,7 @@ pub(crate) async fn published_report(
     Ok(report.publish(state.config.statistics.threshold_for(request.principal.role())))
 }
 
-/// One figure: a count, a median, or hidden.
+/// One figure: a count, a median in working days, or hidden.
 #[derive(SimpleObject)]
 pub(crate) struct StatisticsValue {
     /// The number (`null` when hidden, or a median with nothing to
@@ -115,28 +118,42 @@ impl StatisticsValue {
     }
 }
 
+/// A column of a statistics table: what its figures count.
 #[derive(SimpleObject)]
 pub(crate) struct StatisticsColumn {
+    /// Stable code (`recibidas`, `activadas`…).
     id: &'static str,
+    /// Its heading in Spanish, for people.
     label: &'static str,
 }
 
+/// A row of a statistics table: what it counts, with one figure per column.
 #[derive(SimpleObject)]
 pub(crate) struct StatisticsRow {
-    /// The group the row belongs to (a department, a sector), if any.
+    /// Code of the group the row belongs to (a department, a sector), if any.
     group_code: Option<String>,
+    /// The group's name in Spanish, if any.
     group: Option<String>,
+    /// Stable code of what the row counts (a ubigeo, a category code,
+    /// `RECIBIDAS`…).
     code: String,
+    /// What the row counts, in Spanish.
     label: String,
-    /// One per column.
+    /// One per column, in the order of `columns`.
     values: Vec<StatisticsValue>,
 }
 
+/// One table of the registry report, with small counts suppressed as the
+/// report says.
 #[derive(SimpleObject)]
 pub(crate) struct StatisticsTable {
+    /// Stable code, for `table(id:)` (`departamentos`).
     id: &'static str,
+    /// Its title in Spanish.
     title: &'static str,
+    /// What each value of a row counts.
     columns: Vec<StatisticsColumn>,
+    /// The rows, in the report's order.
     rows: Vec<StatisticsRow>,
 }
 
@@ -178,25 +195,33 @@ impl StatisticsReport {
     }
 }
 
+/// The registry of risk situations for a period: the requests received in
+/// it and what became of them (DOMAIN.md §5). Aggregates only; small counts
+/// are suppressed for the roles not allowed exact figures.
 #[Object]
 impl StatisticsReport {
+    /// First day of the period (Lima), inclusive.
     async fn from(&self) -> Date {
         Date(self.0.from)
     }
 
+    /// Last day of the period, inclusive.
     async fn to(&self) -> Date {
         Date(self.0.to)
     }
 
-    /// Small counts are suppressed below this (`null`: exact figures).
+    /// Counts above zero and below this are shown as `< N` (`null`: exact
+    /// figures, for supervisors and auditors by default).
     async fn threshold(&self) -> Option<u64> {
         self.0.threshold
     }
 
+    /// Requests received in the period.
     async fn received(&self) -> StatisticsValue {
         self.summary("RECIBIDAS")
     }
 
+    /// Of those, the ones admitted.
     async fn admitted(&self) -> StatisticsValue {
         self.summary("ADMITIDAS")
     }
@@ -206,15 +231,17 @@ impl StatisticsReport {
         self.summary("ACTIVADAS")
     }
 
+    /// Requests not admitted.
     async fn not_admitted(&self) -> StatisticsValue {
         self.summary("NO_ADMITIDAS")
     }
 
+    /// Requests referred to another entity.
     async fn referred(&self) -> StatisticsValue {
         self.summary("DERIVADAS")
     }
 
-    /// Not evaluated yet.
+    /// Requests whose admissibility is not decided yet.
     async fn pending(&self) -> StatisticsValue {
         self.summary("PENDIENTES")
     }
@@ -230,7 +257,10 @@ impl StatisticsReport {
 
     /// One table by its id (one of those `tables` lists); an unknown id is
     /// refused, naming the ones there are.
-    async fn table(&self, id: String) -> ApiResult<StatisticsTable> {
+    async fn table(
+        &self,
+        #[graphql(desc = "The table's `id` (`departamentos`, `agresiones_por_departamento`…).")] id: String,
+    ) -> ApiResult<StatisticsTable> {
         match self.0.tables.iter().find(|t| t.id == id) {
             Some(table) => Ok(StatisticsTable::new(table, self.0.threshold)),
             None => {
@@ -248,7 +278,8 @@ impl StatisticsReport {
     }
 }
 
-/// The anonymised case-level export.
+/// The anonymised case-level export, for research: always generalised,
+/// whoever asks (DOMAIN.md §11).
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub(crate) struct AnonymisedCases {
@@ -256,6 +287,7 @@ pub(crate) struct AnonymisedCases {
     /// category, language, kind and number of people is shared by at
     /// least this many.
     threshold: u64,
+    /// One per request received in the period.
     rows: Vec<AnonymisedCase>,
     #[graphql(skip)]
     exported: Vec<AnonymisedRow>,
@@ -275,24 +307,33 @@ impl AnonymisedCases {
 /// fewer than `threshold` rows) or one the request does not have yet.
 #[derive(SimpleObject)]
 pub(crate) struct AnonymisedCase {
-    /// The month of receipt, `2026-03`.
+    /// The month of receipt, `YYYY-MM` (Lima).
     month: Option<String>,
     /// The department's two-digit ubigeo code.
     department: Option<String>,
+    /// The defender category.
     defender_category: Option<DefenderCategory>,
+    /// The defender's language.
     language: Option<Language>,
     /// Whether it protects a collective (a community, an organisation).
     collective: Option<bool>,
     /// How many people it protects, in bands.
     people: Option<PeopleBand>,
+    /// Where the request stands now.
     status: CaseStatus,
+    /// The track, once the risk was assessed.
     track: Option<Track>,
+    /// The risk level, once assessed.
     risk_level: Option<RiskLevel>,
+    /// Who is alleged to be behind the aggression.
     aggressor_type: Option<AggressorType>,
+    /// The kinds of aggression reported.
     aggression_types: Option<Vec<AggressionType>>,
+    /// How the request arrived.
     channel: Channel,
     /// How admissibility was decided, once it was.
     outcome: Option<AdmissibilityOutcome>,
+    /// How many measures were granted.
     measures_granted: u32,
 }
 
@@ -380,23 +421,28 @@ impl StatisticsQuery {
     async fn statistics(
         &self,
         ctx: &Context<'_>,
-        from: Date,
-        to: Date,
-        filter: Option<StatisticsFilterInput>,
+        #[graphql(desc = "First day of receipt counted (Lima), inclusive.")] from: Date,
+        #[graphql(desc = "Last day of receipt counted, inclusive; not before `from`.")] to: Date,
+        #[graphql(desc = "Which requests to count; all received in the period when absent.")] filter: Option<
+            StatisticsFilterInput,
+        >,
     ) -> ApiResult<StatisticsReport> {
         let request = authorize(ctx, Operation::Statistics, Target::Nothing)?;
         let filter = report_filter(from.0, to.0, filter.unwrap_or_default().into(), &request.principal)?;
         Ok(StatisticsReport(published_report(state(ctx), request, &filter).await?))
     }
 
-    /// One anonymised row per request received in the period, for research
-    /// (supervisors and auditors).
+    /// One anonymised row per request received in the period, for research:
+    /// no identity, no free text, department at most, month not day.
+    /// Supervisors and auditors.
     async fn anonymised_cases(
         &self,
         ctx: &Context<'_>,
-        from: Date,
-        to: Date,
-        filter: Option<StatisticsFilterInput>,
+        #[graphql(desc = "First day of receipt exported (Lima), inclusive.")] from: Date,
+        #[graphql(desc = "Last day of receipt exported, inclusive; not before `from`.")] to: Date,
+        #[graphql(desc = "Which requests to export; all received in the period when absent.")] filter: Option<
+            StatisticsFilterInput,
+        >,
     ) -> ApiResult<AnonymisedCases> {
         let request = authorize(ctx, Operation::AnonymisedCases, Target::Nothing)?;
         let filter = report_filter(from.0, to.0, filter.unwrap_or_default().into(), &request.principal)?;

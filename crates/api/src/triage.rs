@@ -19,20 +19,27 @@ use crate::inputs::{id, optional_text, ref_code, text};
 use crate::measures::{MeasureView, measure_command};
 use crate::scalars::Date;
 
+/// One admissibility criterion, checked.
 #[derive(InputObject)]
 pub(crate) struct CriterionInput {
+    /// Which criterion.
     criterion: Criterion,
+    /// Whether the request meets it.
     met: bool,
-    /// Required when the criterion is not met.
+    /// Why not, up to 2 000 characters; required when the criterion is not
+    /// met. Sealed.
     #[graphql(secret)]
     note: Option<String>,
 }
 
+/// How admissibility (the *calificación*) is decided.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub(crate) enum AdmissibilityOutcome {
+    /// Admitted: the decision clock starts (by default).
     Admit,
+    /// Not admitted, with reasons.
     NotAdmit,
-    /// Send to the competent entity.
+    /// Sent to the competent entity, with reasons.
     Refer,
 }
 
@@ -48,61 +55,85 @@ impl AdmissibilityOutcome {
     }
 }
 
+/// The admissibility evaluation of a request under review (DOMAIN.md §2.2).
 #[derive(InputObject)]
 pub(crate) struct AdmissibilityInput {
     /// Every criterion, once each.
     #[graphql(secret)]
     criteria: Vec<CriterionInput>,
+    /// The decision.
     outcome: AdmissibilityOutcome,
-    /// Required to admit with a failed criterion.
+    /// Why it is admitted although a criterion failed, up to 2 000
+    /// characters; required then. Sealed.
     #[graphql(secret)]
     override_reason: Option<String>,
-    /// Required to refuse or refer.
+    /// Why it is not admitted or referred, up to 2 000 characters; required
+    /// then. Sealed.
     #[graphql(secret)]
     reasons: Option<String>,
-    /// The entity the request is referred to.
+    /// The entity the request is referred to; required to refer.
     referred_to: Option<String>,
 }
 
+/// A risk assessment (DOMAIN.md §2.3).
 #[derive(InputObject)]
 pub(crate) struct RiskInput {
+    /// URGENT for imminent risk to life or integrity (15 working days to
+    /// decide), else ORDINARY (30).
     track: Track,
+    /// The level of risk found.
     level: RiskLevel,
+    /// The assessment's reasoning, up to 20 000 characters. Sealed.
     #[graphql(secret)]
     summary: String,
 }
 
+/// The numbered act that decides (a *Resolución Directoral* or
+/// *Viceministerial*).
 #[derive(InputObject)]
 pub(crate) struct ActInput {
-    /// E.g. `RD N.° 012-2026-JUS/DGDH`.
+    /// The act's number, up to 80 characters (`RD N.° 012-2026-JUS/DGDH`).
     number: String,
+    /// The act's date (Lima), from the case's receipt to today.
     date: Date,
 }
 
+/// A measure the resolution grants.
 #[derive(InputObject)]
 pub(crate) struct GrantedMeasureInput {
-    /// A code from `measureTypes`.
+    /// An active code from `measureTypes`.
     measure_type: String,
-    /// The responsible sector; the measure type's usual sector when absent.
+    /// The responsible sector's code (active); the measure type's usual
+    /// sector when absent.
     sector: Option<String>,
+    /// What exactly is to be done, up to 20 000 characters. Sealed.
     #[graphql(secret)]
     details: Option<String>,
 }
 
+/// Something asked for and refused.
 #[derive(InputObject)]
 pub(crate) struct DeniedMeasureInput {
+    /// What was refused, up to 2 000 characters. Sealed.
     #[graphql(secret)]
     description: String,
+    /// Why, up to 2 000 characters. Sealed.
     #[graphql(secret)]
     reason: String,
 }
 
+/// A resolution: the act, the measures granted and those denied (at least
+/// one of either).
 #[derive(InputObject)]
 pub(crate) struct ResolutionInput {
+    /// The numbered act.
     act: ActInput,
+    /// Measures granted, each with its sector; they start as GRANTED, to be
+    /// notified with `notifyMeasure`.
     #[graphql(default)]
     #[graphql(secret)]
     granted: Vec<GrantedMeasureInput>,
+    /// Measures asked for and denied, with reasons.
     #[graphql(default)]
     #[graphql(secret)]
     denied: Vec<DeniedMeasureInput>,
@@ -113,8 +144,14 @@ pub(crate) struct TriageMutation;
 
 #[Object]
 impl TriageMutation {
-    /// Puts an officer (or supervisor) in charge of the case.
-    async fn assign_case(&self, ctx: &Context<'_>, case_id: ID, officer_id: ID) -> ApiResult<CaseView> {
+    /// Puts an officer (or supervisor) in charge of an open case; they are
+    /// told by e-mail. Officers and supervisors.
+    async fn assign_case(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The case's `id`.")] case_id: ID,
+        #[graphql(desc = "The `id` of an active officer or supervisor (see `officers`).")] officer_id: ID,
+    ) -> ApiResult<CaseView> {
         authorize(ctx, Operation::AssignCase, Target::Nothing)?;
         let officer = id("officerId", &officer_id)?;
         let user = db(ctx).user(officer).await?;
@@ -125,16 +162,24 @@ impl TriageMutation {
             .await
     }
 
-    async fn start_review(&self, ctx: &Context<'_>, case_id: ID) -> ApiResult<CaseView> {
+    /// Starts reviewing a RECEIVED request; it becomes UNDER_REVIEW. Officers
+    /// and supervisors.
+    async fn start_review(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The case's `id`.")] case_id: ID,
+    ) -> ApiResult<CaseView> {
         case_command(ctx, Operation::StartReview, &case_id, Command::StartReview).await
     }
 
-    /// Records every criterion with a note and the outcome.
+    /// Records the admissibility of a case UNDER_REVIEW: every criterion,
+    /// with a note where it fails, and the outcome (ADMITTED, NOT_ADMITTED or
+    /// REFERRED). Officers and supervisors.
     async fn evaluate_admissibility(
         &self,
         ctx: &Context<'_>,
-        case_id: ID,
-        input: AdmissibilityInput,
+        #[graphql(desc = "The case's `id`.")] case_id: ID,
+        #[graphql(desc = "The criteria and the outcome.")] input: AdmissibilityInput,
     ) -> ApiResult<CaseView> {
         authorize(ctx, Operation::EvaluateAdmissibility, Target::Nothing)?;
         let checks = input
@@ -165,27 +210,44 @@ impl TriageMutation {
         case_command(ctx, Operation::EvaluateAdmissibility, &case_id, Command::EvaluateAdmissibility(evaluation)).await
     }
 
-    /// Asks the requester to complete the request; the decision clock stops
-    /// until they answer or the answer period ends.
+    /// Asks the requester to complete the request (*subsanación*), from
+    /// review up to the resolution; the decision clock stops until they answer
+    /// or the answer period (10 working days by default) ends. Officers and
+    /// supervisors.
     async fn request_information(
         &self,
         ctx: &Context<'_>,
-        case_id: ID,
-        #[graphql(secret)] question: String,
+        #[graphql(desc = "The case's `id`.")] case_id: ID,
+        #[graphql(
+            secret,
+            desc = "What the requester is asked, up to 20 000 characters; they read it in `myRequest`. Sealed."
+        )]
+        question: String,
     ) -> ApiResult<CaseView> {
         authorize(ctx, Operation::RequestInformation, Target::Nothing)?;
         let command = Command::RequestInformation { question: text("question", &question)? };
         case_command(ctx, Operation::RequestInformation, &case_id, command).await
     }
 
-    /// The answer period ended without an answer: the clock runs again.
-    async fn close_information_period(&self, ctx: &Context<'_>, case_id: ID) -> ApiResult<CaseView> {
+    /// Records that the answer period ended without an answer: the decision
+    /// clock runs again. Officers and supervisors.
+    async fn close_information_period(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The case's `id`.")] case_id: ID,
+    ) -> ApiResult<CaseView> {
         case_command(ctx, Operation::CloseInformationPeriod, &case_id, Command::CloseInformationPeriod).await
     }
 
-    /// Assesses (or re-assesses) the risk; an urgent track shortens the
-    /// decision deadline to 15 working days.
-    async fn assess_risk(&self, ctx: &Context<'_>, case_id: ID, input: RiskInput) -> ApiResult<CaseView> {
+    /// Assesses the risk of an admitted case, or assesses it again later; an
+    /// urgent track shortens the decision deadline to 15 working days.
+    /// Officers and supervisors.
+    async fn assess_risk(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The case's `id`.")] case_id: ID,
+        #[graphql(desc = "The track, the level and the reasoning.")] input: RiskInput,
+    ) -> ApiResult<CaseView> {
         authorize(ctx, Operation::AssessRisk, Target::Nothing)?;
         let command = Command::AssessRisk {
             track: input.track.into(),
@@ -195,9 +257,16 @@ impl TriageMutation {
         case_command(ctx, Operation::AssessRisk, &case_id, command).await
     }
 
-    /// Issues the numbered act: measures granted (each with its sector) and
-    /// those denied with reasons.
-    async fn issue_resolution(&self, ctx: &Context<'_>, case_id: ID, input: ResolutionInput) -> ApiResult<CaseView> {
+    /// Issues the numbered act for a RISK_ASSESSED case: measures granted
+    /// (each with its sector) and those denied with reasons; the decision
+    /// deadline is met. Officers and supervisors (supervisors only when
+    /// `RESGUARDO_RESOLUTIONS_NEED_SUPERVISOR=true`).
+    async fn issue_resolution(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The case's `id`.")] case_id: ID,
+        #[graphql(desc = "The act and the measures.")] input: ResolutionInput,
+    ) -> ApiResult<CaseView> {
         authorize(ctx, Operation::IssueResolution, Target::Nothing)?;
         let types = db(ctx).measure_types().await?;
         let granted = input
@@ -237,19 +306,26 @@ impl TriageMutation {
         case_command_under(ctx, Operation::IssueResolution, &case_id, command, Some("input")).await
     }
 
-    /// Notifies the measure to its sector's coordinators; its deadlines start.
-    async fn notify_measure(&self, ctx: &Context<'_>, measure_id: ID) -> ApiResult<MeasureView> {
+    /// Notifies a GRANTED or MODIFIED measure to its sector's coordinators by
+    /// e-mail; its acknowledgement and implementation deadlines start.
+    /// Officers and supervisors.
+    async fn notify_measure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The measure's `id`.")] measure_id: ID,
+    ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::NotifyMeasure, &measure_id, |measure| Ok(Command::NotifyMeasure { measure }))
             .await
     }
 
-    /// Changes a measure by a new act; it must be notified again.
+    /// Changes a measure by a new act; it becomes MODIFIED and must be
+    /// notified again. Officers and supervisors.
     async fn modify_measure(
         &self,
         ctx: &Context<'_>,
-        measure_id: ID,
-        act: ActInput,
-        #[graphql(secret)] details: String,
+        #[graphql(desc = "The measure's `id`.")] measure_id: ID,
+        #[graphql(desc = "The act that modifies it.")] act: ActInput,
+        #[graphql(secret, desc = "What is to be done now, up to 20 000 characters. Sealed.")] details: String,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ModifyMeasure, &measure_id, |measure| {
             Ok(Command::ModifyMeasure { measure, act: self::act("act", &act)?, details: text("details", &details)? })
@@ -257,13 +333,14 @@ impl TriageMutation {
         .await
     }
 
-    /// Extends an implemented measure until a date, by a new act.
+    /// Extends an IMPLEMENTED (or already EXTENDED) measure until a date, by
+    /// a new act. Officers and supervisors.
     async fn extend_measure(
         &self,
         ctx: &Context<'_>,
-        measure_id: ID,
-        act: ActInput,
-        until: Date,
+        #[graphql(desc = "The measure's `id`.")] measure_id: ID,
+        #[graphql(desc = "The act that extends it.")] act: ActInput,
+        #[graphql(desc = "The date it stays in force until (Lima); after today.")] until: Date,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::ExtendMeasure, &measure_id, |measure| {
             Ok(Command::ExtendMeasure { measure, act: self::act("act", &act)?, until: until.0 })
@@ -271,13 +348,15 @@ impl TriageMutation {
         .await
     }
 
-    /// Lifts a measure by a new act.
+    /// Lifts a measure by a new act; its running deadlines are cancelled and,
+    /// if it was notified, its sector told. Officers and supervisors.
     async fn lift_measure(
         &self,
         ctx: &Context<'_>,
-        measure_id: ID,
-        act: ActInput,
-        #[graphql(secret)] reason: String,
+        #[graphql(desc = "The measure's `id`.")] measure_id: ID,
+        #[graphql(desc = "The act that lifts it.")] act: ActInput,
+        #[graphql(secret, desc = "Why (the risk ended, consent withdrawn…), up to 2 000 characters. Sealed.")]
+        reason: String,
     ) -> ApiResult<MeasureView> {
         measure_command(ctx, Operation::LiftMeasure, &measure_id, |measure| {
             Ok(Command::LiftMeasure { measure, act: self::act("act", &act)?, reason: text("reason", &reason)? })
@@ -285,13 +364,15 @@ impl TriageMutation {
         .await
     }
 
-    /// Closes the file.
+    /// Closes the file; its running deadlines are cancelled. Refused while a
+    /// measure is GRANTED, NOTIFIED, ACKNOWLEDGED or MODIFIED. Officers and
+    /// supervisors.
     async fn archive_case(
         &self,
         ctx: &Context<'_>,
-        case_id: ID,
-        reason: ArchiveReason,
-        #[graphql(secret)] note: Option<String>,
+        #[graphql(desc = "The case's `id`.")] case_id: ID,
+        #[graphql(desc = "Why the case is closed.")] reason: ArchiveReason,
+        #[graphql(secret, desc = "A note, up to 2 000 characters. Sealed.")] note: Option<String>,
     ) -> ApiResult<CaseView> {
         authorize(ctx, Operation::ArchiveCase, Target::Nothing)?;
         let command = Command::Archive { reason: reason.into(), note: optional_text("note", note.as_deref())? };

@@ -192,7 +192,13 @@ impl Database {
         if let Some(sector) = &sector {
             crate::reference::require_active_sectors(&tx, [sector]).await?;
         }
-        let ends_sessions = changes.active == Some(false) || role != current.role || changes.password_hash.is_some();
+        // A session carries the rights it was opened with: a new role or
+        // sector (a coordinator moved to another ministry) needs a new one,
+        // so live subscriptions end instead of going silent.
+        let ends_sessions = changes.active == Some(false)
+            || role != current.role
+            || sector != current.sector
+            || changes.password_hash.is_some();
         let mut model = users::ActiveModel {
             id: Set(id),
             role: Set(role.code().to_owned()),

@@ -16,6 +16,15 @@ code_enum! {
     }
 }
 
+impl Channel {
+    /// Whether staff register requests arriving this way. A web request is
+    /// filed by the requester themselves (`submitRequest`); staff recording
+    /// one as WEB would make the statistics claim an online filing.
+    pub fn is_registered_by_staff(self) -> bool {
+        self != Channel::Web
+    }
+}
+
 code_enum! {
     pub enum DefenderCategory ("categoría de persona defensora") {
         Environmental = "ENVIRONMENTAL", "Defensa del ambiente";
