@@ -235,6 +235,76 @@ impl RequestInput {
         };
         (self.idempotency_key, input)
     }
+
+    /// The inverse of [`Self::into_domain`], for a client holding a domain
+    /// value (the web pages): `None` when a value the schema requires is
+    /// missing, i.e. when `Request::parse` would have refused the input.
+    fn from_domain(idempotency_key: &str, input: &r::RequestInput) -> Option<Self> {
+        let third_party = match &input.third_party {
+            None => None,
+            Some(t) => Some(ThirdPartyInput {
+                name: t.name.clone(),
+                relationship: t.relationship?.into(),
+                relationship_detail: t.relationship_detail.clone(),
+                organisation: t.organisation.clone(),
+            }),
+        };
+        Some(Self {
+            idempotency_key: idempotency_key.to_owned(),
+            third_party,
+            contact: ContactInput {
+                email: input.contact.email.clone(),
+                phone: input.contact.phone.clone(),
+                instructions: input.contact.instructions.clone(),
+            },
+            beneficiaries: input
+                .beneficiaries
+                .iter()
+                .map(|b| BeneficiaryInput {
+                    collective: b.collective.map(Into::into),
+                    name: b.name.clone(),
+                    document_kind: b.document_kind.map(Into::into),
+                    document_number: b.document_number.clone(),
+                    gender: b.gender.map(Into::into),
+                    ethnicity: b.ethnicity.clone(),
+                    health: b.health.clone(),
+                    approximate_members: b.approximate_members,
+                })
+                .collect(),
+            place: PlaceInput { ubigeo: input.place.ubigeo.clone(), detail: input.place.detail.clone() },
+            defender_category: input.defender_category?.into(),
+            defender_category_detail: input.defender_category_detail.clone(),
+            aggression_types: input.aggression_types.iter().copied().map(Into::into).collect(),
+            aggressor_type: input.aggressor_type.map(Into::into),
+            language: input.language?.into(),
+            language_detail: input.language_detail.clone(),
+            interpreter_needed: input.interpreter_needed,
+            consent: ConsentInput { status: input.consent.status.into(), reason: input.consent.reason.clone() },
+            facts: input.facts.clone(),
+            evidence: input
+                .evidence
+                .iter()
+                .map(|e| EvidenceInput { description: e.description.clone(), reference: e.reference.clone() })
+                .collect(),
+            requested_measures: input
+                .requested_measures
+                .iter()
+                .map(|m| RequestedMeasureInput {
+                    measure_type: m.measure_type.clone(),
+                    description: m.description.clone(),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// The `input` variable of `submitRequest` for a request a client holds as
+/// the domain's value (the web form builds one to check each step with
+/// `Request::parse`): the schema's names for every enum, so the page need
+/// not know them. `None` when a value the schema requires is missing.
+pub fn request_input_variable(idempotency_key: &str, input: &r::RequestInput) -> Option<serde_json::Value> {
+    use async_graphql::InputType as _;
+    RequestInput::from_domain(idempotency_key, input).map(|i| i.to_value().into_json().unwrap_or_default())
 }
 
 /// Free text of an argument, checked once; problems name the argument.
@@ -274,4 +344,73 @@ pub(crate) fn decode_cursor(after: Option<&str>) -> ApiResult<Option<db::Cursor>
                 .map_err(|_| ApiError::bad_input("after", "cursor inválido"))
         })
         .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::InputType as _;
+    use domain::categories as c;
+
+    use super::*;
+
+    fn everything() -> r::RequestInput {
+        r::RequestInput {
+            third_party: Some(r::ThirdPartyInput {
+                name: "Juana".into(),
+                relationship: Some(c::Relationship::Lawyer),
+                relationship_detail: Some("su abogada".into()),
+                organisation: Some("Colectivo".into()),
+            }),
+            contact: r::ContactInput { email: Some("a@b.pe".into()), phone: None, instructions: Some("tarde".into()) },
+            beneficiaries: vec![
+                r::BeneficiaryInput {
+                    name: "Rosa".into(),
+                    document_kind: Some(c::IdDocumentKind::ForeignerCard),
+                    document_number: Some("123".into()),
+                    gender: Some(c::Gender::Female),
+                    ..Default::default()
+                },
+                r::BeneficiaryInput {
+                    collective: Some(c::CollectiveKind::IndigenousCommunity),
+                    name: "Comunidad".into(),
+                    approximate_members: Some(240),
+                    ..Default::default()
+                },
+            ],
+            place: r::PlaceInput { ubigeo: "250101".into(), detail: None },
+            defender_category: Some(c::DefenderCategory::Indigenous),
+            defender_category_detail: None,
+            aggression_types: vec![c::AggressionType::Threat, c::AggressionType::Surveillance],
+            aggressor_type: Some(c::AggressorType::IllegalLogging),
+            language: Some(c::Language::ShipiboKonibo),
+            language_detail: None,
+            interpreter_needed: true,
+            consent: r::ConsentInput { status: r::ConsentStatus::Unable, reason: Some("detenida".into()) },
+            facts: "hechos".into(),
+            evidence: vec![r::EvidenceInput { description: "audio".into(), reference: None }],
+            requested_measures: vec![r::RequestedMeasureInput {
+                measure_type: Some("POLICE_PATROLS".into()),
+                description: None,
+            }],
+        }
+    }
+
+    /// What a page sends is what the schema reads back: the same value, with
+    /// the schema's enum names (a foreigner card is `FOREIGNER_CARD` there,
+    /// `CE` in the domain).
+    #[test]
+    fn a_domain_request_round_trips_through_the_schema_s_variable() {
+        let input = everything();
+        let variable = request_input_variable("k3y", &input).expect("every required value is there");
+        assert_eq!(variable["beneficiaries"][0]["documentKind"], "FOREIGNER_CARD");
+        assert_eq!(variable["consent"]["status"], "UNABLE");
+        let value = async_graphql::Value::from_json(variable).unwrap();
+        let parsed = RequestInput::parse(Some(value))
+            .unwrap_or_else(|e| panic!("{}", e.into_server_error(Default::default()).message));
+        let (key, back) = parsed.into_domain();
+        assert_eq!(key, "k3y");
+        assert!(back == input, "the same request after the round trip");
+        let missing = r::RequestInput { language: None, ..everything() };
+        assert!(request_input_variable("k3y", &missing).is_none(), "a required value is missing");
+    }
 }

@@ -49,6 +49,7 @@ pub use authz::StatisticsPolicy;
 pub use context::{ApiConfig, Clock};
 pub use error::ApiError;
 pub use execution::{Caller, Executed, Refusal, is_request_error};
+pub use inputs::request_input_variable;
 pub use intake::intake_keys;
 pub use live::LiveSubscription;
 pub use rate_limit::{Rate, RateLimits};

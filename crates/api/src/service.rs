@@ -42,6 +42,11 @@ impl Api {
         execution::run(&self.schema, &self.state, request, caller, over_get).await
     }
 
+    /// The API's clock: what its operations take as now (a test sets it).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.state.config.clock.now()
+    }
+
     /// Whether `token` is a valid session now (a socket's sign-in).
     pub async fn session_is_valid(&self, token: &str) -> Result<bool, Refusal> {
         let now = self.state.config.clock.now();

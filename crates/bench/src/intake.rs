@@ -43,9 +43,10 @@ fn input(n: usize, run: &str) -> Value {
 }
 
 /// `resguardo serve`, started for this run and stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: std::process::Child,
-    url: String,
+    /// Its GraphQL endpoint (`http://127.0.0.1:PORT/graphql`).
+    pub(crate) url: String,
 }
 
 impl Drop for Server {
@@ -56,7 +57,7 @@ impl Drop for Server {
 }
 
 impl Server {
-    async fn start(database_url: &str, dir: &std::path::Path, pin: bool) -> anyhow::Result<Self> {
+    pub(crate) async fn start(database_url: &str, dir: &std::path::Path, pin: bool) -> anyhow::Result<Self> {
         let binary = std::env::current_exe()?.with_file_name("resguardo");
         anyhow::ensure!(
             binary.exists(),

@@ -13,6 +13,7 @@ mod fresh;
 mod generate;
 mod intake;
 mod intake_cost;
+mod pages;
 mod results;
 mod sample;
 mod stats;
@@ -60,7 +61,10 @@ enum Command {
     Triage(ScaleArgs),
     /// The reminder pass, recomputation after a calendar change, add_working_days.
     Deadlines(ScaleArgs),
-    /// Everything above but intake-cost, into one table and one JSON file.
+    /// The public pages: weight of each page and state, load time of each
+    /// step on an emulated slow 3G link (headless Chromium), against budget.
+    Pages,
+    /// Everything above but intake-cost and pages, into one table and one JSON file.
     All {
         #[command(flatten)]
         scale: ScaleArgs,
@@ -154,6 +158,7 @@ async fn main() -> anyhow::Result<()> {
             return outcome;
         }
         Command::Intake(args) => intake(&cli, args, &mut results).await?,
+        Command::Pages => pages::run(cli.database_url.as_deref(), cli.runs, &mut results).await?,
         Command::Triage(args) => triage(&cli, args, today, &mut results).await?,
         Command::Deadlines(args) => deadlines(&cli, args, today, &mut results).await?,
         Command::All { scale, intake: args } => {

@@ -30,6 +30,7 @@ pub const VARIABLES: &[&str] = &[
     "RESGUARDO_SESSION_IDLE_MINUTES",
     "RESGUARDO_PUBLIC_URL",
     "RESGUARDO_WS_ALLOWED_ORIGINS",
+    "RESGUARDO_QUICK_EXIT_URL",
     "RESGUARDO_MAIL_FROM",
     "RESGUARDO_MAIL_DIR",
     "RESGUARDO_SMTP_HOST",
@@ -127,6 +128,10 @@ pub struct Config {
     /// Origins (`https://host[:port]`, comma-separated) whose pages may
     /// open `/graphql/ws`; empty means the origin of `public_url`.
     pub ws_allowed_origins: String,
+    /// Where the pages' "Salir rápido" leads: an `https://` page of the
+    /// operator's choice (a neutral site); empty means the server's own
+    /// blank `/salir`.
+    pub quick_exit_url: String,
     /// Statistics: counts above zero and below this are shown as "< N".
     pub statistics_threshold: u64,
     /// Roles that see exact statistics (`supervisor,auditor`), or `none`.
@@ -171,6 +176,7 @@ impl Default for Config {
             rate_requester_per_hour: 120,
             client_ip_header: String::new(),
             ws_allowed_origins: String::new(),
+            quick_exit_url: String::new(),
             statistics_threshold: domain::statistics::DEFAULT_THRESHOLD,
             statistics_exact_roles: "supervisor,auditor".into(),
         }
@@ -244,6 +250,7 @@ impl Config {
             ("RESGUARDO_SECOND_FACTOR_ROLES", &mut config.second_factor_roles),
             ("RESGUARDO_CLIENT_IP_HEADER", &mut config.client_ip_header),
             ("RESGUARDO_WS_ALLOWED_ORIGINS", &mut config.ws_allowed_origins),
+            ("RESGUARDO_QUICK_EXIT_URL", &mut config.quick_exit_url),
             ("RESGUARDO_STATISTICS_EXACT_ROLES", &mut config.statistics_exact_roles),
         ] {
             if let Some(value) = env(name) {
@@ -340,8 +347,25 @@ impl Config {
             client_ip_header: (!header.is_empty()).then(|| header.to_ascii_lowercase()),
             metrics: self.metrics,
             ws_allowed_origins: self.ws_allowed_origins()?,
+            quick_exit_url: self.quick_exit_url()?,
             ..web::WebConfig::default()
         })
+    }
+
+    /// The quick exit's destination, when one is set: a whole `https://`
+    /// (or, in development, `http://`) address, so a typo cannot leave the
+    /// page where it is.
+    fn quick_exit_url(&self) -> anyhow::Result<Option<String>> {
+        let url = self.quick_exit_url.trim();
+        if url.is_empty() {
+            return Ok(None);
+        }
+        let (scheme, rest) = url.split_once("://").unwrap_or(("", ""));
+        let allowed = scheme == "https" || (scheme == "http" && !self.production());
+        if !allowed || rest.is_empty() || rest.starts_with('/') || url.contains(char::is_whitespace) {
+            bail!("RESGUARDO_QUICK_EXIT_URL: expected an address such as https://www.example.org/");
+        }
+        Ok(Some(url.to_owned()))
     }
 
     /// The origins whose pages may open `/graphql/ws`: the list given, or

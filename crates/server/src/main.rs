@@ -296,6 +296,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
+    announce(&config, &format!("Pages for defenders: http://{address}/ (request form at /solicitud)"));
     if config.graphiql {
         announce(&config, &format!("GraphiQL: http://{address}/graphiql"));
     }
@@ -328,8 +329,11 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         let _ = stop.send(true);
     };
     // Open WebSockets hear the same signal and close with 1001.
+    // Every instance derives the same form key, so a form one drew may be
+    // posted to another.
+    let form_secret = web::FormSecret::new(access_key_secret.derive("web-form-token"));
     let api = api::ApiConfig { access_key_secret, ..config.api()? };
-    let web = web::WebConfig { shutdown: Some(stopped), ..config.web()? };
+    let web = web::WebConfig { shutdown: Some(stopped), form_secret, ..config.web()? };
     let app = server::app::router(db, api, web);
     // The peer address feeds the per-client rate limits.
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())

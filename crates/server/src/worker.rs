@@ -296,9 +296,7 @@ impl Worker {
         let base = self.config.public_url.trim_end_matches('/');
         let (reader, link) = match envelope.reader {
             Reader::Staff(_) => (notifier::Reader::Staff, format!("{base}/casos/{}", envelope.case_id)),
-            Reader::Requester => {
-                (notifier::Reader::Requester, format!("{base}/seguimiento?expediente={}", envelope.file_number))
-            }
+            Reader::Requester => (notifier::Reader::Requester, format!("{base}/seguimiento")),
         };
         let event = |cancelled: bool| {
             envelope.deadline.as_ref().map(|(id, deadline, _)| DeadlineEvent {

@@ -35,6 +35,12 @@ pub(crate) fn caller(app: &WebState, headers: &HeaderMap, peer: Peer) -> Caller 
     Caller { token, client: client_address(app, headers, peer), request_id: crate::metrics::request_id(headers) }
 }
 
+/// Someone on the public pages: no account (a bearer token sent by the
+/// browser is not theirs to use here), their address for the rate limits.
+pub(crate) fn anonymous_caller(app: &WebState, headers: &HeaderMap, peer: Peer) -> Caller {
+    Caller { token: None, ..caller(app, headers, peer) }
+}
+
 /// Runs one request through the API and counts it.
 pub(crate) async fn execute(
     app: &WebState,

@@ -1,6 +1,7 @@
 //! Resguardo's transports, as clients of the `api` crate: GraphQL over
 //! HTTP (`/graphql`), subscriptions over WebSocket (`/graphql/ws`), the
-//! registry's downloads (`/reports/…`), Prometheus metrics, GraphiQL. Each
+//! registry's downloads (`/reports/…`), Prometheus metrics, GraphiQL, and
+//! the pages people use (`/`, `/solicitud`, `/seguimiento`). Each
 //! turns a request into an [`api::Caller`] and a GraphQL operation, runs it
 //! through [`api::Api`], and turns the answer into HTTP: nothing here
 //! reaches the database or decides who may do what.
@@ -10,6 +11,7 @@ mod graphiql;
 mod graphql_http;
 mod live_socket;
 mod metrics;
+mod pages;
 
 use std::sync::Arc;
 
@@ -18,6 +20,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 
 pub use graphql_http::MAX_BODY_BYTES;
+pub use pages::FormSecret;
 
 /// Settings of the transports, from the server's configuration.
 #[derive(Debug, Clone)]
@@ -41,6 +44,13 @@ pub struct WebConfig {
     /// Turns true when the server stops: open WebSockets are closed with
     /// 1001 (going away) so clients reconnect to another instance at once.
     pub shutdown: Option<tokio::sync::watch::Receiver<bool>>,
+    /// Signs the tokens of the pages' forms; the same on every instance
+    /// (derived from the key file's secret), so a form drawn by one may be
+    /// posted to another.
+    pub form_secret: FormSecret,
+    /// Where "Salir rápido" leads (a neutral site the operator chose);
+    /// `None`: the server's own blank page.
+    pub quick_exit_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -53,6 +63,8 @@ impl Default for WebConfig {
             ws_allowed_origins: Vec::new(),
             ws_init_timeout: std::time::Duration::from_secs(10),
             shutdown: None,
+            form_secret: FormSecret::random(),
+            quick_exit_url: None,
         }
     }
 }
@@ -73,7 +85,8 @@ pub fn router(api: api::Api, config: WebConfig) -> Router {
     let mut router = Router::new()
         .route("/graphql", get(graphql_http::get).post(graphql_http::post))
         .route("/graphql/ws", get(live_socket::upgrade))
-        .merge(downloads::routes());
+        .merge(downloads::routes())
+        .merge(pages::routes());
     if graphiql {
         router = router.merge(graphiql::routes());
     }

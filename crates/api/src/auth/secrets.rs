@@ -64,6 +64,17 @@ impl AccessKeySecret {
         use base64::Engine as _;
         base64::engine::general_purpose::STANDARD.encode(self.0)
     }
+
+    /// A key for another `purpose` (the web forms' tokens), derived from
+    /// this one so that the key file keeps one secret and every instance
+    /// derives the same key; knowing a derived key tells nothing of this.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        use hmac::{KeyInit, Mac};
+        let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        mac.update(b"resguardo/derived/v1\0");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
 }
 
 // Never printed.

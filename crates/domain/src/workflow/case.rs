@@ -30,6 +30,14 @@ code_enum! {
     }
 }
 
+impl CaseStatus {
+    /// Not archived: the requester may still add evidence or withdraw
+    /// consent, and staff may still act.
+    pub fn is_open(self) -> bool {
+        self != CaseStatus::Archived
+    }
+}
+
 code_enum! {
     /// The procedure a request follows once its risk is assessed.
     pub enum Track ("vía") {

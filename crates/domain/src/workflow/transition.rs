@@ -132,11 +132,13 @@ impl Case {
             }
             Command::WithdrawConsent { reason: _ } => {
                 step.require(AuditAction::ConsentWithdrawn, &open_statuses())?;
-                if step.case.measures.iter().any(|m| m.status.is_in_force()) {
-                    // Measures are lifted by acts, one by one: the officer
-                    // is told and the case says why.
-                    step.case.consent_withdrawn_on = Some(today);
-                } else {
+                // Kept whatever follows: the requester and the registry see
+                // that (and when) consent was withdrawn.
+                step.case.consent_withdrawn_on = Some(today);
+                // Measures in force are lifted by acts, one by one: the
+                // officer is told and the case says why. With none, nothing
+                // is left to do.
+                if !step.case.measures.iter().any(|m| m.status.is_in_force()) {
                     step.archive();
                 }
                 step.notify(Audience::AssignedOfficer, Topic::ConsentWithdrawn);
@@ -377,7 +379,7 @@ impl Case {
 
 /// Every status but `Archived`.
 fn open_statuses() -> Vec<CaseStatus> {
-    CaseStatus::ALL.iter().copied().filter(|s| *s != CaseStatus::Archived).collect()
+    CaseStatus::ALL.iter().copied().filter(|s| s.is_open()).collect()
 }
 
 fn decision_key() -> DeadlineKey {

@@ -1,0 +1,431 @@
+//! `/seguimiento`: with the file number and the access key (always
+//! posted, never in a URL), the request's status as `myRequest` gives it,
+//! and what the requester can do: answer the DGDH's question, add
+//! evidence, withdraw consent (after a confirmation). Every post carries
+//! the two in hidden fields; nothing is remembered between posts.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::catalogue::{Text, Tr};
+use super::chrome::{self, Chrome, LangSwitch};
+use super::controls::{Control, Field, Group, InputKind, Problem, place_problems};
+use super::dates;
+use super::form_data::FormData;
+use super::home::LangParam;
+use super::notice;
+use super::operation::{self, Failure};
+use super::posted::{self, Posted};
+use crate::WebState;
+use crate::graphql_http::Peer;
+
+const FILE_NUMBER: &str = "fileNumber";
+const ACCESS_KEY: &str = "accessKey";
+const FORM_ID: &str = "seguimiento";
+
+/// What every operation here reads back: the status as the requester sees it.
+macro_rules! with_status {
+    ($operation:literal) => {
+        concat!(
+            $operation,
+            " fragment Estado on RequestStatus { fileNumber status receivedOn consentWithdrawn \
+             pendingQuestion { question answerDue } measures { number name status } }"
+        )
+    };
+}
+
+const STATUS: &str = with_status!(
+    "query SeguimientoEstado($f: String!, $k: String!) { myRequest(fileNumber: $f, accessKey: $k) { ...Estado } }"
+);
+const ANSWER: &str = with_status!(
+    "mutation SeguimientoResponder($f: String!, $k: String!, $a: String!) { \
+     answerInformationRequest(fileNumber: $f, accessKey: $k, answer: $a) { ...Estado } }"
+);
+const EVIDENCE: &str = with_status!(
+    "mutation SeguimientoPrueba($f: String!, $k: String!, $e: EvidenceInput!) { \
+     addEvidence(fileNumber: $f, accessKey: $k, evidence: $e) { ...Estado } }"
+);
+const WITHDRAW: &str = with_status!(
+    "mutation SeguimientoRetirar($f: String!, $k: String!, $r: String) { \
+     withdrawConsent(fileNumber: $f, accessKey: $k, reason: $r) { ...Estado } }"
+);
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Status {
+    file_number: String,
+    status: String,
+    received_on: chrono::NaiveDate,
+    consent_withdrawn: bool,
+    pending_question: Option<Question>,
+    measures: Vec<Measure>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Question {
+    question: String,
+    answer_due: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Measure {
+    number: u32,
+    name: String,
+    status: String,
+}
+
+/// The data of each operation, under its field's name.
+#[derive(Deserialize)]
+struct Answered {
+    #[serde(alias = "myRequest", alias = "answerInformationRequest", alias = "addEvidence", alias = "withdrawConsent")]
+    status: Status,
+}
+
+#[derive(Template)]
+#[template(path = "seguimiento.html")]
+struct Lookup {
+    chrome: Chrome,
+    t: Tr,
+    form_id: &'static str,
+    notice: Option<Text>,
+    summary: Vec<Problem>,
+    general: Vec<Text>,
+    groups: Vec<Group>,
+    hidden: Vec<(String, String)>,
+}
+
+/// A form of the status page, each posting the credentials with its action.
+struct ActionForm {
+    action: &'static str,
+    heading: Text,
+    intro: Option<Text>,
+    groups: Vec<Group>,
+    button: Text,
+    /// A consequential action (withdrawing consent) looks different.
+    serious: bool,
+    /// A second button that does nothing but show the status again.
+    cancel: Option<Text>,
+}
+
+#[derive(Template)]
+#[template(path = "seguimiento_estado.html")]
+struct StatusPage {
+    chrome: Chrome,
+    t: Tr,
+    form_id: &'static str,
+    notice: Option<Text>,
+    summary: Vec<Problem>,
+    general: Vec<Text>,
+    file_number: String,
+    status_label: Text,
+    status_explained: Text,
+    received_on: Text,
+    question: Option<(Text, Option<Text>)>,
+    measures: Vec<(u32, Text, Text)>,
+    consent_withdrawn: bool,
+    forms: Vec<ActionForm>,
+    hidden: Vec<(String, String)>,
+}
+
+/// `GET /seguimiento`: the form for the file number and the access key.
+/// A file number in the query (old e-mails linked with one) is not used:
+/// the page asks for both, so neither lands in the history.
+pub(crate) async fn start(State(app): State<WebState>, Query(lang): Query<LangParam>, headers: HeaderMap) -> Response {
+    let t = Tr::new(chrome::language(lang.get(), &headers));
+    lookup(&app, &FormData::default(), t, Vec::new(), None)
+}
+
+/// `POST /seguimiento`.
+pub(crate) async fn post(
+    State(app): State<WebState>,
+    peer: Peer,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Posted { form, t, expired } = match posted::receive(&app, &headers, pairs) {
+        Ok(posted) => posted,
+        Err(t) => return notice::forbidden(t),
+    };
+    let caller = crate::graphql_http::anonymous_caller(&app, &headers, peer);
+    let credentials = json!({ "f": form.value(FILE_NUMBER).trim(), "k": form.value(ACCESS_KEY).trim() });
+    if form.optional(FILE_NUMBER).is_none() || form.optional(ACCESS_KEY).is_none() {
+        let problems = [FILE_NUMBER, ACCESS_KEY]
+            .into_iter()
+            .filter(|name| form.optional(name).is_none())
+            .map(|name| (name.to_owned(), t.t("error-obligatorio")))
+            .collect();
+        let shown = if form.contains(posted::SWITCH_LANG) { Vec::new() } else { problems };
+        return lookup(&app, &form, t, shown, None);
+    }
+    let with = |mut extra: serde_json::Value| {
+        if let (Some(all), Some(more)) = (extra.as_object_mut(), credentials.as_object()) {
+            all.extend(more.clone());
+        }
+        extra
+    };
+    let action = if expired || form.contains(posted::SWITCH_LANG) { "" } else { form.value(posted::ACTION) };
+    let (outcome, done) = match action {
+        "responder" => (
+            operation::run::<Answered>(&app, &caller, ANSWER, with(json!({ "a": form.value("answer") }))).await,
+            Some("seguimiento-respuesta-enviada"),
+        ),
+        "agregar-prueba" => (
+            operation::run::<Answered>(
+                &app,
+                &caller,
+                EVIDENCE,
+                with(json!({ "e": {
+                    "description": form.value("evidence.description"),
+                    "reference": form.optional("evidence.reference"),
+                } })),
+            )
+            .await,
+            Some("seguimiento-prueba-enviada"),
+        ),
+        "retirar-confirmado" => (
+            operation::run::<Answered>(&app, &caller, WITHDRAW, with(json!({ "r": form.optional("reason") }))).await,
+            Some("seguimiento-retiro-hecho"),
+        ),
+        _ => (operation::run::<Answered>(&app, &caller, STATUS, credentials.clone()).await, None),
+    };
+    let confirming = action == "retirar";
+    match outcome {
+        Ok(answered) => {
+            let notice = match (expired, done) {
+                (true, _) => Some(t.t("aviso-caducado")),
+                (false, Some(id)) => Some(t.t(id)),
+                (false, None) => None,
+            };
+            status(&app, &form, t, answered.status, Vec::new(), notice, confirming, done.is_some())
+        }
+        Err(Failure::Input(problems)) => {
+            // The action's input was refused: show the status again, with
+            // the problems next to that form's fields.
+            let problems = problems
+                .into_iter()
+                .map(|p| (action_field(action, &p.field), Text::spanish(p.message, t.lang)))
+                .collect();
+            match operation::run::<Answered>(&app, &caller, STATUS, credentials).await {
+                Ok(answered) => {
+                    status(&app, &form, t, answered.status, problems, None, action == "retirar-confirmado", false)
+                }
+                Err(failure) => refused(&app, &form, t, failure),
+            }
+        }
+        Err(Failure::Refused { code, message }) if code == "INVALID_TRANSITION" => {
+            match operation::run::<Answered>(&app, &caller, STATUS, credentials).await {
+                Ok(answered) => {
+                    let notice = Some(Text::spanish(message, t.lang));
+                    status(&app, &form, t, answered.status, Vec::new(), notice, false, false)
+                }
+                Err(failure) => refused(&app, &form, t, failure),
+            }
+        }
+        Err(failure) => refused(&app, &form, t, failure),
+    }
+}
+
+/// The form field a problem the API found belongs to.
+fn action_field(action: &str, field: &str) -> String {
+    match action {
+        "agregar-prueba" => format!("evidence.{}", field.rsplit('.').next().unwrap_or(field)),
+        _ => field.to_owned(),
+    }
+}
+
+/// The lookup form again, saying why.
+fn refused(app: &WebState, form: &FormData, t: Tr, failure: Failure) -> Response {
+    let notice = match failure {
+        Failure::TooMany { retry_after_seconds } => {
+            t.t1("aviso-demasiadas-consultas", "minutos", retry_after_seconds.div_ceil(60).max(1) as usize)
+        }
+        Failure::Refused { code, .. } if code == "FORBIDDEN" || code == "NOT_FOUND" => t.t("seguimiento-no-coincide"),
+        Failure::Input(_) => t.t("seguimiento-no-coincide"),
+        Failure::Refused { message, .. } => Text::spanish(message, t.lang),
+        Failure::Unavailable => t.t("aviso-no-disponible"),
+    };
+    let mut kept = FormData::default();
+    // The file number stays; the key is typed again.
+    kept.set(FILE_NUMBER, form.value(FILE_NUMBER));
+    lookup(app, &kept, t, Vec::new(), Some(notice))
+}
+
+fn credentials_groups(form: &FormData, t: Tr) -> Vec<Group> {
+    let number =
+        Field::new(FILE_NUMBER, t.t("seguimiento-expediente")).required().hint(t.t("seguimiento-expediente-ayuda"));
+    let key = Field::new(ACCESS_KEY, t.t("seguimiento-clave")).required().hint(t.t("seguimiento-clave-ayuda"));
+    vec![Group::new(
+        "",
+        t.t("seguimiento-grupo"),
+        vec![
+            Control::Input { field: number, value: form.value(FILE_NUMBER).to_owned(), kind: InputKind::Text },
+            Control::Input { field: key, value: form.value(ACCESS_KEY).to_owned(), kind: InputKind::Text },
+        ],
+    )]
+}
+
+fn lookup(app: &WebState, form: &FormData, t: Tr, problems: Vec<(String, Text)>, notice: Option<Text>) -> Response {
+    let mut groups = credentials_groups(form, t);
+    let mut general = Vec::new();
+    let summary = place_problems(&mut groups, &problems, &mut general);
+    let page = Lookup {
+        chrome: Chrome::new(t, "seguimiento-titulo", LangSwitch::FormButtons { form: FORM_ID }),
+        t,
+        form_id: FORM_ID,
+        notice,
+        summary,
+        general,
+        groups,
+        hidden: posted::own_fields(app, t),
+    };
+    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    chrome::html(status, t.lang, &page)
+}
+
+#[expect(clippy::too_many_arguments, reason = "the page's parts, each decided by the post")]
+fn status(
+    app: &WebState,
+    form: &FormData,
+    t: Tr,
+    status: Status,
+    problems: Vec<(String, Text)>,
+    notice: Option<Text>,
+    confirming: bool,
+    done: bool,
+) -> Response {
+    // After an action succeeded its fields start empty again.
+    let empty = FormData::default();
+    let values = if done { &empty } else { form };
+    // An archived request takes nothing more from its requester.
+    let open = domain::workflow::CaseStatus::parse(&status.status).is_ok_and(|s| s.is_open());
+    let mut forms = Vec::new();
+    // Confirming a withdrawal, the page asks that alone, right under the
+    // status, with a way back.
+    if open && !status.consent_withdrawn && confirming {
+        forms.push(withdrawal_form(t, values, true));
+    } else {
+        if status.pending_question.is_some() {
+            forms.push(answer_form(t, values));
+        }
+        if open {
+            forms.push(evidence_form(t, values));
+        }
+        if open && !status.consent_withdrawn {
+            forms.push(withdrawal_form(t, values, false));
+        }
+    }
+    // Each problem next to its field in whichever form holds it; any other
+    // in the summary alone.
+    let mut summary = Vec::new();
+    for action in &mut forms {
+        summary.extend(place_problems(&mut action.groups, &problems, &mut Vec::new()));
+    }
+    let general = problems
+        .into_iter()
+        .filter(|(field, _)| {
+            !forms.iter().any(|f| f.groups.iter().any(|g| g.controls.iter().any(|c| c.field().name == *field)))
+        })
+        .map(|(_, message)| message)
+        .collect();
+    let mut hidden = posted::own_fields(app, t);
+    hidden.push((FILE_NUMBER.to_owned(), status.file_number.clone()));
+    hidden.push((ACCESS_KEY.to_owned(), form.value(ACCESS_KEY).trim().to_owned()));
+    let explained = format!("estado-explica-{}", status.status);
+    let page = StatusPage {
+        chrome: Chrome::new(t, "seguimiento-estado-titulo", LangSwitch::FormButtons { form: FORM_ID }),
+        t,
+        form_id: FORM_ID,
+        notice,
+        summary,
+        general,
+        status_label: t.t(&format!("estado-{}", status.status)),
+        status_explained: if t.has(&explained) { t.t(&explained) } else { Text::plain("") },
+        received_on: dates::long_date(t, status.received_on),
+        question: status.pending_question.map(|q| {
+            (
+                Text::spanish(q.question, t.lang),
+                q.answer_due.map(|day| t.t1("seguimiento-responder-hasta", "fecha", dates::long_date(t, day).as_str())),
+            )
+        }),
+        measures: status
+            .measures
+            .into_iter()
+            .map(|m| (m.number, Text::spanish(m.name, t.lang), t.t(&format!("estado-medida-{}", m.status))))
+            .collect(),
+        consent_withdrawn: status.consent_withdrawn,
+        file_number: status.file_number,
+        forms,
+        hidden,
+    };
+    chrome::html(StatusCode::OK, t.lang, &page)
+}
+
+fn text_area(field: Field, values: &FormData, rows: u8) -> Control {
+    Control::TextArea { value: values.value(&field.name).to_owned(), field, rows }
+}
+
+fn answer_form(t: Tr, values: &FormData) -> ActionForm {
+    let answer = text_area(Field::new("answer", t.t("seguimiento-respuesta")).required(), values, 6);
+    ActionForm {
+        action: "responder",
+        heading: t.t("seguimiento-responder-titulo"),
+        intro: None,
+        groups: vec![Group::untitled("answer", vec![answer])],
+        button: t.t("seguimiento-responder"),
+        serious: false,
+        cancel: None,
+    }
+}
+
+fn evidence_form(t: Tr, values: &FormData) -> ActionForm {
+    let input =
+        |field: Field| Control::Input { value: values.value(&field.name).to_owned(), field, kind: InputKind::Text };
+    ActionForm {
+        action: "agregar-prueba",
+        heading: t.t("seguimiento-prueba-titulo"),
+        intro: Some(t.t("prueba-ayuda")),
+        groups: vec![Group::untitled(
+            "evidence",
+            vec![
+                input(Field::new("evidence.description", t.t("prueba-descripcion")).required()),
+                input(Field::new("evidence.reference", t.t("prueba-referencia"))),
+            ],
+        )],
+        button: t.t("seguimiento-prueba-enviar"),
+        serious: false,
+        cancel: None,
+    }
+}
+
+/// Withdrawing consent takes two posts: the first only asks to confirm.
+fn withdrawal_form(t: Tr, values: &FormData, confirming: bool) -> ActionForm {
+    match confirming {
+        false => ActionForm {
+            action: "retirar",
+            heading: t.t("seguimiento-retiro-titulo"),
+            intro: Some(t.t("seguimiento-retiro-explica")),
+            groups: Vec::new(),
+            button: t.t("seguimiento-retiro-empezar"),
+            serious: false,
+            cancel: None,
+        },
+        true => ActionForm {
+            action: "retirar-confirmado",
+            heading: t.t("seguimiento-retiro-confirmar-titulo"),
+            intro: Some(t.t("seguimiento-retiro-confirmar-explica")),
+            groups: vec![Group::untitled(
+                "reason",
+                vec![text_area(Field::new("reason", t.t("seguimiento-retiro-razon")), values, 3)],
+            )],
+            button: t.t("seguimiento-retiro-confirmar"),
+            serious: true,
+            cancel: Some(t.t("seguimiento-retiro-cancelar")),
+        },
+    }
+}

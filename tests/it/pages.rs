@@ -1,0 +1,472 @@
+//! The public pages over plain HTTP, as a browser without script uses
+//! them: each step posts the form with what the page carried in hidden
+//! fields plus what the person typed. What a real browser adds (layout,
+//! script, accessibility, the back button) is in `browser`.
+
+use db::Database;
+use domain::roles::Role;
+use serde_json::json;
+
+use crate::app::TestApp;
+use crate::support::on_both_databases;
+
+on_both_databases!(
+    a_defender_files_step_by_step_and_a_resend_gets_the_same_receipt,
+    a_third_party_says_how_they_know_the_person,
+    a_requester_follows_answers_adds_evidence_and_withdraws,
+    a_page_drawn_too_long_ago_or_a_busy_hour_loses_nothing,
+    posts_from_elsewhere_are_refused_and_every_page_is_private,
+    pages_speak_the_language_asked_for_and_fall_back_to_spanish,
+);
+
+/// One page as the server answered it.
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: String,
+}
+
+impl Page {
+    /// The hidden fields of the form whose buttons include `action`.
+    pub(crate) fn hidden_of(&self, action: &str) -> Vec<(String, String)> {
+        let button = format!("value=\"{action}\"");
+        let form = self
+            .body
+            .split("<form")
+            .skip(1)
+            .find(|form| form.split("</form>").next().is_some_and(|f| f.contains(&button)))
+            .or_else(|| {
+                // The default button before the header names the form by id.
+                self.body.split("<form").nth(1)
+            })
+            .unwrap_or_else(|| panic!("no form with {action}: {}", self.body));
+        let form = form.split("</form>").next().unwrap_or("");
+        form.split("<input type=\"hidden\" ")
+            .skip(1)
+            .map(|input| (attribute(input, "name"), attribute(input, "value")))
+            .collect()
+    }
+
+    pub(crate) fn h1(&self) -> String {
+        let start = self.body.find("<h1>").map_or(0, |i| i + 4);
+        let end = self.body[start..].find("</h1>").map_or(start, |i| start + i);
+        self.body[start..end].trim().to_owned()
+    }
+
+    /// Whether the control `id` shows an error next to it.
+    pub(crate) fn has_error_at(&self, id: &str) -> bool {
+        self.body.contains(&format!("id=\"{id}-error\"")) && self.body.contains(&format!("href=\"#{id}\""))
+    }
+
+    pub(crate) fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// Every address the page links or posts to.
+    pub(crate) fn addresses(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for attribute_name in ["href=\"", "action=\"", "src=\""] {
+            for piece in self.body.split(attribute_name).skip(1) {
+                found.push(piece.split('"').next().unwrap_or("").to_owned());
+            }
+        }
+        found
+    }
+
+    /// The text of the element with this id.
+    pub(crate) fn text_of(&self, id: &str) -> String {
+        let marker = format!("id=\"{id}\">");
+        let start = self.body.find(&marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no #{id}"));
+        let end = self.body[start..].find("</dd>").map_or(start, |i| start + i);
+        // Drop the markup between the groups of the key.
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in self.body[start..end].chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text.trim().to_owned()
+    }
+}
+
+fn attribute(tag: &str, name: &str) -> String {
+    let marker = format!("{name}=\"");
+    let start = tag.find(&marker).map_or(0, |i| i + marker.len());
+    let value = tag[start..].split('"').next().unwrap_or("");
+    value.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+pub(crate) async fn get(app: &TestApp, path: &str) -> Page {
+    page(app.get(path).send().await.unwrap()).await
+}
+
+/// Posts a form to `path` as a page of the same site would.
+pub(crate) async fn post(app: &TestApp, path: &str, fields: &[(String, String)]) -> Page {
+    let origin = app.base.clone();
+    page(app.post(path).header("origin", origin).form(fields).send().await.unwrap()).await
+}
+
+async fn page(response: reqwest::Response) -> Page {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    Page { status, headers, body: response.text().await.unwrap() }
+}
+
+/// The page's hidden fields for `action`, what was typed, and the button.
+fn answer(page: &Page, action: &str, typed: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut fields = page.hidden_of(action);
+    fields.extend(typed.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())));
+    fields.push(("accion".to_owned(), action.to_owned()));
+    fields
+}
+
+/// The answers of a defender filing for themselves, step by step.
+pub(crate) fn defender_steps() -> Vec<Vec<(&'static str, &'static str)>> {
+    vec![
+        vec![
+            ("filer", "SELF"),
+            ("beneficiaries[0].collective", "PERSON"),
+            ("beneficiaries[0].name", "Rosa Quispe Mamani"),
+        ],
+        vec![("place.ubigeo", "25"), ("place.detail", "Comunidad nativa a dos horas de Pucallpa")],
+        vec![
+            ("defenderCategory", "INDIGENOUS"),
+            ("aggressionTypes", "THREAT"),
+            ("aggressionTypes", "HARASSMENT"),
+            ("aggressorType", "ILLEGAL_LOGGING"),
+            ("facts", "Tras denunciar la tala ilegal recibió amenazas de muerte."),
+            ("evidence[0].description", "Audio de la llamada"),
+        ],
+        vec![("requestedMeasures.types", "POLICE_PATROLS"), ("requestedMeasures.other", "Un radio para avisar")],
+        vec![("contact.phone", "961 234 567"), ("language", "SPANISH")],
+        vec![("consent.status", "GIVEN")],
+    ]
+}
+
+/// Files `steps` from the first step, checking each step leads to the
+/// next; returns the last page (the receipt) and the form that sent it.
+async fn file(app: &TestApp, steps: &[Vec<(&str, &str)>]) -> (Page, Vec<(String, String)>) {
+    let mut page = get(app, "/solicitud").await;
+    let mut sent = Vec::new();
+    for (i, typed) in steps.iter().enumerate() {
+        let action = if i + 1 == steps.len() { "enviar" } else { "siguiente" };
+        sent = answer(&page, action, typed);
+        page = post(app, "/solicitud", &sent).await;
+        assert_eq!(page.status, 200, "step {} refused: {}", i + 1, page.body);
+    }
+    (page, sent)
+}
+
+async fn case_id(app: &TestApp, officer: &str, number: &str) -> String {
+    let query = "query($f: String!) { cases(filter: { fileNumber: $f }) { edges { node { id } } } }";
+    let found = app.graphql_as(Some(officer), query, json!({ "f": number })).await;
+    found["data"]["cases"]["edges"][0]["node"]["id"].as_str().unwrap_or_else(|| panic!("{found}")).to_owned()
+}
+
+async fn cases_filed(app: &TestApp, officer: &str) -> u64 {
+    let body = app.graphql_as(Some(officer), "{ cases { totalCount } }", json!({})).await;
+    body["data"]["cases"]["totalCount"].as_u64().unwrap()
+}
+
+async fn a_defender_files_step_by_step_and_a_resend_gets_the_same_receipt(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let steps = defender_steps();
+
+    // The first step, with the name forgotten: the error sits next to the
+    // field and in the summary, and what was chosen stays chosen.
+    let start = get(&app, "/solicitud").await;
+    assert_eq!(start.status, 200);
+    assert_eq!(start.h1(), "Quién está en riesgo");
+    let forgot = post(&app, "/solicitud", &answer(&start, "siguiente", &[("filer", "SELF")])).await;
+    assert_eq!(forgot.status, 422, "{}", forgot.body);
+    assert!(forgot.has_error_at("f-beneficiaries-0-name"), "{}", forgot.body);
+    assert!(forgot.body.contains("id=\"f-filer-SELF\" name=\"filer\" value=\"SELF\" checked"), "input kept");
+    // Step 3 without facts or aggression: both errors, the story kept.
+    let mut page = start;
+    for typed in &steps[..2] {
+        page = post(&app, "/solicitud", &answer(&page, "siguiente", typed)).await;
+    }
+    assert_eq!(page.h1(), "Qué pasó");
+    let partial = post(&app, "/solicitud", &answer(&page, "siguiente", &[("defenderCategory", "INDIGENOUS")])).await;
+    assert_eq!(partial.status, 422);
+    assert!(partial.has_error_at("f-aggressionTypes") && partial.has_error_at("f-facts"), "{}", partial.body);
+    // Back to step 2: what was typed there is still there.
+    let back = post(&app, "/solicitud", &answer(&partial, "anterior", &[])).await;
+    assert_eq!(back.h1(), "Dónde está");
+    assert!(back.body.contains("Comunidad nativa a dos horas de Pucallpa"), "step 2 kept");
+
+    let (receipt, sent) = file(&app, &steps).await;
+    assert_eq!(receipt.h1(), "Su solicitud fue registrada", "{}", receipt.body);
+    let number = receipt.text_of("recibo-expediente");
+    let key = receipt.text_of("recibo-clave");
+    assert!(number.starts_with("AT-2026-"), "{number}");
+    assert_eq!(key.len(), 24, "five groups of four: {key}");
+    assert_eq!(receipt.header("cache-control"), "no-store");
+    assert!(!receipt.h1().contains(&number) && !receipt.body.contains(&format!("<title>{number}")));
+    for address in receipt.addresses() {
+        assert!(!address.contains(&number) && !address.contains(&key), "{address}");
+    }
+
+    // A double tap, a reload, a resend after a dropped connection: the same
+    // form again, the same receipt, one case.
+    let again = post(&app, "/solicitud", &sent).await;
+    assert_eq!(again.text_of("recibo-expediente"), number);
+    assert_eq!(again.text_of("recibo-clave"), key);
+    assert!(again.body.contains("ya estaba registrada"));
+    assert_eq!(cases_filed(&app, &officer).await, 1);
+
+    // The officer sees the request the page filed, through the API.
+    let found = app
+        .graphql_as(
+            Some(&officer),
+            "query($f: String!) { cases(filter: { fileNumber: $f }) { edges { node { channel department
+               request { beneficiaries { name } aggressionTypes facts contact { phone } requestedMeasures { measureType description } } } } } }",
+            json!({ "f": number }),
+        )
+        .await;
+    let case = &found["data"]["cases"]["edges"][0]["node"];
+    assert_eq!(case["channel"], "WEB", "{found}");
+    assert_eq!(case["department"], "25");
+    assert_eq!(case["request"]["beneficiaries"][0]["name"], "Rosa Quispe Mamani");
+    assert_eq!(case["request"]["aggressionTypes"], json!(["THREAT", "HARASSMENT"]));
+    assert_eq!(case["request"]["contact"]["phone"], "961234567");
+    assert_eq!(case["request"]["requestedMeasures"][1]["description"], "Un radio para avisar");
+    // And the requester, with the key from the receipt.
+    let mine = app
+        .graphql(
+            "query($f: String!, $k: String!) { myRequest(fileNumber: $f, accessKey: $k) { status } }",
+            json!({ "f": number, "k": key }),
+        )
+        .await;
+    assert_eq!(mine["data"]["myRequest"]["status"], "RECEIVED", "{mine}");
+}
+
+async fn a_third_party_says_how_they_know_the_person(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let mut steps = defender_steps();
+    // Without saying how they know the person, the step is refused.
+    let start = get(&app, "/solicitud").await;
+    let unsaid = [("filer", "OTHER"), ("thirdParty.name", "Juana Pérez"), ("beneficiaries[0].name", "Luis Chávez")];
+    let refused = post(&app, "/solicitud", &answer(&start, "siguiente", &unsaid)).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.has_error_at("f-thirdParty-relationship"), "{}", refused.body);
+
+    steps[0] = vec![
+        ("filer", "OTHER"),
+        ("thirdParty.name", "Juana Pérez"),
+        ("thirdParty.relationship", "ORGANISATION"),
+        ("thirdParty.organisation", "Asociación de Periodistas de Piura"),
+        ("beneficiaries[0].collective", "PERSON"),
+        ("beneficiaries[0].name", "Luis Chávez"),
+    ];
+    steps[1] = vec![("place.ubigeo", "20")];
+    steps[2][0] = ("defenderCategory", "JOURNALIST");
+    let (receipt, _) = file(&app, &steps).await;
+    let number = receipt.text_of("recibo-expediente");
+    let found = app
+        .graphql_as(
+            Some(&officer),
+            "query($f: String!) { cases(filter: { fileNumber: $f }) { edges { node {
+               request { thirdParty { name relationship organisation } beneficiaries { name } } } } } }",
+            json!({ "f": number }),
+        )
+        .await;
+    let request = &found["data"]["cases"]["edges"][0]["node"]["request"];
+    assert_eq!(
+        request["thirdParty"],
+        json!({ "name": "Juana Pérez", "relationship": "ORGANISATION", "organisation": "Asociación de Periodistas de Piura" }),
+        "{found}"
+    );
+    assert_eq!(request["beneficiaries"][0]["name"], "Luis Chávez");
+}
+
+async fn a_requester_follows_answers_adds_evidence_and_withdraws(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let (receipt, _) = file(&app, &defender_steps()).await;
+    let (number, key) = (receipt.text_of("recibo-expediente"), receipt.text_of("recibo-clave"));
+    let case = case_id(&app, &officer, &number).await;
+
+    // A wrong key: the lookup again, the number kept, the key not.
+    let lookup = get(&app, "/seguimiento").await;
+    assert_eq!(lookup.status, 200);
+    let wrong = [("fileNumber", number.as_str()), ("accessKey", "0000-0000-0000-0000-0000")];
+    let refused = post(&app, "/seguimiento", &answer(&lookup, "consultar", &wrong)).await;
+    assert!(refused.body.contains("no son correctos"), "{}", refused.body);
+    assert!(refused.body.contains(&format!("value=\"{number}\"")) && !refused.body.contains("0000-0000"));
+
+    // The officer asks for more; the requester sees the question and answers.
+    let review = "mutation($c: ID!) { startReview(caseId: $c) { status } }";
+    app.graphql_as(Some(&officer), review, json!({ "c": case })).await;
+    let ask = "mutation($c: ID!, $q: String!) { requestInformation(caseId: $c, question: $q) { status } }";
+    let asked =
+        app.graphql_as(Some(&officer), ask, json!({ "c": case, "q": "¿Desde cuándo recibe las amenazas?" })).await;
+    assert_eq!(asked["data"]["requestInformation"]["status"], "INFORMATION_REQUESTED", "{asked}");
+    let credentials = [("fileNumber", number.as_str()), ("accessKey", key.as_str())];
+    let status = post(&app, "/seguimiento", &answer(&lookup, "consultar", &credentials)).await;
+    assert_eq!(status.status, 200, "{}", status.body);
+    assert!(
+        status.body.contains("Información solicitada") && status.body.contains("¿Desde cuándo recibe las amenazas?")
+    );
+    for address in status.addresses() {
+        assert!(!address.contains(&number) && !address.contains(&key), "{address}");
+    }
+    let empty_answer = post(&app, "/seguimiento", &answer(&status, "responder", &[("answer", " ")])).await;
+    assert!(empty_answer.has_error_at("f-answer"), "{}", empty_answer.body);
+    let answered =
+        post(&app, "/seguimiento", &answer(&status, "responder", &[("answer", "Desde marzo, cada semana.")])).await;
+    assert!(answered.body.contains("Su respuesta fue enviada"), "{}", answered.body);
+    assert!(answered.body.contains("En calificación"), "the review goes on");
+
+    let evidence =
+        [("evidence.description", "Captura de los mensajes"), ("evidence.reference", "La tiene la federación")];
+    let added = post(&app, "/seguimiento", &answer(&answered, "agregar-prueba", &evidence)).await;
+    assert!(added.body.contains("La prueba se agregó"), "{}", added.body);
+
+    // Withdrawing asks first; only the confirmation withdraws.
+    let confirm = post(&app, "/seguimiento", &answer(&added, "retirar", &[])).await;
+    assert!(confirm.body.contains("value=\"retirar-confirmado\""), "{}", confirm.body);
+    let mine = "query($f: String!, $k: String!) { myRequest(fileNumber: $f, accessKey: $k) { consentWithdrawn } }";
+    let before = app.graphql(mine, json!({ "f": number, "k": key })).await;
+    assert_eq!(before["data"]["myRequest"]["consentWithdrawn"], false);
+    let withdrawn =
+        post(&app, "/seguimiento", &answer(&confirm, "retirar-confirmado", &[("reason", "Ya estoy a salvo")])).await;
+    assert!(withdrawn.body.contains("El consentimiento fue retirado"), "{}", withdrawn.body);
+
+    // The officer sees all three in the case's history.
+    let history = app
+        .graphql_as(Some(&officer), "query($c: ID!) { case(id: $c) { consentWithdrawnOn request { evidence { description } } history { action } } }", json!({ "c": case }))
+        .await;
+    let actions: Vec<&str> =
+        history["data"]["case"]["history"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    for action in ["INFORMATION_RECEIVED", "EVIDENCE_ADDED", "CONSENT_WITHDRAWN"] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+    assert!(!history["data"]["case"]["consentWithdrawnOn"].is_null(), "{history}");
+}
+
+async fn a_page_drawn_too_long_ago_or_a_busy_hour_loses_nothing(db: Database) {
+    let limits = api::RateLimits { intake: api::Rate { per_hour: 1 }, ..api::RateLimits::OFF };
+    let app = TestApp::spawn_with(db, api::ApiConfig { rate_limits: limits, ..api::ApiConfig::default() }).await;
+    let steps = defender_steps();
+    let (first, sent) = file(&app, &steps).await;
+    let number = first.text_of("recibo-expediente");
+
+    // A second request within the hour: refused with the wait, on the last
+    // step, every answer still in the form.
+    let mut page = get(&app, "/solicitud").await;
+    for (i, typed) in steps.iter().enumerate() {
+        let action = if i + 1 == steps.len() { "enviar" } else { "siguiente" };
+        page = post(&app, "/solicitud", &answer(&page, action, typed)).await;
+    }
+    assert!(page.body.contains("Sus datos siguen aquí. Espere 60 minutos"), "{}", page.body);
+    assert!(page.body.contains("value=\"enviar\"") && page.body.contains("Rosa Quispe Mamani"), "{}", page.body);
+    // The first request's resend still gets its receipt: a retry is never
+    // rate-limited.
+    let replay = post(&app, "/solicitud", &sent).await;
+    assert_eq!(replay.text_of("recibo-expediente"), number, "{}", replay.body);
+
+    // A page left open half a day: the step again, with its answers and a
+    // fresh token, nothing filed.
+    let start = get(&app, "/solicitud").await;
+    app.advance_seconds(13 * 3600);
+    let late = post(&app, "/solicitud", &answer(&start, "siguiente", &steps[0])).await;
+    assert_eq!(late.h1(), "Quién está en riesgo", "{}", late.body);
+    assert!(late.body.contains("estuvo abierta mucho tiempo") && late.body.contains("Rosa Quispe Mamani"));
+    let on = post(&app, "/solicitud", &answer(&late, "siguiente", &steps[0])).await;
+    assert_eq!(on.h1(), "Dónde está", "the fresh token is good");
+}
+
+async fn posts_from_elsewhere_are_refused_and_every_page_is_private(db: Database) {
+    let web = web::WebConfig { quick_exit_url: Some("https://clima.example/".into()), ..web::WebConfig::default() };
+    let app = TestApp::spawn_with_web(db, api::ApiConfig::default(), web).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let start = get(&app, "/solicitud").await;
+    let mut last = answer(&start, "siguiente", &defender_steps()[0]);
+    let forged: Vec<(String, String)> =
+        last.iter().map(|(n, v)| (n.clone(), if n == "ficha" { "AAAA".to_owned() } else { v.clone() })).collect();
+    for (origin, site, fields) in [
+        ("https://evil.example", None, &last),
+        (app.base.as_str(), Some("cross-site"), &last),
+        (app.base.as_str(), None, &forged),
+    ] {
+        let mut request = app.post("/solicitud").header("origin", origin).form(fields);
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        let refused = page(request.send().await.unwrap()).await;
+        assert_eq!(refused.status, 403, "{origin} {site:?}");
+        assert!(
+            refused.body.contains("no vino de nuestra página") && !refused.body.contains("Rosa"),
+            "{}",
+            refused.body
+        );
+    }
+    assert_eq!(cases_filed(&app, &officer).await, 0);
+    // The same post from the page itself goes on.
+    last.retain(|(n, _)| n != "accion");
+    last.push(("accion".into(), "siguiente".into()));
+    assert_eq!(post(&app, "/solicitud", &last).await.h1(), "Dónde está");
+
+    // Every page: never stored, no referrer, our own scripts only.
+    for path in ["/", "/solicitud", "/seguimiento", "/no-existe"] {
+        let shown = get(&app, path).await;
+        assert_eq!(shown.header("cache-control"), "no-store", "{path}");
+        assert_eq!(shown.header("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(shown.header("x-content-type-options"), "nosniff", "{path}");
+        let csp = shown.header("content-security-policy");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("form-action 'self'"));
+        assert!(shown.header("set-cookie").is_empty(), "no cookie on the public side");
+        for address in shown.addresses() {
+            assert!(address.starts_with('/') || address.starts_with('#'), "nothing from another host: {address}");
+        }
+    }
+    // Static files: named by their content, kept a year, compressed.
+    let home = get(&app, "/").await;
+    let stylesheet = home.addresses().into_iter().find(|a| a.ends_with(".css")).unwrap();
+    let css = app.get(&stylesheet).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(css.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(css.headers()["content-encoding"], "gzip");
+    assert_eq!(app.get("/static/paginas-000000000000.css").send().await.unwrap().status(), 404);
+    // The quick exit, configured: off to the neutral site, the cache cleared.
+    let exit = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let left = exit.get(format!("{}/salir", app.base)).send().await.unwrap();
+    assert_eq!(left.status(), 303);
+    assert_eq!(left.headers()["location"], "https://clima.example/");
+    assert_eq!(left.headers()["clear-site-data"], "\"cache\"");
+}
+
+async fn pages_speak_the_language_asked_for_and_fall_back_to_spanish(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let browser_says = |lang: &'static str| app.get("/").header("accept-language", lang).send();
+    let quechua = page(browser_says("quz-PE,es;q=0.8").await.unwrap()).await;
+    assert!(quechua.body.contains("<html lang=\"qu\">"), "{}", quechua.body);
+    assert_eq!(quechua.header("content-language"), "qu");
+    // Untranslated messages are Spanish, and say so.
+    assert!(quechua.body.contains("<span lang=\"es\">Pida protección"), "{}", quechua.body);
+    assert!(quechua.body.contains("aria-current=\"true\">Runasimi</span>"));
+    let spanish = page(browser_says("en-GB,es;q=0.5").await.unwrap()).await;
+    assert!(spanish.body.contains("<html lang=\"es\">") && !spanish.body.contains("<span lang=\"es\">"));
+    let aymara = get(&app, "/?lengua=ay").await;
+    assert!(aymara.body.contains("<html lang=\"ay\">") && aymara.body.contains("/solicitud?lengua=ay"));
+
+    // On a form, the switch posts what was typed and draws the same step.
+    let start = get(&app, "/solicitud").await;
+    let mut typed = answer(&start, "siguiente", &[("beneficiaries[0].name", "Rosa Quispe Mamani")]);
+    typed.retain(|(n, _)| n != "accion");
+    typed.push(("cambiar-lengua".into(), "qu".into()));
+    let switched = post(&app, "/solicitud", &typed).await;
+    assert_eq!(switched.status, 200, "no errors for a language switch: {}", switched.body);
+    assert!(switched.body.contains("<html lang=\"qu\">") && switched.body.contains("value=\"Rosa Quispe Mamani\""));
+    assert!(switched.body.contains("name=\"lengua\" value=\"qu\""), "the next post keeps it");
+}
