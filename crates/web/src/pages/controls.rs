@@ -92,59 +92,61 @@ impl Choice {
     }
 }
 
-pub(crate) enum Control {
+/// A control: what every control has, and what its kind adds.
+pub(crate) struct Control {
+    pub(crate) field: Field,
+    pub(crate) kind: ControlKind,
+}
+
+pub(crate) enum ControlKind {
     Input {
-        field: Field,
         value: String,
         kind: InputKind,
     },
     TextArea {
-        field: Field,
         value: String,
         rows: u8,
     },
     /// A drop-down list; `placeholder` is the first, empty entry.
     Select {
-        field: Field,
         placeholder: Text,
         choices: Vec<Choice>,
     },
     Radios {
-        field: Field,
         choices: Vec<Choice>,
     },
     Checkboxes {
-        field: Field,
         choices: Vec<Choice>,
     },
     /// A single yes/no box, posted as `true`.
     Checkbox {
-        field: Field,
         checked: bool,
     },
 }
 
 impl Control {
-    pub(crate) fn field(&self) -> &Field {
-        match self {
-            Control::Input { field, .. }
-            | Control::TextArea { field, .. }
-            | Control::Select { field, .. }
-            | Control::Radios { field, .. }
-            | Control::Checkboxes { field, .. }
-            | Control::Checkbox { field, .. } => field,
-        }
+    pub(crate) fn input(field: Field, value: String, kind: InputKind) -> Self {
+        Self { field, kind: ControlKind::Input { value, kind } }
     }
 
-    fn field_mut(&mut self) -> &mut Field {
-        match self {
-            Control::Input { field, .. }
-            | Control::TextArea { field, .. }
-            | Control::Select { field, .. }
-            | Control::Radios { field, .. }
-            | Control::Checkboxes { field, .. }
-            | Control::Checkbox { field, .. } => field,
-        }
+    pub(crate) fn text_area(field: Field, value: String, rows: u8) -> Self {
+        Self { field, kind: ControlKind::TextArea { value, rows } }
+    }
+
+    pub(crate) fn select(field: Field, placeholder: Text, choices: Vec<Choice>) -> Self {
+        Self { field, kind: ControlKind::Select { placeholder, choices } }
+    }
+
+    pub(crate) fn radios(field: Field, choices: Vec<Choice>) -> Self {
+        Self { field, kind: ControlKind::Radios { choices } }
+    }
+
+    pub(crate) fn checkboxes(field: Field, choices: Vec<Choice>) -> Self {
+        Self { field, kind: ControlKind::Checkboxes { choices } }
+    }
+
+    pub(crate) fn checkbox(field: Field, checked: bool) -> Self {
+        Self { field, kind: ControlKind::Checkbox { checked } }
     }
 }
 
@@ -181,6 +183,24 @@ impl Group {
     }
 }
 
+/// What a page says about the post that drew it, at the top.
+#[derive(Default)]
+pub(crate) struct Feedback {
+    /// Something to know that is no problem with a field (a wait, an
+    /// expired page, an action done).
+    pub(crate) notice: Option<Text>,
+    /// The problems with fields, in the page's order.
+    pub(crate) summary: Vec<Problem>,
+    /// Problems no field on the page holds.
+    pub(crate) general: Vec<Text>,
+}
+
+impl Feedback {
+    pub(crate) fn count(&self) -> usize {
+        self.summary.len() + self.general.len()
+    }
+}
+
 /// One entry of the error summary at the top of a form.
 pub(crate) struct Problem {
     /// The control (or group) it links to.
@@ -203,7 +223,7 @@ pub(crate) fn place_problems(
     let mut summary = Vec::new();
     for group in groups.iter_mut() {
         for control in &mut group.controls {
-            let field = control.field_mut();
+            let field = &mut control.field;
             for (i, (name, message)) in problems.iter().enumerate() {
                 if !placed[i] && *name == field.name {
                     placed[i] = true;

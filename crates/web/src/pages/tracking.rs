@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::catalogue::{Text, Tr};
 use super::chrome::{self, Chrome, LangSwitch};
-use super::controls::{Control, Field, Group, InputKind, Problem, place_problems};
+use super::controls::{Control, ControlKind, Feedback, Field, Group, InputKind, place_problems};
 use super::dates;
 use super::form_data::FormData;
 use super::home::LangParam;
@@ -93,9 +93,7 @@ struct Lookup {
     chrome: Chrome,
     t: Tr,
     form_id: &'static str,
-    notice: Option<Text>,
-    summary: Vec<Problem>,
-    general: Vec<Text>,
+    feedback: Feedback,
     groups: Vec<Group>,
     hidden: Vec<(String, String)>,
 }
@@ -119,9 +117,7 @@ struct StatusPage {
     chrome: Chrome,
     t: Tr,
     form_id: &'static str,
-    notice: Option<Text>,
-    summary: Vec<Problem>,
-    general: Vec<Text>,
+    feedback: Feedback,
     file_number: String,
     status_label: Text,
     status_explained: Text,
@@ -264,8 +260,8 @@ fn credentials_groups(form: &FormData, t: Tr) -> Vec<Group> {
         "",
         t.t("seguimiento-grupo"),
         vec![
-            Control::Input { field: number, value: form.value(FILE_NUMBER).to_owned(), kind: InputKind::Text },
-            Control::Input { field: key, value: form.value(ACCESS_KEY).to_owned(), kind: InputKind::Text },
+            Control::input(number, form.value(FILE_NUMBER).to_owned(), InputKind::Text),
+            Control::input(key, form.value(ACCESS_KEY).to_owned(), InputKind::Text),
         ],
     )]
 }
@@ -278,9 +274,7 @@ fn lookup(app: &WebState, form: &FormData, t: Tr, problems: Vec<(String, Text)>,
         chrome: Chrome::new(t, "seguimiento-titulo", LangSwitch::FormButtons { form: FORM_ID }),
         t,
         form_id: FORM_ID,
-        notice,
-        summary,
-        general,
+        feedback: Feedback { notice, summary, general },
         groups,
         hidden: posted::own_fields(app, t),
     };
@@ -329,7 +323,7 @@ fn status(
     let general = problems
         .into_iter()
         .filter(|(field, _)| {
-            !forms.iter().any(|f| f.groups.iter().any(|g| g.controls.iter().any(|c| c.field().name == *field)))
+            !forms.iter().any(|f| f.groups.iter().any(|g| g.controls.iter().any(|c| c.field.name == *field)))
         })
         .map(|(_, message)| message)
         .collect();
@@ -341,9 +335,7 @@ fn status(
         chrome: Chrome::new(t, "seguimiento-estado-titulo", LangSwitch::FormButtons { form: FORM_ID }),
         t,
         form_id: FORM_ID,
-        notice,
-        summary,
-        general,
+        feedback: Feedback { notice, summary, general },
         status_label: t.t(&format!("estado-{}", status.status)),
         status_explained: if t.has(&explained) { t.t(&explained) } else { Text::plain("") },
         received_on: dates::long_date(t, status.received_on),
@@ -367,7 +359,8 @@ fn status(
 }
 
 fn text_area(field: Field, values: &FormData, rows: u8) -> Control {
-    Control::TextArea { value: values.value(&field.name).to_owned(), field, rows }
+    let value = values.value(&field.name).to_owned();
+    Control::text_area(field, value, rows)
 }
 
 fn answer_form(t: Tr, values: &FormData) -> ActionForm {
@@ -384,8 +377,10 @@ fn answer_form(t: Tr, values: &FormData) -> ActionForm {
 }
 
 fn evidence_form(t: Tr, values: &FormData) -> ActionForm {
-    let input =
-        |field: Field| Control::Input { value: values.value(&field.name).to_owned(), field, kind: InputKind::Text };
+    let input = |field: Field| {
+        let value = values.value(&field.name).to_owned();
+        Control::input(field, value, InputKind::Text)
+    };
     ActionForm {
         action: "agregar-prueba",
         heading: t.t("seguimiento-prueba-titulo"),

@@ -26,7 +26,7 @@ use self::steps::Step;
 use self::view::{Reference, ReviewSection};
 use super::catalogue::{Text, Tr};
 use super::chrome::{self, Chrome, LangSwitch};
-use super::controls::{Control, Group, Problem, place_problems};
+use super::controls::{ControlKind, Feedback, Group, place_problems};
 use super::form_data::FormData;
 use super::home::LangParam;
 use super::notice;
@@ -54,9 +54,7 @@ struct StepPage {
     progress: Text,
     heading: Text,
     intro: Option<Text>,
-    notice: Option<Text>,
-    general: Vec<Text>,
-    summary: Vec<Problem>,
+    feedback: Feedback,
     groups: Vec<Group>,
     add: Option<(String, Text)>,
     hidden: Vec<(String, String)>,
@@ -221,7 +219,7 @@ async fn render(
     let mut groups = view::groups(step, &form, t, &reference);
     let mut general = Vec::new();
     let summary = place_problems(&mut groups, &problems, &mut general);
-    let shown: Vec<&str> = groups.iter().flat_map(|g| g.controls.iter().map(|c| c.field().name.as_str())).collect();
+    let shown: Vec<&str> = groups.iter().flat_map(|g| g.controls.iter().map(|c| c.field.name.as_str())).collect();
     let mut hidden: Vec<(String, String)> = form
         .pairs()
         .filter(|(name, _)| !is_form_field(name) && !shown.contains(name))
@@ -242,9 +240,7 @@ async fn render(
         progress: t.with("paso-de", [("numero", step.number().into()), ("total", Step::ALL.len().into())]),
         heading: t.t(step.title_id()),
         intro: t.has(&intro_id).then(|| t.t(&intro_id)),
-        notice,
-        general,
-        summary,
+        feedback: Feedback { notice, summary, general },
         add: view::add_button(step, &form, t),
         groups,
         hidden,

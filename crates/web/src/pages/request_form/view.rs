@@ -61,12 +61,12 @@ impl Builder<'_> {
 
     fn input(&self, field: Field, kind: InputKind) -> Control {
         let value = self.form.value(&field.name).to_owned();
-        Control::Input { field, value, kind }
+        Control::input(field, value, kind)
     }
 
     fn text_area(&self, field: Field, rows: u8) -> Control {
         let value = self.form.value(&field.name).to_owned();
-        Control::TextArea { field, value, rows }
+        Control::text_area(field, value, rows)
     }
 
     /// A closed list of the domain, labelled from the catalogue (`prefix-CODE`).
@@ -81,7 +81,7 @@ impl Builder<'_> {
     }
 
     fn select(&self, field: Field, choices: Vec<Choice>) -> Control {
-        Control::Select { field, placeholder: self.t.t("elija"), choices }
+        Control::select(field, self.t.t("elija"), choices)
     }
 }
 
@@ -116,13 +116,13 @@ fn people(b: &Builder<'_>) -> Vec<Group> {
     let filer = b.form.value(FILER);
     let mut groups = vec![Group::untitled(
         FILER,
-        vec![Control::Radios {
-            field: b.field(FILER, "personas-quien").required(),
-            choices: vec![
+        vec![Control::radios(
+            b.field(FILER, "personas-quien").required(),
+            vec![
                 Choice::new(FILER, FILER_SELF, t.t("personas-quien-yo"), filer == FILER_SELF),
                 Choice::new(FILER, FILER_OTHER, t.t("personas-quien-otra"), filer == FILER_OTHER),
             ],
-        }],
+        )],
     )];
     let mut third = Group::new(
         "thirdParty",
@@ -159,7 +159,7 @@ fn people(b: &Builder<'_>) -> Vec<Group> {
             format!("beneficiaries[{row}]"),
             t.t1("persona-grupo", "numero", row + 1),
             vec![
-                Control::Radios { field: b.field(&kind, "persona-tipo"), choices: kinds },
+                Control::radios(b.field(&kind, "persona-tipo"), kinds),
                 b.input(
                     b.field(&name("name"), "persona-nombre").required().hint(t.t("persona-nombre-ayuda")),
                     InputKind::Text,
@@ -216,10 +216,7 @@ fn facts(b: &Builder<'_>) -> Vec<Group> {
             "defenderCategory",
             t.t("hechos-grupo-defiende"),
             vec![
-                Control::Radios {
-                    field: b.field("defenderCategory", "hechos-categoria").required(),
-                    choices: categories,
-                },
+                Control::radios(b.field("defenderCategory", "hechos-categoria").required(), categories),
                 b.input(b.field("defenderCategoryDetail", "hechos-categoria-detalle"), InputKind::Text),
             ],
         ),
@@ -227,13 +224,10 @@ fn facts(b: &Builder<'_>) -> Vec<Group> {
             "aggression",
             t.t("hechos-grupo-agresion"),
             vec![
-                Control::Checkboxes {
-                    field: b
-                        .field("aggressionTypes", "hechos-agresiones")
-                        .required()
-                        .hint(t.t("hechos-agresiones-ayuda")),
-                    choices: b.coded("aggressionTypes", AggressionType::ALL, AggressionType::code, "agresion"),
-                },
+                Control::checkboxes(
+                    b.field("aggressionTypes", "hechos-agresiones").required().hint(t.t("hechos-agresiones-ayuda")),
+                    b.coded("aggressionTypes", AggressionType::ALL, AggressionType::code, "agresion"),
+                ),
                 b.select(
                     b.field("aggressorType", "hechos-agresor"),
                     b.coded("aggressorType", AggressorType::ALL, AggressorType::code, "agresor"),
@@ -286,10 +280,10 @@ fn protection(b: &Builder<'_>, reference: &Reference) -> Vec<Group> {
         "requestedMeasures",
         t.t("proteccion-grupo"),
         vec![
-            Control::Checkboxes {
-                field: b.field(MEASURE_TYPES, "proteccion-medidas").hint(t.t("proteccion-medidas-ayuda")),
+            Control::checkboxes(
+                b.field(MEASURE_TYPES, "proteccion-medidas").hint(t.t("proteccion-medidas-ayuda")),
                 choices,
-            },
+            ),
             b.text_area(b.field(MEASURE_OTHER, "proteccion-otra"), 4),
         ],
     )]
@@ -319,10 +313,10 @@ fn contact(b: &Builder<'_>) -> Vec<Group> {
                 b.coded("language", Language::ALL, Language::code, "lengua"),
             ),
             b.input(b.field("languageDetail", "lengua-detalle"), InputKind::Text),
-            Control::Checkbox {
-                field: b.field("interpreterNeeded", "lengua-interprete"),
-                checked: b.form.value("interpreterNeeded") == "true",
-            },
+            Control::checkbox(
+                b.field("interpreterNeeded", "lengua-interprete"),
+                b.form.value("interpreterNeeded") == "true",
+            ),
         ],
     );
     vec![reach, language]
@@ -337,13 +331,13 @@ fn consent(b: &Builder<'_>) -> Vec<Group> {
         "consent",
         t.t("consentimiento-grupo"),
         vec![
-            Control::Radios {
-                field: b.field("consent.status", "consentimiento-pregunta").required(),
-                choices: options
+            Control::radios(
+                b.field("consent.status", "consentimiento-pregunta").required(),
+                options
                     .iter()
                     .map(|(code, id)| Choice::new("consent.status", *code, t.t(id), chosen == *code))
                     .collect(),
-            },
+            ),
             b.text_area(b.field("consent.reason", "consentimiento-razon"), 3),
         ],
     );
