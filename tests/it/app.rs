@@ -47,7 +47,16 @@ impl TestApp {
         tokio::spawn(async move {
             axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await
         });
-        Self { base, db, client: reqwest::Client::new(), now }
+        Self {
+            base,
+            db,
+            client: reqwest::Client::builder()
+                // Redirects are what a test looks at (the console's 303s).
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client"),
+            now,
+        }
     }
 
     /// Moves the clock to an instant (RFC 3339).

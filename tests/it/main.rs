@@ -11,6 +11,7 @@ mod app;
 mod authorization;
 mod browser;
 mod confidentiality;
+mod console;
 mod contract;
 mod errors;
 mod fixtures;

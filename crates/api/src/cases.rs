@@ -11,7 +11,7 @@ use domain::workflow::{AdmissibilityDecision, Command};
 
 use crate::accounts::StaffMember;
 use crate::authz::{Operation, Target};
-use crate::context::{authorize, db, loaders, record_read, selected, staff, today};
+use crate::context::{authorize, calendar, db, loaders, record_read, selected, staff, today};
 use crate::deadlines::DeadlineView;
 use crate::enums::{
     AggressionType, AggressorType, CaseStatus, Channel, CollectiveKind, ConsentStatus, DefenderCategory, Gender,
@@ -518,11 +518,21 @@ pub(crate) struct CaseFilterInput {
     /// Only cases assigned to me; takes precedence over `assignedOfficer`.
     #[graphql(default)]
     mine: bool,
+    /// Only cases no officer is in charge of yet.
+    #[graphql(default)]
+    unassigned: bool,
+    /// Cases a step of the procedure changed at or after this instant
+    /// (RFC 3339): a command, a deadline recomputed, an answer.
+    changed_since: Option<Timestamp>,
     /// Cases with a measure for this sector.
     sector: Option<String>,
     /// A running deadline due on or before this date (`YYYY-MM-DD`,
     /// America/Lima).
     due_before: Option<Date>,
+    /// The earliest running deadline due from today to this many working
+    /// days ahead (0 to 60; national calendar), as `dueSoon` counts: due
+    /// soon, not yet late.
+    due_within_working_days: Option<i32>,
     /// A running deadline already past its due date, today in Lima.
     #[graphql(default)]
     overdue: bool,
@@ -592,8 +602,21 @@ impl CasesQuery {
                 })
                 .transpose()?,
             assigned_officer,
+            unassigned: filter.unassigned,
+            changed_since: filter.changed_since.map(|at| at.0),
             sector: filter.sector.as_deref().map(|s| ref_code("filter.sector", s)).transpose()?,
-            due_before: filter.due_before.map(|d| d.0),
+            due_before: match filter.due_within_working_days {
+                None => filter.due_before.map(|d| d.0),
+                Some(days) => {
+                    let days = u32::try_from(days)
+                        .ok()
+                        .filter(|d| *d <= 60)
+                        .ok_or_else(|| ApiError::bad_input("filter.dueWithinWorkingDays", "debe estar entre 0 y 60"))?;
+                    let until = calendar(ctx).await?.add_working_days(today(ctx), days, None);
+                    Some(filter.due_before.map_or(until, |d| d.0.min(until)))
+                }
+            },
+            due_from: filter.due_within_working_days.map(|_| today(ctx)),
             overdue_on: filter.overdue.then(|| today(ctx)),
         };
         let order = match order_by.unwrap_or_default() {

@@ -102,6 +102,19 @@ impl DeadlineView {
         i32::try_from(self.deadline.version).unwrap_or(i32::MAX)
     }
 
+    /// For a running deadline, the working days left to act, counted from
+    /// today in Lima with the case's department's calendar: 0 when due
+    /// today, 3 when three working days follow today up to the due date,
+    /// negative when late (-2: two working days past it). None when it is
+    /// not running.
+    async fn working_days_left(&self, ctx: &Context<'_>) -> ApiResult<Option<i32>> {
+        let calendar = calendar(ctx).await?;
+        Ok(self
+            .deadline
+            .working_days_left(today(ctx), &calendar, self.department)
+            .map(|n| i32::try_from(n).unwrap_or(if n < 0 { i32::MIN } else { i32::MAX })))
+    }
+
     /// Every day skipped between the start and the due date, and why.
     async fn explanation(&self, ctx: &Context<'_>) -> ApiResult<DueDate> {
         let calendar = calendar(ctx).await?;

@@ -65,10 +65,17 @@ pub struct CaseFilter {
     pub track: Option<Track>,
     pub department: Option<DepartmentCode>,
     pub assigned_officer: Option<Uuid>,
+    /// Only cases no officer is in charge of.
+    pub unassigned: bool,
+    /// Cases a step of the procedure changed at or after this instant.
+    pub changed_since: Option<DateTime<Utc>>,
     /// Cases with a measure for this sector.
     pub sector: Option<RefCode>,
     /// A running deadline due on or before this date.
     pub due_before: Option<NaiveDate>,
+    /// The next running deadline due on or after this date (today: not
+    /// yet late).
+    pub due_from: Option<NaiveDate>,
     /// A running deadline already past on this date (today).
     pub overdue_on: Option<NaiveDate>,
 }
@@ -336,6 +343,12 @@ fn cases_matching(filter: &CaseFilter) -> sea_orm::Select<cases::Entity> {
     if let Some(officer) = filter.assigned_officer {
         query = query.filter(C::AssignedOfficerId.eq(officer));
     }
+    if filter.unassigned {
+        query = query.filter(C::AssignedOfficerId.is_null());
+    }
+    if let Some(since) = filter.changed_since {
+        query = query.filter(C::UpdatedAt.gte(since));
+    }
     if let Some(sector) = &filter.sector {
         let with_measure = Query::select()
             .column(measures::Column::CaseId)
@@ -346,6 +359,9 @@ fn cases_matching(filter: &CaseFilter) -> sea_orm::Select<cases::Entity> {
     }
     if let Some(date) = filter.due_before {
         query = query.filter(C::NextDueOn.lte(date));
+    }
+    if let Some(date) = filter.due_from {
+        query = query.filter(C::NextDueOn.gte(date));
     }
     if let Some(today) = filter.overdue_on {
         query = query.filter(C::NextDueOn.lt(today));

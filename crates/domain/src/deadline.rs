@@ -302,6 +302,23 @@ impl Deadline {
         resumed.recomputed(&self.rule, calendar, department)
     }
 
+    /// How many working days are left to act, seen on `today`, for an open
+    /// deadline: the working days after today up to the due date (0: due
+    /// today), or, once past, minus the working days since it (-2: two
+    /// working days late). `None` when nothing runs (suspended, met,
+    /// lapsed, cancelled). What a work list shows beside the date.
+    pub fn working_days_left(&self, today: NaiveDate, calendar: &Calendar, department: DepartmentCode) -> Option<i64> {
+        if self.status != DeadlineStatus::Open {
+            return None;
+        }
+        let department = Some(department);
+        Some(if self.due >= today {
+            i64::from(calendar.working_days_between(today, self.due, department))
+        } else {
+            -i64::from(calendar.working_days_between(self.due, today, department))
+        })
+    }
+
     /// Why the due date is what it is: every day skipped and the reason.
     pub fn explain(&self, calendar: &Calendar, department: DepartmentCode) -> DueDateExplanation {
         calendar.explain_working_days(
@@ -389,6 +406,24 @@ mod tests {
         assert_eq!(deadline.due, date("2026-09-01"));
         assert_eq!(deadline.explain(&calendar, lima()).due, deadline.due);
         assert_eq!(deadline.version, 1);
+    }
+
+    #[test]
+    fn working_days_left_count_after_today_and_go_negative_once_late() {
+        let calendar = Calendar::peru_default();
+        let rules = DeadlineRules::peru_default();
+        let rule = rules.rule(DeadlineKind::Decision, Track::Ordinary).unwrap();
+        let key = DeadlineKey { kind: DeadlineKind::Decision, measure: None };
+        // Due Tue 2026-09-01.
+        let deadline = Deadline::set(key, rule, date("2026-07-15"), &calendar, lima());
+        let left = |today: &str| deadline.working_days_left(date(today), &calendar, lima());
+        assert_eq!(left("2026-09-01"), Some(0));
+        assert_eq!(left("2026-08-31"), Some(1));
+        // Thu 27, Fri 28, Mon 31 (Sat 29 is Santa Rosa de Lima, Sun 30), Tue 1.
+        assert_eq!(left("2026-08-26"), Some(4));
+        assert_eq!(left("2026-09-03"), Some(-2));
+        let met = deadline.with_status(DeadlineStatus::Met { on: date("2026-08-20"), on_time: true });
+        assert_eq!(met.working_days_left(date("2026-08-26"), &calendar, lima()), None);
     }
 
     #[test]

@@ -295,7 +295,7 @@ impl Worker {
     fn letter(&self, envelope: &Envelope, now: DateTime<Utc>) -> Option<Letter> {
         let base = self.config.public_url.trim_end_matches('/');
         let (reader, link) = match envelope.reader {
-            Reader::Staff(_) => (notifier::Reader::Staff, format!("{base}/casos/{}", envelope.case_id)),
+            Reader::Staff(_) => (notifier::Reader::Staff, format!("{base}/consola/casos/{}", envelope.case_id)),
             Reader::Requester => (notifier::Reader::Requester, format!("{base}/seguimiento")),
         };
         let event = |cancelled: bool| {

@@ -36,6 +36,12 @@ impl CaseStatus {
     pub fn is_open(self) -> bool {
         self != CaseStatus::Archived
     }
+
+    /// Still someone's work: not decided for good (not admitted, referred)
+    /// and not archived. What an officer's work lists hold.
+    pub fn is_in_progress(self) -> bool {
+        !matches!(self, CaseStatus::NotAdmitted | CaseStatus::Referred | CaseStatus::Archived)
+    }
 }
 
 code_enum! {

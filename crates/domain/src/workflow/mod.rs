@@ -5,6 +5,7 @@ mod case;
 mod command;
 mod effect;
 mod receipt;
+pub mod steps;
 mod transition;
 
 pub use case::{

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use crate::calendar::Calendar;
 use crate::deadline::{Deadline, DeadlineKey, DeadlineKind, DeadlineRules, DeadlineStatus, RuleError, StartEvent};
 use crate::place::DepartmentCode;
+use crate::workflow::steps;
 use crate::workflow::{
     ActReference, AdmissibilityDecision, Audience, AuditAction, AuditEvent, Case, CaseStatus, Command, DeadlineChange,
     Effect, Measure, MeasureNo, MeasureStatus, Notification, OpenInformationRequest, Topic, Track,
@@ -120,18 +121,18 @@ impl Case {
         let measure = command.measure();
         let action = match command {
             Command::Assign { officer } => {
-                step.require(AuditAction::Assigned, &open_statuses())?;
+                step.require(AuditAction::Assigned)?;
                 step.case.assigned_officer = Some(officer);
                 step.notify(Audience::AssignedOfficer, Topic::Assigned);
                 AuditAction::Assigned
             }
             Command::AddEvidence { description: _, reference: _ } => {
-                step.require(AuditAction::EvidenceAdded, &open_statuses())?;
+                step.require(AuditAction::EvidenceAdded)?;
                 step.notify(Audience::AssignedOfficer, Topic::EvidenceAdded);
                 AuditAction::EvidenceAdded
             }
             Command::WithdrawConsent { reason: _ } => {
-                step.require(AuditAction::ConsentWithdrawn, &open_statuses())?;
+                step.require(AuditAction::ConsentWithdrawn)?;
                 // Kept whatever follows: the requester and the registry see
                 // that (and when) consent was withdrawn.
                 step.case.consent_withdrawn_on = Some(today);
@@ -146,14 +147,13 @@ impl Case {
                 AuditAction::ConsentWithdrawn
             }
             Command::StartReview => {
-                step.require(AuditAction::ReviewStarted, &[CaseStatus::Received])?;
+                step.require(AuditAction::ReviewStarted)?;
                 step.case.status = CaseStatus::UnderReview;
                 AuditAction::ReviewStarted
             }
             Command::RequestInformation { question: _ } => {
                 let action = AuditAction::InformationRequested;
-                let allowed = [CaseStatus::UnderReview, CaseStatus::Admitted, CaseStatus::RiskAssessed];
-                step.require(action, &allowed)?;
+                step.require(action)?;
                 step.case.information_request =
                     Some(OpenInformationRequest { requested_on: today, resume_status: step.case.status });
                 step.case.status = CaseStatus::InformationRequested;
@@ -164,14 +164,14 @@ impl Case {
             }
             Command::ReceiveInformation { answer: _ } => {
                 let action = AuditAction::InformationReceived;
-                step.require(action, &[CaseStatus::InformationRequested])?;
+                step.require(action)?;
                 step.end_information_request(DeadlineChange::Met);
                 step.notify(Audience::AssignedOfficer, Topic::InformationReceived);
                 action
             }
             Command::CloseInformationPeriod => {
                 let action = AuditAction::InformationPeriodClosed;
-                step.require(action, &[CaseStatus::InformationRequested])?;
+                step.require(action)?;
                 let still_running =
                     step.case.deadline(information_key()).is_some_and(|d| d.is_pending() && today <= d.due);
                 if still_running {
@@ -182,7 +182,7 @@ impl Case {
             }
             Command::EvaluateAdmissibility(evaluation) => {
                 let action = AuditAction::AdmissibilityEvaluated;
-                step.require(action, &[CaseStatus::UnderReview])?;
+                step.require(action)?;
                 match evaluation.decision() {
                     AdmissibilityDecision::Admit { .. } => {
                         step.case.status = CaseStatus::Admitted;
@@ -204,9 +204,7 @@ impl Case {
             Command::AssessRisk { track, level, summary: _ } => {
                 let action = AuditAction::RiskAssessed;
                 let before_decision = [CaseStatus::Admitted, CaseStatus::RiskAssessed];
-                let during_follow_up =
-                    [CaseStatus::ResolutionIssued, CaseStatus::MeasuresInImplementation, CaseStatus::FollowUp];
-                step.require(action, &[before_decision.as_slice(), &during_follow_up].concat())?;
+                step.require(action)?;
                 // Deadlines so far were computed for the effective track
                 // (ordinary until a first assessment says otherwise).
                 let track_changed = step.case.effective_track() != track;
@@ -223,7 +221,7 @@ impl Case {
             }
             Command::IssueResolution(resolution) => {
                 let action = AuditAction::ResolutionIssued;
-                step.require(action, &[CaseStatus::RiskAssessed])?;
+                step.require(action)?;
                 step.check_act_date(&resolution.act)?;
                 if resolution.granted.is_empty() && resolution.denied.is_empty() {
                     return Err(TransitionError::EmptyResolution);
@@ -247,16 +245,8 @@ impl Case {
             }
             Command::NotifyMeasure { measure } => {
                 let action = AuditAction::MeasureNotified;
-                step.require_measure_phase(action)?;
-                let sector = step
-                    .measure_transition(
-                        measure,
-                        action,
-                        &[MeasureStatus::Granted, MeasureStatus::Modified],
-                        MeasureStatus::Notified,
-                    )?
-                    .sector
-                    .clone();
+                step.require(action)?;
+                let sector = step.measure_transition(measure, action, MeasureStatus::Notified)?.sector.clone();
                 if let Some(m) = step.case.measures.iter_mut().find(|m| m.no == measure) {
                     m.notified_on = Some(today);
                 }
@@ -267,34 +257,31 @@ impl Case {
             }
             Command::AcknowledgeMeasure { measure } => {
                 let action = AuditAction::MeasureAcknowledged;
-                step.require_measure_phase(action)?;
-                step.measure_transition(measure, action, &[MeasureStatus::Notified], MeasureStatus::Acknowledged)?;
+                step.require(action)?;
+                step.measure_transition(measure, action, MeasureStatus::Acknowledged)?;
                 step.close(measure_key(DeadlineKind::MeasureAcknowledgement, measure), DeadlineChange::Met, today);
                 action
             }
             Command::ReportProgress { measure, report: _ } => {
                 let action = AuditAction::MeasureProgressReported;
-                step.require_measure_phase(action)?;
-                let from = [MeasureStatus::Notified, MeasureStatus::Acknowledged];
-                step.measure_transition(measure, action, &from, MeasureStatus::Acknowledged)?;
+                step.require(action)?;
+                step.measure_transition(measure, action, MeasureStatus::Acknowledged)?;
                 step.close(measure_key(DeadlineKind::MeasureAcknowledgement, measure), DeadlineChange::Met, today);
                 step.notify(Audience::AssignedOfficer, Topic::MeasureProgressReported(measure));
                 action
             }
             Command::ReportImplemented { measure, report: _ } => {
                 let action = AuditAction::MeasureImplemented;
-                step.require_measure_phase(action)?;
-                let from = [MeasureStatus::Notified, MeasureStatus::Acknowledged];
-                step.measure_transition(measure, action, &from, MeasureStatus::Implemented)?;
+                step.require(action)?;
+                step.measure_transition(measure, action, MeasureStatus::Implemented)?;
                 step.close_measure_deadlines(measure, DeadlineChange::Met);
                 step.notify(Audience::AssignedOfficer, Topic::MeasureImplemented(measure));
                 action
             }
             Command::ReportNotFeasible { measure, reason: _ } => {
                 let action = AuditAction::MeasureNotFeasible;
-                step.require_measure_phase(action)?;
-                let from = [MeasureStatus::Notified, MeasureStatus::Acknowledged];
-                step.measure_transition(measure, action, &from, MeasureStatus::NotFeasible)?;
+                step.require(action)?;
+                step.measure_transition(measure, action, MeasureStatus::NotFeasible)?;
                 step.close_measure_deadlines(measure, DeadlineChange::Met);
                 step.notify(Audience::AssignedOfficer, Topic::MeasureNotFeasible(measure));
                 step.notify(Audience::Supervisors, Topic::MeasureNotFeasible(measure));
@@ -302,29 +289,20 @@ impl Case {
             }
             Command::ModifyMeasure { measure, act, details: _ } => {
                 let action = AuditAction::MeasureModified;
-                step.require_measure_phase(action)?;
+                step.require(action)?;
                 step.check_act_date(&act)?;
-                let from = [
-                    MeasureStatus::Granted,
-                    MeasureStatus::Notified,
-                    MeasureStatus::Acknowledged,
-                    MeasureStatus::Implemented,
-                    MeasureStatus::NotFeasible,
-                    MeasureStatus::Extended,
-                ];
-                step.measure_transition(measure, action, &from, MeasureStatus::Modified)?;
+                step.measure_transition(measure, action, MeasureStatus::Modified)?;
                 step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
                 action
             }
             Command::ExtendMeasure { measure, act, until } => {
                 let action = AuditAction::MeasureExtended;
-                step.require_measure_phase(action)?;
+                step.require(action)?;
                 step.check_act_date(&act)?;
                 if until <= today {
                     return Err(TransitionError::ExtensionNotInFuture);
                 }
-                let from = [MeasureStatus::Implemented, MeasureStatus::Extended];
-                step.measure_transition(measure, action, &from, MeasureStatus::Extended)?;
+                step.measure_transition(measure, action, MeasureStatus::Extended)?;
                 if let Some(m) = step.case.measures.iter_mut().find(|m| m.no == measure) {
                     m.extended_until = Some(until);
                 }
@@ -332,11 +310,9 @@ impl Case {
             }
             Command::LiftMeasure { measure, act, reason: _ } => {
                 let action = AuditAction::MeasureLifted;
-                step.require_measure_phase(action)?;
+                step.require(action)?;
                 step.check_act_date(&act)?;
-                let from: Vec<MeasureStatus> =
-                    MeasureStatus::ALL.iter().copied().filter(|s| *s != MeasureStatus::Lifted).collect();
-                let lifted = step.measure_transition(measure, action, &from, MeasureStatus::Lifted)?;
+                let lifted = step.measure_transition(measure, action, MeasureStatus::Lifted)?;
                 let (sector, was_notified) = (lifted.sector.clone(), lifted.notified_on.is_some());
                 step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
                 if was_notified {
@@ -346,9 +322,7 @@ impl Case {
             }
             Command::Archive { reason: _, note: _ } => {
                 let action = AuditAction::Archived;
-                let allowed: Vec<CaseStatus> =
-                    CaseStatus::ALL.iter().copied().filter(|s| *s != CaseStatus::Archived).collect();
-                step.require(action, &allowed)?;
+                step.require(action)?;
                 if step.case.measures.iter().any(|m| m.status.is_pending()) {
                     return Err(TransitionError::PendingMeasures);
                 }
@@ -378,10 +352,6 @@ impl Case {
 }
 
 /// Every status but `Archived`.
-fn open_statuses() -> Vec<CaseStatus> {
-    CaseStatus::ALL.iter().copied().filter(|s| s.is_open()).collect()
-}
-
 fn decision_key() -> DeadlineKey {
     DeadlineKey { kind: DeadlineKind::Decision, measure: None }
 }
@@ -412,31 +382,30 @@ impl<'a> Step<'a> {
         Transition { case: self.case, effects: self.effects }
     }
 
-    fn require(&self, action: AuditAction, allowed: &[CaseStatus]) -> Result<(), TransitionError> {
+    /// The case must be in one of the states where `action` may be taken
+    /// ([`steps::case_states`]; a measure's steps once a resolution granted
+    /// measures).
+    fn require(&self, action: AuditAction) -> Result<(), TransitionError> {
+        let allowed = steps::case_states(action);
         if allowed.contains(&self.case.status) {
             Ok(())
         } else {
-            Err(TransitionError::NotAllowed { action, status: self.case.status, allowed: allowed.to_vec() })
+            Err(TransitionError::NotAllowed { action, status: self.case.status, allowed })
         }
     }
 
-    /// Measures are handled once a resolution has granted them.
-    fn require_measure_phase(&self, action: AuditAction) -> Result<(), TransitionError> {
-        let phase = [CaseStatus::ResolutionIssued, CaseStatus::MeasuresInImplementation, CaseStatus::FollowUp];
-        self.require(action, &phase)
-    }
-
-    /// Moves one measure from one of `from` to `to`, returning it.
+    /// Moves one measure from one of the states `action` starts from
+    /// ([`steps::measure_states`]) to `to`, returning it.
     fn measure_transition(
         &mut self,
         no: MeasureNo,
         action: AuditAction,
-        from: &[MeasureStatus],
         to: MeasureStatus,
     ) -> Result<&Measure, TransitionError> {
         let measure = self.case.measures.iter_mut().find(|m| m.no == no).ok_or(TransitionError::UnknownMeasure(no))?;
+        let from = steps::measure_states(action);
         if !from.contains(&measure.status) {
-            return Err(TransitionError::MeasureNotAllowed { action, status: measure.status, allowed: from.to_vec() });
+            return Err(TransitionError::MeasureNotAllowed { action, status: measure.status, allowed: from });
         }
         measure.status = to;
         Ok(measure)

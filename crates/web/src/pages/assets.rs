@@ -1,4 +1,5 @@
-//! The pages' static files: one stylesheet and one small script, built
+//! The pages' static files: a stylesheet, the console's additions to it
+//! and one small script, built
 //! into the binary and served under a name that carries a digest of their
 //! content (`/static/paginas-3f2a….css`), so browsers keep them a year and
 //! a new release is fetched at once. No third-party host serves anything.
@@ -26,6 +27,9 @@ fn asset(stem: &str, extension: &str, media_type: &'static str, body: &'static [
 static STYLESHEET: LazyLock<Asset> = LazyLock::new(|| {
     asset("paginas", "css", "text/css; charset=utf-8", include_bytes!("../../assets/pages/paginas.css"))
 });
+static CONSOLE_STYLESHEET: LazyLock<Asset> = LazyLock::new(|| {
+    asset("consola", "css", "text/css; charset=utf-8", include_bytes!("../../assets/pages/consola.css"))
+});
 static SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
     asset("paginas", "js", "text/javascript; charset=utf-8", include_bytes!("../../assets/pages/paginas.js"))
 });
@@ -33,6 +37,12 @@ static SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
 /// Where the stylesheet is served.
 pub(crate) fn stylesheet() -> String {
     format!("/static/{}", STYLESHEET.name)
+}
+
+/// Where the console's own stylesheet (tables, work lists) is served; its
+/// pages load it after the shared one.
+pub(crate) fn console_stylesheet() -> String {
+    format!("/static/{}", CONSOLE_STYLESHEET.name)
 }
 
 /// Where the script is served.
@@ -43,7 +53,7 @@ pub(crate) fn script() -> String {
 /// `GET /static/{name}`: only the current names exist; an old digest is
 /// gone, as a new release replaced it.
 pub(crate) async fn serve(Path(name): Path<String>) -> Response {
-    let Some(asset) = [&*STYLESHEET, &*SCRIPT].into_iter().find(|a| a.name == name) else {
+    let Some(asset) = [&*STYLESHEET, &*CONSOLE_STYLESHEET, &*SCRIPT].into_iter().find(|a| a.name == name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     (

@@ -78,11 +78,13 @@ struct Catalogue {
 }
 
 const ES: &str = include_str!("../../locales/es/paginas.ftl");
+/// The staff console's texts, Spanish only.
+const ES_CONSOLE: &str = include_str!("../../locales/es/consola.ftl");
 const QU: &str = include_str!("../../locales/qu/paginas.ftl");
 const AY: &str = include_str!("../../locales/ay/paginas.ftl");
 
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| Catalogue {
-    es: bundle("es", &[ES, &closed_lists()]),
+    es: bundle("es", &[ES, ES_CONSOLE, &closed_lists()]),
     qu: bundle("qu", &[QU]),
     ay: bundle("ay", &[AY]),
 });
@@ -122,6 +124,9 @@ fn closed_lists() -> String {
     list("documento", &mut c::IdDocumentKind::ALL.iter().map(|v| (v.code(), v.label())));
     list("relacion", &mut c::Relationship::ALL.iter().map(|v| (v.code(), v.label())));
     list("estado", &mut CaseStatus::ALL.iter().map(|v| (v.code(), v.label())));
+    list("canal", &mut c::Channel::ALL.iter().map(|v| (v.code(), v.label())));
+    list("via", &mut domain::workflow::Track::ALL.iter().map(|v| (v.code(), v.label())));
+    list("riesgo", &mut domain::workflow::RiskLevel::ALL.iter().map(|v| (v.code(), v.label())));
     list("estado-medida", &mut MeasureStatus::ALL.iter().map(|v| (v.code(), v.label())));
     source
 }

@@ -54,23 +54,42 @@ pub(crate) enum InputKind {
     Tel,
     /// Digits only (`inputmode="numeric"`): a count.
     Number,
+    /// A staff account's e-mail at sign-in: the browser's password manager
+    /// may fill it (on the public side nothing is remembered).
+    AccountEmail,
+    /// A staff account's password.
+    Password,
+    /// A code from an authenticator app.
+    OneTimeCode,
 }
 
 impl InputKind {
     pub(crate) fn html_type(self) -> &'static str {
         match self {
-            InputKind::Text | InputKind::Number => "text",
-            InputKind::Email => "email",
+            InputKind::Text | InputKind::Number | InputKind::OneTimeCode => "text",
+            InputKind::Email | InputKind::AccountEmail => "email",
             InputKind::Tel => "tel",
+            InputKind::Password => "password",
+        }
+    }
+
+    /// What the browser may fill in: nothing on the public side, where a
+    /// remembered answer is a trace on a phone that may be taken.
+    pub(crate) fn autocomplete(self) -> &'static str {
+        match self {
+            InputKind::Text | InputKind::Email | InputKind::Tel | InputKind::Number => "off",
+            InputKind::AccountEmail => "username",
+            InputKind::Password => "current-password",
+            InputKind::OneTimeCode => "one-time-code",
         }
     }
 
     pub(crate) fn input_mode(self) -> &'static str {
         match self {
-            InputKind::Text => "text",
-            InputKind::Email => "email",
+            InputKind::Text | InputKind::Password => "text",
+            InputKind::Email | InputKind::AccountEmail => "email",
             InputKind::Tel => "tel",
-            InputKind::Number => "numeric",
+            InputKind::Number | InputKind::OneTimeCode => "numeric",
         }
     }
 }

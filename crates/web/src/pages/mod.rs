@@ -1,6 +1,7 @@
 //! The pages people use, served by `resguardo serve` itself. The public
 //! side (defenders, relatives, organisations; no account): the start page,
-//! the request form and its receipt, the follow-up of a request.
+//! the request form and its receipt, the follow-up of a request. The
+//! staff's side: the console at `/consola` ([`console`]).
 //!
 //! Every page is a client of the schema: it runs GraphQL operations
 //! through the same execution path as `/graphql` ([`operation::run`]), so
@@ -11,6 +12,7 @@
 mod assets;
 mod catalogue;
 mod chrome;
+mod console;
 mod controls;
 mod dates;
 mod exit;
@@ -42,6 +44,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/seguimiento", get(tracking::start).post(tracking::post))
         .route("/salir", get(exit::page))
         .route("/static/{name}", get(assets::serve))
+        .merge(console::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(headers::page_headers))
         // gzip for the pages only. A page an attacker could make a browser

@@ -15,6 +15,8 @@ pub(crate) struct FieldProblem {
     /// The field's path in the operation's variables, without the
     /// argument's name (`beneficiaries[0].name` for `input.beneficiaries[0].name`).
     pub(crate) field: String,
+    /// The whole path, the argument's name first (`input.beneficiaries[0].name`).
+    pub(crate) path: String,
     /// Spanish, never repeating the value.
     pub(crate) message: String,
 }
@@ -27,8 +29,9 @@ pub(crate) enum Failure {
     /// `RATE_LIMITED`: try again in this many seconds.
     TooMany { retry_after_seconds: u64 },
     /// Any other refusal the API explains in Spanish: its stable code and
-    /// message (a wrong access key, a step not possible in this state).
-    Refused { code: String, message: String },
+    /// message (a wrong access key, a step not possible in this state),
+    /// and the input it is about when it names one (an act's date).
+    Refused { code: String, message: String, path: Option<String> },
     /// Something the person cannot fix (the API failed, a bug).
     Unavailable,
 }
@@ -70,8 +73,9 @@ fn failure(errors: &[async_graphql::ServerError], first: &async_graphql::ServerE
                         extension(error, "field").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
                     // `input.place.ubigeo` → `place.ubigeo`, the page's own
                     // name; an argument's own name (`answer`) stays.
+                    let path = field.clone();
                     let field = field.split_once('.').map_or(field.clone(), |(_, rest)| rest.to_owned());
-                    FieldProblem { field, message: error.message.clone() }
+                    FieldProblem { field, path, message: error.message.clone() }
                 })
                 .collect(),
         ),
@@ -79,6 +83,10 @@ fn failure(errors: &[async_graphql::ServerError], first: &async_graphql::ServerE
             retry_after_seconds: extension(first, "retryAfter").and_then(|v| v.as_u64()).unwrap_or(60),
         },
         "INTERNAL" | "" => Failure::Unavailable,
-        _ => Failure::Refused { code, message: first.message.clone() },
+        _ => Failure::Refused {
+            code,
+            message: first.message.clone(),
+            path: extension(first, "field").and_then(|v| v.as_str().map(str::to_owned)),
+        },
     }
 }

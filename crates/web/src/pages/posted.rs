@@ -26,27 +26,44 @@ pub(crate) struct Posted {
     pub(crate) expired: bool,
 }
 
-/// Reads a post; `Err` with the page's language when it must be refused
-/// (`notice::forbidden` says so).
+/// Reads a post of the public pages; `Err` with the page's language when
+/// it must be refused (`notice::forbidden` says so).
 pub(crate) fn receive(app: &WebState, headers: &HeaderMap, pairs: Vec<(String, String)>) -> Result<Posted, Tr> {
+    receive_for(app, headers, pairs, "")
+}
+
+/// Reads a post whose token was issued for `binding` (the console's
+/// session, so a form drawn for one person cannot be posted by another).
+pub(crate) fn receive_for(
+    app: &WebState,
+    headers: &HeaderMap,
+    pairs: Vec<(String, String)>,
+    binding: &str,
+) -> Result<Posted, Tr> {
     let form = FormData::new(pairs);
     let chosen = form.optional(SWITCH_LANG).or_else(|| form.optional(LANG));
     let t = Tr::new(chrome::language(chosen.as_deref(), headers));
     if !same_origin(headers) {
         return Err(t);
     }
-    match app.config.form_secret.verify(form.value(TOKEN), app.api.now(), "") {
+    match app.config.form_secret.verify(form.value(TOKEN), app.api.now(), binding) {
         TokenCheck::Invalid => Err(t),
         TokenCheck::Expired => Ok(Posted { form, t, expired: true }),
         TokenCheck::Valid => Ok(Posted { form, t, expired: false }),
     }
 }
 
-/// What every form of ours carries: the language and a fresh token.
+/// What every form of the public pages carries: the language and a fresh
+/// token.
 pub(crate) fn own_fields(app: &WebState, t: Tr) -> Vec<(String, String)> {
+    own_fields_for(app, t, "")
+}
+
+/// The same, with a token only `binding` may post.
+pub(crate) fn own_fields_for(app: &WebState, t: Tr, binding: &str) -> Vec<(String, String)> {
     vec![
         (LANG.to_owned(), t.lang.code().to_owned()),
-        (TOKEN.to_owned(), app.config.form_secret.issue(app.api.now(), "")),
+        (TOKEN.to_owned(), app.config.form_secret.issue(app.api.now(), binding)),
     ]
 }
 

@@ -214,7 +214,7 @@ pub(crate) async fn post(
                 Err(failure) => refused(&app, &form, t, failure),
             }
         }
-        Err(Failure::Refused { code, message }) if code == "INVALID_TRANSITION" => {
+        Err(Failure::Refused { code, message, .. }) if code == "INVALID_TRANSITION" => {
             match operation::run::<Answered>(&app, &caller, STATUS, credentials).await {
                 Ok(answered) => {
                     let notice = Some(Text::spanish(message, t.lang));

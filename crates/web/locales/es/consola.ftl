@@ -1,0 +1,283 @@
+# The staff console (Spanish only: the staff's working language).
+
+consola-nombre = Resguardo · Consola del personal
+consola-menu = Menú de la consola
+consola-menu-casos = Casos
+consola-menu-medidas = Medidas de mi sector
+consola-menu-cuenta = Mi cuenta
+consola-salir = Cerrar sesión
+consola-volver-inicio = Volver a mi trabajo
+consola-origen = Este formulario no vino de su sesión en la consola. Vuelva a la página y repita el paso.
+consola-sin-acceso-titulo = No tiene acceso a esta página
+consola-sin-acceso = Su cuenta no puede ver esta página ni hacer este paso. Si lo necesita para su trabajo, pida a la administración que revise su rol.
+consola-no-existe-titulo = No se encontró
+consola-no-existe = No existe lo que busca, o ya no está disponible para su cuenta.
+consola-espere-titulo = Espere un momento
+consola-no-se-pudo-titulo = No se pudo hacer
+consola-no-disponible-titulo = El servicio no responde
+consola-paso-hecho = Listo: se registró «{ $paso }».
+
+# Sign-in
+consola-entrar-titulo = Iniciar sesión
+consola-entrar-intro = Consola del personal de la Dirección General de Derechos Humanos y de los sectores. Si usted busca protección, vaya a la página de inicio.
+consola-entrar-correo = Correo electrónico
+consola-entrar-clave = Contraseña
+consola-entrar-codigo = Código de verificación
+consola-entrar-codigo-ayuda = Si su cuenta usa un segundo factor: las 6 cifras de su aplicación de autenticación, o uno de sus códigos de recuperación.
+consola-entrar-boton = Iniciar sesión
+consola-entrar-ayuda = ¿Olvidó su contraseña o perdió su segundo factor? Pida a la administración que la restablezca.
+consola-entrar-incorrecto = El correo o la contraseña no son correctos. Tras varios intentos fallidos la cuenta se bloquea por un tiempo.
+consola-entrar-falta-codigo = su cuenta pide el código de su aplicación: escriba otra vez la contraseña y el código
+consola-entrar-codigo-incorrecto = el código no es correcto o ya se usó: escriba otra vez la contraseña y un código nuevo
+consola-sesion-terminada = Su sesión terminó (tiempo sin uso, cierre de sesión o cambio en su cuenta). Inicie sesión otra vez.
+consola-salio = Cerró su sesión.
+
+# Account and second factor
+consola-cuenta-titulo = Mi cuenta
+consola-cuenta-nombre = Nombre
+consola-cuenta-correo = Correo electrónico
+consola-cuenta-rol = Rol
+consola-cuenta-sector = Sector
+consola-cuenta-segundo-factor = Segundo factor
+consola-cuenta-segundo-factor-activo = Activo
+consola-cuenta-segundo-factor-inactivo = No activado
+consola-cuenta-segundo-factor-activar = Activarlo
+consola-cuenta-segundo-factor-gestionar = Gestionarlo
+consola-factor-titulo = Segundo factor
+consola-factor-intro = Con un segundo factor, para entrar a su cuenta hace falta también un código de la aplicación de autenticación de su teléfono. Para empezar, escriba su contraseña.
+consola-factor-empezar = Empezar
+consola-factor-paso-escanear = Abra su aplicación de autenticación y lea este código QR (o escriba la clave que aparece debajo).
+consola-factor-paso-codigo = Escriba el código de 6 cifras que muestra la aplicación.
+consola-factor-qr = Código QR para la aplicación de autenticación
+consola-factor-secreto = Clave para escribirla a mano:
+consola-factor-codigo-ayuda = Las 6 cifras que muestra la aplicación ahora.
+consola-factor-confirmar = Activar el segundo factor
+consola-factor-activado = El segundo factor está activo.
+consola-factor-codigos-titulo = Sus códigos de recuperación
+consola-factor-codigos-intro = Cada código sirve una sola vez, si pierde el teléfono. Se muestran solo ahora: anótelos en papel y guárdelos en un lugar seguro, fuera de la computadora.
+consola-factor-continuar = Ya los guardé: continuar
+consola-factor-activo-intro = Su cuenta usa un segundo factor. Para desactivarlo, escriba su contraseña y un código de la aplicación (o uno de recuperación).
+consola-factor-desactivar = Desactivar el segundo factor
+consola-factor-desactivado = El segundo factor quedó desactivado.
+consola-factor-clave-incorrecta = la contraseña no es correcta
+
+# Queues
+consola-colas-titulo = Casos
+consola-colas-etiqueta = Colas de trabajo
+consola-colas-atencion = requiere atención
+cola-vencidas = Vencidos
+cola-por-vencer = Vencen en 5 días hábiles
+cola-nuevas = Nuevas sin asignar
+cola-mias = Asignados a mí
+cola-esperan = Esperan respuesta del solicitante
+cola-urgentes = Vía urgente
+cola-recientes = Con cambios en los últimos 3 días
+consola-abrir-etiqueta = Abrir un expediente por su número
+consola-abrir-boton = Abrir
+consola-abrir-no-existe = no hay ningún caso con ese número de expediente
+consola-filtros = Filtrar por departamento, vía, estado o sector
+consola-filtro-departamento = Departamento
+consola-filtro-via = Vía
+consola-filtro-estado = Estado
+consola-filtro-sector = Sector con medidas
+consola-filtro-todos = Todos
+consola-filtro-todas = Todas
+consola-filtrar = Aplicar filtros
+consola-quitar-filtros = Quitar filtros
+consola-casos-cuenta = { $cantidad ->
+    [one] 1 caso
+   *[other] { $cantidad } casos
+}
+consola-cola-vacia = No hay casos en esta cola.
+consola-col-expediente = Expediente
+consola-col-plazo = Próximo plazo
+consola-col-estado = Estado
+consola-col-departamento = Departamento
+consola-col-via = Vía
+consola-col-responsable = Responsable
+consola-col-recibida = Recibida
+consola-sin-plazo = Ningún plazo en curso
+consola-sin-asignar = Sin asignar
+consola-via-sin-evaluar = Riesgo aún no evaluado
+consola-paginas = Páginas
+consola-primera-pagina = Primera página
+consola-pagina-siguiente = Página siguiente
+
+# Deadlines
+plazo-en-plazo = En plazo:
+plazo-por-vencer = Por vencer:
+plazo-vencido-etiqueta = Vencido:
+plazo-vence-en = { $dias ->
+    [one] vence en 1 día hábil, el { $fecha }
+   *[other] vence en { $dias } días hábiles, el { $fecha }
+}
+plazo-vence-hoy = vence hoy, { $fecha }
+plazo-vencio = { $dias ->
+    [0] venció el { $fecha }
+    [one] venció hace 1 día hábil, el { $fecha }
+   *[other] venció hace { $dias } días hábiles, el { $fecha }
+}
+plazo-suspendido = suspendido desde el { $fecha } mientras el solicitante responde
+plazo-cumplido = cumplido el { $fecha }, a tiempo
+plazo-cumplido-tarde = cumplido el { $fecha }, fuera de plazo
+plazo-computo = { $dias } días hábiles contados desde el día siguiente al { $desde }, hasta el { $hasta }{ $suspendidos ->
+    [0] {""}
+   *[other] , más { $suspendidos } días hábiles de suspensión
+}.
+estado-plazo-LAPSED = venció sin respuesta
+estado-plazo-CANCELLED = ya no corre
+fecha-con-dia = { $dia_semana } { $dia } de { $mes }
+fecha-con-dia-y-anio = { $dia_semana } { $dia } de { $mes } de { $anio }
+dia-semana-1 = lunes
+dia-semana-2 = martes
+dia-semana-3 = miércoles
+dia-semana-4 = jueves
+dia-semana-5 = viernes
+dia-semana-6 = sábado
+dia-semana-7 = domingo
+
+# The case page
+consola-caso-titulo = Expediente { $expediente }
+consola-caso-responsable = a cargo de { $nombre }
+consola-caso-riesgo = riesgo { $nivel }
+consola-caso-admitida = admitida el { $fecha }
+consola-caso-provincia = provincia { $codigo }
+consola-caso-plazos = Plazos
+consola-plazo-por-que = Por qué vence ese día
+consola-plazo-sin-saltos = Ningún día inhábil en el cómputo aparte de los fines de semana.
+consola-caso-que-hacer = Qué puede hacer ahora
+consola-caso-nada-que-hacer = En el estado actual no hay ningún paso que dar en el caso.
+consola-caso-cambio = El caso cambió mientras usted tenía abierta esta página (otra persona dio un paso). No se registró nada: revise el caso como está ahora; lo que escribió sigue en el formulario.
+consola-caso-medidas = Medidas
+consola-caso-resolucion = Resolución { $numero }
+consola-caso-sin-medidas = Aún no hay medidas otorgadas.
+consola-medida-numero = Medida n.° { $numero }
+consola-medida-sector = Sector: { $sector }
+consola-medida-notificada = notificada el { $fecha }
+consola-medida-prorrogada = prorrogada hasta el { $fecha }
+consola-caso-solicitud = La solicitud
+consola-caso-recibida = Recibida
+consola-caso-lugar = Lugar
+consola-caso-ubigeo = ubigeo { $ubigeo }
+consola-caso-personas = Personas protegidas
+consola-caso-categoria = Labor de defensa
+consola-caso-agresiones = Agresiones y presunto agresor
+consola-caso-lengua = Lengua
+consola-caso-interprete = necesita intérprete
+consola-caso-consentimiento = Consentimiento
+consola-caso-consentimiento-retirado = retirado el { $fecha }
+consola-caso-contacto = Cómo contactar
+consola-caso-tercero = Presentada por
+consola-caso-pedidas = Medidas pedidas
+consola-caso-hechos = Lo que pasó
+consola-caso-pruebas = Pruebas
+consola-caso-historia = Historia del expediente
+consola-caso-envios = Correos enviados
+consola-caso-sin-envios = Aún no se envió ningún correo sobre este caso.
+consola-envio-cuando = Cuándo
+consola-envio-a = A quién
+consola-envio-que = Qué
+consola-envio-estado = Estado
+consola-envio-intentos = Intentos
+envio-solicitante = La persona solicitante
+envio-personal = Personal (otra cuenta)
+envio-tipo-NOTICE = Aviso
+envio-tipo-REMINDER = Recordatorio
+envio-tipo-CANCEL = Anulación
+envio-estado-PENDING = Pendiente
+envio-estado-SENT = Enviado
+envio-estado-CANCELLED = Anulado
+envio-estado-EXPIRED = Caducado
+envio-estado-DEAD = No se pudo entregar
+consentimiento-GIVEN = Dado
+consentimiento-REFUSED = Negado
+consentimiento-UNABLE = La persona no puede darlo
+
+# The steps
+paso-asignar = Asignar el caso
+paso-asignar-boton = Asignar
+paso-iniciar-calificacion = Empezar la calificación
+paso-iniciar-calificacion-boton = Empezar la calificación
+paso-calificar = Calificar la solicitud (admisibilidad)
+paso-calificar-boton = Registrar la calificación
+paso-pedir-informacion = Pedir información al solicitante
+paso-pedir-informacion-boton = Enviar la pregunta
+paso-cerrar-plazo-respuesta = Cerrar el plazo de respuesta sin respuesta
+paso-cerrar-plazo-respuesta-boton = Cerrar el plazo
+paso-evaluar-riesgo = Evaluar el riesgo
+paso-evaluar-riesgo-boton = Registrar la evaluación
+paso-resolver = Emitir la resolución
+paso-resolver-boton = Emitir la resolución
+paso-notificar = Notificar la medida al sector
+paso-notificar-boton = Notificar al sector
+paso-modificar = Modificar la medida
+paso-modificar-boton = Modificar
+paso-prorrogar = Prorrogar la medida
+paso-prorrogar-boton = Prorrogar
+paso-levantar = Levantar la medida
+paso-levantar-boton = Levantar la medida
+paso-archivar = Archivar el caso
+paso-archivar-boton = Archivar
+paso-acusar-recibo = Acusar recibo
+paso-acusar-recibo-boton = Acusar recibo
+paso-informar-avance = Informar el avance
+paso-informar-avance-boton = Enviar el informe de avance
+paso-informar-implementada = Informar que la medida se implementó
+paso-informar-implementada-boton = Informar implementación
+paso-informar-no-viable = Informar que la medida no es viable
+paso-informar-no-viable-boton = Informar que no es viable
+campo-informar-avance = Qué se hizo hasta ahora
+campo-informar-implementada = Cómo se implementó
+campo-informar-no-viable = Por qué no es viable
+campo-responsable = Especialista a cargo
+campo-pregunta = Qué necesita saber
+campo-pregunta-ayuda = La persona lo lee en su página de seguimiento. Escriba con palabras sencillas, sin siglas.
+campo-via = Vía
+campo-nivel-riesgo = Nivel de riesgo
+campo-analisis-riesgo = Análisis del riesgo
+campo-criterio-cumple = ¿Se cumple?
+campo-criterio-nota = Nota
+campo-criterio-nota-ayuda = Obligatoria si no se cumple.
+opcion-si = Sí
+opcion-no = No
+grupo-decision = Decisión
+campo-resultado = Resultado
+resultado-ADMIT = Admitir
+resultado-NOT_ADMIT = No admitir
+resultado-REFER = Derivar a otra entidad
+campo-motivo-excepcion = Motivo para admitir aunque falle un criterio
+campo-motivo-excepcion-ayuda = Solo si admite con algún criterio no cumplido.
+campo-fundamentos = Fundamentos
+campo-derivada-a = Entidad a la que se deriva
+campo-derivada-a-ayuda = Solo si deriva: por ejemplo, la Defensoría del Pueblo o la fiscalía.
+grupo-acto = El acto
+campo-acto-numero = Número del acto
+campo-acto-numero-ayuda = Por ejemplo: RD N.° 051-2026-JUS/DGDH
+campo-acto-fecha = Fecha del acto
+campo-fecha-ayuda = Año, mes y día: 2026-12-10
+grupo-medida-otorgada = Medida otorgada { $numero }
+grupo-medida-otorgada-ayuda = Deje vacías las filas que no use.
+campo-tipo-medida = Tipo de medida
+ninguna = Ninguna
+campo-sector = Sector que la ejecuta
+campo-sector-ayuda = Si es otro que el del tipo de medida.
+sector-del-tipo = El del tipo de medida
+campo-detalle-medida = Detalle
+grupo-medida-denegada = Medida denegada { $numero }
+campo-medida-denegada = Qué se deniega
+campo-motivo-denegacion = Por qué
+campo-que-cambia = Qué se hará ahora
+campo-prorroga-hasta = En vigor hasta
+campo-motivo-levantamiento = Por qué se levanta
+campo-motivo-archivo = Motivo
+campo-nota = Nota
+error-fecha = escriba la fecha como año-mes-día, por ejemplo 2026-12-10
+
+# The coordinator's desk
+consola-medidas-titulo = Medidas de mi sector
+consola-medidas-intro = Las medidas que su sector debe ejecutar, la más urgente primero. Solo ve los datos del caso que necesita para ejecutarlas.
+consola-medidas-cuenta = { $cantidad ->
+    [one] 1 medida
+   *[other] { $cantidad } medidas
+}
+consola-medidas-vacia = Su sector no tiene medidas por ahora.

@@ -1,0 +1,626 @@
+//! Every step of the procedure an officer takes on the case page, as a
+//! form: offered only where the case's state (and the measure's) allows
+//! it (`domain::workflow::steps`, the list the transitions enforce), its
+//! fields named by the API input's path (`calificar.input.criteria[0].note`)
+//! so each problem the API finds lands next to its field, and the mutation
+//! it runs.
+
+use chrono::NaiveDate;
+use domain::workflow::steps::{case_allows, measure_allows};
+use domain::workflow::{ArchiveReason, AuditAction, CaseStatus, Criterion, MeasureStatus, RiskLevel, Track};
+use serde_json::{Value, json};
+
+use super::case_view::Data;
+use crate::pages::catalogue::{Text, Tr};
+use crate::pages::controls::{Choice, Control, Field, Group, InputKind};
+use crate::pages::form_data::FormData;
+
+/// The steps on a case, and on one of its measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    Assign,
+    StartReview,
+    Admissibility,
+    RequestInformation,
+    CloseInformationPeriod,
+    AssessRisk,
+    Resolution,
+    Notify,
+    Modify,
+    Extend,
+    Lift,
+    Archive,
+}
+
+impl Step {
+    const ALL: [Step; 12] = [
+        Step::Assign,
+        Step::StartReview,
+        Step::Admissibility,
+        Step::RequestInformation,
+        Step::CloseInformationPeriod,
+        Step::AssessRisk,
+        Step::Resolution,
+        Step::Notify,
+        Step::Modify,
+        Step::Extend,
+        Step::Lift,
+        Step::Archive,
+    ];
+
+    /// The `accion` value of its button, and its fields' prefix.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Step::Assign => "asignar",
+            Step::StartReview => "iniciar-calificacion",
+            Step::Admissibility => "calificar",
+            Step::RequestInformation => "pedir-informacion",
+            Step::CloseInformationPeriod => "cerrar-plazo-respuesta",
+            Step::AssessRisk => "evaluar-riesgo",
+            Step::Resolution => "resolver",
+            Step::Notify => "notificar",
+            Step::Modify => "modificar",
+            Step::Extend => "prorrogar",
+            Step::Lift => "levantar",
+            Step::Archive => "archivar",
+        }
+    }
+
+    pub(crate) fn parse(code: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The step of the procedure it is, as the workflow names it.
+    fn action(self) -> AuditAction {
+        match self {
+            Step::Assign => AuditAction::Assigned,
+            Step::StartReview => AuditAction::ReviewStarted,
+            Step::Admissibility => AuditAction::AdmissibilityEvaluated,
+            Step::RequestInformation => AuditAction::InformationRequested,
+            Step::CloseInformationPeriod => AuditAction::InformationPeriodClosed,
+            Step::AssessRisk => AuditAction::RiskAssessed,
+            Step::Resolution => AuditAction::ResolutionIssued,
+            Step::Notify => AuditAction::MeasureNotified,
+            Step::Modify => AuditAction::MeasureModified,
+            Step::Extend => AuditAction::MeasureExtended,
+            Step::Lift => AuditAction::MeasureLifted,
+            Step::Archive => AuditAction::Archived,
+        }
+    }
+
+    pub(crate) fn is_measure_step(self) -> bool {
+        matches!(self, Step::Notify | Step::Modify | Step::Extend | Step::Lift)
+    }
+
+    /// The mutation it runs; it reads back only the id (the page is drawn
+    /// again from the case).
+    pub(crate) fn mutation(self) -> &'static str {
+        match self {
+            Step::Assign => {
+                "mutation ConsolaAsignar($caseId: ID!, $officerId: ID!) { assignCase(caseId: $caseId, officerId: $officerId) { id } }"
+            }
+            Step::StartReview => {
+                "mutation ConsolaIniciarCalificacion($caseId: ID!) { startReview(caseId: $caseId) { id } }"
+            }
+            Step::Admissibility => {
+                "mutation ConsolaCalificar($caseId: ID!, $input: AdmissibilityInput!) { evaluateAdmissibility(caseId: $caseId, input: $input) { id } }"
+            }
+            Step::RequestInformation => {
+                "mutation ConsolaPedirInformacion($caseId: ID!, $question: String!) { requestInformation(caseId: $caseId, question: $question) { id } }"
+            }
+            Step::CloseInformationPeriod => {
+                "mutation ConsolaCerrarPlazoRespuesta($caseId: ID!) { closeInformationPeriod(caseId: $caseId) { id } }"
+            }
+            Step::AssessRisk => {
+                "mutation ConsolaEvaluarRiesgo($caseId: ID!, $input: RiskInput!) { assessRisk(caseId: $caseId, input: $input) { id } }"
+            }
+            Step::Resolution => {
+                "mutation ConsolaResolver($caseId: ID!, $input: ResolutionInput!) { issueResolution(caseId: $caseId, input: $input) { id } }"
+            }
+            Step::Notify => {
+                "mutation ConsolaNotificarMedida($measureId: ID!) { notifyMeasure(measureId: $measureId) { id } }"
+            }
+            Step::Modify => {
+                "mutation ConsolaModificarMedida($measureId: ID!, $act: ActInput!, $details: String!) { modifyMeasure(measureId: $measureId, act: $act, details: $details) { id } }"
+            }
+            Step::Extend => {
+                "mutation ConsolaProrrogarMedida($measureId: ID!, $act: ActInput!, $until: Date!) { extendMeasure(measureId: $measureId, act: $act, until: $until) { id } }"
+            }
+            Step::Lift => {
+                "mutation ConsolaLevantarMedida($measureId: ID!, $act: ActInput!, $reason: String!) { liftMeasure(measureId: $measureId, act: $act, reason: $reason) { id } }"
+            }
+            Step::Archive => {
+                "mutation ConsolaArchivar($caseId: ID!, $reason: ArchiveReason!, $note: String) { archiveCase(caseId: $caseId, reason: $reason, note: $note) { id } }"
+            }
+        }
+    }
+}
+
+/// Resolution rows: measures granted, measures denied.
+const GRANTED_ROWS: usize = 4;
+const DENIED_ROWS: usize = 2;
+
+/// One step's form on the page.
+pub(crate) struct StepForm {
+    /// The `accion` value of its button.
+    pub(crate) code: &'static str,
+    pub(crate) heading: Text,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) button: Text,
+    /// It cannot be undone by the next step (archiving, lifting).
+    pub(crate) serious: bool,
+    pub(crate) measure_id: Option<String>,
+    /// The form's id, for links and `form=` attributes.
+    pub(crate) anchor: String,
+}
+
+/// The form's field `name` of `step`.
+fn name(step: Step, path: &str) -> String {
+    format!("{}.{path}", step.code())
+}
+
+/// Builds the page's forms; `posted` is what the person sent to `posted_step`
+/// (kept when it failed), empty otherwise.
+pub(crate) struct Builder<'a> {
+    pub(crate) t: Tr,
+    pub(crate) data: &'a Data,
+    pub(crate) today: NaiveDate,
+    pub(crate) posted: &'a FormData,
+    pub(crate) posted_step: Option<(Step, Option<String>)>,
+}
+
+impl Builder<'_> {
+    /// What the person typed into this form, if it is the one posted.
+    fn value(&self, step: Step, measure: Option<&str>, path: &str) -> String {
+        match &self.posted_step {
+            Some((posted, posted_measure)) if *posted == step && posted_measure.as_deref() == measure => {
+                self.posted.value(&name(step, path)).to_owned()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The forms of the steps the case's state allows, case steps first,
+    /// then each measure's.
+    pub(crate) fn forms(&self) -> (Vec<StepForm>, Vec<(String, Vec<StepForm>)>) {
+        let Ok(status) = CaseStatus::parse(&self.data.case.status) else { return (Vec::new(), Vec::new()) };
+        let case_steps = Step::ALL
+            .into_iter()
+            .filter(|s| !s.is_measure_step() && case_allows(s.action(), status))
+            .map(|s| self.case_form(s))
+            .collect();
+        let measure_steps = self
+            .data
+            .case
+            .measures
+            .iter()
+            .map(|m| {
+                let measure_status = MeasureStatus::parse(&m.status).ok();
+                let forms = Step::ALL
+                    .into_iter()
+                    .filter(|s| {
+                        s.is_measure_step() && measure_status.is_some_and(|ms| measure_allows(s.action(), status, ms))
+                    })
+                    .map(|s| self.measure_form(s, &m.id, m.number))
+                    .collect();
+                (m.id.clone(), forms)
+            })
+            .collect();
+        (case_steps, measure_steps)
+    }
+
+    fn form(&self, step: Step, measure: Option<(&str, u32)>, groups: Vec<Group>) -> StepForm {
+        let t = self.t;
+        let code = step.code();
+        StepForm {
+            code,
+            heading: t.t(&format!("paso-{code}")),
+            groups,
+            button: t.t(&format!("paso-{code}-boton")),
+            serious: matches!(step, Step::Archive | Step::Lift),
+            measure_id: measure.map(|(id, _)| id.to_owned()),
+            anchor: match measure {
+                Some((_, number)) => format!("{code}-{number}"),
+                None => code.to_owned(),
+            },
+        }
+    }
+
+    fn case_form(&self, step: Step) -> StepForm {
+        let t = self.t;
+        let v = |path: &str| self.value(step, None, path);
+        let groups = match step {
+            Step::Assign => {
+                let current = self.data.case.assigned_officer.as_ref().map(|o| o.id.clone()).unwrap_or_default();
+                let chosen = if v("officerId").is_empty() { current } else { v("officerId") };
+                let choices = self
+                    .data
+                    .officers
+                    .iter()
+                    .map(|o| Choice::new(&name(step, "officerId"), &o.id, Text::plain(&o.display_name), o.id == chosen))
+                    .collect();
+                let field = Field::new(name(step, "officerId"), t.t("campo-responsable")).required();
+                vec![Group::untitled(name(step, ""), vec![Control::select(field, t.t("elija"), choices)])]
+            }
+            Step::StartReview | Step::CloseInformationPeriod => Vec::new(),
+            Step::Admissibility => self.admissibility(step),
+            Step::RequestInformation => {
+                let field = Field::new(name(step, "question"), t.t("campo-pregunta"))
+                    .required()
+                    .hint(t.t("campo-pregunta-ayuda"));
+                vec![Group::untitled(name(step, ""), vec![Control::text_area(field, v("question"), 5)])]
+            }
+            Step::AssessRisk => {
+                let track = Field::new(name(step, "input.track"), t.t("campo-via")).required();
+                let tracks = Track::ALL
+                    .iter()
+                    .map(|tr| {
+                        Choice::new(
+                            &name(step, "input.track"),
+                            tr.code(),
+                            Text::plain(tr.label()),
+                            v("input.track") == tr.code(),
+                        )
+                    })
+                    .collect();
+                let level = Field::new(name(step, "input.level"), t.t("campo-nivel-riesgo")).required();
+                let levels = RiskLevel::ALL
+                    .iter()
+                    .map(|l| {
+                        Choice::new(
+                            &name(step, "input.level"),
+                            l.code(),
+                            Text::plain(l.label()),
+                            v("input.level") == l.code(),
+                        )
+                    })
+                    .collect();
+                let summary = Field::new(name(step, "input.summary"), t.t("campo-analisis-riesgo")).required();
+                vec![Group::untitled(
+                    name(step, "input"),
+                    vec![
+                        Control::radios(track, tracks),
+                        Control::select(level, t.t("elija"), levels),
+                        Control::text_area(summary, v("input.summary"), 5),
+                    ],
+                )]
+            }
+            Step::Resolution => self.resolution(step),
+            Step::Archive => {
+                let reason = Field::new(name(step, "reason"), t.t("campo-motivo-archivo")).required();
+                let reasons = ArchiveReason::ALL
+                    .iter()
+                    .map(|r| {
+                        Choice::new(&name(step, "reason"), r.code(), Text::plain(r.label()), v("reason") == r.code())
+                    })
+                    .collect();
+                let note = Field::new(name(step, "note"), t.t("campo-nota"));
+                vec![Group::untitled(
+                    name(step, ""),
+                    vec![Control::select(reason, t.t("elija"), reasons), Control::text_area(note, v("note"), 3)],
+                )]
+            }
+            Step::Notify | Step::Modify | Step::Extend | Step::Lift => Vec::new(),
+        };
+        self.form(step, None, groups)
+    }
+
+    fn admissibility(&self, step: Step) -> Vec<Group> {
+        let t = self.t;
+        let v = |path: &str| self.value(step, None, path);
+        let mut groups: Vec<Group> = Criterion::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, criterion)| {
+                let met_path = format!("input.criteria[{i}].met");
+                let met = Field::new(name(step, &met_path), t.t("campo-criterio-cumple")).required();
+                let choices = [("true", "opcion-si"), ("false", "opcion-no")]
+                    .into_iter()
+                    .map(|(value, label)| Choice::new(&name(step, &met_path), value, t.t(label), v(&met_path) == value))
+                    .collect();
+                let note_path = format!("input.criteria[{i}].note");
+                let note = Field::new(name(step, &note_path), t.t("campo-criterio-nota"))
+                    .hint(t.t("campo-criterio-nota-ayuda"));
+                Group::new(
+                    name(step, &format!("input.criteria[{i}]")),
+                    Text::plain(criterion.label()),
+                    vec![Control::radios(met, choices), Control::text_area(note, v(&note_path), 2)],
+                )
+            })
+            .collect();
+        let outcome = Field::new(name(step, "input.outcome"), t.t("campo-resultado")).required();
+        let outcomes = ["ADMIT", "NOT_ADMIT", "REFER"]
+            .into_iter()
+            .map(|o| {
+                Choice::new(&name(step, "input.outcome"), o, t.t(&format!("resultado-{o}")), v("input.outcome") == o)
+            })
+            .collect();
+        let override_reason = Field::new(name(step, "input.overrideReason"), t.t("campo-motivo-excepcion"))
+            .hint(t.t("campo-motivo-excepcion-ayuda"));
+        let reasons = Field::new(name(step, "input.reasons"), t.t("campo-fundamentos"));
+        let referred =
+            Field::new(name(step, "input.referredTo"), t.t("campo-derivada-a")).hint(t.t("campo-derivada-a-ayuda"));
+        groups.push(Group::new(
+            name(step, "input"),
+            t.t("grupo-decision"),
+            vec![
+                Control::radios(outcome, outcomes),
+                Control::text_area(override_reason, v("input.overrideReason"), 2),
+                Control::text_area(reasons, v("input.reasons"), 3),
+                Control::input(referred, v("input.referredTo"), InputKind::Text),
+            ],
+        ));
+        groups
+    }
+
+    fn act_controls(&self, step: Step, measure: Option<&str>, prefix: &str) -> Vec<Control> {
+        let t = self.t;
+        let number_path = format!("{prefix}act.number");
+        let date_path = format!("{prefix}act.date");
+        let date = self.value(step, measure, &date_path);
+        let date = if date.is_empty() && self.posted_step.is_none() { self.today.to_string() } else { date };
+        vec![
+            Control::input(
+                Field::new(name(step, &number_path), t.t("campo-acto-numero"))
+                    .required()
+                    .hint(t.t("campo-acto-numero-ayuda")),
+                self.value(step, measure, &number_path),
+                InputKind::Text,
+            ),
+            Control::input(
+                Field::new(name(step, &date_path), t.t("campo-acto-fecha")).required().hint(t.t("campo-fecha-ayuda")),
+                date,
+                InputKind::Text,
+            ),
+        ]
+    }
+
+    fn resolution(&self, step: Step) -> Vec<Group> {
+        let t = self.t;
+        let v = |path: &str| self.value(step, None, path);
+        let mut groups =
+            vec![Group::new(name(step, "input.act"), t.t("grupo-acto"), self.act_controls(step, None, "input."))];
+        for i in 0..GRANTED_ROWS {
+            let base = format!("input.granted[{i}]");
+            let type_path = format!("{base}.measureType");
+            let sector_path = format!("{base}.sector");
+            let details_path = format!("{base}.details");
+            let types = self
+                .data
+                .measure_types
+                .iter()
+                .filter(|m| m.active)
+                .map(|m| {
+                    let label = Text::plain(format!("{} ({})", m.name, m.default_sector));
+                    Choice::new(&name(step, &type_path), &m.code, label, v(&type_path) == m.code)
+                })
+                .collect();
+            let sectors = self
+                .data
+                .sectors
+                .iter()
+                .filter(|s| s.active)
+                .map(|s| {
+                    Choice::new(&name(step, &sector_path), &s.code, Text::plain(&s.name), v(&sector_path) == s.code)
+                })
+                .collect();
+            let mut group = Group::new(
+                name(step, &base),
+                t.t1("grupo-medida-otorgada", "numero", i + 1),
+                vec![
+                    Control::select(
+                        Field::new(name(step, &type_path), t.t("campo-tipo-medida")),
+                        t.t("ninguna"),
+                        types,
+                    ),
+                    Control::select(
+                        Field::new(name(step, &sector_path), t.t("campo-sector")).hint(t.t("campo-sector-ayuda")),
+                        t.t("sector-del-tipo"),
+                        sectors,
+                    ),
+                    Control::text_area(
+                        Field::new(name(step, &details_path), t.t("campo-detalle-medida")),
+                        v(&details_path),
+                        2,
+                    ),
+                ],
+            );
+            if i == 0 {
+                group.hint = Some(t.t("grupo-medida-otorgada-ayuda"));
+            }
+            groups.push(group);
+        }
+        for i in 0..DENIED_ROWS {
+            let base = format!("input.denied[{i}]");
+            let description = format!("{base}.description");
+            let reason = format!("{base}.reason");
+            groups.push(Group::new(
+                name(step, &base),
+                t.t1("grupo-medida-denegada", "numero", i + 1),
+                vec![
+                    Control::input(
+                        Field::new(name(step, &description), t.t("campo-medida-denegada")),
+                        v(&description),
+                        InputKind::Text,
+                    ),
+                    Control::text_area(Field::new(name(step, &reason), t.t("campo-motivo-denegacion")), v(&reason), 2),
+                ],
+            ));
+        }
+        groups
+    }
+
+    fn measure_form(&self, step: Step, measure_id: &str, number: u32) -> StepForm {
+        let t = self.t;
+        let v = |path: &str| self.value(step, Some(measure_id), path);
+        let mut controls = match step {
+            Step::Modify | Step::Extend | Step::Lift => self.act_controls(step, Some(measure_id), ""),
+            _ => Vec::new(),
+        };
+        match step {
+            Step::Modify => controls.push(Control::text_area(
+                Field::new(name(step, "details"), t.t("campo-que-cambia")).required(),
+                v("details"),
+                3,
+            )),
+            Step::Extend => controls.push(Control::input(
+                Field::new(name(step, "until"), t.t("campo-prorroga-hasta")).required().hint(t.t("campo-fecha-ayuda")),
+                v("until"),
+                InputKind::Text,
+            )),
+            Step::Lift => controls.push(Control::text_area(
+                Field::new(name(step, "reason"), t.t("campo-motivo-levantamiento")).required(),
+                v("reason"),
+                3,
+            )),
+            _ => {}
+        }
+        let groups = if controls.is_empty() { Vec::new() } else { vec![Group::untitled(name(step, ""), controls)] };
+        self.form(step, Some((measure_id, number)), groups)
+    }
+}
+
+/// A problem the page finds before asking the API: a choice not made, a
+/// date not written as a date. (The API checks everything else.)
+pub(crate) type Problem = (String, Text);
+
+/// The mutation's variables from what was posted, or the problems with it.
+pub(crate) fn variables(
+    t: Tr,
+    step: Step,
+    form: &FormData,
+    case_id: &str,
+    measure_id: Option<&str>,
+) -> Result<Value, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let field = |path: &str| form.value(&name(step, path)).trim().to_owned();
+    let optional = |path: &str| Some(field(path)).filter(|v| !v.is_empty());
+    let required = |path: &str, problems: &mut Vec<Problem>| {
+        let value = field(path);
+        if value.is_empty() {
+            problems.push((name(step, path), t.t("error-obligatorio")));
+        }
+        value
+    };
+    let date = |path: &str, problems: &mut Vec<Problem>| {
+        let value = field(path);
+        if value.is_empty() {
+            problems.push((name(step, path), t.t("error-obligatorio")));
+        } else if value.parse::<NaiveDate>().is_err() {
+            problems.push((name(step, path), t.t("error-fecha")));
+        }
+        value
+    };
+    let value = match step {
+        Step::Assign => json!({ "caseId": case_id, "officerId": required("officerId", &mut problems) }),
+        Step::StartReview | Step::CloseInformationPeriod => json!({ "caseId": case_id }),
+        Step::RequestInformation => json!({ "caseId": case_id, "question": form.value(&name(step, "question")) }),
+        Step::Admissibility => {
+            let criteria: Vec<Value> = Criterion::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, criterion)| {
+                    let met = match field(&format!("input.criteria[{i}].met")).as_str() {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            problems.push((name(step, &format!("input.criteria[{i}].met")), t.t("error-elija-opcion")));
+                            false
+                        }
+                    };
+                    json!({ "criterion": criterion.code(), "met": met, "note": optional(&format!("input.criteria[{i}].note")) })
+                })
+                .collect();
+            let outcome = field("input.outcome");
+            if !["ADMIT", "NOT_ADMIT", "REFER"].contains(&outcome.as_str()) {
+                problems.push((name(step, "input.outcome"), t.t("error-elija-opcion")));
+            }
+            json!({ "caseId": case_id, "input": {
+                "criteria": criteria, "outcome": outcome,
+                "overrideReason": optional("input.overrideReason"), "reasons": optional("input.reasons"),
+                "referredTo": optional("input.referredTo"),
+            } })
+        }
+        Step::AssessRisk => {
+            let track = field("input.track");
+            if Track::parse(&track).is_err() {
+                problems.push((name(step, "input.track"), t.t("error-elija-opcion")));
+            }
+            let level = field("input.level");
+            if RiskLevel::parse(&level).is_err() {
+                problems.push((name(step, "input.level"), t.t("error-elija-opcion")));
+            }
+            json!({ "caseId": case_id, "input": { "track": track, "level": level, "summary": form.value(&name(step, "input.summary")) } })
+        }
+        Step::Resolution => {
+            let number = required("input.act.number", &mut problems);
+            let act_date = date("input.act.date", &mut problems);
+            let granted: Vec<Value> = (0..GRANTED_ROWS)
+                .filter_map(|i| {
+                    let base = format!("input.granted[{i}]");
+                    optional(&format!("{base}.measureType")).map(|measure_type| {
+                        json!({ "measureType": measure_type, "sector": optional(&format!("{base}.sector")),
+                                "details": optional(&format!("{base}.details")) })
+                    })
+                })
+                .collect();
+            let denied: Vec<Value> = (0..DENIED_ROWS)
+                .filter_map(|i| {
+                    let base = format!("input.denied[{i}]");
+                    let description = optional(&format!("{base}.description"));
+                    let reason = optional(&format!("{base}.reason"));
+                    match (description, reason) {
+                        (None, None) => None,
+                        (description, reason) => Some(json!({ "description": description.unwrap_or_default(), "reason": reason.unwrap_or_default() })),
+                    }
+                })
+                .collect();
+            json!({ "caseId": case_id, "input": { "act": { "number": number, "date": act_date }, "granted": granted, "denied": denied } })
+        }
+        Step::Notify => json!({ "measureId": measure_id }),
+        Step::Modify | Step::Extend | Step::Lift => {
+            let number = required("act.number", &mut problems);
+            let act_date = date("act.date", &mut problems);
+            let mut value = json!({ "measureId": measure_id, "act": { "number": number, "date": act_date } });
+            let extra = match step {
+                Step::Modify => ("details", json!(form.value(&name(step, "details")))),
+                Step::Extend => ("until", json!(date("until", &mut problems))),
+                _ => ("reason", json!(form.value(&name(step, "reason")))),
+            };
+            value[extra.0] = extra.1;
+            value
+        }
+        Step::Archive => {
+            let reason = field("reason");
+            if ArchiveReason::parse(&reason).is_err() {
+                problems.push((name(step, "reason"), t.t("error-elija-opcion")));
+            }
+            json!({ "caseId": case_id, "reason": reason, "note": optional("note") })
+        }
+    };
+    if problems.is_empty() { Ok(value) } else { Err(problems) }
+}
+
+/// The form field an API problem's path belongs to. The rows of the
+/// resolution left empty were not sent, so the API's `granted[1]` is the
+/// second row that was filled in.
+pub(crate) fn field_of(step: Step, form: &FormData, path: &str) -> String {
+    if step != Step::Resolution {
+        return name(step, path);
+    }
+    let renumber = |path: &str, list: &str, rows: usize, filled: &dyn Fn(usize) -> bool| -> Option<String> {
+        let rest = path.strip_prefix(&format!("input.{list}["))?;
+        let (index, tail) = rest.split_once(']')?;
+        let index: usize = index.parse().ok()?;
+        let row = (0..rows).filter(|i| filled(*i)).nth(index)?;
+        Some(format!("input.{list}[{row}]{tail}"))
+    };
+    let value = |path: String| !form.value(&name(step, &path)).trim().is_empty();
+    let granted = |i: usize| value(format!("input.granted[{i}].measureType"));
+    let denied =
+        |i: usize| value(format!("input.denied[{i}].description")) || value(format!("input.denied[{i}].reason"));
+    let path = renumber(path, "granted", GRANTED_ROWS, &granted)
+        .or_else(|| renumber(path, "denied", DENIED_ROWS, &denied))
+        .unwrap_or_else(|| path.to_owned());
+    name(step, &path)
+}

@@ -1,0 +1,247 @@
+//! `/consola/casos/{id}`: the case as the officer may see it, and every
+//! step its state allows, each a form. A post runs the step's mutation and
+//! comes back to the page (303, so a reload does not post again). When the
+//! case changed since the page was drawn (someone else acted), nothing is
+//! run: the page says so, shows the case as it is now and keeps what was
+//! typed.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::case_actions::{self, Builder, Step, StepForm};
+use super::case_view::{self, Data, DeadlineLine, listed};
+use super::frame::{self, Frame, tr};
+use super::session::{self, Session};
+use crate::WebState;
+use crate::graphql_http::Peer;
+use crate::pages::catalogue::{Lang, Text, Tr};
+use crate::pages::controls::{ControlKind, Feedback, place_problems};
+use crate::pages::form_data::FormData;
+use crate::pages::operation::{self, Failure};
+use crate::pages::posted;
+
+/// The hidden field with the history's last entry the page showed.
+const SEEN: &str = "visto";
+/// The hidden field with the measure a measure's form is about.
+const MEASURE: &str = "medida";
+
+#[derive(Template)]
+#[template(path = "consola/caso.html")]
+struct CasePage {
+    frame: Frame,
+    t: Tr,
+    feedback: Feedback,
+    data: Data,
+    department: String,
+    place: String,
+    today: NaiveDate,
+    deadlines: Vec<DeadlineLine>,
+    case_forms: Vec<StepForm>,
+    measure_forms: HashMap<String, Vec<StepForm>>,
+    deliveries: Vec<DeliveryRow>,
+    hidden: Vec<(String, String)>,
+    /// Where the steps' forms post.
+    action: String,
+}
+
+struct DeliveryRow {
+    planned: String,
+    recipient: Text,
+    what: String,
+    status: Text,
+    attempts: u32,
+}
+
+impl CasePage {
+    fn listed(&self, list: &str, code: &str) -> Text {
+        listed(self.t, list, code)
+    }
+
+    fn forms_of(&self, measure_id: &str) -> &[StepForm] {
+        self.measure_forms.get(measure_id).map_or(&[], Vec::as_slice)
+    }
+
+    fn date(&self, day: &NaiveDate) -> Text {
+        super::due::weekday_date(self.t, *day, self.today)
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Done {
+    hecho: Option<String>,
+}
+
+/// `GET /consola/casos/{id}`.
+pub(crate) async fn page(
+    State(app): State<WebState>,
+    peer: Peer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Response {
+    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("sesion") };
+    let notice = done.hecho.as_deref().and_then(Step::parse).map(|step| frame::done_notice(step.code()));
+    match load(&app, &session, &id).await {
+        Ok(data) => draw(
+            &app,
+            &session,
+            data,
+            &FormData::default(),
+            None,
+            Feedback { notice, ..Feedback::default() },
+            Vec::new(),
+        ),
+        Err(failure) => frame::refused(&app, &session, failure).await,
+    }
+}
+
+async fn load(app: &WebState, session: &Session, id: &str) -> Result<Data, Failure> {
+    operation::run::<Data>(app, &session.caller, case_view::QUERY, json!({ "id": id })).await
+}
+
+fn last_seen(data: &Data) -> u32 {
+    data.case.history.iter().map(|e| e.seq).max().unwrap_or(0)
+}
+
+/// `POST /consola/casos/{id}`: one step.
+pub(crate) async fn post(
+    State(app): State<WebState>,
+    peer: Peer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("sesion") };
+    let Ok(posted) = posted::receive_for(&app, &headers, pairs, &session.binding) else {
+        return frame::forbidden_post();
+    };
+    let t = tr();
+    let form = posted.form;
+    let data = match load(&app, &session, &id).await {
+        Ok(data) => data,
+        Err(failure) => return frame::refused(&app, &session, failure).await,
+    };
+    let Some(step) = Step::parse(form.value(posted::ACTION)) else {
+        return draw(&app, &session, data, &FormData::default(), None, Feedback::default(), Vec::new());
+    };
+    let measure = form.optional(MEASURE);
+    let posted_step = Some((step, measure.clone()));
+    if posted.expired {
+        let feedback = Feedback { notice: Some(t.t("aviso-caducado")), ..Feedback::default() };
+        return draw(&app, &session, data, &form, posted_step, feedback, Vec::new());
+    }
+    if form.value(SEEN) != last_seen(&data).to_string() {
+        let feedback = Feedback { notice: Some(t.t("consola-caso-cambio")), ..Feedback::default() };
+        return draw(&app, &session, data, &form, posted_step, feedback, Vec::new());
+    }
+    let variables = match case_actions::variables(t, step, &form, &data.case.id, measure.as_deref()) {
+        Ok(variables) => variables,
+        Err(problems) => return draw(&app, &session, data, &form, posted_step, Feedback::default(), problems),
+    };
+    let outcome = operation::run::<serde_json::Value>(&app, &session.caller, step.mutation(), variables).await;
+    let (notice, problems) = match outcome {
+        Ok(_) => return frame::see_other(&format!("/consola/casos/{}?hecho={}", data.case.id, step.code())),
+        Err(Failure::Input(problems)) => (
+            None,
+            problems
+                .into_iter()
+                .map(|p| (case_actions::field_of(step, &form, &p.path), Text::spanish(p.message, Lang::Es)))
+                .collect(),
+        ),
+        Err(Failure::Refused { code, message, path }) if code == "INVALID_TRANSITION" || code == "CONFLICT" => {
+            let message = Text::spanish(message, Lang::Es);
+            match path {
+                Some(path) => (None, vec![(case_actions::field_of(step, &form, &path), message)]),
+                None => (Some(message), Vec::new()),
+            }
+        }
+        Err(failure) => return frame::refused(&app, &session, failure).await,
+    };
+    // The case as it is now (the step may have raced another).
+    let data = match load(&app, &session, &id).await {
+        Ok(data) => data,
+        Err(failure) => return frame::refused(&app, &session, failure).await,
+    };
+    draw(&app, &session, data, &form, posted_step, Feedback { notice, ..Feedback::default() }, problems)
+}
+
+fn draw(
+    app: &WebState,
+    session: &Session,
+    data: Data,
+    posted: &FormData,
+    posted_step: Option<(Step, Option<String>)>,
+    mut feedback: Feedback,
+    problems: Vec<(String, Text)>,
+) -> Response {
+    let t = tr();
+    let today = domain::business_day::lima_date(app.api.now());
+    let posted_form = posted_step.clone();
+    let builder = Builder { t, data: &data, today, posted, posted_step };
+    let (mut case_forms, mut measure_forms) = builder.forms();
+    // The problems belong to the form that was posted; if the case no
+    // longer offers it, they are said at the top.
+    let target = posted_form.and_then(|(step, measure)| {
+        case_forms
+            .iter_mut()
+            .chain(measure_forms.iter_mut().flat_map(|(_, forms)| forms.iter_mut()))
+            .find(|form| form.code == step.code() && form.measure_id == measure)
+    });
+    match target {
+        Some(form) => feedback.summary = place_problems(&mut form.groups, &problems, &mut feedback.general),
+        None => feedback.general.extend(problems.into_iter().map(|(_, message)| message)),
+    }
+    let people: HashMap<&str, &str> = data.officers.iter().map(|o| (o.id.as_str(), o.display_name.as_str())).collect();
+    let deliveries = data
+        .case
+        .deliveries
+        .iter()
+        .map(|d| DeliveryRow {
+            planned: d.sent_at.unwrap_or(d.planned_for).with_timezone(&lima()).format("%Y-%m-%d %H:%M").to_string(),
+            recipient: case_view::recipient(t, d, &people),
+            what: format!("{} · {}", listed(t, "envio-tipo", &d.kind), d.topic),
+            status: listed(t, "envio-estado", &d.status),
+            attempts: d.attempts,
+        })
+        .collect();
+    let department = data
+        .departments
+        .iter()
+        .find(|d| d.code == data.case.department)
+        .map_or_else(|| data.case.department.clone(), |d| d.name.clone());
+    let place = data.case.request.place.ubigeo.clone();
+    let mut hidden = posted::own_fields_for(app, t, &session.binding);
+    hidden.push((SEEN.to_owned(), last_seen(&data).to_string()));
+    let title = t.t1("consola-caso-titulo", "expediente", data.case.file_number.as_str());
+    let frame = Frame::signed_in(app, session, data.me.clone(), title, "/consola/casos");
+    let page = CasePage {
+        frame,
+        t,
+        feedback,
+        deadlines: case_view::deadline_lines(t, &data.case.deadlines, today),
+        department,
+        place,
+        today,
+        case_forms,
+        measure_forms: measure_forms.into_iter().collect(),
+        deliveries,
+        hidden,
+        action: format!("/consola/casos/{}", data.case.id),
+        data,
+    };
+    let status = if page.feedback.count() > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    frame::html(status, &page)
+}
+
+fn lima() -> chrono::FixedOffset {
+    // Peru keeps UTC−5 all year.
+    chrono::FixedOffset::west_opt(5 * 3600).expect("a valid offset")
+}

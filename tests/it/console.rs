@@ -1,0 +1,381 @@
+//! The staff console over plain HTTP, as a browser without script uses
+//! it: sign in, the cookie, the officer's queues and case page, the
+//! coordinator's desk, the second factor, and what each role reaches.
+
+use db::Database;
+use domain::roles::Role;
+use serde_json::json;
+
+use crate::app::{PASSWORD, TestApp};
+use crate::pages::{Page, get, post};
+use crate::support::on_both_databases;
+
+on_both_databases!(
+    an_officer_takes_a_request_through_the_procedure_and_a_coordinator_carries_it_out,
+    the_session_cookie_is_strict_and_ends_with_logout_or_a_disabled_account,
+    a_second_factor_is_set_up_with_a_qr_code_and_then_asked_at_sign_in,
+    each_role_reaches_its_own_pages_only,
+);
+
+/// A browser signed in to the console: its session cookie.
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookie: String,
+}
+
+impl<'a> Browser<'a> {
+    /// Signs in through `/consola/entrar`, as a person would.
+    async fn sign_in(app: &'a TestApp, email: &str, code: Option<&str>) -> (Page, Option<Browser<'a>>) {
+        let form = get(app, "/consola/entrar").await;
+        assert_eq!(form.status, 200, "{}", form.body);
+        let mut fields = form.hidden_of("");
+        fields.push(("email".into(), email.into()));
+        fields.push(("password".into(), PASSWORD.into()));
+        fields.push(("secondFactor".into(), code.unwrap_or("").into()));
+        let answer = post(app, "/consola/entrar", &fields).await;
+        let cookie = answer
+            .header("set-cookie")
+            .split(';')
+            .next()
+            .filter(|c| c.starts_with("__Host-resguardo-sesion=") && c.len() > 30)
+            .map(str::to_owned);
+        (answer, cookie.map(|cookie| Browser { app, cookie }))
+    }
+
+    async fn get(&self, path: &str) -> Page {
+        let response = self.app.get(path).header("cookie", &self.cookie).send().await.unwrap();
+        page(response).await
+    }
+
+    async fn post(&self, path: &str, fields: &[(String, String)]) -> Page {
+        let request = self.app.post(path).header("cookie", &self.cookie).header("origin", self.app.base.clone());
+        page(request.form(fields).send().await.unwrap()).await
+    }
+
+    /// Presses the button `action` of a form on `page`, having typed `typed`;
+    /// `measure` picks the measure's form when several share the action.
+    async fn press(&self, page: &Page, path: &str, action: &str, typed: &[(&str, &str)]) -> Page {
+        let mut fields = page.hidden_of(action);
+        fields.extend(typed.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())));
+        fields.push(("accion".into(), action.into()));
+        let answer = self.post(path, &fields).await;
+        if answer.status == 303 {
+            let location = answer.header("location").to_owned();
+            return self.get(&location).await;
+        }
+        answer
+    }
+}
+
+async fn page(response: reqwest::Response) -> Page {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    Page { status, headers, body: response.text().await.unwrap() }
+}
+
+async fn file_request(app: &TestApp) -> (String, String) {
+    let input = api::request_input_variable(&uuid::Uuid::new_v4().to_string(), &crate::fixtures::leader_in_ucayali())
+        .expect("a complete request");
+    let filed = app
+        .graphql(
+            "mutation($i: RequestInput!) { submitRequest(input: $i) { fileNumber accessKey } }",
+            json!({ "i": input }),
+        )
+        .await;
+    let number = filed["data"]["submitRequest"]["fileNumber"].as_str().unwrap_or_else(|| panic!("{filed}")).to_owned();
+    let key = filed["data"]["submitRequest"]["accessKey"].as_str().unwrap().to_owned();
+    (number, key)
+}
+
+/// The href of the first link whose text holds `text`.
+fn link_to(page: &Page, text: &str) -> String {
+    let at = page.body.find(text).unwrap_or_else(|| panic!("no {text}: {}", page.body));
+    let before = &page.body[..at];
+    let start = before.rfind("href=\"").expect("a link") + 6;
+    before[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn an_officer_takes_a_request_through_the_procedure_and_a_coordinator_carries_it_out(db: Database) {
+    let app = TestApp::spawn(db).await;
+    app.set_time("2026-07-13T14:00:00Z");
+    app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
+    let (number, key) = file_request(&app).await;
+
+    let (signed, officer) = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await;
+    assert_eq!((signed.status, signed.header("location")), (303, "/consola/casos"), "{}", signed.body);
+    let officer = officer.expect("a session cookie");
+
+    // The home: the queues with counts; the new request is new and unassigned.
+    let home = officer.get("/consola/casos?cola=nuevas").await;
+    assert_eq!(home.status, 200, "{}", home.body);
+    assert!(home.body.contains("Nuevas sin asignar</span> <span class=\"cuenta\">1</span>"), "{}", home.body);
+    assert!(home.body.contains(&number), "the case is listed");
+    assert!(!home.body.contains("Lideresa Shipibo"), "a list reads no personal data");
+    let case_path = link_to(&home, &number);
+
+    // Assign it to oneself and start the review.
+    let case = officer.get(&case_path).await;
+    assert_eq!(case.status, 200, "{}", case.body);
+    assert!(
+        case.body.contains("Lideresa Shipibo") && case.body.contains("tala ilegal"),
+        "the officer reads the request"
+    );
+    let option = case.body.split("<option value=\"").nth(2).unwrap().split('"').next().unwrap().to_owned();
+    let case = officer.press(&case, &case_path, "asignar", &[("asignar.officerId", &option)]).await;
+    assert!(case.body.contains("Listo: se registró «Asignar el caso»"), "{}", case.body);
+    let case = officer.press(&case, &case_path, "iniciar-calificacion", &[]).await;
+    assert!(case.body.contains("En calificación"), "{}", case.body);
+
+    // A failed criterion without its note: the error sits next to it, what
+    // was chosen stays chosen.
+    let mut criteria: Vec<(String, String)> = (0..6)
+        .map(|i| (format!("calificar.input.criteria[{i}].met"), if i == 1 { "false" } else { "true" }.to_owned()))
+        .collect();
+    criteria.push(("calificar.input.outcome".into(), "ADMIT".into()));
+    let typed: Vec<(&str, &str)> = criteria.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let refused = officer.press(&case, &case_path, "calificar", &typed).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("resumen-errores"), "{}", refused.body);
+    assert!(refused.body.contains("value=\"false\" checked"), "the choice is kept");
+
+    // Ask the requester instead; they answer on the public side.
+    let asked = officer
+        .press(&refused, &case_path, "pedir-informacion", &[("pedir-informacion.question", "¿Dónde vive ahora?")])
+        .await;
+    assert!(asked.body.contains("Información solicitada"), "{}", asked.body);
+    let answered = app
+        .graphql(
+            "mutation($f: String!, $k: String!) { answerInformationRequest(fileNumber: $f, accessKey: $k, answer: \"En la comunidad\") { status } }",
+            json!({ "f": number, "k": key }),
+        )
+        .await;
+    assert_eq!(answered["data"]["answerInformationRequest"]["status"], "UNDER_REVIEW", "{answered}");
+
+    // Admit, with every criterion met.
+    let case = officer.get(&case_path).await;
+    let all_met: Vec<(String, String)> = (0..6)
+        .map(|i| (format!("calificar.input.criteria[{i}].met"), "true".to_owned()))
+        .chain([("calificar.input.outcome".to_owned(), "ADMIT".to_owned())])
+        .collect();
+    let typed: Vec<(&str, &str)> = all_met.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let admitted = officer.press(&case, &case_path, "calificar", &typed).await;
+    assert!(admitted.body.contains("<strong>Admitida</strong>"), "{}", admitted.body);
+    assert!(admitted.body.contains("Decisión sobre la solicitud"), "the decision clock runs");
+    assert!(admitted.body.contains("días hábiles contados desde el día siguiente"), "and says why");
+
+    // Urgent risk, then the resolution for two sectors.
+    let assessed = officer
+        .press(
+            &admitted,
+            &case_path,
+            "evaluar-riesgo",
+            &[
+                ("evaluar-riesgo.input.track", "URGENT"),
+                ("evaluar-riesgo.input.level", "EXTREME"),
+                ("evaluar-riesgo.input.summary", "Amenazas de muerte tras la denuncia"),
+            ],
+        )
+        .await;
+    assert!(assessed.body.contains("Riesgo evaluado"), "{}", assessed.body);
+    // A date that is not one: said next to the field, nothing sent.
+    let wrong_date = officer
+        .press(
+            &assessed,
+            &case_path,
+            "resolver",
+            &[("resolver.input.act.number", "RD N.° 051-2026-JUS/DGDH"), ("resolver.input.act.date", "13/07/2026")],
+        )
+        .await;
+    assert_eq!(wrong_date.status, 422);
+    assert!(wrong_date.body.contains("escriba la fecha como año-mes-día"), "{}", wrong_date.body);
+    let resolved = officer
+        .press(
+            &wrong_date,
+            &case_path,
+            "resolver",
+            &[
+                ("resolver.input.act.number", "RD N.° 051-2026-JUS/DGDH"),
+                ("resolver.input.act.date", "2026-07-13"),
+                ("resolver.input.granted[0].measureType", "POLICE_PROTECTION"),
+                ("resolver.input.granted[2].measureType", "LEGAL_AID"),
+                ("resolver.input.denied[0].description", "Reubicación"),
+                ("resolver.input.denied[0].reason", "No procede por ahora"),
+            ],
+        )
+        .await;
+    assert!(resolved.body.contains("Resolución emitida"), "{}", resolved.body);
+    assert!(resolved.body.contains("Medida n.° 2"), "two measures granted");
+    // Notify the police's measure to its sector.
+    let notified = officer.press(&resolved, &case_path, "notificar", &[]).await;
+    assert!(notified.body.contains("Notificada al sector"), "{}", notified.body);
+
+    // The coordinator's desk: the measure, the minimum case data, acknowledge and report.
+    let (_, coordinator) = Browser::sign_in(&app, "mininter@mininter.gob.pe", None).await;
+    let coordinator = coordinator.expect("a session cookie");
+    let desk = coordinator.get("/consola/medidas").await;
+    assert_eq!(desk.status, 200, "{}", desk.body);
+    assert!(desk.body.contains(&number) && desk.body.contains("Lideresa Shipibo"), "{}", desk.body);
+    assert!(!desk.body.contains("tala ilegal"), "the facts are not the sector's to read");
+    let acknowledged = coordinator.press(&desk, "/consola/medidas", "acusar-recibo", &[]).await;
+    assert!(acknowledged.body.contains("Recibida por el sector"), "{}", acknowledged.body);
+    let reported = coordinator
+        .press(
+            &acknowledged,
+            "/consola/medidas",
+            "informar-implementada",
+            &[("informar-implementada.report", "Patrullaje diario desde el 15 de julio")],
+        )
+        .await;
+    assert!(reported.body.contains("Implementada"), "{}", reported.body);
+    // The case page is not the coordinator's.
+    assert_eq!(coordinator.get(&case_path).await.status, 403);
+}
+
+async fn the_session_cookie_is_strict_and_ends_with_logout_or_a_disabled_account(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
+    app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let (signed, browser) = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await;
+    let cookie = signed.header("set-cookie").to_owned();
+    for flag in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(flag), "{flag} in {cookie}");
+    }
+    assert!(!cookie.contains("Max-Age") && !cookie.contains("Domain"), "{cookie}");
+    let browser = browser.unwrap();
+    let home = browser.get("/consola/casos").await;
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("cache-control"), "no-store");
+
+    // A wrong password says so and keeps the e-mail, never the password.
+    let form = get(&app, "/consola/entrar").await;
+    let mut fields = form.hidden_of("");
+    fields
+        .extend([("email".to_owned(), "oficial@dgdh.gob.pe".to_owned()), ("password".to_owned(), "no es".to_owned())]);
+    let wrong = post(&app, "/consola/entrar", &fields).await;
+    assert!(wrong.header("set-cookie").is_empty());
+    assert!(wrong.body.contains("El correo o la contraseña no son correctos"), "{}", wrong.body);
+    assert!(wrong.body.contains("value=\"oficial@dgdh.gob.pe\"") && !wrong.body.contains("no es\""));
+
+    // A form of this session posted without its token, or from another
+    // session, or from another site: refused, nothing done.
+    let sign_out = home.hidden_of("cerrar-sesion");
+    let stolen: Vec<(String, String)> =
+        sign_out.iter().map(|(n, v)| (n.clone(), if n == "ficha" { "AAAA".into() } else { v.clone() })).collect();
+    assert_eq!(browser.post("/consola/salir", &stolen).await.status, 403);
+    let (_, other) = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await;
+    assert_eq!(other.unwrap().post("/consola/salir", &sign_out).await.status, 403, "a token is bound to its session");
+    let cross_site = app
+        .post("/consola/salir")
+        .header("cookie", &browser.cookie)
+        .header("sec-fetch-site", "cross-site")
+        .form(&sign_out)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status().as_u16(), 403);
+    assert_eq!(browser.get("/consola/casos").await.status, 200, "still signed in");
+
+    // Logout: the cookie is forgotten and the old one no longer works.
+    let out = browser.post("/consola/salir", &sign_out).await;
+    assert_eq!(out.status, 303);
+    assert!(out.header("set-cookie").contains("Max-Age=0"));
+    let after = browser.get("/consola/casos").await;
+    assert_eq!((after.status, after.header("location")), (303, "/consola/entrar?motivo=sesion"));
+
+    // A disabled account's open page stops at its next request.
+    let (_, again) = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await;
+    let again = again.unwrap();
+    assert_eq!(again.get("/consola/casos").await.status, 200);
+    let users = app.graphql_as(Some(&admin), "{ users { id email } }", json!({})).await;
+    let id = users["data"]["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "oficial@dgdh.gob.pe")
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let disabled = app
+        .graphql_as(
+            Some(&admin),
+            "mutation($u: ID!) { updateUser(userId: $u, input: { active: false }) { active } }",
+            json!({ "u": id }),
+        )
+        .await;
+    assert_eq!(disabled["data"]["updateUser"]["active"], false, "{disabled}");
+    assert_eq!(again.get("/consola/casos").await.status, 303);
+}
+
+async fn a_second_factor_is_set_up_with_a_qr_code_and_then_asked_at_sign_in(db: Database) {
+    let app = TestApp::spawn(db).await;
+    app.set_time("2026-07-13T14:00:00Z");
+    app.staff(Role::Supervisor, "supervisora@dgdh.gob.pe", None).await;
+    let (_, browser) = Browser::sign_in(&app, "supervisora@dgdh.gob.pe", None).await;
+    let browser = browser.unwrap();
+    let start = browser.get("/consola/segundo-factor").await;
+    let scan = browser.press(&start, "/consola/segundo-factor", "empezar", &[("password", PASSWORD)]).await;
+    assert!(scan.body.contains("<svg role=\"img\" aria-label=\"Código QR"), "{}", scan.body);
+    let secret = scan.body.split("<code class=\"secreto\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let wrong = browser.press(&scan, "/consola/segundo-factor", "confirmar", &[("code", "000000")]).await;
+    assert!(wrong.body.contains("<svg"), "a mistyped code shows the QR code again: {}", wrong.body);
+    let now = app.advance_seconds(30);
+    let code = api::auth::totp::code_at(&secret, now).unwrap();
+    let codes = browser.press(&wrong, "/consola/segundo-factor", "confirmar", &[("code", &code)]).await;
+    assert!(codes.body.contains("Sus códigos de recuperación"), "{}", codes.body);
+    assert_eq!(codes.body.matches("<li><code>").count(), 10, "ten recovery codes, shown once");
+
+    // Next sign-in: the code is asked for, next to its field.
+    let (asked, none) = Browser::sign_in(&app, "supervisora@dgdh.gob.pe", None).await;
+    assert!(none.is_none());
+    assert!(asked.body.contains("su cuenta pide el código"), "{}", asked.body);
+    let now = app.advance_seconds(30);
+    let code = api::auth::totp::code_at(&secret, now).unwrap();
+    let (_, signed) = Browser::sign_in(&app, "supervisora@dgdh.gob.pe", Some(&code)).await;
+    assert!(signed.is_some());
+}
+
+async fn each_role_reaches_its_own_pages_only(db: Database) {
+    let app = TestApp::spawn(db).await;
+    for (role, email, sector) in [
+        (Role::Officer, "oficial@dgdh.gob.pe", None),
+        (Role::Coordinator, "minam@minam.gob.pe", Some("MINAM")),
+        (Role::Admin, "admin@dgdh.gob.pe", None),
+        (Role::Auditor, "auditoria@dgdh.gob.pe", None),
+    ] {
+        app.staff(role, email, sector).await;
+    }
+    let (number, _) = file_request(&app).await;
+    let officer_token = app.login("oficial@dgdh.gob.pe", PASSWORD).await;
+    let found = app
+        .graphql_as(
+            Some(&officer_token),
+            "query($f: String!) { cases(filter: { fileNumber: $f }) { nodes { id } } }",
+            json!({ "f": number }),
+        )
+        .await;
+    let case = format!("/consola/casos/{}", found["data"]["cases"]["nodes"][0]["id"].as_str().unwrap());
+    // Every console page × every role: what the API's rights give.
+    let pages = ["/consola/casos", case.as_str(), "/consola/medidas", "/consola/cuenta", "/consola/segundo-factor"];
+    let expected: [(&str, [u16; 5]); 4] = [
+        ("oficial@dgdh.gob.pe", [200, 200, 200, 200, 200]),
+        ("minam@minam.gob.pe", [403, 403, 200, 200, 200]),
+        ("admin@dgdh.gob.pe", [403, 403, 403, 200, 200]),
+        ("auditoria@dgdh.gob.pe", [403, 403, 403, 200, 200]),
+    ];
+    for (email, statuses) in expected {
+        let (_, browser) = Browser::sign_in(&app, email, None).await;
+        let browser = browser.unwrap();
+        for (path, status) in pages.iter().zip(statuses) {
+            assert_eq!(browser.get(path).await.status, status, "{email} {path}");
+        }
+    }
+    // Without a session every page sends to the sign-in.
+    for path in pages {
+        let page = get(&app, path).await;
+        assert_eq!(page.status, 303, "{path}");
+        assert!(page.header("location").starts_with("/consola/entrar"), "{path}");
+    }
+    let unknown = "/consola/casos/00000000-0000-4000-8000-000000000000";
+    let (_, officer) = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await;
+    assert_eq!(officer.unwrap().get(unknown).await.status, 404);
+}
