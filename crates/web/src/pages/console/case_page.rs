@@ -65,6 +65,12 @@ impl CasePage {
         listed(self.t, list, code)
     }
 
+    /// A measure type's name in the catalogue (a requested one may be
+    /// inactive now); its code when unknown.
+    fn measure_type_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.data.measure_types.iter().find(|m| m.code == code).map_or(code, |m| m.name.as_str())
+    }
+
     fn forms_of(&self, measure_id: &str) -> &[StepForm] {
         self.measure_forms.get(measure_id).map_or(&[], Vec::as_slice)
     }
