@@ -33,8 +33,7 @@ struct Account {
 }
 
 /// `GET /consola/cuenta`.
-pub(crate) async fn page(State(app): State<WebState>, peer: Peer, headers: HeaderMap) -> Response {
-    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("sesion") };
+pub(crate) async fn page(State(app): State<WebState>, session: session::Session) -> Response {
     match operation::run::<OnlyMe>(&app, &session.caller, ME_ONLY, json!({})).await {
         Ok(OnlyMe { me }) => {
             let t = tr();

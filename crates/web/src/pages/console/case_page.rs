@@ -8,9 +8,8 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -19,9 +18,9 @@ use serde_json::json;
 use super::case_actions::{self, Builder, Step, StepForm};
 use super::case_view::{self, Data, DeadlineLine, listed};
 use super::frame::{self, Frame, tr};
-use super::session::{self, Session};
+use super::session::Session;
+use super::signed::SignedPost;
 use crate::WebState;
-use crate::graphql_http::Peer;
 use crate::pages::catalogue::{Lang, Text, Tr};
 use crate::pages::controls::{ControlKind, Feedback, place_problems};
 use crate::pages::form_data::FormData;
@@ -88,12 +87,10 @@ pub(crate) struct Done {
 /// `GET /consola/casos/{id}`.
 pub(crate) async fn page(
     State(app): State<WebState>,
-    peer: Peer,
-    headers: HeaderMap,
+    session: Session,
     Path(id): Path<String>,
     Query(done): Query<Done>,
 ) -> Response {
-    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("sesion") };
     let notice = done.hecho.as_deref().and_then(Step::parse).map(|step| frame::done_notice(step.code()));
     match load(&app, &session, &id).await {
         Ok(data) => draw(
@@ -117,66 +114,98 @@ fn last_seen(data: &Data) -> u32 {
     data.case.history.iter().map(|e| e.seq).max().unwrap_or(0)
 }
 
+/// Where the case's history stands: enough to tell whether it moved since
+/// a page was drawn, without reading (and auditing) the request.
+const HISTORY_SEEN: &str = "query ConsolaCasoVisto($id: ID!) { case(id: $id) { history { seq } } }";
+
+#[derive(Deserialize)]
+struct Seen {
+    case: SeenCase,
+}
+
+#[derive(Deserialize)]
+struct SeenCase {
+    history: Vec<SeenEvent>,
+}
+
+#[derive(Deserialize)]
+struct SeenEvent {
+    seq: u32,
+}
+
 /// `POST /consola/casos/{id}`: one step.
 pub(crate) async fn post(
     State(app): State<WebState>,
-    peer: Peer,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    SignedPost { session, posted }: SignedPost,
 ) -> Response {
-    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("sesion") };
-    let Ok(posted) = posted::receive_for(&app, &headers, pairs, &session.binding) else {
-        return frame::forbidden_post();
-    };
     let t = tr();
     let form = posted.form;
-    let data = match load(&app, &session, &id).await {
-        Ok(data) => data,
+    let step = Step::parse(form.value(posted::ACTION));
+    let measure = form.optional(MEASURE);
+    let posted_step = step.map(|step| (step, measure.clone()));
+    let seen = match operation::run::<Seen>(&app, &session.caller, HISTORY_SEEN, json!({ "id": id })).await {
+        Ok(seen) => seen.case.history.iter().map(|e| e.seq).max().unwrap_or(0),
         Err(failure) => return frame::refused(&app, &session, failure).await,
     };
-    let Some(step) = Step::parse(form.value(posted::ACTION)) else {
-        return draw(&app, &session, data, &FormData::default(), None, Feedback::default(), Vec::new());
+    // Nothing is run: the page again, saying why.
+    let notice = match step {
+        None => None,
+        Some(_) if posted.expired => Some(t.t("aviso-caducado")),
+        Some(_) if form.value(SEEN) != seen.to_string() => Some(t.t("consola-caso-cambio")),
+        Some(step) => {
+            let variables = case_actions::variables(t, step, &form, &id, measure.as_deref());
+            return run_step(&app, &session, &id, step, &form, posted_step, variables).await;
+        }
     };
-    let measure = form.optional(MEASURE);
-    let posted_step = Some((step, measure.clone()));
-    if posted.expired {
-        let feedback = Feedback { notice: Some(t.t("aviso-caducado")), ..Feedback::default() };
-        return draw(&app, &session, data, &form, posted_step, feedback, Vec::new());
+    match load(&app, &session, &id).await {
+        Ok(data) => {
+            draw(&app, &session, data, &form, posted_step, Feedback { notice, ..Feedback::default() }, Vec::new())
+        }
+        Err(failure) => frame::refused(&app, &session, failure).await,
     }
-    if form.value(SEEN) != last_seen(&data).to_string() {
-        let feedback = Feedback { notice: Some(t.t("consola-caso-cambio")), ..Feedback::default() };
-        return draw(&app, &session, data, &form, posted_step, feedback, Vec::new());
-    }
-    let variables = match case_actions::variables(t, step, &form, &data.case.id, measure.as_deref()) {
-        Ok(variables) => variables,
-        Err(problems) => return draw(&app, &session, data, &form, posted_step, Feedback::default(), problems),
-    };
-    let outcome = operation::run::<serde_json::Value>(&app, &session.caller, step.mutation(), variables).await;
-    let (notice, problems) = match outcome {
-        Ok(_) => return frame::see_other(&format!("/consola/casos/{}?hecho={}", data.case.id, step.code())),
-        Err(Failure::Input(problems)) => (
-            None,
-            problems
-                .into_iter()
-                .map(|p| (case_actions::field_of(step, &form, &p.path), Text::spanish(p.message, Lang::Es)))
-                .collect(),
-        ),
-        Err(Failure::Refused { code, message, path }) if code == "INVALID_TRANSITION" || code == "CONFLICT" => {
-            let message = Text::spanish(message, Lang::Es);
-            match path {
-                Some(path) => (None, vec![(case_actions::field_of(step, &form, &path), message)]),
-                None => (Some(message), Vec::new()),
+}
+
+/// Runs `step` (its `variables`, or the problems the page found) and
+/// comes back to the case.
+async fn run_step(
+    app: &WebState,
+    session: &Session,
+    id: &str,
+    step: Step,
+    form: &FormData,
+    posted_step: Option<(Step, Option<String>)>,
+    variables: Result<serde_json::Value, Vec<(String, Text)>>,
+) -> Response {
+    let (notice, problems) = match variables {
+        // What the page itself found: nothing sent.
+        Err(problems) => (None, problems),
+        Ok(variables) => {
+            match operation::run::<serde_json::Value>(app, &session.caller, step.mutation(), variables).await {
+                Ok(_) => return frame::see_other(&format!("/consola/casos/{id}?hecho={}", step.code())),
+                Err(Failure::Input(problems)) => (
+                    None,
+                    problems
+                        .into_iter()
+                        .map(|p| (case_actions::field_of(step, form, &p.path), Text::spanish(p.message, Lang::Es)))
+                        .collect(),
+                ),
+                Err(Failure::Refused { code, message, path }) if code == "INVALID_TRANSITION" || code == "CONFLICT" => {
+                    let message = Text::spanish(message, Lang::Es);
+                    match path {
+                        Some(path) => (None, vec![(case_actions::field_of(step, form, &path), message)]),
+                        None => (Some(message), Vec::new()),
+                    }
+                }
+                Err(failure) => return frame::refused(app, session, failure).await,
             }
         }
-        Err(failure) => return frame::refused(&app, &session, failure).await,
     };
     // The case as it is now (the step may have raced another).
-    let data = match load(&app, &session, &id).await {
-        Ok(data) => data,
-        Err(failure) => return frame::refused(&app, &session, failure).await,
-    };
-    draw(&app, &session, data, &form, posted_step, Feedback { notice, ..Feedback::default() }, problems)
+    match load(app, session, id).await {
+        Ok(data) => draw(app, session, data, form, posted_step, Feedback { notice, ..Feedback::default() }, problems),
+        Err(failure) => frame::refused(app, session, failure).await,
+    }
 }
 
 fn draw(

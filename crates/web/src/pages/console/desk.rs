@@ -6,9 +6,8 @@
 //! feasible. Officers opening it see every sector's.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use domain::workflow::steps::measure_states;
@@ -19,10 +18,10 @@ use serde_json::{Value, json};
 use super::case_actions::StepForm;
 use super::due::{self, DueText};
 use super::frame::{self, Frame, tr};
-use super::session::{self, Session};
+use super::session::Session;
+use super::signed::SignedPost;
 use super::{Me, PageInfo, case_view::listed};
 use crate::WebState;
-use crate::graphql_http::Peer;
 use crate::pages::catalogue::{Lang, Text, Tr};
 use crate::pages::controls::{Control, ControlKind, Feedback, Field, Group, place_problems};
 use crate::pages::form_data::FormData;
@@ -199,13 +198,7 @@ pub(crate) struct Params {
 }
 
 /// `GET /consola/medidas`.
-pub(crate) async fn page(
-    State(app): State<WebState>,
-    peer: Peer,
-    headers: HeaderMap,
-    Query(params): Query<Params>,
-) -> Response {
-    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("sesion") };
+pub(crate) async fn page(State(app): State<WebState>, session: Session, Query(params): Query<Params>) -> Response {
     let notice = params.hecho.as_deref().and_then(SectorStep::parse).map(|step| frame::done_notice(step.code()));
     draw(
         &app,
@@ -220,16 +213,7 @@ pub(crate) async fn page(
 }
 
 /// `POST /consola/medidas`: one step on one measure.
-pub(crate) async fn post(
-    State(app): State<WebState>,
-    peer: Peer,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("sesion") };
-    let Ok(posted) = posted::receive_for(&app, &headers, pairs, &session.binding) else {
-        return frame::forbidden_post();
-    };
+pub(crate) async fn post(State(app): State<WebState>, SignedPost { session, posted }: SignedPost) -> Response {
     let t = tr();
     let form = posted.form;
     let (Some(step), Some(measure)) = (SectorStep::parse(form.value(posted::ACTION)), form.optional("medida")) else {

@@ -25,6 +25,7 @@ mod queues;
 mod second_factor;
 mod session;
 mod sign_in;
+mod signed;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -11,9 +11,8 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Duration, NaiveDate};
 use domain::workflow::{CaseStatus, Track};
@@ -22,9 +21,10 @@ use serde_json::{Value, json};
 
 use super::due::{self, DueText};
 use super::frame::{self, Frame, tr};
-use super::{Me, PageInfo, session};
+use super::session::Session;
+use super::signed::SignedPost;
+use super::{Me, PageInfo};
 use crate::WebState;
-use crate::graphql_http::Peer;
 use crate::pages::catalogue::{Text, Tr};
 use crate::pages::operation;
 use crate::pages::posted;
@@ -334,17 +334,11 @@ struct Queues {
 }
 
 /// `GET /consola/casos`.
-pub(crate) async fn page(
-    State(app): State<WebState>,
-    peer: Peer,
-    headers: HeaderMap,
-    Query(params): Query<Params>,
-) -> Response {
-    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("sesion") };
+pub(crate) async fn page(State(app): State<WebState>, session: Session, Query(params): Query<Params>) -> Response {
     draw(&app, &session, &params, None).await
 }
 
-async fn draw(app: &WebState, session: &session::Session, params: &Params, open_problem: Option<Text>) -> Response {
+async fn draw(app: &WebState, session: &Session, params: &Params, open_problem: Option<Text>) -> Response {
     let t = tr();
     let now = app.api.now();
     let today = domain::business_day::lima_date(now);
@@ -476,16 +470,7 @@ struct FoundCase {
 
 /// `POST /consola/casos`: open a case by its file number (posted, so the
 /// number stays out of addresses and the history).
-pub(crate) async fn open(
-    State(app): State<WebState>,
-    peer: Peer,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("sesion") };
-    let Ok(posted) = posted::receive_for(&app, &headers, pairs, &session.binding) else {
-        return frame::forbidden_post();
-    };
+pub(crate) async fn open(State(app): State<WebState>, SignedPost { session, posted }: SignedPost) -> Response {
     let t = tr();
     let number = posted.form.value("expediente").trim().to_owned();
     if number.is_empty() {

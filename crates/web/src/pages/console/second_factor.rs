@@ -5,23 +5,22 @@
 //! second factor is sent here before anything else.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::frame::{self, Frame, tr};
-use super::{Me, home_of, session};
+use super::frame::{self, Frame, ME_ONLY, OnlyMe, tr};
+use super::session::Session;
+use super::signed::SignedPost;
+use super::{Me, home_of};
 use crate::WebState;
-use crate::graphql_http::Peer;
 use crate::pages::catalogue::{Lang, Text, Tr};
 use crate::pages::controls::{Control, ControlKind, Feedback, Field, Group, InputKind, place_problems};
 use crate::pages::operation::{self, Failure};
 use crate::pages::posted::{self, Posted};
 
-const STATE: &str = with_me!("query ConsolaFactor { me { ...Yo } }");
 // Mutations have no `me`: the page reads it after each (`STATE`).
 const BEGIN: &str = "mutation ConsolaFactorEmpezar($p: String!) { beginSecondFactor(password: $p) { uri secret } }";
 const CONFIRM: &str = "mutation ConsolaFactorConfirmar($c: String!) { confirmSecondFactor(code: $c) }";
@@ -32,11 +31,6 @@ const PASSWORD: &str = "password";
 const CODE: &str = "code";
 const URI: &str = "uri";
 const SECRET: &str = "secret";
-
-#[derive(Deserialize)]
-struct Current {
-    me: Me,
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -80,10 +74,9 @@ struct SecondFactor {
 }
 
 /// `GET /consola/segundo-factor`.
-pub(crate) async fn page(State(app): State<WebState>, peer: Peer, headers: HeaderMap) -> Response {
-    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("sesion") };
-    match operation::run::<Current>(&app, &session.caller, STATE, json!({})).await {
-        Ok(Current { me }) => {
+pub(crate) async fn page(State(app): State<WebState>, session: Session) -> Response {
+    match operation::run::<OnlyMe>(&app, &session.caller, ME_ONLY, json!({})).await {
+        Ok(OnlyMe { me }) => {
             let stage = if me.second_factor { Stage::Active } else { Stage::Start };
             draw(&app, &session, me, stage, Feedback::default(), Vec::new())
         }
@@ -92,85 +85,74 @@ pub(crate) async fn page(State(app): State<WebState>, peer: Peer, headers: Heade
 }
 
 /// `POST /consola/segundo-factor`.
-pub(crate) async fn post(
-    State(app): State<WebState>,
-    peer: Peer,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("sesion") };
-    let Ok(Posted { form, expired, .. }) = posted::receive_for(&app, &headers, pairs, &session.binding) else {
-        return frame::forbidden_post();
-    };
+pub(crate) async fn post(State(app): State<WebState>, SignedPost { session, posted }: SignedPost) -> Response {
+    let Posted { form, expired, .. } = posted;
     let t = tr();
     let action = if expired { "" } else { form.value(posted::ACTION) };
     let caller = &session.caller;
-    // The step, then who is signed in now (the step changed it).
-    let (done, on_code_error): (Result<Stage, Failure>, Option<Stage>) = match action {
+    // `None`: nothing was asked, the page as it stands.
+    let (done, on_code_error): (Result<Option<Stage>, Failure>, Option<Stage>) = match action {
         "empezar" => {
             let begun = operation::run::<Begun>(&app, caller, BEGIN, json!({ "p": form.value(PASSWORD) })).await;
-            (begun.map(|b| scan(&b.begin_second_factor.uri, b.begin_second_factor.secret)), None)
+            (begun.map(|b| Some(scan(&b.begin_second_factor.uri, b.begin_second_factor.secret))), None)
         }
         "confirmar" => {
             let code = json!({ "c": form.value(CODE).trim() });
             let confirmed = operation::run::<Confirmed>(&app, caller, CONFIRM, code).await;
             let rescan = scan(form.value(URI), form.value(SECRET).to_owned());
-            (confirmed.map(|c| Stage::Codes { codes: c.confirm_second_factor, next: "" }), Some(rescan))
+            (confirmed.map(|c| Some(Stage::Codes { codes: c.confirm_second_factor, next: "" })), Some(rescan))
         }
         "desactivar" => {
             let variables = json!({ "p": form.value(PASSWORD), "c": form.value(CODE).trim() });
             let disabled = operation::run::<serde_json::Value>(&app, caller, DISABLE, variables).await;
-            (disabled.map(|_| Stage::Start), Some(Stage::Active))
+            (disabled.map(|_| Some(Stage::Start)), Some(Stage::Active))
         }
-        _ => (Ok(Stage::Active), None),
+        _ => (Ok(None), None),
     };
-    let outcome = match done {
-        Ok(stage) => match operation::run::<Current>(&app, caller, STATE, json!({})).await {
-            Ok(Current { me }) => {
-                let stage = match stage {
-                    Stage::Codes { codes, .. } => Stage::Codes { codes, next: home_of(me.role) },
-                    // Nothing was asked: the page as it stands.
-                    Stage::Active if action != "desactivar" && !me.second_factor => Stage::Start,
-                    other => other,
-                };
-                Ok((me, stage))
-            }
-            Err(failure) => Err(failure),
+    let (done, problems) = match done {
+        Ok(stage) => (Some(stage), Vec::new()),
+        Err(failure) => match problem_of(t, action, &failure) {
+            Some((field, message)) => (None, vec![(field.to_owned(), message)]),
+            None => return frame::refused(&app, &session, failure).await,
         },
-        Err(failure) => Err(failure),
     };
-    match outcome {
-        Ok((me, stage)) => {
-            let notice = match (&stage, action) {
-                (Stage::Start, "desactivar") => Some(t.t("consola-factor-desactivado")),
-                _ if expired => Some(t.t("aviso-caducado")),
-                _ => None,
-            };
-            draw(&app, &session, me, stage, Feedback { notice, ..Feedback::default() }, Vec::new())
+    // Who is signed in now: the step changed it.
+    let me = match operation::run::<OnlyMe>(&app, caller, ME_ONLY, json!({})).await {
+        Ok(OnlyMe { me }) => me,
+        Err(failure) => return frame::refused(&app, &session, failure).await,
+    };
+    let standing = if me.second_factor { Stage::Active } else { Stage::Start };
+    let notice = match (&done, action) {
+        (Some(Some(Stage::Start)), "desactivar") => Some(t.t("consola-factor-desactivado")),
+        _ if expired => Some(t.t("aviso-caducado")),
+        _ => None,
+    };
+    let stage = match done {
+        Some(Some(Stage::Codes { codes, .. })) => Stage::Codes { codes, next: home_of(me.role) },
+        Some(Some(stage)) => stage,
+        Some(None) => standing,
+        None => on_code_error.unwrap_or(standing),
+    };
+    draw(&app, &session, me, stage, Feedback { notice, ..Feedback::default() }, problems)
+}
+
+/// The field a refused step's problem belongs to, when it is one the
+/// person can fix here.
+fn problem_of(t: Tr, action: &str, failure: &Failure) -> Option<(&'static str, Text)> {
+    match failure {
+        Failure::Refused { code, .. } if code == "UNAUTHENTICATED" && action == "empezar" => {
+            Some((PASSWORD, t.t("consola-factor-clave-incorrecta")))
         }
-        Err(failure) => {
-            let problem = match &failure {
-                Failure::Refused { code, .. } if code == "UNAUTHENTICATED" && action == "empezar" => {
-                    Some((PASSWORD, t.t("consola-factor-clave-incorrecta")))
-                }
-                Failure::Refused { code, .. } if code == "BAD_SECOND_FACTOR" => {
-                    Some((CODE, t.t("consola-entrar-codigo-incorrecto")))
-                }
-                Failure::Refused { code, message, .. } if code == "CONFLICT" => {
-                    Some((PASSWORD, Text::spanish(message.clone(), Lang::Es)))
-                }
-                Failure::Input(problems) => problems
-                    .first()
-                    .map(|p| (if p.field == "code" { CODE } else { PASSWORD }, t.t("error-obligatorio"))),
-                _ => None,
-            };
-            let Some((field, message)) = problem else { return frame::refused(&app, &session, failure).await };
-            let Ok(Current { me }) = operation::run::<Current>(&app, &session.caller, STATE, json!({})).await else {
-                return frame::refused(&app, &session, failure).await;
-            };
-            let stage = on_code_error.unwrap_or(if me.second_factor { Stage::Active } else { Stage::Start });
-            draw(&app, &session, me, stage, Feedback::default(), vec![(field.to_owned(), message)])
+        Failure::Refused { code, .. } if code == "BAD_SECOND_FACTOR" => {
+            Some((CODE, t.t("consola-entrar-codigo-incorrecto")))
         }
+        Failure::Refused { code, message, .. } if code == "CONFLICT" => {
+            Some((PASSWORD, Text::spanish(message.clone(), Lang::Es)))
+        }
+        Failure::Input(problems) => {
+            problems.first().map(|p| (if p.field == "code" { CODE } else { PASSWORD }, t.t("error-obligatorio")))
+        }
+        _ => None,
     }
 }
 
@@ -197,7 +179,7 @@ fn qr_svg(uri: &str) -> String {
 
 fn draw(
     app: &WebState,
-    session: &session::Session,
+    session: &Session,
     me: Me,
     stage: Stage,
     mut feedback: Feedback,

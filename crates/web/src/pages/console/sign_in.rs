@@ -15,6 +15,7 @@ use serde_json::json;
 use super::frame::{self, Frame, tr};
 use super::home_of;
 use super::session;
+use super::signed::SignedPost;
 use crate::WebState;
 use crate::graphql_http::{Peer, anonymous_caller};
 use crate::pages::catalogue::{Lang, Text, Tr};
@@ -181,16 +182,7 @@ fn form(
 
 /// `POST /consola/salir`: the session ends in the API at once, and the
 /// browser forgets the cookie even if the API could not be reached.
-pub(crate) async fn sign_out(
-    State(app): State<WebState>,
-    peer: Peer,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(session) = session::read(&app, &headers, peer) else { return frame::to_sign_in("salio") };
-    if posted::receive_for(&app, &headers, pairs, &session.binding).is_err() {
-        return frame::forbidden_post();
-    }
+pub(crate) async fn sign_out(State(app): State<WebState>, SignedPost { session, .. }: SignedPost) -> Response {
     if let Err(failure) = operation::run::<serde_json::Value>(&app, &session.caller, LOGOUT, json!({})).await {
         // Already ended (expired, disabled): the cookie goes all the same.
         tracing::debug!(?failure, "logout refused");
