@@ -141,7 +141,7 @@ async fn from_intake_to_archive(db: Database) {
         .graphql_as(Some(&officer), evaluate, json!({ "c": case_id, "i": { "criteria": criteria(Some("PERSON_IDENTIFIED_AND_LOCATED")), "outcome": "ADMIT" } }))
         .await;
     assert_eq!(code(&refused), "BAD_USER_INPUT");
-    assert_eq!(refused["errors"][0]["extensions"]["field"], "input.criteria");
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "input.overrideReason", "the input to fill in");
 
     // So the officer asks; the requester answers on Tuesday.
     app.set_today("2026-07-14");

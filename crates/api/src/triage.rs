@@ -6,8 +6,8 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use domain::roles::Role;
 use domain::workflow::{
-    ActReference, AdmissibilityDecision, AdmissibilityEvaluation, Command, CriterionCheck, DeniedMeasure,
-    GrantedMeasure, Resolution, StaffRef,
+    ActReference, AdmissibilityDecision, AdmissibilityError, AdmissibilityEvaluation, Command, CriterionCheck,
+    DeniedMeasure, GrantedMeasure, Resolution, StaffRef,
 };
 
 use crate::authz::{Operation, Target};
@@ -205,8 +205,24 @@ impl TriageMutation {
                 reasons: reasons()?,
             },
         };
-        let evaluation = AdmissibilityEvaluation::new(checks, decision)
-            .map_err(|e| ApiError::bad_input("input.criteria", e.to_string()))?;
+        let evaluation = AdmissibilityEvaluation::new(checks, decision).map_err(|e| {
+            // The input a form must point at: the failed criterion's note,
+            // the override reason, the outcome; the list as a whole when a
+            // criterion is missing or repeated.
+            let field = match &e {
+                AdmissibilityError::FailedWithoutNote(criterion) => input
+                    .criteria
+                    .iter()
+                    .position(|c| domain::workflow::Criterion::from(c.criterion) == *criterion)
+                    .map_or_else(|| "input.criteria".to_owned(), |i| format!("input.criteria[{i}].note")),
+                AdmissibilityError::OverrideRequired(_) => "input.overrideReason".to_owned(),
+                AdmissibilityError::NothingFailed => "input.outcome".to_owned(),
+                AdmissibilityError::MissingCriterion(_) | AdmissibilityError::RepeatedCriterion(_) => {
+                    "input.criteria".to_owned()
+                }
+            };
+            ApiError::bad_input(field, e.to_string())
+        })?;
         case_command(ctx, Operation::EvaluateAdmissibility, &case_id, Command::EvaluateAdmissibility(evaluation)).await
     }
 
