@@ -73,7 +73,7 @@ async fn page(response: reqwest::Response) -> Page {
     Page { status, headers, body: response.text().await.unwrap() }
 }
 
-async fn file_request(app: &TestApp) -> (String, String) {
+pub(crate) async fn file_request(app: &TestApp) -> (String, String) {
     let input = api::request_input_variable(&uuid::Uuid::new_v4().to_string(), &crate::fixtures::leader_in_ucayali())
         .expect("a complete request");
     let filed = app
@@ -136,7 +136,7 @@ async fn an_officer_takes_a_request_through_the_procedure_and_a_coordinator_carr
     let typed: Vec<(&str, &str)> = criteria.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let refused = officer.press(&case, &case_path, "calificar", &typed).await;
     assert_eq!(refused.status, 422, "{}", refused.body);
-    assert!(refused.body.contains("resumen-errores"), "{}", refused.body);
+    assert!(refused.has_error_at("f-calificar-input-criteria-1-note"), "the note asked for: {}", refused.body);
     assert!(refused.body.contains("value=\"false\" checked"), "the choice is kept");
 
     // Ask the requester instead; they answer on the public side.

@@ -17,7 +17,7 @@ on_both_databases!(axe_finds_nothing_on_any_page_in_spanish_or_quechua);
 
 const AXE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/browser/node_modules/axe-core/axe.min.js");
 
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     std::fs::read_to_string(AXE)
         .unwrap_or_else(|e| panic!("{AXE}: {e}. Install the browser tests' packages with `bash .ci/browser-setup`"))
 }

@@ -11,6 +11,7 @@
 //! Screenshots go to `$SCREENSHOT_DIR` (default `/tmp/resguardo-shots`).
 
 mod axe;
+mod console;
 mod filing;
 mod keyboard;
 mod layout;

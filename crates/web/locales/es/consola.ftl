@@ -194,6 +194,8 @@ consentimiento-REFUSED = Negado
 consentimiento-UNABLE = La persona no puede darlo
 
 # The steps
+paso-de-medida = { $paso }: medida n.° { $numero }
+paso-de-medida-de-caso = { $paso }: medida n.° { $numero } de { $expediente }
 paso-asignar = Asignar el caso
 paso-asignar-boton = Asignar
 paso-iniciar-calificacion = Empezar la calificación

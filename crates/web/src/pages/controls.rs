@@ -196,6 +196,26 @@ impl Group {
         Self { prefix, id, legend: Some(legend), hint: None, error: None, controls, remove: None, class: "" }
     }
 
+    /// Makes every id in the group end with `-{suffix}`, for a form drawn
+    /// once per item on one page (each measure's): the names stay, so the
+    /// API's problems still find their fields, and no id repeats.
+    pub(crate) fn suffix_ids(mut self, suffix: &str) -> Self {
+        self.id = format!("{}-{suffix}", self.id);
+        for control in &mut self.controls {
+            control.field.id = format!("{}-{suffix}", control.field.id);
+            let choices = match &mut control.kind {
+                ControlKind::Select { choices, .. }
+                | ControlKind::Radios { choices }
+                | ControlKind::Checkboxes { choices } => choices.as_mut_slice(),
+                ControlKind::Input { .. } | ControlKind::TextArea { .. } | ControlKind::Checkbox { .. } => &mut [],
+            };
+            for choice in choices {
+                choice.id = format!("{}-{suffix}", choice.id);
+            }
+        }
+        self
+    }
+
     /// A group without a heading of its own.
     pub(crate) fn untitled(prefix: impl Into<String>, controls: Vec<Control>) -> Self {
         Self { legend: None, ..Self::new(prefix, Text::plain(""), controls) }

@@ -214,7 +214,15 @@ impl Builder<'_> {
         let code = step.code();
         StepForm {
             code,
-            heading: t.t(&format!("paso-{code}")),
+            // A measure's step names its measure: each measure has the same
+            // forms, and each heading must tell them apart.
+            heading: match measure {
+                Some((_, number)) => t.with(
+                    "paso-de-medida",
+                    [("paso", t.t(&format!("paso-{code}")).as_str().into()), ("numero", (number as usize).into())],
+                ),
+                None => t.t(&format!("paso-{code}")),
+            },
             groups,
             button: t.t(&format!("paso-{code}-boton")),
             serious: matches!(step, Step::Archive | Step::Lift),
@@ -475,7 +483,11 @@ impl Builder<'_> {
             )),
             _ => {}
         }
-        let groups = if controls.is_empty() { Vec::new() } else { vec![Group::untitled(name(step, ""), controls)] };
+        let groups = if controls.is_empty() {
+            Vec::new()
+        } else {
+            vec![Group::untitled(name(step, ""), controls).suffix_ids(&number.to_string())]
+        };
         self.form(step, Some((measure_id, number)), groups)
     }
 }

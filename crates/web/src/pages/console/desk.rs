@@ -319,12 +319,19 @@ fn card(
                         field = field.required();
                     }
                     let value = if is_target { posted.value(&field_name).to_owned() } else { String::new() };
-                    vec![Group::untitled(step.code(), vec![Control::text_area(field, value, 4)])]
+                    vec![Group::untitled(step.code(), vec![Control::text_area(field, value, 4)]).suffix_ids(&m.id)]
                 }
             };
             StepForm {
                 code: step.code(),
-                heading: t.t(&format!("paso-{}", step.code())),
+                heading: t.with(
+                    "paso-de-medida-de-caso",
+                    [
+                        ("paso", t.t(&format!("paso-{}", step.code())).as_str().into()),
+                        ("numero", (m.number as usize).into()),
+                        ("expediente", m.case.file_number.as_str().into()),
+                    ],
+                ),
                 groups,
                 button: t.t(&format!("paso-{}-boton", step.code())),
                 serious: step == SectorStep::NotFeasible,

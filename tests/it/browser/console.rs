@@ -1,0 +1,194 @@
+//! The staff console in a real browser: an officer signs in by typing,
+//! takes a request from the queue through review (with a failed criterion
+//! first), admission, urgent risk and a resolution with a mistyped date,
+//! notifies a measure, opens the second factor's QR code and signs out; a
+//! coordinator reports on the measure and finds the case closed to them.
+//! At every state: axe-core (desktop and phone), no sideways scrolling at
+//! 320 px, and the same walk with JavaScript off.
+
+use browser::Options;
+use db::Database;
+use domain::roles::Role;
+use serde_json::json;
+
+use super::Page;
+use super::axe::check;
+use super::tour::Visit;
+use crate::app::{PASSWORD, TestApp};
+use crate::support::on_both_databases;
+
+on_both_databases!(
+    axe_finds_nothing_on_any_console_page_at_desktop_or_phone_width,
+    the_console_works_without_javascript_and_fits_320_px,
+);
+
+/// How many states the walk stops at.
+const STATES: usize = 16;
+
+async fn sign_in(page: &Page, email: &str, password: &str) {
+    page.fill("f-email", email).await;
+    page.fill("f-password", password).await;
+    page.press("main form button[type=submit]").await;
+}
+
+/// The walk: each state is handed to `visit`.
+async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
+    let (number, _) = crate::console::file_request(app).await;
+    page.goto("/consola/entrar").await;
+    visit.at(page, "entrar").await;
+    sign_in(page, "oficial@dgdh.gob.pe", "no es").await;
+    assert!(page.visible_text().await.contains("El correo o la contraseña no son correctos"));
+    visit.at(page, "entrar-error").await;
+    sign_in(page, "oficial@dgdh.gob.pe", PASSWORD).await;
+    assert!(page.url_now().await.ends_with("/consola/casos"), "{}", page.url_now().await);
+    visit.at(page, "colas").await;
+    page.press("a[href='/consola/casos?cola=nuevas']").await;
+    assert!(page.visible_text().await.contains(&number));
+    visit.at(page, "colas-nuevas").await;
+    page.press("a.expediente").await;
+    let case_path = page.url_now().await.split("/consola").nth(1).map(|p| format!("/consola{p}")).unwrap();
+    visit.at(page, "caso-recibido").await;
+
+    // Assign (the first officer on the list), start the review.
+    page.js("const s = document.getElementById('f-asignar-officerId'); s.selectedIndex = 1;").await;
+    page.action("asignar").await;
+    page.action("iniciar-calificacion").await;
+    // A failed criterion without its note: refused, next to the criterion.
+    for i in 0..6 {
+        page.choose(&format!("f-calificar-input-criteria-{i}-met-{}", if i == 1 { "false" } else { "true" })).await;
+    }
+    page.choose("f-calificar-input-outcome-ADMIT").await;
+    page.action("calificar").await;
+    page.assert_error_at("f-calificar-input-criteria-1-note").await;
+    assert!(page.checked("f-calificar-input-criteria-1-met-false").await, "what was chosen is kept");
+    visit.at(page, "caso-calificacion-errores").await;
+    page.choose("f-calificar-input-criteria-1-met-true").await;
+    page.action("calificar").await;
+    assert!(page.visible_text().await.contains("Admitida"));
+    // "Por qué vence ese día" opens in place.
+    page.find("#plazos-titulo ~ ul details summary").await.click().await.unwrap();
+    visit.at(page, "caso-admitido").await;
+
+    page.choose("f-evaluar-riesgo-input-track-URGENT").await;
+    page.pick("f-evaluar-riesgo-input-level", "EXTREME").await;
+    page.fill("f-evaluar-riesgo-input-summary", "Amenazas de muerte tras la denuncia").await;
+    page.action("evaluar-riesgo").await;
+    // The resolution, its date mistyped first.
+    let today = page.value("f-resolver-input-act-date").await;
+    page.fill("f-resolver-input-act-number", "RD N.° 051-2026-JUS/DGDH").await;
+    page.fill("f-resolver-input-act-date", "13/07/2026").await;
+    page.pick("f-resolver-input-granted-0-measureType", "POLICE_PROTECTION").await;
+    page.pick("f-resolver-input-granted-1-measureType", "LEGAL_AID").await;
+    page.action("resolver").await;
+    page.assert_error_at("f-resolver-input-act-date").await;
+    visit.at(page, "caso-resolucion-errores").await;
+    page.fill("f-resolver-input-act-date", &today).await;
+    page.action("resolver").await;
+    page.action("notificar").await;
+    assert!(page.visible_text().await.contains("Notificada al sector"));
+    visit.at(page, "caso-medidas").await;
+
+    page.goto("/consola/cuenta").await;
+    visit.at(page, "cuenta").await;
+    page.goto("/consola/segundo-factor").await;
+    visit.at(page, "segundo-factor").await;
+    page.fill("f-password", PASSWORD).await;
+    page.action("empezar").await;
+    assert!(page.exists(".qr svg[role=img]").await, "the QR code is drawn");
+    visit.at(page, "segundo-factor-qr").await;
+    page.action("cerrar-sesion").await;
+    assert!(page.visible_text().await.contains("Cerró su sesión"));
+
+    // The coordinator: an empty progress report is refused next to it.
+    sign_in(page, "mininter@mininter.gob.pe", PASSWORD).await;
+    assert!(page.url_now().await.ends_with("/consola/medidas"));
+    visit.at(page, "medidas").await;
+    page.action("informar-avance").await;
+    assert!(page.exists(".resumen-errores").await);
+    visit.at(page, "medidas-errores").await;
+    page.action("acusar-recibo").await;
+    assert!(page.visible_text().await.contains("Recibida por el sector"));
+    visit.at(page, "medidas-hecho").await;
+    page.goto(&case_path).await;
+    assert!(page.visible_text().await.contains("No tiene acceso a esta página"));
+    visit.at(page, "sin-acceso").await;
+}
+
+async fn app_with_staff(db: Database) -> TestApp {
+    let app = TestApp::spawn(db).await;
+    app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
+    app
+}
+
+/// axe at each state, at a desktop's width and a phone's (the same page
+/// drawn again at the other width through DevTools' device metrics).
+struct Axe {
+    source: String,
+    report: Vec<String>,
+    violations: Vec<String>,
+}
+
+impl Visit for Axe {
+    async fn at(&mut self, page: &Page, state: &'static str) {
+        assert_eq!(page.js("return document.documentElement.lang;").await, json!("es"), "{state}");
+        for (width, height, mobile) in [(1280, 900, false), (360, 800, true)] {
+            let metrics = json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile });
+            page.browser().cdp("Emulation.setDeviceMetricsOverride", metrics).await.unwrap();
+            let verdict = check(page, &self.source, false).await;
+            self.report.push(format!(
+                "{width:>4}px {state:<28} {:>3} rules passed, {:>2} to review by hand, {} violations",
+                verdict.passed,
+                verdict.incomplete,
+                verdict.violations.len()
+            ));
+            self.violations.extend(verdict.violations.into_iter().map(|v| format!("[{width}px {state}] {v}")));
+            page.shot(&format!("consola-{width}-{state}")).await;
+        }
+    }
+}
+
+async fn axe_finds_nothing_on_any_console_page_at_desktop_or_phone_width(db: Database) {
+    let app = app_with_staff(db).await;
+    let page = Page::open(&app, Options::phone().size(1280, 900)).await;
+    let mut axe = Axe { source: super::axe::axe_source(), report: Vec::new(), violations: Vec::new() };
+    walk(&page, &app, &mut axe).await;
+    page.close().await;
+    println!("{}", axe.report.join("\n"));
+    assert_eq!(axe.report.len(), 2 * STATES, "every state was checked at both widths");
+    assert!(axe.violations.is_empty(), "axe found:\n{}", axe.violations.join("\n"));
+}
+
+struct Fits {
+    checked: usize,
+    overflowing: Vec<String>,
+}
+
+impl Visit for Fits {
+    async fn at(&mut self, page: &Page, state: &'static str) {
+        let measured = page
+            .js("const d = document.documentElement;
+                 const out = [...document.querySelectorAll('body *')]
+                   .filter(e => !e.closest('.tabla-desplazable') && e.getBoundingClientRect().right > d.clientWidth + 0.5)
+                   .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''));
+                 return [d.scrollWidth, d.clientWidth, out];")
+            .await;
+        let (scroll, client) = (measured[0].as_u64().unwrap(), measured[1].as_u64().unwrap());
+        assert_eq!(client, 320, "{state}: a 320-px viewport");
+        if scroll > client {
+            self.overflowing.push(format!("{state}: scrollWidth {scroll} > {client}, sticking out: {}", measured[2]));
+        }
+        self.checked += 1;
+        page.shot(&format!("consola-320-sin-js-{state}")).await;
+    }
+}
+
+async fn the_console_works_without_javascript_and_fits_320_px(db: Database) {
+    let app = app_with_staff(db).await;
+    let page = Page::open(&app, Options::phone().size(320, 640).without_javascript()).await;
+    let mut fits = Fits { checked: 0, overflowing: Vec::new() };
+    walk(&page, &app, &mut fits).await;
+    page.close().await;
+    assert_eq!(fits.checked, STATES);
+    assert!(fits.overflowing.is_empty(), "pages scroll sideways:\n{}", fits.overflowing.join("\n"));
+}
