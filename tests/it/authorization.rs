@@ -329,6 +329,7 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             json!({}),
         ),
         ("auditTrail", Rule::Auditors, "{ auditTrail { edges { node { action } } } }", json!({})),
+        ("auditChain", Rule::Auditors, "{ auditChain { intact entries } }", json!({})),
         (
             "dueSoon",
             Rule::OfficersOrCoordinators,

@@ -15,6 +15,7 @@ on_both_databases!(
     the_session_cookie_is_strict_and_ends_with_logout_or_a_disabled_account,
     a_second_factor_is_set_up_with_a_qr_code_and_then_asked_at_sign_in,
     each_role_reaches_its_own_pages_only,
+    an_auditor_reads_the_trail_filters_it_and_verifies_the_chain,
 );
 
 /// A browser signed in to the console: its session cookie.
@@ -354,23 +355,54 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
         )
         .await;
     let case = format!("/consola/casos/{}", found["data"]["cases"]["nodes"][0]["id"].as_str().unwrap());
-    // Every console page × every role: what the API's rights give.
-    let pages = ["/consola/casos", case.as_str(), "/consola/medidas", "/consola/cuenta", "/consola/segundo-factor"];
-    let expected: [(&str, [u16; 5]); 4] = [
-        ("oficial@dgdh.gob.pe", [200, 200, 200, 200, 200]),
-        ("minam@minam.gob.pe", [403, 403, 200, 200, 200]),
-        ("admin@dgdh.gob.pe", [403, 403, 403, 200, 200]),
-        ("auditoria@dgdh.gob.pe", [403, 403, 403, 200, 200]),
+    // Every console page × every role: what the API's rights give. The
+    // table names every page by its pattern; a page any role's pages link
+    // to that is not in it fails the test below.
+    let table: [(&str, [u16; 4]); 6] = [
+        // officer, coordinator, admin, auditor
+        ("/consola/casos", [200, 403, 403, 403]),
+        ("/consola/casos/{id}", [200, 403, 403, 403]),
+        ("/consola/medidas", [200, 200, 403, 403]),
+        ("/consola/auditoria", [403, 403, 403, 200]),
+        ("/consola/cuenta", [200, 200, 200, 200]),
+        ("/consola/segundo-factor", [200, 200, 200, 200]),
     ];
-    for (email, statuses) in expected {
+    let emails = ["oficial@dgdh.gob.pe", "minam@minam.gob.pe", "admin@dgdh.gob.pe", "auditoria@dgdh.gob.pe"];
+    let path_of = |pattern: &str| pattern.replace("/consola/casos/{id}", &case);
+    let pattern_of = |path: &str| -> String {
+        let path = path.split(['?', '#']).next().unwrap_or(path);
+        match path.strip_prefix("/consola/casos/") {
+            Some(id) if !id.is_empty() => "/consola/casos/{id}".to_owned(),
+            _ => path.to_owned(),
+        }
+    };
+    for (i, email) in emails.into_iter().enumerate() {
         let (_, browser) = Browser::sign_in(&app, email, None).await;
         let browser = browser.unwrap();
-        for (path, status) in pages.iter().zip(statuses) {
-            assert_eq!(browser.get(path).await.status, status, "{email} {path}");
+        for (pattern, statuses) in &table {
+            assert_eq!(browser.get(&path_of(pattern)).await.status, statuses[i], "{email} {pattern}");
+        }
+        // Every console page this role's pages link to has its row.
+        let mut seen: Vec<String> = vec!["/consola/cuenta".into()];
+        let mut queue: Vec<String> = table.iter().filter(|(_, s)| s[i] == 200).map(|(p, _)| path_of(p)).collect();
+        while let Some(path) = queue.pop() {
+            let page = browser.get(&path).await;
+            for linked in page.addresses().into_iter().filter(|a| a.starts_with("/consola") && a != "/consola/salir") {
+                let pattern = pattern_of(&linked);
+                assert!(
+                    pattern == "/consola" || pattern == "/consola/entrar" || table.iter().any(|(p, _)| *p == pattern),
+                    "{email}: {path} links to {pattern}, which the rights table lacks"
+                );
+                if !seen.contains(&pattern) && table.iter().any(|(p, _)| *p == pattern) {
+                    seen.push(pattern.clone());
+                    queue.push(linked.replace("&amp;", "&"));
+                }
+            }
         }
     }
+    let pages: Vec<String> = table.iter().map(|(p, _)| path_of(p)).collect();
     // Without a session every page sends to the sign-in.
-    for path in pages {
+    for path in &pages {
         let page = get(&app, path).await;
         assert_eq!(page.status, 303, "{path}");
         assert!(page.header("location").starts_with("/consola/entrar"), "{path}");
@@ -378,4 +410,47 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
     let unknown = "/consola/casos/00000000-0000-4000-8000-000000000000";
     let (_, officer) = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await;
     assert_eq!(officer.unwrap().get(unknown).await.status, 404);
+}
+
+async fn an_auditor_reads_the_trail_filters_it_and_verifies_the_chain(db: Database) {
+    let app = TestApp::spawn(db).await;
+    app.set_time("2026-07-13T14:00:00Z");
+    app.staff(Role::Auditor, "auditoria@dgdh.gob.pe", None).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let (number, _) = file_request(&app).await;
+    let found = app
+        .graphql_as(
+            Some(&officer),
+            "query($f: String!) { cases(filter: { fileNumber: $f }) { nodes { id } } }",
+            json!({ "f": number }),
+        )
+        .await;
+    let case_id = found["data"]["cases"]["nodes"][0]["id"].as_str().unwrap().to_owned();
+
+    let (signed, auditor) = Browser::sign_in(&app, "auditoria@dgdh.gob.pe", None).await;
+    assert_eq!(signed.header("location"), "/consola/auditoria", "the auditor's home is the trail");
+    let auditor = auditor.unwrap();
+    let trail = auditor.get("/consola/auditoria").await;
+    assert_eq!(trail.status, 200, "{}", trail.body);
+    assert!(trail.body.contains("registrar la solicitud") && trail.body.contains("iniciar sesión"), "{}", trail.body);
+    assert!(!trail.body.contains("Lideresa Shipibo"), "the trail holds no case contents");
+
+    // Only the case's entries; a mistyped date is said next to its field.
+    let of_case = auditor.get(&format!("/consola/auditoria?caso={case_id}")).await;
+    assert!(
+        of_case.body.contains("registrar la solicitud") && !of_case.body.contains("iniciar sesión"),
+        "{}",
+        of_case.body
+    );
+    let wrong = auditor.get("/consola/auditoria?desde=13/07/2026").await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.has_error_at("f-desde"), "{}", wrong.body);
+    let later = auditor.get("/consola/auditoria?desde=2026-07-14").await;
+    assert!(later.body.contains("Ninguna entrada con estos filtros"), "{}", later.body);
+
+    // The chain, verified on request, the filters kept.
+    let verified = auditor.press(&of_case, "/consola/auditoria", "verificar", &[]).await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    assert!(verified.body.contains("La cadena está íntegra"), "{}", verified.body);
+    assert!(verified.body.contains(&format!("value=\"{case_id}\"")), "the case filter is kept");
 }

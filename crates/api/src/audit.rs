@@ -71,6 +71,25 @@ pub(crate) struct AuditFilterInput {
     to: Option<Timestamp>,
 }
 
+/// Whether the audit trail is whole: every entry recomputed in order
+/// (each one's SHA-256 over its content and the previous hash).
+#[derive(SimpleObject)]
+pub(crate) struct AuditChainStatus {
+    /// No entry was deleted, reordered or modified, and the last one is
+    /// the one the chain's head records.
+    intact: bool,
+    /// How many entries were checked before the end or the first break.
+    entries: i32,
+    /// The first entry where the chain breaks; none when intact.
+    broken_at: Option<ID>,
+    /// Why it breaks there, in Spanish; none when intact.
+    reason: Option<String>,
+    /// When intact, the last entry's id and hash (`ID:HASH`): kept outside
+    /// the database, it lets a later check catch a rewritten chain
+    /// (`resguardo audit verify --anchor`).
+    anchor: Option<String>,
+}
+
 #[derive(Default)]
 pub(crate) struct AuditQuery;
 
@@ -103,5 +122,19 @@ impl AuditQuery {
         let mut connection = Connection::with_additional_fields(after_id.is_some(), has_next, total);
         connection.edges.extend(entries.into_iter().map(|e| Edge::new(e.id.to_string(), AuditEntryView::from(e))));
         Ok(connection)
+    }
+
+    /// Recomputes the whole audit chain now and says whether it is intact
+    /// (auditors). It reads every entry: seconds on a large trail.
+    async fn audit_chain(&self, ctx: &Context<'_>) -> ApiResult<AuditChainStatus> {
+        authorize(ctx, Operation::AuditChain, Target::Nothing)?;
+        let report = db(ctx).verify_audit_chain().await?;
+        Ok(AuditChainStatus {
+            intact: report.broken.is_none(),
+            entries: i32::try_from(report.entries).unwrap_or(i32::MAX),
+            broken_at: report.broken.as_ref().map(|b| ID(b.id.to_string())),
+            reason: report.broken.map(|b| b.reason),
+            anchor: report.head.map(|h| h.to_string()),
+        })
     }
 }

@@ -80,6 +80,7 @@ operations! {
     SaveMeasureType = "saveMeasureType",
     // Audit.
     AuditTrail = "auditTrail",
+    AuditChain = "auditChain",
     // The registry of risk situations.
     Statistics = "statistics",
     AnonymisedCases = "anonymisedCases",
@@ -211,7 +212,7 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::RemoveSuspensionPeriod
         | O::SaveDeadlineRule
         | O::SaveReminderPolicy => role == R::Admin,
-        O::AuditTrail => role == R::Auditor,
+        O::AuditTrail | O::AuditChain => role == R::Auditor,
         O::Statistics => officer || matches!(role, R::Coordinator | R::Auditor),
         O::AnonymisedCases => matches!(role, R::Supervisor | R::Auditor),
     }

@@ -2,7 +2,8 @@
 //! takes a request from the queue through review (with a failed criterion
 //! first), admission, urgent risk and a resolution with a mistyped date,
 //! notifies a measure, opens the second factor's QR code and signs out; a
-//! coordinator reports on the measure and finds the case closed to them.
+//! coordinator reports on the measure and finds the case closed to them;
+//! an auditor filters the trail and verifies the chain.
 //! At every state: axe-core (desktop and phone), no sideways scrolling at
 //! 320 px, and the same walk with JavaScript off.
 
@@ -23,7 +24,7 @@ on_both_databases!(
 );
 
 /// How many states the walk stops at.
-const STATES: usize = 16;
+const STATES: usize = 19;
 
 async fn sign_in(page: &Page, email: &str, password: &str) {
     page.fill("f-email", email).await;
@@ -112,12 +113,28 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     page.goto(&case_path).await;
     assert!(page.visible_text().await.contains("No tiene acceso a esta página"));
     visit.at(page, "sin-acceso").await;
+    page.action("cerrar-sesion").await;
+
+    // The auditor: the trail, a mistyped date, the chain verified.
+    sign_in(page, "auditoria@dgdh.gob.pe", PASSWORD).await;
+    assert!(page.url_now().await.ends_with("/consola/auditoria"));
+    visit.at(page, "auditoria").await;
+    page.fill("f-desde", "13/07/2026").await;
+    page.press("main form[method=get] button[type=submit]").await;
+    page.assert_error_at("f-desde").await;
+    visit.at(page, "auditoria-errores").await;
+    page.fill("f-desde", "").await;
+    page.action("verificar").await;
+    assert!(page.visible_text().await.contains("La cadena está íntegra"));
+    assert!(!page.exists(".resumen-errores").await, "a refused filter is not carried into the verification");
+    visit.at(page, "auditoria-verificada").await;
 }
 
 async fn app_with_staff(db: Database) -> TestApp {
     let app = TestApp::spawn(db).await;
     app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
     app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
+    app.staff(Role::Auditor, "auditoria@dgdh.gob.pe", None).await;
     app
 }
 

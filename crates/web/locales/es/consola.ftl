@@ -283,3 +283,31 @@ consola-medidas-cuenta = { $cantidad ->
    *[other] { $cantidad } medidas
 }
 consola-medidas-vacia = Su sector no tiene medidas por ahora.
+
+# The auditor's view
+consola-menu-auditoria = Registro de auditoría
+auditoria-titulo = Registro de auditoría
+auditoria-intro = Cada cambio, cada lectura de datos sensibles y cada intento no permitido, en el orden en que se registraron. Las entradas están encadenadas: ninguna puede borrarse ni cambiarse sin que la verificación lo detecte.
+auditoria-verificar = Verificar la cadena ahora
+auditoria-verificar-ayuda = Recalcula todas las entradas; en un registro grande tarda unos segundos.
+auditoria-cadena-integra = La cadena está íntegra: { $entradas } entradas verificadas. Anote esta ancla fuera del sistema para verificaciones futuras: { $ancla }
+auditoria-cadena-rota = La cadena se rompe en la entrada { $entrada }: { $motivo }. Entradas verificadas antes de ella: { $entradas }.
+auditoria-filtros = Filtrar
+auditoria-desde = Desde el día
+auditoria-hasta = Hasta el día
+auditoria-caso = Caso (identificador)
+auditoria-cuenta-id = Cuenta (identificador)
+auditoria-id-ayuda = El identificador que muestra la tabla, por ejemplo 3f1c…-…
+auditoria-cuenta = { $cantidad ->
+    [one] 1 entrada
+   *[other] { $cantidad } entradas
+}
+auditoria-vacia = Ninguna entrada con estos filtros.
+auditoria-col-numero = N.°
+auditoria-col-cuando = Cuándo (hora de Lima)
+auditoria-col-quien = Quién
+auditoria-col-que = Qué
+auditoria-col-caso = Caso
+auditoria-col-campos = Campos leídos u operación
+auditoria-col-solicitud = Solicitud HTTP
+error-identificador = no es un identificador: cópielo de la tabla

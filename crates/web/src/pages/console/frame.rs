@@ -86,7 +86,8 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::Officer | Role::Supervisor => &[("/consola/casos", "consola-menu-casos"), ACCOUNT],
         Role::Coordinator => &[("/consola/medidas", "consola-menu-medidas"), ACCOUNT],
-        Role::Admin | Role::Auditor | Role::Public | Role::System => &[ACCOUNT],
+        Role::Auditor => &[("/consola/auditoria", "consola-menu-auditoria"), ACCOUNT],
+        Role::Admin | Role::Public | Role::System => &[ACCOUNT],
     }
 }
 

@@ -15,6 +15,7 @@ macro_rules! with_me {
 }
 
 mod account;
+mod audit;
 mod case_actions;
 mod case_page;
 mod case_view;
@@ -45,6 +46,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/consola/casos", get(queues::page).post(queues::open))
         .route("/consola/casos/{id}", get(case_page::page).post(case_page::post))
         .route("/consola/medidas", get(desk::page).post(desk::post))
+        .route("/consola/auditoria", get(audit::page).post(audit::verify))
 }
 
 /// The signed-in member of staff, as every console page reads it (`me`).
@@ -77,6 +79,7 @@ pub(crate) fn home_of(role: Role) -> &'static str {
     match role {
         Role::Officer | Role::Supervisor => "/consola/casos",
         Role::Coordinator => "/consola/medidas",
-        Role::Admin | Role::Auditor | Role::Public | Role::System => "/consola/cuenta",
+        Role::Auditor => "/consola/auditoria",
+        Role::Admin | Role::Public | Role::System => "/consola/cuenta",
     }
 }
