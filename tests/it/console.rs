@@ -16,6 +16,7 @@ on_both_databases!(
     a_second_factor_is_set_up_with_a_qr_code_and_then_asked_at_sign_in,
     each_role_reaches_its_own_pages_only,
     an_auditor_reads_the_trail_filters_it_and_verifies_the_chain,
+    the_registry_shows_charts_beside_their_tables_and_compliance_to_those_who_follow_deadlines,
 );
 
 /// A browser signed in to the console: its session cookie.
@@ -358,12 +359,13 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
     // Every console page × every role: what the API's rights give. The
     // table names every page by its pattern; a page any role's pages link
     // to that is not in it fails the test below.
-    let table: [(&str, [u16; 4]); 6] = [
+    let table: [(&str, [u16; 4]); 7] = [
         // officer, coordinator, admin, auditor
         ("/consola/casos", [200, 403, 403, 403]),
         ("/consola/casos/{id}", [200, 403, 403, 403]),
         ("/consola/medidas", [200, 200, 403, 403]),
         ("/consola/auditoria", [403, 403, 403, 200]),
+        ("/consola/registro", [200, 200, 403, 200]),
         ("/consola/cuenta", [200, 200, 200, 200]),
         ("/consola/segundo-factor", [200, 200, 200, 200]),
     ];
@@ -453,4 +455,46 @@ async fn an_auditor_reads_the_trail_filters_it_and_verifies_the_chain(db: Databa
     assert_eq!(verified.status, 200, "{}", verified.body);
     assert!(verified.body.contains("La cadena está íntegra"), "{}", verified.body);
     assert!(verified.body.contains(&format!("value=\"{case_id}\"")), "the case filter is kept");
+}
+
+async fn the_registry_shows_charts_beside_their_tables_and_compliance_to_those_who_follow_deadlines(db: Database) {
+    let app = TestApp::spawn(db).await;
+    app.set_time("2026-07-13T14:00:00Z");
+    app.staff(Role::Supervisor, "supervisora@dgdh.gob.pe", None).await;
+    app.staff(Role::Auditor, "auditoria@dgdh.gob.pe", None).await;
+    for _ in 0..4 {
+        file_request(&app).await;
+    }
+    let (_, supervisor) = Browser::sign_in(&app, "supervisora@dgdh.gob.pe", None).await;
+    let supervisor = supervisor.unwrap();
+    let registry = supervisor.get("/consola/registro?desde=2026-07-01&hasta=2026-07-31").await;
+    assert_eq!(registry.status, 200, "{}", registry.body);
+    assert!(
+        registry.body.contains("<dt>Recibidas</dt><dd>4</dd>"),
+        "exact figures for a supervisor: {}",
+        registry.body
+    );
+    assert!(registry.body.contains("aria-labelledby=\"embudo-t\""), "the funnel chart");
+    assert!(
+        registry.body.contains("<svg class=\"grafico\"") && registry.body.contains("Solicitudes por mes de ingreso")
+    );
+    assert!(registry.body.contains("Cumplimiento de los plazos"), "a supervisor follows deadlines");
+    // The CSV behind the page's link, with the console's session.
+    let csv = supervisor.get("/reports/statistics.csv?from=2026-07-01&to=2026-07-31").await;
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(csv.header("content-disposition").contains(".csv"));
+    assert!(registry.body.contains("/reports/cases.csv?from=2026-07-01&#38;to=2026-07-31"), "{}", registry.body);
+
+    // A mistyped date is said next to its field.
+    let wrong = supervisor.get("/consola/registro?desde=1/7/2026").await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.has_error_at("f-desde"), "{}", wrong.body);
+
+    // The auditor: the registry, not the deadlines' lists.
+    let (_, auditor) = Browser::sign_in(&app, "auditoria@dgdh.gob.pe", None).await;
+    let audited = auditor.unwrap().get("/consola/registro?desde=2026-07-01&hasta=2026-07-31").await;
+    assert_eq!(audited.status, 200, "{}", audited.body);
+    assert!(
+        audited.body.contains("Solicitudes por mes de ingreso") && !audited.body.contains("Cumplimiento de los plazos")
+    );
 }

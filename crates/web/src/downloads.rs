@@ -1,4 +1,5 @@
-//! The registry as files, for authorised staff with a bearer token:
+//! The registry as files, for authorised staff with a bearer token (or
+//! the console's session, for its links):
 //! `GET /reports/statistics.csv`, `/reports/statistics.json` (the
 //! `statistics` query's figures, suppressed the same way) and
 //! `/reports/cases.csv` (the anonymised export). Query string: `from`,
@@ -16,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::WebState;
-use crate::graphql_http::{Peer, caller, execute, refusal_response, refusal_with_code};
+use crate::graphql_http::{Peer, execute, refusal_response, refusal_with_code};
 
 pub(crate) fn routes() -> Router<WebState> {
     Router::new()
@@ -80,7 +81,7 @@ async fn run(
     query: String,
     params: &Params,
 ) -> Result<Value, Response> {
-    let caller = caller(app, headers, peer);
+    let caller = crate::pages::staff_caller(app, headers, peer);
     let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(params.variables()));
     let response = execute(app, request, &caller, true).await.map_err(refusal_response)?;
     if let Some(error) = response.errors.first() {

@@ -24,7 +24,7 @@ on_both_databases!(
 );
 
 /// How many states the walk stops at.
-const STATES: usize = 19;
+const STATES: usize = 20;
 
 async fn sign_in(page: &Page, email: &str, password: &str) {
     page.fill("f-email", email).await;
@@ -88,6 +88,9 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     page.action("notificar").await;
     assert!(page.visible_text().await.contains("Notificada al sector"));
     visit.at(page, "caso-medidas").await;
+    page.press("nav.menu a[href='/consola/registro']").await;
+    assert!(page.exists("svg.grafico[role=img]").await, "the charts are drawn");
+    visit.at(page, "registro").await;
 
     page.goto("/consola/cuenta").await;
     visit.at(page, "cuenta").await;

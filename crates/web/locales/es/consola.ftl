@@ -311,3 +311,35 @@ auditoria-col-caso = Caso
 auditoria-col-campos = Campos leídos u operación
 auditoria-col-solicitud = Solicitud HTTP
 error-identificador = no es un identificador: cópielo de la tabla
+
+# The registry and compliance
+consola-menu-registro = Registro y cumplimiento
+registro-titulo = Registro y cumplimiento
+registro-intro = El registro de situaciones de riesgo del periodo, con sus gráficos y cuadros, y cómo se cumplen los plazos. Las cifras pequeñas se ocultan como lo indica la política del registro.
+registro-filtros = Periodo y filtros
+registro-desde = Desde el día
+registro-hasta = Hasta el día
+registro-periodo = Solicitudes recibidas del { $desde } al { $hasta }
+registro-umbral = Las cifras de 1 a { $umbral } se muestran como «< { $umbral }» para que nadie pueda ser identificado.
+registro-recibidas = Recibidas
+registro-admitidas = Admitidas
+registro-activadas = Con medidas activadas
+registro-no-admitidas = No admitidas
+registro-derivadas = Derivadas
+registro-pendientes = En trámite
+registro-embudo = De la solicitud a la protección: recibidas, admitidas y con medidas activadas
+registro-cumplimiento = Cumplimiento de los plazos en el periodo
+registro-plazo = Plazo
+registro-a-tiempo = Cumplidos a tiempo
+registro-tarde = Cumplidos tarde
+registro-tasa = A tiempo
+registro-vencidos-hoy = Vencidos hoy
+registro-vencidos = { $cantidad ->
+    [one] 1 plazo vencido ahora
+   *[other] { $cantidad } plazos vencidos ahora
+}
+registro-sin-vencidos = Ningún plazo vencido.
+registro-descargar-csv = Descargar las cifras (CSV)
+registro-descargar-casos = Descargar los casos anonimizados (CSV)
+registro-grupo = Grupo
+registro-que = Qué

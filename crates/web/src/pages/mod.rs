@@ -55,6 +55,17 @@ pub(crate) fn routes() -> Router<WebState> {
         .layer(tower_http::compression::CompressionLayer::new())
 }
 
+/// The caller of a staff download: its bearer token, else the console's
+/// session cookie (a link on a console page; the cookie is `SameSite=Strict`,
+/// so another site's link does not carry it).
+pub(crate) fn staff_caller(app: &WebState, headers: &HeaderMap, peer: crate::graphql_http::Peer) -> api::Caller {
+    let bearer = crate::graphql_http::caller(app, headers, peer);
+    if bearer.token.is_some() {
+        return bearer;
+    }
+    console::session_caller(app, headers, peer).unwrap_or(bearer)
+}
+
 async fn not_found(Query(lang): Query<home::LangParam>, headers: HeaderMap) -> Response {
     notice::not_found(catalogue::Tr::new(chrome::language(lang.get(), &headers)))
 }

@@ -83,10 +83,11 @@ fn stylesheets() -> [String; 2] {
 /// The menu of each role: its work first, then its account.
 fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
     const ACCOUNT: (&str, &str) = ("/consola/cuenta", "consola-menu-cuenta");
+    const REGISTRY: (&str, &str) = ("/consola/registro", "consola-menu-registro");
     match role {
-        Role::Officer | Role::Supervisor => &[("/consola/casos", "consola-menu-casos"), ACCOUNT],
-        Role::Coordinator => &[("/consola/medidas", "consola-menu-medidas"), ACCOUNT],
-        Role::Auditor => &[("/consola/auditoria", "consola-menu-auditoria"), ACCOUNT],
+        Role::Officer | Role::Supervisor => &[("/consola/casos", "consola-menu-casos"), REGISTRY, ACCOUNT],
+        Role::Coordinator => &[("/consola/medidas", "consola-menu-medidas"), REGISTRY, ACCOUNT],
+        Role::Auditor => &[("/consola/auditoria", "consola-menu-auditoria"), REGISTRY, ACCOUNT],
         Role::Admin | Role::Public | Role::System => &[ACCOUNT],
     }
 }

@@ -19,10 +19,12 @@ mod audit;
 mod case_actions;
 mod case_page;
 mod case_view;
+mod charts;
 mod desk;
 mod due;
 mod frame;
 mod queues;
+mod registry;
 mod second_factor;
 mod session;
 mod sign_in;
@@ -47,6 +49,16 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/consola/casos/{id}", get(case_page::page).post(case_page::post))
         .route("/consola/medidas", get(desk::page).post(desk::post))
         .route("/consola/auditoria", get(audit::page).post(audit::verify))
+        .route("/consola/registro", get(registry::page))
+}
+
+/// The console session's caller, for a download a console page links to.
+pub(crate) fn session_caller(
+    app: &WebState,
+    headers: &axum::http::HeaderMap,
+    peer: crate::graphql_http::Peer,
+) -> Option<api::Caller> {
+    session::read(app, headers, peer).map(|session| session.caller)
 }
 
 /// The signed-in member of staff, as every console page reads it (`me`).
