@@ -17,6 +17,7 @@ on_both_databases!(
     each_role_reaches_its_own_pages_only,
     an_auditor_reads_the_trail_filters_it_and_verifies_the_chain,
     the_registry_shows_charts_beside_their_tables_and_compliance_to_those_who_follow_deadlines,
+    an_admin_sees_a_new_non_working_day_move_deadlines_before_saving_it,
 );
 
 /// A browser signed in to the console: its session cookie.
@@ -359,13 +360,14 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
     // Every console page × every role: what the API's rights give. The
     // table names every page by its pattern; a page any role's pages link
     // to that is not in it fails the test below.
-    let table: [(&str, [u16; 4]); 7] = [
+    let table: [(&str, [u16; 4]); 8] = [
         // officer, coordinator, admin, auditor
         ("/consola/casos", [200, 403, 403, 403]),
         ("/consola/casos/{id}", [200, 403, 403, 403]),
         ("/consola/medidas", [200, 200, 403, 403]),
         ("/consola/auditoria", [403, 403, 403, 200]),
         ("/consola/registro", [200, 200, 403, 200]),
+        ("/consola/calendario", [200, 200, 200, 200]),
         ("/consola/cuenta", [200, 200, 200, 200]),
         ("/consola/segundo-factor", [200, 200, 200, 200]),
     ];
@@ -496,5 +498,94 @@ async fn the_registry_shows_charts_beside_their_tables_and_compliance_to_those_w
     assert_eq!(audited.status, 200, "{}", audited.body);
     assert!(
         audited.body.contains("Solicitudes por mes de ingreso") && !audited.body.contains("Cumplimiento de los plazos")
+    );
+}
+
+async fn an_admin_sees_a_new_non_working_day_move_deadlines_before_saving_it(db: Database) {
+    let app = TestApp::spawn(db).await;
+    app.set_time("2026-07-13T14:00:00Z");
+    app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let (number, _) = file_request(&app).await;
+    let ask = |query: &'static str, variables: serde_json::Value| {
+        let officer = officer.clone();
+        let app = &app;
+        async move { app.graphql_as(Some(&officer), query, variables).await }
+    };
+    let found =
+        ask("query($f: String!) { cases(filter: { fileNumber: $f }) { nodes { id } } }", json!({ "f": number })).await;
+    let case_id = found["data"]["cases"]["nodes"][0]["id"].as_str().unwrap().to_owned();
+    let me = ask("{ me { id } }", json!({})).await["data"]["me"]["id"].clone();
+    ask(
+        "mutation($c: ID!, $o: ID!) { assignCase(caseId: $c, officerId: $o) { id } }",
+        json!({ "c": case_id, "o": me }),
+    )
+    .await;
+    ask("mutation($c: ID!) { startReview(caseId: $c) { id } }", json!({ "c": case_id })).await;
+    let criteria: Vec<serde_json::Value> = [
+        "PERSON_IDENTIFIED_AND_LOCATED",
+        "CONSENT",
+        "FACTS_RELATED",
+        "MEASURE_INDICATED",
+        "IS_DEFENDER",
+        "RISK_LINKED_TO_DEFENCE",
+    ]
+    .into_iter()
+    .map(|c| json!({ "criterion": c, "met": true }))
+    .collect();
+    let admitted = ask(
+        "mutation($c: ID!, $i: AdmissibilityInput!) { evaluateAdmissibility(caseId: $c, input: $i) { nextDueOn } }",
+        json!({ "c": case_id, "i": { "criteria": criteria, "outcome": "ADMIT" } }),
+    )
+    .await;
+    let due = admitted["data"]["evaluateAdmissibility"]["nextDueOn"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{admitted}"))
+        .to_owned();
+    let due_now = || async {
+        ask("query($c: ID!) { case(id: $c) { nextDueOn } }", json!({ "c": case_id })).await["data"]["case"]["nextDueOn"]
+            .clone()
+    };
+
+    let (signed, admin) = Browser::sign_in(&app, "admin@dgdh.gob.pe", None).await;
+    assert_eq!(signed.header("location"), "/consola/calendario");
+    let admin = admin.unwrap();
+    let calendar = admin.get("/consola/calendario").await;
+    assert_eq!(calendar.status, 200, "{}", calendar.body);
+    // Measured first: the effect is said, nothing is kept.
+    let typed = [("dia.date", "2026-07-20"), ("dia.legalBasis", "DS 099-2026-PCM")];
+    let measured = admin.press(&calendar, "/consola/calendario", "revisar-dia", &typed).await;
+    assert_eq!(measured.status, 200, "{}", measured.body);
+    assert!(
+        measured.body.contains("Si se guarda, se recalcularán los plazos de 1 caso y 1 plazo cambiará de fecha"),
+        "{}",
+        measured.body
+    );
+    assert_eq!(due_now().await, json!(due), "a measure changes nothing");
+    assert!(!measured.body.contains("DS 099-2026-PCM</td>"), "not in the list yet");
+    // Saved from the page that showed the effect: the officer's due date moves.
+    let saved = admin.press(&measured, "/consola/calendario", "guardar-dia", &[]).await;
+    assert!(
+        saved.body.contains("Guardado: se recalcularon los plazos de 1 caso y 1 plazo cambió de fecha"),
+        "{}",
+        saved.body
+    );
+    assert!(saved.body.contains("DS 099-2026-PCM"), "listed");
+    let moved = due_now().await;
+    assert_ne!(moved, json!(due), "the due date moved");
+    let officer_case = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await.1.unwrap();
+    let page = officer_case.get(&format!("/consola/casos/{case_id}")).await;
+    assert!(page.body.contains("DS 099-2026-PCM"), "the officer's page says why the date moved: {}", page.body);
+    // A mistyped date: said next to the field, nothing asked of the API.
+    let wrong = admin
+        .press(&saved, "/consola/calendario", "revisar-dia", &[("dia.date", "20/07/2026"), ("dia.legalBasis", "x")])
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.has_error_at("f-dia-date"), "{}", wrong.body);
+    // Other roles read the calendar but are offered no change.
+    assert!(!page.body.contains("revisar-dia"));
+    let officer_calendar = officer_case.get("/consola/calendario").await;
+    assert!(
+        officer_calendar.body.contains("DS 099-2026-PCM") && !officer_calendar.body.contains("value=\"revisar-dia\"")
     );
 }

@@ -131,14 +131,17 @@ pub(crate) struct CalendarView {
     suspension_periods: Vec<CalendarEntryView>,
 }
 
-/// What a change to the calendar did.
+/// What a change to the calendar did, or with `dryRun` would do.
 #[derive(SimpleObject)]
 pub(crate) struct CalendarChangeResult {
+    /// False for a dry run: nothing was kept, audited or sent.
+    applied: bool,
     /// The calendar's version after the change.
     version: i64,
-    /// Cases whose running deadlines were computed again.
+    /// Cases whose running deadlines were (or would be) computed again.
     cases_recomputed: i32,
-    /// Deadlines whose due date moved (their owners are told by e-mail).
+    /// Deadlines whose due date moved, or would move (their owners are
+    /// told by e-mail when it is applied).
     deadlines_moved: i32,
 }
 
@@ -431,6 +434,7 @@ impl ScheduleMutation {
         department: Option<String>,
         #[graphql(desc = "The decree that sets it (`DS 042-2025-PCM`); not blank.")] legal_basis: String,
         #[graphql(desc = "Where the decree was published.")] source: Option<String>,
+        #[graphql(default, desc = "Only measure the effect on running deadlines; nothing is kept.")] dry_run: bool,
     ) -> ApiResult<CalendarChangeResult> {
         let change = CalendarChange::AddNonWorkingDay {
             day: date.0,
@@ -438,7 +442,7 @@ impl ScheduleMutation {
             legal_basis,
             source,
         };
-        change_calendar(ctx, Operation::AddNonWorkingDay, change).await
+        change_calendar(ctx, Operation::AddNonWorkingDay, change, dry_run).await
     }
 
     /// Removes a decreed non-working day; running deadlines it touched are
@@ -447,13 +451,15 @@ impl ScheduleMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The `id` of a `Calendar.nonWorkingDays` entry.")] non_working_day_id: ID,
+        #[graphql(default, desc = "Only measure the effect on running deadlines; nothing is kept.")] dry_run: bool,
     ) -> ApiResult<CalendarChangeResult> {
         let id = entry_id("nonWorkingDayId", &non_working_day_id)?;
-        change_calendar(ctx, Operation::RemoveNonWorkingDay, CalendarChange::RemoveNonWorkingDay { id }).await
+        change_calendar(ctx, Operation::RemoveNonWorkingDay, CalendarChange::RemoveNonWorkingDay { id }, dry_run).await
     }
 
     /// Adds a period during which deadlines do not run; running deadlines it
     /// touches are recomputed and their owners told. Admins.
+    #[expect(clippy::too_many_arguments, reason = "the schema's arguments, each its own")]
     async fn add_suspension_period(
         &self,
         ctx: &Context<'_>,
@@ -463,6 +469,7 @@ impl ScheduleMutation {
         department: Option<String>,
         #[graphql(desc = "The norm that suspends deadlines; not blank.")] legal_basis: String,
         #[graphql(desc = "Where the norm was published.")] source: Option<String>,
+        #[graphql(default, desc = "Only measure the effect on running deadlines; nothing is kept.")] dry_run: bool,
     ) -> ApiResult<CalendarChangeResult> {
         let change = CalendarChange::AddSuspension {
             first_day: first_day.0,
@@ -471,7 +478,7 @@ impl ScheduleMutation {
             legal_basis,
             source,
         };
-        change_calendar(ctx, Operation::AddSuspensionPeriod, change).await
+        change_calendar(ctx, Operation::AddSuspensionPeriod, change, dry_run).await
     }
 
     /// Removes a suspension period; running deadlines it touched are
@@ -480,9 +487,10 @@ impl ScheduleMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The `id` of a `Calendar.suspensionPeriods` entry.")] suspension_period_id: ID,
+        #[graphql(default, desc = "Only measure the effect on running deadlines; nothing is kept.")] dry_run: bool,
     ) -> ApiResult<CalendarChangeResult> {
         let id = entry_id("suspensionPeriodId", &suspension_period_id)?;
-        change_calendar(ctx, Operation::RemoveSuspensionPeriod, CalendarChange::RemoveSuspension { id }).await
+        change_calendar(ctx, Operation::RemoveSuspensionPeriod, CalendarChange::RemoveSuspension { id }, dry_run).await
     }
 
     /// Changes the length (or, for decisions, the start event) of a kind of
@@ -546,10 +554,16 @@ async fn change_calendar(
     ctx: &Context<'_>,
     operation: Operation,
     change: CalendarChange,
+    dry_run: bool,
 ) -> ApiResult<CalendarChangeResult> {
     let request = authorize(ctx, operation, Target::Nothing)?;
-    let report = db(ctx).change_calendar(change, &request.actor(), request.now).await?;
+    let report = if dry_run {
+        db(ctx).preview_calendar_change(change, &request.actor(), request.now).await?
+    } else {
+        db(ctx).change_calendar(change, &request.actor(), request.now).await?
+    };
     Ok(CalendarChangeResult {
+        applied: !dry_run,
         version: i64::try_from(report.version).unwrap_or(i64::MAX),
         cases_recomputed: i32::try_from(report.cases_recomputed).unwrap_or(i32::MAX),
         deadlines_moved: i32::try_from(report.deadlines_moved).unwrap_or(i32::MAX),

@@ -65,6 +65,13 @@ pub enum CalendarChange {
     },
 }
 
+/// Whether a calendar change is kept or only measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Commit,
+    RollBack,
+}
+
 /// What a calendar change did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CalendarChangeReport {
@@ -138,6 +145,28 @@ impl Database {
         actor: &Actor,
         at: DateTime<Utc>,
     ) -> DbResult<CalendarChangeReport> {
+        self.calendar_change(change, actor, at, Keep::Commit).await
+    }
+
+    /// What the change would do, exactly as [`Database::change_calendar`]
+    /// would do it, in a transaction that is then rolled back: nothing is
+    /// kept, audited, announced or sent.
+    pub async fn preview_calendar_change(
+        &self,
+        change: CalendarChange,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> DbResult<CalendarChangeReport> {
+        self.calendar_change(change, actor, at, Keep::RollBack).await
+    }
+
+    async fn calendar_change(
+        &self,
+        change: CalendarChange,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        keep: Keep,
+    ) -> DbResult<CalendarChangeReport> {
         let tx = self.write_transaction().await?;
         let touched = match change {
             CalendarChange::AddNonWorkingDay { day, department, legal_basis, source } => {
@@ -202,7 +231,10 @@ impl Database {
         audit(&tx, actor, at, None, AuditAction::CalendarChanged, None).await?;
         let mut events = Vec::new();
         let report = self.recompute_touched(&tx, touched, actor, at, &mut events).await?;
-        self.commit_announcing(tx, events).await?;
+        match keep {
+            Keep::Commit => self.commit_announcing(tx, events).await?,
+            Keep::RollBack => tx.rollback().await?,
+        }
         Ok(report)
     }
 

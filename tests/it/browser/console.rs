@@ -3,7 +3,8 @@
 //! first), admission, urgent risk and a resolution with a mistyped date,
 //! notifies a measure, opens the second factor's QR code and signs out; a
 //! coordinator reports on the measure and finds the case closed to them;
-//! an auditor filters the trail and verifies the chain.
+//! an auditor filters the trail and verifies the chain; an admin adds a
+//! non-working day after seeing its effect.
 //! At every state: axe-core (desktop and phone), no sideways scrolling at
 //! 320 px, and the same walk with JavaScript off.
 
@@ -24,7 +25,7 @@ on_both_databases!(
 );
 
 /// How many states the walk stops at.
-const STATES: usize = 20;
+const STATES: usize = 23;
 
 async fn sign_in(page: &Page, email: &str, password: &str) {
     page.fill("f-email", email).await;
@@ -131,6 +132,21 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     assert!(page.visible_text().await.contains("La cadena está íntegra"));
     assert!(!page.exists(".resumen-errores").await, "a refused filter is not carried into the verification");
     visit.at(page, "auditoria-verificada").await;
+    page.action("cerrar-sesion").await;
+
+    // The admin: a non-working day, its effect measured, then saved.
+    sign_in(page, "admin@dgdh.gob.pe", PASSWORD).await;
+    assert!(page.url_now().await.ends_with("/consola/calendario"));
+    visit.at(page, "calendario").await;
+    let day = (chrono::Utc::now() + chrono::Duration::days(10)).date_naive().to_string();
+    page.fill("f-dia-date", &day).await;
+    page.fill("f-dia-legalBasis", "DS 099-2026-PCM").await;
+    page.action("revisar-dia").await;
+    assert!(page.visible_text().await.contains("Aún no se guardó nada"));
+    visit.at(page, "calendario-revisar").await;
+    page.action("guardar-dia").await;
+    assert!(page.visible_text().await.contains("Guardado: se recalcularon"));
+    visit.at(page, "calendario-guardado").await;
 }
 
 async fn app_with_staff(db: Database) -> TestApp {
@@ -138,6 +154,7 @@ async fn app_with_staff(db: Database) -> TestApp {
     app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
     app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
     app.staff(Role::Auditor, "auditoria@dgdh.gob.pe", None).await;
+    app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
     app
 }
 

@@ -343,3 +343,51 @@ registro-descargar-csv = Descargar las cifras (CSV)
 registro-descargar-casos = Descargar los casos anonimizados (CSV)
 registro-grupo = Grupo
 registro-que = Qué
+
+# The calendar
+consola-menu-calendario = Calendario
+calendario-titulo = Calendario de días hábiles
+calendario-intro = Todos los plazos se cuentan en días hábiles con este calendario (versión { $version }). Un cambio recalcula los plazos en curso que toca y avisa a sus responsables; antes de guardarlo se muestra su efecto.
+calendario-anadir-dia = Añadir un día no laborable
+calendario-anadir-suspension = Añadir un periodo de suspensión de plazos
+calendario-revisar = Ver el efecto en los plazos
+calendario-revisar-dia = Revise el efecto del nuevo día no laborable
+calendario-revisar-suspension = Revise el efecto del periodo de suspensión
+calendario-revisar-quitar-dia = Revise el efecto de quitar el día no laborable
+calendario-revisar-quitar-suspension = Revise el efecto de quitar el periodo de suspensión
+calendario-efecto-previsto = Si se guarda, se recalcularán los plazos de { $casos ->
+    [one] 1 caso
+   *[other] { $casos } casos
+} y { $plazos ->
+    [one] 1 plazo cambiará de fecha
+   *[other] { $plazos } plazos cambiarán de fecha
+}. Aún no se guardó nada.
+calendario-efecto-hecho = Guardado: se recalcularon los plazos de { $casos ->
+    [one] 1 caso
+   *[other] { $casos } casos
+} y { $plazos ->
+    [one] 1 plazo cambió de fecha
+   *[other] { $plazos } plazos cambiaron de fecha
+}; se avisó a sus responsables.
+calendario-guardar = Guardar el cambio
+calendario-cancelar = No guardar
+calendario-dia = Día
+calendario-primer-dia = Primer día
+calendario-ultimo-dia = Último día
+calendario-departamento = Departamento
+calendario-departamento-ayuda = Solo si rige en un departamento; si no, en todo el país.
+calendario-todo-el-pais = Todo el país
+calendario-base-legal = Base legal
+calendario-base-legal-ayuda = La norma que lo dispone, por ejemplo DS 042-2025-PCM.
+calendario-fuente = Dónde se publicó
+calendario-dias = Días no laborables decretados
+calendario-suspensiones = Periodos de suspensión de plazos
+calendario-ninguno = Ninguno.
+calendario-cuando = Cuándo
+calendario-donde = Dónde
+calendario-acciones = Acciones
+calendario-quitar = Quitar el { $cuando }
+calendario-feriados = Feriados de cada año
+calendario-feriado = Feriado
+calendario-fecha = Fecha
+calendario-pascua = { $dias } días desde el domingo de Pascua

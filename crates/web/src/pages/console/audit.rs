@@ -235,7 +235,7 @@ async fn draw(app: &WebState, session: &Session, form: &FormData, notice: Option
 
 type Listed = (u64, Vec<Row>, Option<String>, Option<String>);
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "the page's parts, each decided by the request")]
 fn render(
     app: &WebState,
     session: &Session,

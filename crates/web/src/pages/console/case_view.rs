@@ -25,7 +25,7 @@ pub(crate) const QUERY: &str = with_me!(
          evidence { description reference } requestedMeasures { measureType description } } \
        measures { id number measureTypeName sector status statusLabel notifiedOn extendedUntil } \
        deadlines { label measureNumber start due status statusOn onTime workingDays suspendedWorkingDays \
-         workingDaysLeft explanation { skippedDays { date reasons { description } } } } \
+         workingDaysLeft explanation { skippedDays { date reasons { description legalBasis } } } } \
        deliveries { kind topic toRequester recipientId status attempts plannedFor sentAt } \
        history { seq description occurredOn actor { displayName } measureNumber note } } }"
 );
@@ -220,8 +220,11 @@ pub(crate) struct SkippedDay {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct SkipReason {
     pub(crate) description: String,
+    /// The norm behind it (a decree, a law), when there is one.
+    pub(crate) legal_basis: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -312,7 +315,15 @@ pub(crate) fn deadline_lines(t: Tr, deadlines: &[Deadline], today: NaiveDate) ->
                     .iter()
                     .filter(|day| !day.reasons.is_empty())
                     .map(|day| {
-                        let why = day.reasons.iter().map(|r| r.description.as_str()).collect::<Vec<_>>().join("; ");
+                        let why = day
+                            .reasons
+                            .iter()
+                            .map(|r| match &r.legal_basis {
+                                Some(basis) => format!("{} ({basis})", r.description),
+                                None => r.description.clone(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; ");
                         (due::weekday_date(t, day.date, today), why)
                     })
                     .collect(),

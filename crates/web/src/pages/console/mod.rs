@@ -16,6 +16,7 @@ macro_rules! with_me {
 
 mod account;
 mod audit;
+mod calendar;
 mod case_actions;
 mod case_page;
 mod case_view;
@@ -50,6 +51,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/consola/medidas", get(desk::page).post(desk::post))
         .route("/consola/auditoria", get(audit::page).post(audit::verify))
         .route("/consola/registro", get(registry::page))
+        .route("/consola/calendario", get(calendar::page).post(calendar::post))
 }
 
 /// The console session's caller, for a download a console page links to.
@@ -92,6 +94,7 @@ pub(crate) fn home_of(role: Role) -> &'static str {
         Role::Officer | Role::Supervisor => "/consola/casos",
         Role::Coordinator => "/consola/medidas",
         Role::Auditor => "/consola/auditoria",
-        Role::Admin | Role::Public | Role::System => "/consola/cuenta",
+        Role::Admin => "/consola/calendario",
+        Role::Public | Role::System => "/consola/cuenta",
     }
 }
