@@ -18,6 +18,7 @@ on_both_databases!(
     an_auditor_reads_the_trail_filters_it_and_verifies_the_chain,
     the_registry_shows_charts_beside_their_tables_and_compliance_to_those_who_follow_deadlines,
     an_admin_sees_a_new_non_working_day_move_deadlines_before_saving_it,
+    an_admin_creates_an_account_and_disabling_it_ends_its_session,
 );
 
 /// A browser signed in to the console: its session cookie.
@@ -360,7 +361,7 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
     // Every console page × every role: what the API's rights give. The
     // table names every page by its pattern; a page any role's pages link
     // to that is not in it fails the test below.
-    let table: [(&str, [u16; 4]); 8] = [
+    let table: [(&str, [u16; 4]); 9] = [
         // officer, coordinator, admin, auditor
         ("/consola/casos", [200, 403, 403, 403]),
         ("/consola/casos/{id}", [200, 403, 403, 403]),
@@ -368,6 +369,7 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
         ("/consola/auditoria", [403, 403, 403, 200]),
         ("/consola/registro", [200, 200, 403, 200]),
         ("/consola/calendario", [200, 200, 200, 200]),
+        ("/consola/cuentas", [403, 403, 200, 403]),
         ("/consola/cuenta", [200, 200, 200, 200]),
         ("/consola/segundo-factor", [200, 200, 200, 200]),
     ];
@@ -548,7 +550,7 @@ async fn an_admin_sees_a_new_non_working_day_move_deadlines_before_saving_it(db:
     };
 
     let (signed, admin) = Browser::sign_in(&app, "admin@dgdh.gob.pe", None).await;
-    assert_eq!(signed.header("location"), "/consola/calendario");
+    assert_eq!(signed.header("location"), "/consola/cuentas");
     let admin = admin.unwrap();
     let calendar = admin.get("/consola/calendario").await;
     assert_eq!(calendar.status, 200, "{}", calendar.body);
@@ -588,4 +590,55 @@ async fn an_admin_sees_a_new_non_working_day_move_deadlines_before_saving_it(db:
     assert!(
         officer_calendar.body.contains("DS 099-2026-PCM") && !officer_calendar.body.contains("value=\"revisar-dia\"")
     );
+}
+
+async fn an_admin_creates_an_account_and_disabling_it_ends_its_session(db: Database) {
+    let app = TestApp::spawn(db).await;
+    app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
+    let (signed, admin) = Browser::sign_in(&app, "admin@dgdh.gob.pe", None).await;
+    assert_eq!(signed.header("location"), "/consola/cuentas", "the admin's home is the accounts");
+    let admin = admin.unwrap();
+    let accounts = admin.get("/consola/cuentas").await;
+    assert_eq!(accounts.status, 200, "{}", accounts.body);
+    let new = [
+        ("nueva.email", "minam@minam.gob.pe"),
+        ("nueva.displayName", "Coordinación Minam"),
+        ("nueva.role", "COORDINATOR"),
+        ("nueva.sector", "MINAM"),
+    ];
+    // Too short a password: said next to it, the rest kept.
+    let mut typed = new.to_vec();
+    typed.push(("nueva.password", "corta"));
+    let refused = admin.press(&accounts, "/consola/cuentas", "crear", &typed).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.has_error_at("f-nueva-password"), "{}", refused.body);
+    assert!(refused.body.contains("value=\"minam@minam.gob.pe\""), "what was typed is kept");
+    let mut typed = new.to_vec();
+    typed.push(("nueva.password", PASSWORD));
+    let created = admin.press(&refused, "/consola/cuentas", "crear", &typed).await;
+    assert!(created.body.contains("Se creó la cuenta"), "{}", created.body);
+    assert!(created.body.contains("Coordinación Minam") && created.body.contains("Coordinador/a sectorial"));
+
+    // The new account signs in; disabling it ends its open session.
+    let (_, coordinator) = Browser::sign_in(&app, "minam@minam.gob.pe", None).await;
+    let coordinator = coordinator.expect("the new account signs in");
+    assert_eq!(coordinator.get("/consola/medidas").await.status, 200);
+    let id = created
+        .body
+        .split("name=\"cuenta\" value=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_owned())
+        .find(|id| created.body.contains(&format!("id=\"cuenta-{id}-titulo\">Coordinación Minam")))
+        .expect("the new account's form");
+    let mut fields = created.hidden_of("cambiar");
+    fields.retain(|(n, _)| n != "cuenta");
+    fields.extend([
+        ("cuenta".to_owned(), id),
+        ("cambio.active".to_owned(), "false".to_owned()),
+        ("accion".to_owned(), "cambiar".to_owned()),
+    ]);
+    let changed = admin.post("/consola/cuentas", &fields).await;
+    assert!(changed.body.contains("Se guardaron los cambios"), "{}", changed.body);
+    assert!(changed.body.contains("<strong>Desactivada</strong>"));
+    assert_eq!(coordinator.get("/consola/medidas").await.status, 303, "its session ended");
 }

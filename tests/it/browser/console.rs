@@ -25,7 +25,7 @@ on_both_databases!(
 );
 
 /// How many states the walk stops at.
-const STATES: usize = 23;
+const STATES: usize = 24;
 
 async fn sign_in(page: &Page, email: &str, password: &str) {
     page.fill("f-email", email).await;
@@ -136,7 +136,9 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
 
     // The admin: a non-working day, its effect measured, then saved.
     sign_in(page, "admin@dgdh.gob.pe", PASSWORD).await;
-    assert!(page.url_now().await.ends_with("/consola/calendario"));
+    assert!(page.url_now().await.ends_with("/consola/cuentas"));
+    visit.at(page, "cuentas").await;
+    page.press("nav.menu a[href='/consola/calendario']").await;
     visit.at(page, "calendario").await;
     let day = (chrono::Utc::now() + chrono::Duration::days(10)).date_naive().to_string();
     page.fill("f-dia-date", &day).await;

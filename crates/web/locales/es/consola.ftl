@@ -391,3 +391,32 @@ calendario-feriados = Feriados de cada año
 calendario-feriado = Feriado
 calendario-fecha = Fecha
 calendario-pascua = { $dias } días desde el domingo de Pascua
+
+# Accounts
+consola-menu-cuentas = Cuentas
+cuentas-titulo = Cuentas del personal
+cuentas-intro = Quién puede entrar a la consola y con qué rol. Desactivar una cuenta, o cambiar su rol, su sector o su contraseña, cierra sus sesiones abiertas al instante.
+cuentas-cuenta = { $cantidad ->
+    [one] 1 cuenta
+   *[other] { $cantidad } cuentas
+}
+cuentas-nueva = Crear una cuenta
+cuentas-crear = Crear la cuenta
+cuentas-creada = Se creó la cuenta. Dé a la persona su contraseña inicial por un medio seguro.
+cuentas-cambiada = Se guardaron los cambios de la cuenta.
+cuentas-cambios = Cambiar una cuenta
+cuentas-guardar = Guardar los cambios de { $nombre }
+cuentas-sector-ayuda = Solo para la coordinación de un sector.
+cuentas-sin-sector = Ninguno
+cuentas-sin-cambio = Sin cambio
+cuentas-coordinacion-principal = Coordinación principal del sector (recibe los avisos de medidas vencidas)
+cuentas-principal = principal
+cuentas-clave-inicial = Contraseña inicial
+cuentas-clave-ayuda = Al menos { $minimo } caracteres. La persona puede cambiarla después.
+cuentas-clave-nueva = Nueva contraseña
+cuentas-clave-nueva-ayuda = Déjela vacía para no cambiarla.
+cuentas-estado = Estado
+cuentas-activa = Activa
+cuentas-desactivada = Desactivada
+cuentas-restablecer-factor = Restablecer el segundo factor
+cuentas-restablecer-factor-ayuda = Si la persona perdió su teléfono: al entrar deberá configurarlo otra vez.

@@ -59,6 +59,8 @@ pub(crate) enum InputKind {
     AccountEmail,
     /// A staff account's password.
     Password,
+    /// A password being set (an account's first, or a new one).
+    NewPassword,
     /// A code from an authenticator app.
     OneTimeCode,
 }
@@ -69,7 +71,7 @@ impl InputKind {
             InputKind::Text | InputKind::Number | InputKind::OneTimeCode => "text",
             InputKind::Email | InputKind::AccountEmail => "email",
             InputKind::Tel => "tel",
-            InputKind::Password => "password",
+            InputKind::Password | InputKind::NewPassword => "password",
         }
     }
 
@@ -80,13 +82,14 @@ impl InputKind {
             InputKind::Text | InputKind::Email | InputKind::Tel | InputKind::Number => "off",
             InputKind::AccountEmail => "username",
             InputKind::Password => "current-password",
+            InputKind::NewPassword => "new-password",
             InputKind::OneTimeCode => "one-time-code",
         }
     }
 
     pub(crate) fn input_mode(self) -> &'static str {
         match self {
-            InputKind::Text | InputKind::Password => "text",
+            InputKind::Text | InputKind::Password | InputKind::NewPassword => "text",
             InputKind::Email | InputKind::AccountEmail => "email",
             InputKind::Tel => "tel",
             InputKind::Number | InputKind::OneTimeCode => "numeric",

@@ -88,7 +88,9 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Officer | Role::Supervisor => &[("/consola/casos", "consola-menu-casos"), REGISTRY, ACCOUNT],
         Role::Coordinator => &[("/consola/medidas", "consola-menu-medidas"), REGISTRY, ACCOUNT],
         Role::Auditor => &[("/consola/auditoria", "consola-menu-auditoria"), REGISTRY, ACCOUNT],
-        Role::Admin => &[("/consola/calendario", "consola-menu-calendario"), ACCOUNT],
+        Role::Admin => {
+            &[("/consola/cuentas", "consola-menu-cuentas"), ("/consola/calendario", "consola-menu-calendario"), ACCOUNT]
+        }
         Role::Public | Role::System => &[ACCOUNT],
     }
 }

@@ -15,6 +15,7 @@ macro_rules! with_me {
 }
 
 mod account;
+mod accounts;
 mod audit;
 mod calendar;
 mod case_actions;
@@ -52,6 +53,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/consola/auditoria", get(audit::page).post(audit::verify))
         .route("/consola/registro", get(registry::page))
         .route("/consola/calendario", get(calendar::page).post(calendar::post))
+        .route("/consola/cuentas", get(accounts::page).post(accounts::post))
 }
 
 /// The console session's caller, for a download a console page links to.
@@ -94,7 +96,7 @@ pub(crate) fn home_of(role: Role) -> &'static str {
         Role::Officer | Role::Supervisor => "/consola/casos",
         Role::Coordinator => "/consola/medidas",
         Role::Auditor => "/consola/auditoria",
-        Role::Admin => "/consola/calendario",
+        Role::Admin => "/consola/cuentas",
         Role::Public | Role::System => "/consola/cuenta",
     }
 }
