@@ -91,6 +91,37 @@ pub(crate) async fn file_request(app: &TestApp) -> (String, String) {
     (number, key)
 }
 
+/// A new request, taken by the officer (`token`) through review to
+/// admission through the API: the decision clock runs. Its case id.
+pub(crate) async fn admitted_case(app: &TestApp, token: &str) -> String {
+    let (number, _) = file_request(app).await;
+    let ok = |answer: serde_json::Value| {
+        assert!(answer["errors"].is_null(), "{answer}");
+        answer["data"].clone()
+    };
+    let found = ok(app
+        .graphql_as(
+            Some(token),
+            "query($f: String!) { cases(filter: { fileNumber: $f }) { nodes { id } } }",
+            json!({ "f": number }),
+        )
+        .await);
+    let case_id = found["cases"]["nodes"][0]["id"].as_str().unwrap().to_owned();
+    let me = ok(app.graphql_as(Some(token), "{ me { id } }", json!({})).await)["me"]["id"].clone();
+    let assign = "mutation($c: ID!, $o: ID!) { assignCase(caseId: $c, officerId: $o) { id } }";
+    ok(app.graphql_as(Some(token), assign, json!({ "c": case_id, "o": me })).await);
+    ok(app
+        .graphql_as(Some(token), "mutation($c: ID!) { startReview(caseId: $c) { id } }", json!({ "c": case_id }))
+        .await);
+    let criteria: Vec<serde_json::Value> =
+        domain::workflow::Criterion::ALL.iter().map(|c| json!({ "criterion": c.code(), "met": true })).collect();
+    let evaluate = "mutation($c: ID!, $i: AdmissibilityInput!) { evaluateAdmissibility(caseId: $c, input: $i) { id } }";
+    ok(app
+        .graphql_as(Some(token), evaluate, json!({ "c": case_id, "i": { "criteria": criteria, "outcome": "ADMIT" } }))
+        .await);
+    case_id
+}
+
 /// The href of the first link whose text holds `text`.
 fn link_to(page: &Page, text: &str) -> String {
     let at = page.body.find(text).unwrap_or_else(|| panic!("no {text}: {}", page.body));
@@ -508,41 +539,16 @@ async fn an_admin_sees_a_new_non_working_day_move_deadlines_before_saving_it(db:
     app.set_time("2026-07-13T14:00:00Z");
     app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
     let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
-    let (number, _) = file_request(&app).await;
+    let case_id = admitted_case(&app, &officer).await;
     let ask = |query: &'static str, variables: serde_json::Value| {
         let officer = officer.clone();
         let app = &app;
         async move { app.graphql_as(Some(&officer), query, variables).await }
     };
-    let found =
-        ask("query($f: String!) { cases(filter: { fileNumber: $f }) { nodes { id } } }", json!({ "f": number })).await;
-    let case_id = found["data"]["cases"]["nodes"][0]["id"].as_str().unwrap().to_owned();
-    let me = ask("{ me { id } }", json!({})).await["data"]["me"]["id"].clone();
-    ask(
-        "mutation($c: ID!, $o: ID!) { assignCase(caseId: $c, officerId: $o) { id } }",
-        json!({ "c": case_id, "o": me }),
-    )
-    .await;
-    ask("mutation($c: ID!) { startReview(caseId: $c) { id } }", json!({ "c": case_id })).await;
-    let criteria: Vec<serde_json::Value> = [
-        "PERSON_IDENTIFIED_AND_LOCATED",
-        "CONSENT",
-        "FACTS_RELATED",
-        "MEASURE_INDICATED",
-        "IS_DEFENDER",
-        "RISK_LINKED_TO_DEFENCE",
-    ]
-    .into_iter()
-    .map(|c| json!({ "criterion": c, "met": true }))
-    .collect();
-    let admitted = ask(
-        "mutation($c: ID!, $i: AdmissibilityInput!) { evaluateAdmissibility(caseId: $c, input: $i) { nextDueOn } }",
-        json!({ "c": case_id, "i": { "criteria": criteria, "outcome": "ADMIT" } }),
-    )
-    .await;
-    let due = admitted["data"]["evaluateAdmissibility"]["nextDueOn"]
+    let due = ask("query($c: ID!) { case(id: $c) { nextDueOn } }", json!({ "c": case_id })).await["data"]["case"]
+        ["nextDueOn"]
         .as_str()
-        .unwrap_or_else(|| panic!("{admitted}"))
+        .expect("the decision deadline runs")
         .to_owned();
     let due_now = || async {
         ask("query($c: ID!) { case(id: $c) { nextDueOn } }", json!({ "c": case_id })).await["data"]["case"]["nextDueOn"]

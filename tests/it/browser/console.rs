@@ -15,6 +15,7 @@ use serde_json::json;
 
 use super::Page;
 use super::axe::check;
+use super::keyboard::Keyboard;
 use super::tour::Visit;
 use crate::app::{PASSWORD, TestApp};
 use crate::support::on_both_databases;
@@ -22,6 +23,7 @@ use crate::support::on_both_databases;
 on_both_databases!(
     axe_finds_nothing_on_any_console_page_at_desktop_or_phone_width,
     the_console_works_without_javascript_and_fits_320_px,
+    a_resolution_is_issued_with_the_keyboard_alone,
 );
 
 /// How many states the walk stops at.
@@ -230,4 +232,57 @@ async fn the_console_works_without_javascript_and_fits_320_px(db: Database) {
     page.close().await;
     assert_eq!(fits.checked, STATES);
     assert!(fits.overflowing.is_empty(), "pages scroll sideways:\n{}", fits.overflowing.join("\n"));
+}
+
+/// Signing in, the queue, the case page and a resolution for two sectors,
+/// with Tab, typing, the arrows and Enter only (WebDriver key actions, no
+/// click): every interactive element of the queue and the case page is
+/// reached by Tab with a visible focus.
+async fn a_resolution_is_issued_with_the_keyboard_alone(db: Database) {
+    use browser::fantoccini::key::Key;
+
+    let app = app_with_staff(db).await;
+    let token = app.login("oficial@dgdh.gob.pe", PASSWORD).await;
+    let case_id = crate::console::admitted_case(&app, &token).await;
+    let assess = "mutation($c: ID!) { assessRisk(caseId: $c, input: { track: URGENT, level: HIGH, summary: \"Amenazas\" }) { id } }";
+    let assessed = app.graphql_as(Some(&token), assess, json!({ "c": case_id })).await;
+    assert!(assessed["errors"].is_null(), "{assessed}");
+
+    let page = Page::open(&app, Options::phone().size(1280, 900)).await;
+    let kb = Keyboard { page: &page };
+    page.goto("/consola/entrar").await;
+    kb.tab_to("#f-email").await;
+    kb.type_text("oficial@dgdh.gob.pe").await;
+    kb.tab_to("#f-password").await;
+    kb.type_text(PASSWORD).await;
+    kb.submit_with(Key::Enter, "the queues").await;
+    assert!(page.url_now().await.ends_with("/consola/casos"));
+    // The filters open from their summary with Enter, then every stop is
+    // reached.
+    kb.tab_to("summary:").await;
+    kb.press(Key::Enter).await;
+    page.wait_until("the filters open", "document.querySelector('details.filtros').open").await;
+    kb.tab_through("colas").await;
+    kb.tab_to("a:/consola/casos?cola=mias:").await;
+    kb.submit_with(Key::Enter, "my cases").await;
+    kb.tab_to(&format!("a:/consola/casos/{case_id}:")).await;
+    kb.submit_with(Key::Enter, "the case").await;
+    kb.tab_through("caso").await;
+
+    kb.tab_to("#f-resolver-input-act-number").await;
+    kb.type_text("RD N.° 052-2026-JUS/DGDH").await;
+    // The act's date is today's, filled in; the first measure is picked by
+    // typing its first letters, the second likewise.
+    kb.tab_to("#f-resolver-input-granted-0-measureType").await;
+    kb.type_text("Protección policial").await;
+    assert_eq!(page.value("f-resolver-input-granted-0-measureType").await, "POLICE_PROTECTION");
+    kb.tab_to("#f-resolver-input-granted-1-measureType").await;
+    kb.type_text("Asistencia legal").await;
+    assert_eq!(page.value("f-resolver-input-granted-1-measureType").await, "LEGAL_AID");
+    kb.tab_to("button:accion=resolver:").await;
+    kb.submit_with(Key::Enter, "the resolution").await;
+    let text = page.visible_text().await;
+    assert!(text.contains("Listo: se registró «Emitir la resolución»"), "{text}");
+    assert!(text.contains("Medida n.° 2"), "two measures granted");
+    page.close().await;
 }

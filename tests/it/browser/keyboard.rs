@@ -30,8 +30,8 @@ const KEY_OF: &str = "function keyOf(e) {
     return e.tagName.toLowerCase() + ':' + (e.name || '');
 }";
 
-struct Keyboard<'a> {
-    page: &'a Page,
+pub(crate) struct Keyboard<'a> {
+    pub(crate) page: &'a Page,
 }
 
 impl Keyboard<'_> {
@@ -43,7 +43,7 @@ impl Keyboard<'_> {
         self.page.client().perform_actions(actions).await.unwrap();
     }
 
-    async fn press(&self, key: Key) {
+    pub(crate) async fn press(&self, key: Key) {
         self.keys(&[key.into()]).await;
     }
 
@@ -57,13 +57,13 @@ impl Keyboard<'_> {
         self.page.client().perform_actions(actions).await.unwrap();
     }
 
-    async fn type_text(&self, text: &str) {
+    pub(crate) async fn type_text(&self, text: &str) {
         let chars: Vec<char> = text.chars().collect();
         self.keys(&chars).await;
     }
 
     /// The focused element: its key, and whether its focus can be seen.
-    async fn focused(&self) -> (String, bool) {
+    pub(crate) async fn focused(&self) -> (String, bool) {
         let found = self
             .page
             .js(&format!(
@@ -93,7 +93,7 @@ impl Keyboard<'_> {
 
     /// Tabs through the whole page from where the focus is: every expected
     /// element is reached, each with a visible focus.
-    async fn tab_through(&self, state: &str) -> Vec<String> {
+    pub(crate) async fn tab_through(&self, state: &str) -> Vec<String> {
         let expected = self.expected_stops().await;
         assert!(!expected.is_empty(), "{state}: something to reach");
         let mut reached: Vec<String> = Vec::new();
@@ -119,7 +119,7 @@ impl Keyboard<'_> {
 
     /// Tabs (forwards) until `key` has the focus (a key ending in `:`, one
     /// that starts so).
-    async fn tab_to(&self, key: &str) {
+    pub(crate) async fn tab_to(&self, key: &str) {
         for _ in 0..200 {
             let focused = self.focused().await.0;
             if focused == key || (key.ends_with(':') && focused.starts_with(key)) {
@@ -136,14 +136,14 @@ impl Keyboard<'_> {
 
     /// Presses `key` on the focused button or field and waits for the page
     /// it leads to.
-    async fn submit_with(&self, key: Key, what: &str) {
+    pub(crate) async fn submit_with(&self, key: Key, what: &str) {
         self.page.mark().await;
         self.press(key).await;
         self.page.wait_replaced(what).await;
     }
 
     /// The radio button checked in the group `name`.
-    async fn checked_radio(&self, name: &str) -> String {
+    pub(crate) async fn checked_radio(&self, name: &str) -> String {
         let id = self
             .page
             .js_with(
@@ -155,7 +155,7 @@ impl Keyboard<'_> {
     }
 
     /// Moves through the group with the down arrow until `id` is checked.
-    async fn arrow_to(&self, name: &str, id: &str) {
+    pub(crate) async fn arrow_to(&self, name: &str, id: &str) {
         for _ in 0..30 {
             if self.checked_radio(name).await == id {
                 return;
