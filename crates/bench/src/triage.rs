@@ -2,7 +2,9 @@
 //! filter, most urgent first, with beneficiaries, measures and deadlines)
 //! and the coordinator's "my sector's measures due soon", through the real
 //! GraphQL service (in process, without sockets, so the SQL statements each
-//! request costs can be counted), against the generated registry.
+//! request costs can be counted), against the generated registry; and the
+//! console's officer home (`/consola/casos`: seven queue counts and a page
+//! of 25) and a case page, with their weight gzip-compressed.
 
 use std::time::{Duration, Instant};
 
@@ -89,6 +91,39 @@ impl Service {
     }
 }
 
+impl Service {
+    /// One console page for the session `token`: its time, and its size
+    /// as sent (gzip).
+    async fn console_page(&self, token: &str, path: &str) -> anyhow::Result<(Duration, usize)> {
+        let request = Request::get(path)
+            .header(header::COOKIE, format!("__Host-resguardo-sesion={token}"))
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())?;
+        let started = Instant::now();
+        let response = self.router.clone().oneshot(request).await?;
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await?;
+        let elapsed = started.elapsed();
+        anyhow::ensure!(status.is_success(), "{path} answered {status}");
+        Ok((elapsed, bytes.len()))
+    }
+
+    async fn measure_page(&self, token: &str, path: &str, requests: usize) -> anyhow::Result<(Vec<Duration>, usize)> {
+        let mut latencies = Vec::with_capacity(requests);
+        let mut size = 0;
+        for _ in 0..requests {
+            let (elapsed, bytes) = self.console_page(token, path).await?;
+            latencies.push(elapsed);
+            size = bytes;
+        }
+        Ok((latencies, size))
+    }
+}
+
+/// The case the console's case page is measured on: the most urgent of
+/// Lima's working cases, with its measures and deadlines.
+const A_CASE: &str = "{ cases(first: 1, orderBy: DUE_ASC, filter: { department: \"15\", statuses: [MEASURES_IN_IMPLEMENTATION] }) { nodes { id } } }";
+
 /// Measures both lists `runs` times, `requests` requests each.
 pub(crate) async fn run(
     db: &Database,
@@ -121,6 +156,22 @@ pub(crate) async fn run(
         results.record("triage", "coordinator due soon: p50", "ms", percentile_ms(&mut latencies, 50.0));
         results.record("triage", "coordinator due soon: p99", "ms", percentile_ms(&mut latencies, 99.0));
         results.record("triage", "coordinator due soon: SQL statements per request", "statements", statements);
+    }
+
+    // The console's pages, as a browser asks for them.
+    let case = service.graphql(Some(&officer), A_CASE, json!({})).await?;
+    let case_path = case["data"]["cases"]["nodes"][0]["id"]
+        .as_str()
+        .map(|id| format!("/consola/casos/{id}"))
+        .context("no case in implementation in Lima")?;
+    for (name, path) in [("officer home (7 queues, 25 cases)", "/consola/casos"), ("case page", case_path.as_str())] {
+        service.console_page(&officer, path).await?;
+        for _ in 0..runs {
+            let (mut latencies, bytes) = service.measure_page(&officer, path, requests).await?;
+            results.record("console", &format!("{name}: p50"), "ms", percentile_ms(&mut latencies, 50.0));
+            results.record("console", &format!("{name}: p99"), "ms", percentile_ms(&mut latencies, 99.0));
+            results.record("console", &format!("{name}: HTML, gzip"), "bytes", bytes as f64);
+        }
     }
     Ok(())
 }
