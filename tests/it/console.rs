@@ -263,8 +263,16 @@ async fn an_officer_takes_a_request_through_the_procedure_and_a_coordinator_carr
         )
         .await;
     assert!(reported.body.contains("Implementada"), "{}", reported.body);
-    // The case page is not the coordinator's.
-    assert_eq!(coordinator.get(&case_path).await.status, 403);
+    // The case page is not the coordinator's: an e-mail's link to it leads
+    // to their desk, that case's measures only.
+    let redirected = coordinator.get(&case_path).await;
+    let case_id = case_path.trim_start_matches("/consola/casos/");
+    assert_eq!(
+        (redirected.status, redirected.header("location")),
+        (303, format!("/consola/medidas?caso={case_id}").as_str())
+    );
+    let desk = coordinator.get(redirected.header("location")).await;
+    assert!(desk.body.contains(&number) && !desk.body.contains("tala ilegal"), "{}", desk.body);
 }
 
 async fn the_session_cookie_is_strict_and_ends_with_logout_or_a_disabled_account(db: Database) {
@@ -395,7 +403,8 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
     let table: [(&str, [u16; 4]); 9] = [
         // officer, coordinator, admin, auditor
         ("/consola/casos", [200, 403, 403, 403]),
-        ("/consola/casos/{id}", [200, 403, 403, 403]),
+        // A coordinator is sent to their desk, that case's measures.
+        ("/consola/casos/{id}", [200, 303, 403, 403]),
         ("/consola/medidas", [200, 200, 403, 403]),
         ("/consola/auditoria", [403, 403, 403, 200]),
         ("/consola/registro", [200, 200, 403, 200]),

@@ -27,7 +27,7 @@ on_both_databases!(
 );
 
 /// How many states the walk stops at.
-const STATES: usize = 24;
+const STATES: usize = 25;
 
 async fn sign_in(page: &Page, email: &str, password: &str) {
     page.fill("f-email", email).await;
@@ -116,7 +116,12 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     page.action("acusar-recibo").await;
     assert!(page.visible_text().await.contains("Recibida por el sector"));
     visit.at(page, "medidas-hecho").await;
+    // An e-mail's link to the case leads the coordinator to that case's
+    // measures on their desk; the officers' queues are not theirs.
     page.goto(&case_path).await;
+    assert!(page.url_now().await.contains("/consola/medidas?caso="), "{}", page.url_now().await);
+    visit.at(page, "medidas-del-caso").await;
+    page.goto("/consola/casos").await;
     assert!(page.visible_text().await.contains("No tiene acceso a esta página"));
     visit.at(page, "sin-acceso").await;
     page.action("cerrar-sesion").await;

@@ -102,8 +102,22 @@ pub(crate) async fn page(
             Feedback { notice, ..Feedback::default() },
             Vec::new(),
         ),
+        // A coordinator following an e-mail about a case: the case is not
+        // theirs to read, its measures for their sector are, on their desk.
+        Err(Failure::Refused { code, .. }) if code == "FORBIDDEN" && is_coordinator(&app, &session).await => {
+            match uuid::Uuid::parse_str(&id) {
+                Ok(case) => frame::see_other(&format!("/consola/medidas?caso={case}")),
+                Err(_) => frame::see_other("/consola/medidas"),
+            }
+        }
         Err(failure) => frame::refused(&app, &session, failure).await,
     }
+}
+
+async fn is_coordinator(app: &WebState, session: &Session) -> bool {
+    operation::run::<frame::OnlyMe>(app, &session.caller, frame::ME_ONLY, json!({}))
+        .await
+        .is_ok_and(|only| only.me.role == domain::roles::Role::Coordinator)
 }
 
 async fn load(app: &WebState, session: &Session, id: &str) -> Result<Data, Failure> {

@@ -29,8 +29,8 @@ use crate::pages::operation::{self, Failure};
 use crate::pages::posted;
 
 const QUERY: &str = with_me!(
-    "query ConsolaMedidas($first: Int!, $after: String) { me { ...Yo } \
-     measures(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } \
+    "query ConsolaMedidas($first: Int!, $after: String, $filter: MeasureFilterInput) { me { ...Yo } \
+     measures(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } \
        nodes { id number measureTypeName sector status statusLabel notifiedOn \
          deadlines { label due status workingDaysLeft } \
          case { fileNumber track department beneficiaries place placeDetail language interpreterNeeded } } } \
@@ -186,7 +186,7 @@ struct Desk {
     total: u64,
     cards: Vec<Card>,
     next_page: Option<String>,
-    first_page: bool,
+    first_page: Option<String>,
     hidden: Vec<(String, String)>,
     action: &'static str,
 }
@@ -195,21 +195,44 @@ struct Desk {
 pub(crate) struct Params {
     despues: Option<String>,
     hecho: Option<String>,
+    /// One case's measures only (where a staff e-mail about a case leads a
+    /// coordinator: the case page is not theirs).
+    caso: Option<String>,
 }
+
+/// Which page of which measures.
+#[derive(Default)]
+struct Listing {
+    after: Option<String>,
+    case: Option<String>,
+}
+
+impl Listing {
+    fn of_form(form: &FormData) -> Self {
+        Self { after: None, case: form.optional(CASE) }
+    }
+
+    /// The desk's address for this listing, with `extra` parameters.
+    fn path(&self, extra: &str) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !extra.is_empty() {
+            parts.push(extra.to_owned());
+        }
+        if let Some(case) = self.case.as_deref().filter(|c| uuid::Uuid::parse_str(c).is_ok()) {
+            parts.push(format!("{CASE}={case}"));
+        }
+        if parts.is_empty() { "/consola/medidas".to_owned() } else { format!("/consola/medidas?{}", parts.join("&")) }
+    }
+}
+
+const CASE: &str = "caso";
 
 /// `GET /consola/medidas`.
 pub(crate) async fn page(State(app): State<WebState>, session: Session, Query(params): Query<Params>) -> Response {
     let notice = params.hecho.as_deref().and_then(SectorStep::parse).map(|step| frame::done_notice(step.code()));
-    draw(
-        &app,
-        &session,
-        params.despues.as_deref(),
-        &FormData::default(),
-        None,
-        Feedback { notice, ..Feedback::default() },
-        Vec::new(),
-    )
-    .await
+    let listing = Listing { after: params.despues, case: params.caso };
+    draw(&app, &session, &listing, &FormData::default(), None, Feedback { notice, ..Feedback::default() }, Vec::new())
+        .await
 }
 
 /// `POST /consola/medidas`: one step on one measure.
@@ -217,34 +240,36 @@ pub(crate) async fn post(State(app): State<WebState>, SignedPost { session, post
     let t = tr();
     let form = posted.form;
     let (Some(step), Some(measure)) = (SectorStep::parse(form.value(posted::ACTION)), form.optional("medida")) else {
-        return draw(&app, &session, None, &FormData::default(), None, Feedback::default(), Vec::new()).await;
+        return draw(&app, &session, &Listing::default(), &FormData::default(), None, Feedback::default(), Vec::new())
+            .await;
     };
     let target = Some((step, measure.clone()));
+    let listing = Listing::of_form(&form);
     if posted.expired {
         let feedback = Feedback { notice: Some(t.t("aviso-caducado")), ..Feedback::default() };
-        return draw(&app, &session, None, &form, target, feedback, Vec::new()).await;
+        return draw(&app, &session, &listing, &form, target, feedback, Vec::new()).await;
     }
     let mut variables = json!({ "measureId": measure });
     if let Some((name, required)) = step.text() {
         let value = form.value(&format!("{}.{name}", step.code())).to_owned();
         if required && value.trim().is_empty() {
             let problems = vec![(format!("{}.{name}", step.code()), t.t("error-obligatorio"))];
-            return draw(&app, &session, None, &form, target, Feedback::default(), problems).await;
+            return draw(&app, &session, &listing, &form, target, Feedback::default(), problems).await;
         }
         variables[name] = if value.trim().is_empty() { Value::Null } else { json!(value) };
     }
     match operation::run::<Value>(&app, &session.caller, step.mutation(), variables).await {
-        Ok(_) => frame::see_other(&format!("/consola/medidas?hecho={}", step.code())),
+        Ok(_) => frame::see_other(&listing.path(&format!("hecho={}", step.code()))),
         Err(Failure::Input(problems)) => {
             let problems = problems
                 .into_iter()
                 .map(|p| (format!("{}.{}", step.code(), p.path), Text::spanish(p.message, Lang::Es)))
                 .collect();
-            draw(&app, &session, None, &form, target, Feedback::default(), problems).await
+            draw(&app, &session, &listing, &form, target, Feedback::default(), problems).await
         }
         Err(Failure::Refused { code, message, .. }) if code == "INVALID_TRANSITION" || code == "CONFLICT" => {
             let feedback = Feedback { notice: Some(Text::spanish(message, Lang::Es)), ..Feedback::default() };
-            draw(&app, &session, None, &form, target, feedback, Vec::new()).await
+            draw(&app, &session, &listing, &form, target, feedback, Vec::new()).await
         }
         Err(failure) => frame::refused(&app, &session, failure).await,
     }
@@ -253,7 +278,7 @@ pub(crate) async fn post(State(app): State<WebState>, SignedPost { session, post
 async fn draw(
     app: &WebState,
     session: &Session,
-    after: Option<&str>,
+    listing: &Listing,
     posted: &FormData,
     target: Option<(SectorStep, String)>,
     mut feedback: Feedback,
@@ -261,7 +286,8 @@ async fn draw(
 ) -> Response {
     let t = tr();
     let today = domain::business_day::lima_date(app.api.now());
-    let variables = json!({ "first": PAGE_SIZE, "after": after.filter(|c| !c.is_empty() && c.len() < 200) });
+    let after = listing.after.as_deref().filter(|c| !c.is_empty() && c.len() < 200);
+    let variables = json!({ "first": PAGE_SIZE, "after": after, "filter": { "caseId": listing.case } });
     let data = match operation::run::<Data>(app, &session.caller, QUERY, variables).await {
         Ok(data) => data,
         Err(failure) => return frame::refused(app, session, failure).await,
@@ -280,15 +306,19 @@ async fn draw(
         .page_info
         .end_cursor
         .filter(|_| data.measures.page_info.has_next_page)
-        .map(|cursor| format!("/consola/medidas?despues={cursor}"));
+        .map(|cursor| listing.path(&format!("despues={cursor}")));
     let page = Desk {
         frame: Frame::signed_in(app, session, data.me, t.t("consola-medidas-titulo"), "/consola/medidas"),
         t,
         total: data.measures.total_count,
         cards,
         next_page,
-        first_page: after.is_some(),
-        hidden: posted::own_fields_for(app, t, &session.binding),
+        first_page: after.map(|_| listing.path("")),
+        hidden: {
+            let mut hidden = posted::own_fields_for(app, t, &session.binding);
+            hidden.extend(listing.case.iter().map(|case| (CASE.to_owned(), case.clone())));
+            hidden
+        },
         action: "/consola/medidas",
         feedback,
     };
