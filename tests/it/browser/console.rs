@@ -212,13 +212,7 @@ struct Fits {
 
 impl Visit for Fits {
     async fn at(&mut self, page: &Page, state: &'static str) {
-        let measured = page
-            .js("const d = document.documentElement;
-                 const out = [...document.querySelectorAll('body *')]
-                   .filter(e => !e.closest('.tabla-desplazable') && e.getBoundingClientRect().right > d.clientWidth + 0.5)
-                   .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''));
-                 return [d.scrollWidth, d.clientWidth, out];")
-            .await;
+        let measured = page.js(super::layout::SIDEWAYS).await;
         let (scroll, client) = (measured[0].as_u64().unwrap(), measured[1].as_u64().unwrap());
         assert_eq!(client, 320, "{state}: a 320-px viewport");
         if scroll > client {
