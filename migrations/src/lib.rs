@@ -16,6 +16,7 @@ mod m20261128_000005_registry;
 mod m20261128_000006_deadline_announcements;
 mod m20261201_000001_delivery_attempts;
 mod m20261201_000002_superseded_keys;
+mod m20261201_000003_queue_indexes;
 mod seed;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_deadline_announcements::Migration),
             Box::new(m20261201_000001_delivery_attempts::Migration),
             Box::new(m20261201_000002_superseded_keys::Migration),
+            Box::new(m20261201_000003_queue_indexes::Migration),
         ]
     }
 }

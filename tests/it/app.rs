@@ -71,6 +71,11 @@ impl TestApp {
         *now
     }
 
+    /// Today in Lima, by the test's clock.
+    pub(crate) fn today(&self) -> chrono::NaiveDate {
+        domain::business_day::lima_date(*self.now.lock().unwrap())
+    }
+
     /// Moves the clock to noon in Lima on `date`.
     pub(crate) fn set_today(&self, date: &str) {
         *self.now.lock().unwrap() = crate::fixtures::at(date);

@@ -19,6 +19,8 @@ on_both_databases!(
     the_registry_shows_charts_beside_their_tables_and_compliance_to_those_who_follow_deadlines,
     an_admin_sees_a_new_non_working_day_move_deadlines_before_saving_it,
     an_admin_creates_an_account_and_disabling_it_ends_its_session,
+    an_admin_keeps_the_sectors_the_catalogue_the_deadline_rules_and_the_reminders,
+    a_page_hears_of_a_change_to_its_case_through_server_sent_events,
 );
 
 /// A browser signed in to the console: its session cookie.
@@ -156,6 +158,7 @@ async fn an_officer_takes_a_request_through_the_procedure_and_a_coordinator_carr
         case.body.contains("Lideresa Shipibo") && case.body.contains("tala ilegal"),
         "the officer reads the request"
     );
+    assert!(case.body.contains("Aviso · Nueva solicitud"), "the e-mails sent, by what they were about: {}", case.body);
     let option = case.body.split("<option value=\"").nth(2).unwrap().split('"').next().unwrap().to_owned();
     let case = officer.press(&case, &case_path, "asignar", &[("asignar.officerId", &option)]).await;
     assert!(case.body.contains("Listo: se registró «Asignar el caso»"), "{}", case.body);
@@ -400,7 +403,7 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
     // Every console page × every role: what the API's rights give. The
     // table names every page by its pattern; a page any role's pages link
     // to that is not in it fails the test below.
-    let table: [(&str, [u16; 4]); 9] = [
+    let table: [(&str, [u16; 4]); 11] = [
         // officer, coordinator, admin, auditor
         ("/consola/casos", [200, 403, 403, 403]),
         // A coordinator is sent to their desk, that case's measures.
@@ -410,6 +413,8 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
         ("/consola/registro", [200, 200, 403, 200]),
         ("/consola/calendario", [200, 200, 200, 200]),
         ("/consola/cuentas", [403, 403, 200, 403]),
+        ("/consola/catalogos", [403, 403, 200, 403]),
+        ("/consola/reglas", [200, 200, 200, 200]),
         ("/consola/cuenta", [200, 200, 200, 200]),
         ("/consola/segundo-factor", [200, 200, 200, 200]),
     ];
@@ -656,4 +661,169 @@ async fn an_admin_creates_an_account_and_disabling_it_ends_its_session(db: Datab
     assert!(changed.body.contains("Se guardaron los cambios"), "{}", changed.body);
     assert!(changed.body.contains("<strong>Desactivada</strong>"));
     assert_eq!(coordinator.get("/consola/medidas").await.status, 303, "its session ended");
+}
+
+async fn an_admin_keeps_the_sectors_the_catalogue_the_deadline_rules_and_the_reminders(db: Database) {
+    let app = TestApp::spawn(db).await;
+    app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
+    app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let admin = Browser::sign_in(&app, "admin@dgdh.gob.pe", None).await.1.unwrap();
+
+    // The sectors with their coordinators, and the catalogue.
+    let catalogues = admin.get("/consola/catalogos").await;
+    assert_eq!(catalogues.status, 200, "{}", catalogues.body);
+    assert!(catalogues.body.contains("Coordinador/a sectorial de prueba"), "MININTER's coordinator is named");
+    assert!(catalogues.body.contains("Sin coordinación activa"), "a sector without one says so");
+    // A code that is not one: said next to it, the rest kept.
+    let typed = [("sector.code", "defensoría"), ("sector.name", "Defensoría del Pueblo"), ("sector.active", "on")];
+    let refused = admin.press(&catalogues, "/consola/catalogos", "sector", &typed).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.has_error_at("f-sector-code"), "{}", refused.body);
+    assert!(refused.body.contains("value=\"Defensoría del Pueblo\""), "what was typed is kept");
+    let typed = [("sector.code", "DEFENSORIA"), ("sector.name", "Defensoría del Pueblo"), ("sector.active", "on")];
+    let saved = admin.press(&refused, "/consola/catalogos", "sector", &typed).await;
+    assert!(saved.body.contains("Guardado.") && saved.body.contains("<th scope=\"row\">Defensoría del Pueblo</th>"));
+    // A row's link opens the form on it.
+    let editing = admin.get("/consola/catalogos?sector=DEFENSORIA").await;
+    assert!(editing.body.contains("value=\"DEFENSORIA\""), "{}", editing.body);
+    let typed = [
+        ("medida.code", "ESCOLTA"),
+        ("medida.name", "Escolta policial permanente"),
+        ("medida.kind", "URGENT"),
+        ("medida.defaultSector", "MININTER"),
+        ("medida.active", "on"),
+    ];
+    let saved = admin.press(&saved, "/consola/catalogos", "medida", &typed).await;
+    assert!(saved.body.contains("Guardado."), "{}", saved.body);
+    let catalogue = app.graphql("{ measureTypes { code kind defaultSector active } }", json!({})).await;
+    assert!(
+        catalogue["data"]["measureTypes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "code": "ESCOLTA", "kind": "URGENT", "defaultSector": "MININTER", "active": true })),
+        "{catalogue}"
+    );
+
+    // The rules: a mistyped length is said next to it; a saved one is the API's.
+    let rules = admin.get("/consola/reglas").await;
+    assert_eq!(rules.status, 200, "{}", rules.body);
+    assert!(rules.body.contains("30 días hábiles") && rules.body.contains("15 días hábiles"), "{}", rules.body);
+    let rule = [("regla.kind", "DECISION"), ("regla.track", "URGENT"), ("regla.startEvent", "ADMISSION")];
+    let mut typed = rule.to_vec();
+    typed.push(("regla.workingDays", "diez"));
+    let refused = admin.press(&rules, "/consola/reglas", "regla", &typed).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.has_error_at("f-regla-workingDays"), "{}", refused.body);
+    let mut typed = rule.to_vec();
+    typed.push(("regla.workingDays", "400"));
+    let refused = admin.press(&refused, "/consola/reglas", "regla", &typed).await;
+    assert!(refused.has_error_at("f-regla-workingDays"), "the API's limit, next to the field: {}", refused.body);
+    let mut typed = rule.to_vec();
+    typed.push(("regla.workingDays", "10"));
+    let saved = admin.press(&refused, "/consola/reglas", "regla", &typed).await;
+    assert!(saved.body.contains("Guardado.") && saved.body.contains("10 días hábiles"), "{}", saved.body);
+    let reminders = [("avisos-URGENT.beforeDue", "3, 1, x"), ("avisos-URGENT.sendAt", "08:30")];
+    let refused = admin.press(&saved, "/consola/reglas", "avisos-URGENT", &reminders).await;
+    assert!(refused.has_error_at("f-avisos-URGENT-beforeDue"), "{}", refused.body);
+    let reminders = [
+        ("avisos-URGENT.beforeDue", "3, 1, 0"),
+        ("avisos-URGENT.overdueEveryWorkingDay", "on"),
+        ("avisos-URGENT.sendAt", "08:30"),
+    ];
+    let saved = admin.press(&refused, "/consola/reglas", "avisos-URGENT", &reminders).await;
+    assert!(saved.body.contains("Guardado."), "{}", saved.body);
+    let read = app
+        .graphql_as(
+            Some(&officer),
+            "{ deadlineRules { kind track workingDays } reminderPolicies { track beforeDue sendAt } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        read["data"]["deadlineRules"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "kind": "DECISION", "track": "URGENT", "workingDays": 10 })),
+        "{read}"
+    );
+    assert!(
+        read["data"]["reminderPolicies"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "track": "URGENT", "beforeDue": [3, 1, 0], "sendAt": "08:30" })),
+        "{read}"
+    );
+    // An officer reads the rules and is offered no change.
+    let officer_page = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await.1.unwrap();
+    let read = officer_page.get("/consola/reglas").await;
+    assert!(read.body.contains("10 días hábiles") && !read.body.contains("value=\"regla\""), "{}", read.body);
+}
+
+/// An open `/consola/vivo` stream: the bytes it sent so far.
+struct Stream(reqwest::Response);
+
+impl Stream {
+    /// The next `cambio` event within `wait`, if one comes.
+    async fn change_within(&mut self, wait: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut seen = String::new();
+        while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, self.0.chunk()).await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("event: cambio") {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+async fn a_page_hears_of_a_change_to_its_case_through_server_sent_events(db: Database) {
+    let app = TestApp::spawn(db).await;
+    app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
+    app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
+    let token = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let watched = admitted_case(&app, &token).await;
+    let other = admitted_case(&app, &token).await;
+    let officer = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await.1.unwrap();
+    let page = officer.get(&format!("/consola/casos/{watched}")).await;
+    let source = format!("/consola/vivo?de=casos&#38;caso={watched}");
+    assert!(page.body.contains(&format!("data-vivo=\"{source}\"")), "the case page listens: {}", page.body);
+    assert!(page.header("content-security-policy").contains("connect-src 'self'"));
+
+    let open = |cookie: String, path: String| {
+        let app = &app;
+        async move { app.get(&path).header("cookie", cookie).send().await.unwrap() }
+    };
+    let response = open(officer.cookie.clone(), source.replace("&#38;", "&")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut stream = Stream(response);
+    let assess = |case: String| {
+        let token = token.clone();
+        let app = &app;
+        async move {
+            let answer = app
+                .graphql_as(
+                    Some(&token),
+                    "mutation($c: ID!, $i: RiskInput!) { assessRisk(caseId: $c, input: $i) { id } }",
+                    json!({ "c": case, "i": { "track": "ORDINARY", "level": "HIGH", "summary": "Amenazas reiteradas" } }),
+                )
+                .await;
+            assert!(answer["errors"].is_null(), "{answer}");
+        }
+    };
+    // Another case's change is not this page's; its own is.
+    assess(other).await;
+    assert!(!stream.change_within(std::time::Duration::from_millis(800)).await, "another case is not heard");
+    assess(watched.clone()).await;
+    assert!(stream.change_within(std::time::Duration::from_secs(10)).await, "the watched case is heard");
+    // Roles the stream is not for get 204 (the browser does not retry);
+    // without a session, the sign-in.
+    let admin = Browser::sign_in(&app, "admin@dgdh.gob.pe", None).await.1.unwrap();
+    assert_eq!(open(admin.cookie.clone(), "/consola/vivo?de=casos".into()).await.status(), 204);
+    let coordinator = Browser::sign_in(&app, "mininter@mininter.gob.pe", None).await.1.unwrap();
+    assert_eq!(open(coordinator.cookie.clone(), "/consola/vivo?de=casos".into()).await.status(), 204);
+    assert_eq!(open(coordinator.cookie.clone(), "/consola/vivo?de=medidas".into()).await.status(), 200);
+    assert_eq!(open(String::new(), "/consola/vivo?de=casos".into()).await.status(), 303);
 }

@@ -43,11 +43,13 @@ async fn imported_cases_read_like_filed_ones(db: Database) {
         received_at: at("2026-03-02"),
         case: case.clone(),
         evaluation: Some((evaluation, date("2026-03-03"))),
+        last_changed_at: at("2026-03-10"),
     };
     let fresh = ImportedCase {
         case: Case::receive(date("2025-12-30"), DepartmentCode::parse("25").unwrap(), &ctx).unwrap().case,
         received_at: at("2025-12-30"),
         evaluation: None,
+        last_changed_at: at("2025-12-30"),
         ..resolved.clone()
     };
     let ids = db.import_cases(&[resolved, fresh], &Actor::system(), at("2026-03-11")).await.unwrap();

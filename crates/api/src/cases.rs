@@ -623,7 +623,11 @@ impl CasesQuery {
             CaseOrderBy::ReceivedDesc => CaseOrder::ReceivedNewestFirst,
             CaseOrderBy::DueAsc => CaseOrder::DueSoonestFirst,
         };
-        let page = db(ctx).cases_page(&filter, order, cursor.as_ref(), first).await?;
+        let page = if crate::totals::reads_page(ctx) {
+            db(ctx).cases_page(&filter, order, cursor.as_ref(), first).await?
+        } else {
+            db::Page { items: Vec::new(), has_next: false }
+        };
         let records: Vec<CaseRecord> = page.items.iter().map(|(record, _)| record.clone()).collect();
         prefetch_cases(loaders(ctx), ctx.look_ahead().field("edges").field("node"), &records).await?;
         let total = crate::totals::CaseTotal(filter);

@@ -122,7 +122,9 @@ impl From<DbError> for ApiError {
     fn from(error: DbError) -> Self {
         match error {
             DbError::CaseNotFound => ApiError::NotFound(error.to_string()),
-            DbError::UnknownReference(_) | DbError::Rules(_) | DbError::Rejected(_) => {
+            // A rule's length or start event is said next to that input.
+            DbError::Rules(ref refusal) => ApiError::bad_input(refusal.input_field().unwrap_or(""), error.to_string()),
+            DbError::UnknownReference(_) | DbError::Rejected(_) => {
                 ApiError::BadInput { problems: vec![FieldError { field: String::new(), message: error.to_string() }] }
             }
             DbError::Transition(ref refusal) => match refusal.input_field() {

@@ -202,7 +202,11 @@ impl MeasuresQuery {
             due_before: filter.due_before.map(|d| d.0),
             overdue_on: filter.overdue.then(|| today(ctx)),
         };
-        let page = db(ctx).measures_page(&filter, cursor.as_ref(), first).await?;
+        let page = if crate::totals::reads_page(ctx) {
+            db(ctx).measures_page(&filter, cursor.as_ref(), first).await?
+        } else {
+            db::Page { items: Vec::new(), has_next: false }
+        };
         let records: Vec<MeasureRecord> = page.items.iter().map(|(record, _)| record.clone()).collect();
         prefetch_measures(loaders(ctx), ctx.look_ahead().field("edges").field("node"), &records).await?;
         let total = crate::totals::MeasureTotal(filter);

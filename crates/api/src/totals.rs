@@ -42,3 +42,11 @@ total!(
     DeadlineTotal(db::DeadlineFilter) = count_deadlines,
     "How many running deadlines the list holds, over every page (in the caller's scope)."
 );
+
+/// Whether the connection's selection reads a page (its edges, nodes or
+/// paging), rather than only `totalCount`: a count alone (a console's
+/// queue counts) loads no row at all.
+pub(crate) fn reads_page(ctx: &Context<'_>) -> bool {
+    let selection = ctx.look_ahead();
+    ["edges", "nodes", "pageInfo"].into_iter().any(|field| selection.field(field).exists())
+}

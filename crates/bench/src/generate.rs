@@ -376,15 +376,24 @@ impl Builder {
         let mut unique = chosen.clone();
         unique.dedup();
         let mut evaluation = None;
+        let mut last_changed_on = received_on;
         for (command, after) in commands(path, track, &unique, received_on + Days::new(10))? {
             let on = (received_on + Days::new(after)).min(self.today);
+            last_changed_on = on;
             if let Command::EvaluateAdmissibility(e) = &command {
                 evaluation = Some((e.clone(), on));
             }
             case = case.apply(command, on, &ctx).map_err(|e| anyhow::anyhow!("request {i}: {e}"))?.case;
         }
         let channel = [Channel::Web, Channel::Phone, Channel::Email, Channel::InPerson][rng.weighted(&[55, 25, 15, 5])];
-        Ok(ImportedCase { request: request.clone(), channel, received_at: noon(received_on), case, evaluation })
+        Ok(ImportedCase {
+            request: request.clone(),
+            channel,
+            received_at: noon(received_on),
+            case,
+            evaluation,
+            last_changed_at: noon(last_changed_on),
+        })
     }
 }
 

@@ -44,6 +44,10 @@ struct Cli {
     /// "Today" for the generated data (default: today in Lima).
     #[arg(long, global = true)]
     today: Option<NaiveDate>,
+    /// Leave the generated database in place (its URL is printed), to
+    /// study its query plans afterwards.
+    #[arg(long, global = true)]
+    keep_database: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -125,13 +129,22 @@ async fn dataset(
 async fn triage(cli: &Cli, args: &ScaleArgs, today: NaiveDate, results: &mut Results) -> anyhow::Result<()> {
     let data = dataset(cli, args.scale, Profile::Registry, today, results).await?;
     triage::run(data.database(), today, cli.runs, args.page_requests, results).await?;
+    finish(cli, data).await
+}
+
+/// Drops the generated database, unless asked to keep it.
+async fn finish(cli: &Cli, data: Fresh) -> anyhow::Result<()> {
+    if cli.keep_database {
+        eprintln!("kept the database: {}", data.url());
+        return Ok(());
+    }
     data.drop().await
 }
 
 async fn deadlines(cli: &Cli, args: &ScaleArgs, today: NaiveDate, results: &mut Results) -> anyhow::Result<()> {
     let data = dataset(cli, args.scale, Profile::OpenDeadlines { overdue: 100 }, today, results).await?;
     deadlines::run(data.database(), cli.database_url.as_deref(), today, cli.runs, results).await?;
-    data.drop().await
+    finish(cli, data).await
 }
 
 async fn intake(cli: &Cli, args: &IntakeArgs, results: &mut Results) -> anyhow::Result<()> {

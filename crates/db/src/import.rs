@@ -36,6 +36,10 @@ pub struct ImportedCase {
     pub case: Case,
     /// The admissibility evaluation and its day, once made.
     pub evaluation: Option<(AdmissibilityEvaluation, NaiveDate)>,
+    /// When the case last changed (its last step): what the officers'
+    /// "recently changed" queue goes by, so an old case brought in is not
+    /// shown as new work.
+    pub last_changed_at: DateTime<Utc>,
 }
 
 /// Bound parameters per statement: SQLite allows 32 766, PostgreSQL 65 535.
@@ -93,7 +97,7 @@ impl Database {
                 imported.received_at,
             )?;
             case_state_columns(&imported.case, &mut rows.case)?;
-            rows.case.updated_at = Set(at);
+            rows.case.updated_at = Set(imported.last_changed_at);
             if let Some((evaluation, on)) = &imported.evaluation {
                 rows.case.admissibility_outcome = Set(Some(outcome_of(evaluation).code().to_owned()));
                 rows.case.admissibility_decided_on = Set(Some(*on));

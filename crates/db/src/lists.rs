@@ -12,7 +12,7 @@ use domain::place::DepartmentCode;
 use domain::request::Request;
 use domain::workflow::{ActReference, CaseStatus, Measure, MeasureStatus, RiskLevel, Track};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -202,7 +202,20 @@ impl Database {
         };
         query = match order {
             CaseOrder::ReceivedNewestFirst => query.order_by_desc(C::ReceivedAt).order_by_desc(C::Id),
-            CaseOrder::DueSoonestFirst => query.order_by_asc(C::NextDueOn).order_by_asc(C::Id),
+            CaseOrder::DueSoonestFirst => {
+                // The page's cases are chosen from an index (the queues'
+                // carry the due date and id), and only they are read whole:
+                // sorting every matching row to keep 25 grows with the
+                // registry.
+                let chosen = query
+                    .select_only()
+                    .column(C::Id)
+                    .order_by_asc(C::NextDueOn)
+                    .order_by_asc(C::Id)
+                    .limit(first + 1)
+                    .into_query();
+                cases::Entity::find().filter(C::Id.in_subquery(chosen)).order_by_asc(C::NextDueOn).order_by_asc(C::Id)
+            }
         };
         let rows = query.limit(first + 1).all(self.connection()).await?;
         let has_next = rows.len() as u64 > first;
@@ -331,7 +344,10 @@ fn cases_matching(filter: &CaseFilter) -> sea_orm::Select<cases::Entity> {
     if let Some(file_number) = &filter.file_number {
         query = query.filter(C::FileNumber.eq(file_number.trim().to_uppercase()));
     }
-    if !filter.statuses.is_empty() {
+    // Every status is no filter: said as one, it would lead the planner to
+    // the status index and a lookup of every case.
+    let every_status = CaseStatus::ALL.iter().all(|s| filter.statuses.contains(s));
+    if !filter.statuses.is_empty() && !every_status {
         query = query.filter(C::Status.is_in(filter.statuses.iter().map(|s| s.code())));
     }
     if let Some(track) = filter.track {

@@ -81,6 +81,18 @@ pub enum RuleError {
     Duplicate,
 }
 
+impl RuleError {
+    /// The rule's input a person must correct, when the refusal is about
+    /// one (its length, its start event) rather than about the set.
+    pub fn input_field(&self) -> Option<&'static str> {
+        match self {
+            RuleError::Duration => Some("workingDays"),
+            RuleError::StartEventNotAllowed(..) => Some("startEvent"),
+            RuleError::Missing(_) | RuleError::Duplicate => None,
+        }
+    }
+}
+
 /// The complete set of rules in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlineRules(Vec<DeadlineRule>);

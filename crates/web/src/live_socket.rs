@@ -36,7 +36,7 @@ use crate::graphql_http::{Peer, client_address, refusal_with_code};
 const MAX_SUBSCRIPTIONS_PER_CONNECTION: usize = 8;
 /// Connections one instance holds at once; beyond, new ones get 503 and
 /// the client retries (graphql-ws does, with backoff).
-const MAX_LIVE_CONNECTIONS: usize = 2_000;
+pub(crate) const MAX_LIVE_CONNECTIONS: usize = 2_000;
 
 /// The subprotocol, as clients ask for it in `Sec-WebSocket-Protocol`.
 const PROTOCOL: &str = "graphql-transport-ws";
@@ -105,7 +105,7 @@ pub(crate) async fn upgrade(State(app): State<WebState>, peer: Peer, headers: He
 
 /// One open connection in the count, until dropped: with the connection,
 /// or with the upgrade when it never completes.
-struct Counted(Arc<crate::metrics::Metrics>);
+pub(crate) struct Counted(pub(crate) Arc<crate::metrics::Metrics>);
 
 impl Drop for Counted {
     fn drop(&mut self) {

@@ -1,10 +1,15 @@
-//! The staff console in a real browser: an officer signs in by typing,
-//! takes a request from the queue through review (with a failed criterion
-//! first), admission, urgent risk and a resolution with a mistyped date,
-//! notifies a measure, opens the second factor's QR code and signs out; a
-//! coordinator reports on the measure and finds the case closed to them;
-//! an auditor filters the trail and verifies the chain; an admin adds a
-//! non-working day after seeing its effect.
+//! The staff console in a real browser, the README's procedure by
+//! clicking: an officer signs in by typing, takes a request from the queue
+//! into review, fails a criterion and asks the requester, who answers on
+//! the public page; the officer admits it, assesses an urgent risk, issues
+//! a resolution for two sectors (its date mistyped first), notifies both
+//! measures, opens the second factor's QR code and signs out; MININTER's
+//! coordinator acknowledges and reports progress and finds the case closed
+//! to them, MINJUSDH's acknowledges and reports its measure carried out;
+//! the supervisor sees the decision met on time and the charts; the admin
+//! adds a non-working day after seeing its effect, and visits the
+//! catalogues and the rules; the officer's deadline moved over that day;
+//! the auditor filters the trail and verifies the chain.
 //! At every state: axe-core (desktop and phone), no sideways scrolling at
 //! 320 px, and the same walk with JavaScript off.
 
@@ -24,10 +29,11 @@ on_both_databases!(
     axe_finds_nothing_on_any_console_page_at_desktop_or_phone_width,
     the_console_works_without_javascript_and_fits_320_px,
     a_resolution_is_issued_with_the_keyboard_alone,
+    an_open_case_page_says_when_its_case_changes_elsewhere,
 );
 
 /// How many states the walk stops at.
-const STATES: usize = 25;
+const STATES: usize = 33;
 
 async fn sign_in(page: &Page, email: &str, password: &str) {
     page.fill("f-email", email).await;
@@ -35,9 +41,24 @@ async fn sign_in(page: &Page, email: &str, password: &str) {
     page.press("main form button[type=submit]").await;
 }
 
-/// The walk: each state is handed to `visit`.
+/// Types `text` into the field `selector` finds (fields whose id carries
+/// a measure's id).
+async fn type_into(page: &Page, selector: &str, text: &str) {
+    page.find(selector).await.send_keys(text).await.unwrap_or_else(|e| panic!("type into {selector}: {e}"));
+}
+
+/// The second working day from the app's today: a non-working day there
+/// moves the measures' implementation deadlines notified today.
+fn working_day_ahead(app: &TestApp) -> chrono::NaiveDate {
+    domain::calendar::Calendar::peru_default().add_working_days(app.today(), 2, None)
+}
+
+const QUESTION: &str = "¿En qué comunidad ocurrieron las amenazas?";
+const ANSWER: &str = "En la comunidad nativa de Santa Rosa, el 3 de julio.";
+
+/// The README's procedure, clicked through: each state is handed to `visit`.
 async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
-    let (number, _) = crate::console::file_request(app).await;
+    let (number, key) = crate::console::file_request(app).await;
     page.goto("/consola/entrar").await;
     visit.at(page, "entrar").await;
     sign_in(page, "oficial@dgdh.gob.pe", "no es").await;
@@ -66,7 +87,28 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     page.assert_error_at("f-calificar-input-criteria-1-note").await;
     assert!(page.checked("f-calificar-input-criteria-1-met-false").await, "what was chosen is kept");
     visit.at(page, "caso-calificacion-errores").await;
-    page.choose("f-calificar-input-criteria-1-met-true").await;
+    // The criterion is not met yet: the requester is asked.
+    page.fill("f-pedir-informacion-question", QUESTION).await;
+    page.action("pedir-informacion").await;
+    assert!(page.visible_text().await.contains("Información solicitada"));
+    visit.at(page, "caso-informacion-pedida").await;
+
+    // The requester answers on the public page, with the file number and key.
+    page.goto("/seguimiento").await;
+    super::tour::look_up(page, &number, &key).await;
+    assert!(page.text(".pregunta blockquote").await.contains(QUESTION));
+    page.fill("f-answer", ANSWER).await;
+    page.action("responder").await;
+    assert_eq!(page.text(".aviso").await, super::message("seguimiento-respuesta-enviada"));
+    visit.at(page, "seguimiento-respondida").await;
+
+    // Back on the case: the answer is in its history; now every criterion is met.
+    page.goto(&case_path).await;
+    assert!(page.visible_text().await.contains(ANSWER), "the officer reads the answer");
+    for i in 0..6 {
+        page.choose(&format!("f-calificar-input-criteria-{i}-met-true")).await;
+    }
+    page.choose("f-calificar-input-outcome-ADMIT").await;
     page.action("calificar").await;
     assert!(page.visible_text().await.contains("Admitida"));
     // "Por qué vence ese día" opens in place.
@@ -77,7 +119,7 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     page.pick("f-evaluar-riesgo-input-level", "EXTREME").await;
     page.fill("f-evaluar-riesgo-input-summary", "Amenazas de muerte tras la denuncia").await;
     page.action("evaluar-riesgo").await;
-    // The resolution, its date mistyped first.
+    // The resolution for two sectors, its date mistyped first.
     let today = page.value("f-resolver-input-act-date").await;
     page.fill("f-resolver-input-act-number", "RD N.° 051-2026-JUS/DGDH").await;
     page.fill("f-resolver-input-act-date", "13/07/2026").await;
@@ -88,7 +130,10 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     visit.at(page, "caso-resolucion-errores").await;
     page.fill("f-resolver-input-act-date", &today).await;
     page.action("resolver").await;
+    // Each measure notified to its sector.
     page.action("notificar").await;
+    page.action("notificar").await;
+    assert!(!page.exists(&super::button("notificar")).await, "both measures notified");
     assert!(page.visible_text().await.contains("Notificada al sector"));
     visit.at(page, "caso-medidas").await;
     page.press("nav.menu a[href='/consola/registro']").await;
@@ -106,7 +151,8 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     page.action("cerrar-sesion").await;
     assert!(page.visible_text().await.contains("Cerró su sesión"));
 
-    // The coordinator: an empty progress report is refused next to it.
+    // MININTER's coordinator: an empty progress report is refused next
+    // to it; the measure acknowledged, then its progress reported.
     sign_in(page, "mininter@mininter.gob.pe", PASSWORD).await;
     assert!(page.url_now().await.ends_with("/consola/medidas"));
     visit.at(page, "medidas").await;
@@ -115,6 +161,9 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     visit.at(page, "medidas-errores").await;
     page.action("acusar-recibo").await;
     assert!(page.visible_text().await.contains("Recibida por el sector"));
+    type_into(page, "textarea[name='informar-avance.report']", "Patrullaje diario coordinado con la comisaría").await;
+    page.action("informar-avance").await;
+    assert!(page.visible_text().await.contains("Listo: se registró"), "the progress is recorded");
     visit.at(page, "medidas-hecho").await;
     // An e-mail's link to the case leads the coordinator to that case's
     // measures on their desk; the officers' queues are not theirs.
@@ -124,6 +173,61 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     page.goto("/consola/casos").await;
     assert!(page.visible_text().await.contains("No tiene acceso a esta página"));
     visit.at(page, "sin-acceso").await;
+    page.action("cerrar-sesion").await;
+
+    // MINJUSDH's coordinator: the legal aid acknowledged and carried out.
+    sign_in(page, "minjusdh@minjusdh.gob.pe", PASSWORD).await;
+    assert!(!page.visible_text().await.contains("Protección policial"), "only the sector's own measures");
+    page.action("acusar-recibo").await;
+    type_into(page, "textarea[name='informar-implementada.report']", "Abogada asignada; primera reunión hecha").await;
+    page.action("informar-implementada").await;
+    assert!(page.visible_text().await.contains("Implementada"), "{}", page.visible_text().await);
+    visit.at(page, "medidas-minjusdh").await;
+    page.action("cerrar-sesion").await;
+
+    // The supervisor: the decision met on time in the compliance table,
+    // the month's requests in the charts.
+    sign_in(page, "supervision@dgdh.gob.pe", PASSWORD).await;
+    page.press("nav.menu a[href='/consola/registro']").await;
+    let met = "Array.from(document.querySelectorAll('[aria-labelledby=cumplimiento-titulo] tbody tr'))\
+               .some(r => r.cells[1].textContent.trim() !== '0')";
+    assert_eq!(page.js(&format!("return {met};")).await, json!(true), "a deadline met on time");
+    assert!(page.exists("svg.grafico[role=img]").await, "the charts are drawn");
+    visit.at(page, "registro-supervision").await;
+    page.action("cerrar-sesion").await;
+
+    // The admin: a non-working day, its effect measured, then saved; the
+    // sectors and the catalogue, the rules.
+    sign_in(page, "admin@dgdh.gob.pe", PASSWORD).await;
+    assert!(page.url_now().await.ends_with("/consola/cuentas"));
+    visit.at(page, "cuentas").await;
+    page.press("nav.menu a[href='/consola/calendario']").await;
+    visit.at(page, "calendario").await;
+    page.fill("f-dia-date", &working_day_ahead(app).to_string()).await;
+    page.fill("f-dia-legalBasis", "DS 099-2026-PCM").await;
+    page.action("revisar-dia").await;
+    assert!(page.visible_text().await.contains("Aún no se guardó nada"));
+    visit.at(page, "calendario-revisar").await;
+    page.action("guardar-dia").await;
+    assert!(page.visible_text().await.contains("Guardado: se recalcularon"));
+    visit.at(page, "calendario-guardado").await;
+    page.press("nav.menu a[href='/consola/catalogos']").await;
+    visit.at(page, "catalogos").await;
+    page.fill("f-sector-code", "defensoría").await;
+    page.fill("f-sector-name", "Defensoría del Pueblo").await;
+    page.action("sector").await;
+    page.assert_error_at("f-sector-code").await;
+    visit.at(page, "catalogos-errores").await;
+    page.press("nav.menu a[href='/consola/reglas']").await;
+    visit.at(page, "reglas").await;
+    page.action("cerrar-sesion").await;
+
+    // The officer: the running deadline moved over the new day, and says why.
+    sign_in(page, "oficial@dgdh.gob.pe", PASSWORD).await;
+    page.goto(&case_path).await;
+    // Said in the deadline's "why that day", folded until opened.
+    assert!(page.source().await.contains("DS 099-2026-PCM"), "the deadline skips the new day");
+    visit.at(page, "caso-plazo-movido").await;
     page.action("cerrar-sesion").await;
 
     // The auditor: the trail, a mistyped date, the chain verified.
@@ -139,29 +243,14 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     assert!(page.visible_text().await.contains("La cadena está íntegra"));
     assert!(!page.exists(".resumen-errores").await, "a refused filter is not carried into the verification");
     visit.at(page, "auditoria-verificada").await;
-    page.action("cerrar-sesion").await;
-
-    // The admin: a non-working day, its effect measured, then saved.
-    sign_in(page, "admin@dgdh.gob.pe", PASSWORD).await;
-    assert!(page.url_now().await.ends_with("/consola/cuentas"));
-    visit.at(page, "cuentas").await;
-    page.press("nav.menu a[href='/consola/calendario']").await;
-    visit.at(page, "calendario").await;
-    let day = (chrono::Utc::now() + chrono::Duration::days(10)).date_naive().to_string();
-    page.fill("f-dia-date", &day).await;
-    page.fill("f-dia-legalBasis", "DS 099-2026-PCM").await;
-    page.action("revisar-dia").await;
-    assert!(page.visible_text().await.contains("Aún no se guardó nada"));
-    visit.at(page, "calendario-revisar").await;
-    page.action("guardar-dia").await;
-    assert!(page.visible_text().await.contains("Guardado: se recalcularon"));
-    visit.at(page, "calendario-guardado").await;
 }
 
 async fn app_with_staff(db: Database) -> TestApp {
     let app = TestApp::spawn(db).await;
     app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
     app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
+    app.staff(Role::Coordinator, "minjusdh@minjusdh.gob.pe", Some("MINJUSDH")).await;
+    app.staff(Role::Supervisor, "supervision@dgdh.gob.pe", None).await;
     app.staff(Role::Auditor, "auditoria@dgdh.gob.pe", None).await;
     app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
     app
@@ -283,5 +372,34 @@ async fn a_resolution_is_issued_with_the_keyboard_alone(db: Database) {
     let text = page.visible_text().await;
     assert!(text.contains("Listo: se registró «Emitir la resolución»"), "{text}");
     assert!(text.contains("Medida n.° 2"), "two measures granted");
+    page.close().await;
+}
+
+/// The live notice: a case page left open hears that its case changed
+/// (through `/consola/vivo`) and offers to reload; nothing reloads by
+/// itself.
+async fn an_open_case_page_says_when_its_case_changes_elsewhere(db: Database) {
+    let app = app_with_staff(db).await;
+    let token = app.login("oficial@dgdh.gob.pe", PASSWORD).await;
+    let case = crate::console::admitted_case(&app, &token).await;
+    let page = Page::open(&app, Options::phone().size(1280, 900)).await;
+    page.goto("/consola/entrar").await;
+    sign_in(&page, "oficial@dgdh.gob.pe", PASSWORD).await;
+    page.goto(&format!("/consola/casos/{case}")).await;
+    page.wait_until("the page listens", "document.querySelector('[data-vivo][data-escuchando]')").await;
+    assert!(!page.exists(".vivo #vivo-aviso").await, "nothing to say yet");
+    page.fill("f-evaluar-riesgo-input-summary", "Lo que la oficial escribía").await;
+
+    let assess = "mutation($c: ID!, $i: RiskInput!) { assessRisk(caseId: $c, input: $i) { id } }";
+    let input = json!({ "track": "URGENT", "level": "HIGH", "summary": "Evaluado por otra oficial" });
+    let answer = app.graphql_as(Some(&token), assess, json!({ "c": case, "i": input })).await;
+    assert!(answer["errors"].is_null(), "{answer}");
+    page.wait_until("the notice shows", "document.querySelector('.vivo #vivo-aviso:not([hidden])')").await;
+    assert_eq!(page.value("f-evaluar-riesgo-input-summary").await, "Lo que la oficial escribía", "nothing reloaded");
+    let verdict = check(&page, &super::axe::axe_source(), false).await;
+    assert!(verdict.violations.is_empty(), "{:?}", verdict.violations);
+    page.shot("consola-1280-caso-cambio-en-vivo").await;
+    page.press(".vivo #vivo-aviso a").await;
+    assert!(page.visible_text().await.contains("Riesgo evaluado"), "the reloaded page shows the change");
     page.close().await;
 }

@@ -7,6 +7,8 @@ consola-menu-medidas = Medidas de mi sector
 consola-menu-cuenta = Mi cuenta
 consola-salir = Cerrar sesión
 consola-volver-inicio = Volver a mi trabajo
+consola-vivo-cambios = Hubo cambios desde que abrió esta página.
+consola-vivo-recargar = Recargar para verlos
 consola-origen = Este formulario no vino de su sesión en la consola. Vuelva a la página y repita el paso.
 consola-sin-acceso-titulo = No tiene acceso a esta página
 consola-sin-acceso = Su cuenta no puede ver esta página ni hacer este paso. Si lo necesita para su trabajo, pida a la administración que revise su rol.
@@ -184,6 +186,19 @@ envio-personal = Personal (otra cuenta)
 envio-tipo-NOTICE = Aviso
 envio-tipo-REMINDER = Recordatorio
 envio-tipo-CANCEL = Anulación
+envio-tema-NEW_REQUEST = Nueva solicitud
+envio-tema-ASSIGNED = Caso asignado
+envio-tema-INFORMATION_REQUESTED = Información solicitada
+envio-tema-INFORMATION_RECEIVED = Información recibida
+envio-tema-EVIDENCE_ADDED = Nueva prueba
+envio-tema-CONSENT_WITHDRAWN = Consentimiento retirado
+envio-tema-STATUS_CHANGED = Cambio de estado
+envio-tema-MEASURE_NOTIFIED = Medida notificada
+envio-tema-MEASURE_PROGRESS_REPORTED = Avance de una medida
+envio-tema-MEASURE_IMPLEMENTED = Medida implementada
+envio-tema-MEASURE_NOT_FEASIBLE = Medida no viable
+envio-tema-MEASURE_LIFTED = Medida levantada
+envio-tema-DEADLINE_MOVED = Plazo recalculado
 envio-estado-PENDING = Pendiente
 envio-estado-SENT = Enviado
 envio-estado-CANCELLED = Anulado
@@ -420,3 +435,67 @@ cuentas-activa = Activa
 cuentas-desactivada = Desactivada
 cuentas-restablecer-factor = Restablecer el segundo factor
 cuentas-restablecer-factor-ayuda = Si la persona perdió su teléfono: al entrar deberá configurarlo otra vez.
+
+# Saving an administration form
+consola-guardar = Guardar
+consola-guardado = Guardado.
+
+# Sectors and the catalogue of measures
+consola-menu-catalogos = Sectores y medidas
+catalogos-titulo = Sectores y catálogo de medidas
+catalogos-intro = Los sectores que ejecutan medidas, con su coordinación, y las medidas que una resolución puede otorgar. Lo que se desactiva sigue en los casos que ya lo nombran, pero no se ofrece más.
+catalogos-sectores = Sectores
+catalogos-medidas = Catálogo de medidas
+catalogos-nombre = Nombre
+catalogos-nombre-ayuda = En castellano, como lo leerán las personas.
+catalogos-codigo = Código
+catalogos-codigo-ayuda = De 2 a 40 letras mayúsculas, cifras o guiones bajos (MININTER). Un código existente cambia ese sector.
+catalogos-codigo-medida-ayuda = De 2 a 40 letras mayúsculas, cifras o guiones bajos (POLICE_PROTECTION). Un código existente cambia esa medida.
+catalogos-coordinacion = Coordinación
+catalogos-sin-coordinacion = Sin coordinación activa
+catalogos-estado = Estado
+catalogos-activo = Activo
+catalogos-inactivo = Desactivado
+catalogos-activa = Activa
+catalogos-inactiva = Desactivada
+catalogos-cambiar = Cambiar { $nombre }
+catalogos-sector-form = Crear o cambiar un sector
+catalogos-sector-activo = Desmarcado: no recibe medidas nuevas ni cuentas de coordinación.
+catalogos-medida-form = Crear o cambiar una medida
+catalogos-medida-activa = Desmarcado: las solicitudes ya no pueden pedirla ni las resoluciones otorgarla.
+catalogos-tipo = Tipo
+catalogos-tipo-proteccion = Medida de protección
+catalogos-tipo-urgente = Medida urgente
+catalogos-tipo-transversal = Medida transversal
+catalogos-sector-habitual = Sector que la ejecuta
+catalogos-sector-habitual-ayuda = El que la recibe cuando la resolución no nombra otro.
+
+# Deadline rules and reminder policies
+consola-menu-reglas = Plazos y avisos
+reglas-titulo = Plazos y avisos
+reglas-intro = Cuánto dura cada plazo y desde qué hecho se cuenta, y cuándo se avisa por correo a quien debe cumplirlo. Un cambio vale para los plazos que se fijen desde ese momento; los que ya corren no cambian.
+reglas-plazos = Duración de los plazos
+reglas-avisos = Avisos por correo
+reglas-tipo = Plazo
+reglas-via = Vía
+reglas-via-ayuda = Vacío: ambas vías, salvo que una tenga su propia regla.
+reglas-ambas-vias = Ambas vías
+reglas-duracion = Días hábiles
+reglas-duracion-ayuda = De 1 a 365, contados desde el día hábil siguiente al hecho de inicio.
+reglas-dias-habiles = { $dias ->
+    [one] 1 día hábil
+   *[other] { $dias } días hábiles
+}
+reglas-inicio = Se cuenta desde
+reglas-inicio-ayuda = La decisión se cuenta desde la recepción, la admisión o la evaluación del riesgo; la respuesta, desde la solicitud de información; las medidas, desde su notificación.
+reglas-error-dias = escriba un número entero de días
+reglas-regla-form = Cambiar la duración de un plazo
+reglas-avisos-form = Avisos de la vía { $via }
+reglas-antes = Días hábiles antes del vencimiento
+reglas-antes-ayuda = Separados por comas, por ejemplo 5, 2, 0 (0 es el mismo día del vencimiento).
+reglas-error-antes = escriba números enteros separados por comas
+reglas-vencidos = Avisar y escalar cada día hábil mientras esté vencido
+reglas-vencidos-si = Sí
+reglas-vencidos-no = No
+reglas-hora = Hora de envío
+reglas-hora-ayuda = HH:MM, hora de Lima.

@@ -1,5 +1,5 @@
-//! The pages' static files: a stylesheet, the console's additions to it
-//! and one small script, built
+//! The pages' static files: a stylesheet, the console's additions to it,
+//! one small script for the public pages and one for the console, built
 //! into the binary and served under a name that carries a digest of their
 //! content (`/static/paginas-3f2a….css`), so browsers keep them a year and
 //! a new release is fetched at once. No third-party host serves anything.
@@ -33,6 +33,9 @@ static CONSOLE_STYLESHEET: LazyLock<Asset> = LazyLock::new(|| {
 static SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
     asset("paginas", "js", "text/javascript; charset=utf-8", include_bytes!("../../assets/pages/paginas.js"))
 });
+static CONSOLE_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
+    asset("consola", "js", "text/javascript; charset=utf-8", include_bytes!("../../assets/pages/consola.js"))
+});
 
 /// Where the stylesheet is served.
 pub(crate) fn stylesheet() -> String {
@@ -50,10 +53,17 @@ pub(crate) fn script() -> String {
     format!("/static/{}", SCRIPT.name)
 }
 
+/// Where the console's script (its live notices) is served.
+pub(crate) fn console_script() -> String {
+    format!("/static/{}", CONSOLE_SCRIPT.name)
+}
+
 /// `GET /static/{name}`: only the current names exist; an old digest is
 /// gone, as a new release replaced it.
 pub(crate) async fn serve(Path(name): Path<String>) -> Response {
-    let Some(asset) = [&*STYLESHEET, &*CONSOLE_STYLESHEET, &*SCRIPT].into_iter().find(|a| a.name == name) else {
+    let Some(asset) =
+        [&*STYLESHEET, &*CONSOLE_STYLESHEET, &*SCRIPT, &*CONSOLE_SCRIPT].into_iter().find(|a| a.name == name)
+    else {
         return StatusCode::NOT_FOUND.into_response();
     };
     (

@@ -9,9 +9,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 /// No inline script or style, nothing from another host, forms post only
-/// here, no page may frame ours.
+/// here, no page may frame ours; a script connects only here (the
+/// console's live notices).
 pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-     img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+     img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Adds the headers to a page's response (static files set their own
 /// caching).

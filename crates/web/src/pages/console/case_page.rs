@@ -256,7 +256,7 @@ fn draw(
         .map(|d| DeliveryRow {
             planned: d.sent_at.unwrap_or(d.planned_for).with_timezone(&lima()).format("%Y-%m-%d %H:%M").to_string(),
             recipient: case_view::recipient(t, d, &people),
-            what: format!("{} · {}", listed(t, "envio-tipo", &d.kind), d.topic),
+            what: format!("{} · {}", listed(t, "envio-tipo", &d.kind), case_view::delivery_topic(t, &d.topic)),
             status: listed(t, "envio-estado", &d.status),
             attempts: d.attempts,
         })
@@ -270,7 +270,9 @@ fn draw(
     let mut hidden = posted::own_fields_for(app, t, &session.binding);
     hidden.push((SEEN.to_owned(), last_seen(&data).to_string()));
     let title = t.t1("consola-caso-titulo", "expediente", data.case.file_number.as_str());
-    let frame = Frame::signed_in(app, session, data.me.clone(), title, "/consola/casos");
+    let path = format!("/consola/casos/{}", data.case.id);
+    let frame = Frame::signed_in(app, session, data.me.clone(), title, "/consola/casos")
+        .listening(format!("/consola/vivo?de=casos&caso={}", data.case.id), path);
     let page = CasePage {
         frame,
         t,

@@ -253,6 +253,15 @@ pub(crate) struct Event {
 
 /// A label from the catalogue's closed lists (`agresion-THREAT`), or the
 /// code itself when the list lacks it.
+/// What an e-mail was about: a notice's topic, or a reminder's kind of
+/// deadline.
+pub(crate) fn delivery_topic(t: Tr, topic: &str) -> Text {
+    match domain::deadline::DeadlineKind::parse(topic) {
+        Ok(kind) => Text::plain(kind.label()),
+        Err(_) => listed(t, "envio-tema", topic),
+    }
+}
+
 pub(crate) fn listed(t: Tr, list: &str, code: &str) -> Text {
     let id = format!("{list}-{code}");
     if t.has(&id) { t.t(&id) } else { Text::plain(code) }

@@ -308,7 +308,13 @@ async fn draw(
         .filter(|_| data.measures.page_info.has_next_page)
         .map(|cursor| listing.path(&format!("despues={cursor}")));
     let page = Desk {
-        frame: Frame::signed_in(app, session, data.me, t.t("consola-medidas-titulo"), "/consola/medidas"),
+        frame: Frame::signed_in(app, session, data.me, t.t("consola-medidas-titulo"), "/consola/medidas").listening(
+            match listing.case.as_deref().filter(|c| uuid::Uuid::parse_str(c).is_ok()) {
+                Some(case) => format!("/consola/vivo?de=medidas&caso={case}"),
+                None => "/consola/vivo?de=medidas".to_owned(),
+            },
+            listing.path(""),
+        ),
         t,
         total: data.measures.total_count,
         cards,

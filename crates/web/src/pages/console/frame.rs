@@ -34,6 +34,16 @@ pub(crate) struct Frame {
     pub(crate) nav: Vec<NavLink>,
     /// The hidden fields of the sign-out form (its token).
     pub(crate) sign_out: Vec<(String, String)>,
+    /// Where the page hears that its cases changed, if it listens.
+    pub(crate) live: Option<Live>,
+}
+
+/// A page's live notice: the console's script listens at `source` and,
+/// at a change, shows a link to `reload`.
+pub(crate) struct Live {
+    pub(crate) script: String,
+    pub(crate) source: String,
+    pub(crate) reload: String,
 }
 
 /// One entry of the console's menu.
@@ -59,7 +69,15 @@ impl Frame {
             me: Some(me),
             nav,
             sign_out: posted::own_fields_for(app, t, &session.binding),
+            live: None,
         }
+    }
+
+    /// The page listens at `source` (`/consola/vivo?…`) and offers to
+    /// reload `reload` when something changed.
+    pub(crate) fn listening(mut self, source: String, reload: String) -> Self {
+        self.live = Some(Live { script: assets::console_script(), source, reload });
+        self
     }
 
     /// A page for someone not signed in.
@@ -72,6 +90,7 @@ impl Frame {
             role_label: None,
             nav: Vec::new(),
             sign_out: Vec::new(),
+            live: None,
         }
     }
 }
@@ -88,9 +107,13 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Officer | Role::Supervisor => &[("/consola/casos", "consola-menu-casos"), REGISTRY, ACCOUNT],
         Role::Coordinator => &[("/consola/medidas", "consola-menu-medidas"), REGISTRY, ACCOUNT],
         Role::Auditor => &[("/consola/auditoria", "consola-menu-auditoria"), REGISTRY, ACCOUNT],
-        Role::Admin => {
-            &[("/consola/cuentas", "consola-menu-cuentas"), ("/consola/calendario", "consola-menu-calendario"), ACCOUNT]
-        }
+        Role::Admin => &[
+            ("/consola/cuentas", "consola-menu-cuentas"),
+            ("/consola/calendario", "consola-menu-calendario"),
+            ("/consola/catalogos", "consola-menu-catalogos"),
+            ("/consola/reglas", "consola-menu-reglas"),
+            ACCOUNT,
+        ],
         Role::Public | Role::System => &[ACCOUNT],
     }
 }

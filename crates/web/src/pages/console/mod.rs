@@ -16,17 +16,21 @@ macro_rules! with_me {
 
 mod account;
 mod accounts;
+mod admin_form;
 mod audit;
 mod calendar;
 mod case_actions;
 mod case_page;
 mod case_view;
+mod catalogues;
 mod charts;
 mod desk;
 mod due;
 mod frame;
+mod live;
 mod queues;
 mod registry;
+mod rules;
 mod second_factor;
 mod session;
 mod sign_in;
@@ -54,6 +58,9 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/consola/registro", get(registry::page))
         .route("/consola/calendario", get(calendar::page).post(calendar::post))
         .route("/consola/cuentas", get(accounts::page).post(accounts::post))
+        .route("/consola/catalogos", get(catalogues::page).post(catalogues::post))
+        .route("/consola/reglas", get(rules::page).post(rules::post))
+        .route("/consola/vivo", get(live::events))
 }
 
 /// The console session's caller, for a download a console page links to.

@@ -395,7 +395,14 @@ async fn draw(app: &WebState, session: &Session, params: &Params, open_problem: 
             .collect()
     };
     let page = Queues {
-        frame: Frame::signed_in(app, session, data.me, t.t("consola-colas-titulo"), "/consola/casos"),
+        frame: Frame::signed_in(app, session, data.me, t.t("consola-colas-titulo"), "/consola/casos").listening(
+            "/consola/vivo?de=casos".to_owned(),
+            with_filters(format!(
+                "/consola/casos?cola={}{}",
+                chosen.code(),
+                params.despues.as_ref().map_or(String::new(), |cursor| format!("&despues={cursor}"))
+            )),
+        ),
         t,
         queues,
         current: t.t(chosen.label_id()),
