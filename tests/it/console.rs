@@ -380,11 +380,16 @@ async fn a_second_factor_is_set_up_with_a_qr_code_and_then_asked_at_sign_in(db: 
     assert!(signed.is_some());
 }
 
+/// A form posted in the rights table: to a page's pattern, its `accion`,
+/// what is typed, and whether each role (officer, coordinator, admin,
+/// auditor) may take the step.
+type Post<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], [bool; 4]);
+
 async fn each_role_reaches_its_own_pages_only(db: Database) {
     let app = TestApp::spawn(db).await;
     for (role, email, sector) in [
         (Role::Officer, "oficial@dgdh.gob.pe", None),
-        (Role::Coordinator, "minam@minam.gob.pe", Some("MINAM")),
+        (Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")),
         (Role::Admin, "admin@dgdh.gob.pe", None),
         (Role::Auditor, "auditoria@dgdh.gob.pe", None),
     ] {
@@ -418,7 +423,7 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
         ("/consola/cuenta", [200, 200, 200, 200]),
         ("/consola/segundo-factor", [200, 200, 200, 200]),
     ];
-    let emails = ["oficial@dgdh.gob.pe", "minam@minam.gob.pe", "admin@dgdh.gob.pe", "auditoria@dgdh.gob.pe"];
+    let emails = ["oficial@dgdh.gob.pe", "mininter@mininter.gob.pe", "admin@dgdh.gob.pe", "auditoria@dgdh.gob.pe"];
     let path_of = |pattern: &str| pattern.replace("/consola/casos/{id}", &case);
     let pattern_of = |path: &str| -> String {
         let path = path.split(['?', '#']).next().unwrap_or(path);
@@ -457,6 +462,98 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
         let page = get(&app, path).await;
         assert_eq!(page.status, 303, "{path}");
         assert!(page.header("location").starts_with("/consola/entrar"), "{path}");
+    }
+    // Every console form × every role: a role the API refuses the step
+    // gets 403, whatever the page; the others are answered (the step taken,
+    // or what to correct), never with an error of the server. Posted with a
+    // form token of each role's own session, as its pages carry it.
+    // Two measures granted on another request: MININTER's (the
+    // coordinator's own sector) and MINJUSDH's.
+    let (granted, _) = file_request(&app).await;
+    let granted = app.db.find_case_by_file_number(&granted).await.unwrap().to_string();
+    crate::procedure::grant_two_measures(&app, &officer_token, &granted, "2026-07-13").await;
+    let measures = app
+        .graphql_as(
+            Some(&officer_token),
+            "query($c: ID!) { case(id: $c) { measures { id sector } } }",
+            json!({ "c": granted }),
+        )
+        .await;
+    let measure_of = |sector: &str| {
+        measures["data"]["case"]["measures"].as_array().unwrap().iter().find(|m| m["sector"] == sector).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (own, other) = (measure_of("MININTER"), measure_of("MINJUSDH"));
+    let (y, n) = (true, false);
+    let posts: [Post; 11] = [
+        // officer, coordinator, admin, auditor
+        ("/consola/casos", "abrir", &[("expediente", number.as_str())], [y, n, n, n]),
+        ("/consola/casos/{id}", "iniciar-calificacion", &[], [y, n, n, n]),
+        ("/consola/medidas", "acusar-recibo", &[("medida", own.as_str())], [n, y, n, n]),
+        ("/consola/medidas", "acusar-recibo", &[("medida", other.as_str())], [n, n, n, n]),
+        ("/consola/auditoria", "verificar", &[], [n, n, n, y]),
+        ("/consola/calendario", "revisar-dia", &[("dia.date", "2026-07-20"), ("dia.legalBasis", "DS 1")], [n, n, y, n]),
+        (
+            "/consola/cuentas",
+            "crear",
+            &[
+                ("nueva.email", "nueva@dgdh.gob.pe"),
+                ("nueva.displayName", "Nueva oficial"),
+                ("nueva.role", "OFFICER"),
+                ("nueva.password", PASSWORD),
+            ],
+            [n, n, y, n],
+        ),
+        (
+            "/consola/catalogos",
+            "sector",
+            &[("sector.code", "MINAM"), ("sector.name", "Ministerio del Ambiente"), ("sector.active", "on")],
+            [n, n, y, n],
+        ),
+        (
+            "/consola/reglas",
+            "regla",
+            &[
+                ("regla.kind", "DECISION"),
+                ("regla.track", "ORDINARY"),
+                ("regla.workingDays", "30"),
+                ("regla.startEvent", "ADMISSION"),
+            ],
+            [n, n, y, n],
+        ),
+        ("/consola/segundo-factor", "empezar", &[("password", "no es")], [y, y, y, y]),
+        ("/consola/salir", "cerrar-sesion", &[], [y, y, y, y]),
+    ];
+    for (i, email) in emails.into_iter().enumerate() {
+        let (_, browser) = Browser::sign_in(&app, email, None).await;
+        let browser = browser.unwrap();
+        let token = browser.get("/consola/cuenta").await.hidden_of("cerrar-sesion");
+        for (pattern, action, typed, statuses) in &posts {
+            let mut fields = token.clone();
+            fields.extend(typed.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())));
+            fields.push(("accion".to_owned(), (*action).to_owned()));
+            let answer = browser.post(&path_of(pattern), &fields).await;
+            let refused = answer.status == 403;
+            assert_eq!(!refused, statuses[i], "{email} posts {action} to {pattern}: {}", answer.status);
+            assert!(answer.status < 500, "{email} posts {action} to {pattern}: {}", answer.body);
+        }
+        // Every form the role's pages hold posts to a page the table has.
+        for (pattern, statuses) in &table {
+            if statuses[i] != 200 {
+                continue;
+            }
+            let page = browser.get(&path_of(pattern)).await;
+            for target in page.body.split("<form method=\"post\" action=\"").skip(1).filter_map(|r| r.split('"').next())
+            {
+                let target = pattern_of(target);
+                assert!(
+                    posts.iter().any(|(p, ..)| *p == target),
+                    "{email}: {pattern} posts to {target}, which the posts table lacks"
+                );
+            }
+        }
     }
     let unknown = "/consola/casos/00000000-0000-4000-8000-000000000000";
     let (_, officer) = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await;

@@ -458,7 +458,7 @@ catalogos-activo = Activo
 catalogos-inactivo = Desactivado
 catalogos-activa = Activa
 catalogos-inactiva = Desactivada
-catalogos-cambiar = Cambiar { $nombre }
+catalogos-cambiar = Cambiar
 catalogos-sector-form = Crear o cambiar un sector
 catalogos-sector-activo = Desmarcado: no recibe medidas nuevas ni cuentas de coordinación.
 catalogos-medida-form = Crear o cambiar una medida
@@ -481,6 +481,7 @@ reglas-via = Vía
 reglas-via-ayuda = Vacío: ambas vías, salvo que una tenga su propia regla.
 reglas-ambas-vias = Ambas vías
 reglas-duracion = Días hábiles
+reglas-columna-duracion = Duración
 reglas-duracion-ayuda = De 1 a 365, contados desde el día hábil siguiente al hecho de inicio.
 reglas-dias-habiles = { $dias ->
     [one] 1 día hábil

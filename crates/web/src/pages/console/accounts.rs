@@ -7,7 +7,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::roles::Role;
 use serde::Deserialize;
@@ -201,8 +200,7 @@ async fn draw(
         new_groups,
         hidden: posted::own_fields_for(app, t, &session.binding),
     };
-    let status = if page.feedback.count() > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    frame::html(status, &page)
+    frame::with_feedback(&page, &page.feedback)
 }
 
 fn role_choices(field: &str, selected: &str) -> Vec<Choice> {

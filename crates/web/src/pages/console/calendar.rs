@@ -7,7 +7,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use domain::roles::Role;
@@ -382,8 +381,7 @@ async fn draw(
         add_forms,
         hidden: posted::own_fields_for(app, t, &session.binding),
     };
-    let status = if page.feedback.count() > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    frame::html(status, &page)
+    frame::with_feedback(&page, &page.feedback)
 }
 
 fn add_groups(t: Tr, change: Change, form: &FormData, departments: &[(String, String)]) -> Vec<Group> {

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -288,8 +287,7 @@ fn draw(
         action: format!("/consola/casos/{}", data.case.id),
         data,
     };
-    let status = if page.feedback.count() > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    frame::html(status, &page)
+    frame::with_feedback(&page, &page.feedback)
 }
 
 fn lima() -> chrono::FixedOffset {

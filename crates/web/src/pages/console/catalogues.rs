@@ -7,7 +7,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::roles::Role;
 use serde::Deserialize;
@@ -257,8 +256,7 @@ async fn draw(
         forms,
         hidden: posted::own_fields_for(app, t, &session.binding),
     };
-    let status = if page.feedback.count() > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    frame::html(status, &page)
+    frame::with_feedback(&page, &page.feedback)
 }
 
 /// What a form shows: its fields' values and whether "active" is ticked.

@@ -7,7 +7,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use domain::workflow::steps::measure_states;
@@ -328,8 +327,7 @@ async fn draw(
         action: "/consola/medidas",
         feedback,
     };
-    let status = if page.feedback.count() > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    frame::html(status, &page)
+    frame::with_feedback(&page, &page.feedback)
 }
 
 fn card(

@@ -15,6 +15,7 @@ use crate::WebState;
 use crate::pages::assets;
 use crate::pages::catalogue::{Lang, Text, Tr};
 use crate::pages::chrome;
+use crate::pages::controls::Feedback;
 use crate::pages::operation::{self, Failure};
 use crate::pages::posted;
 
@@ -121,6 +122,12 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
 /// A rendered console page.
 pub(crate) fn html(status: StatusCode, page: &impl Template) -> Response {
     chrome::html(status, Lang::Es, page)
+}
+
+/// A page with a form: 422 when it says what was wrong with a post.
+pub(crate) fn with_feedback(page: &impl Template, feedback: &Feedback) -> Response {
+    let status = if feedback.count() > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    html(status, page)
 }
 
 /// 303 to `location`.

@@ -328,8 +328,7 @@ pub(crate) async fn page(
         escalations,
         downloads,
     };
-    let status = if page.feedback.count() > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    frame::html(status, &page)
+    frame::with_feedback(&page, &page.feedback)
 }
 
 fn bar(label: &str, figure: &Figure) -> Bar {

@@ -6,7 +6,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::deadline::{DeadlineKind, StartEvent};
 use domain::roles::Role;
@@ -265,8 +264,7 @@ async fn draw(
         forms,
         hidden: posted::own_fields_for(app, t, &session.binding),
     };
-    let status = if page.feedback.count() > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    frame::html(status, &page)
+    frame::with_feedback(&page, &page.feedback)
 }
 
 /// "5, 2, 0", as the form writes the list.
