@@ -435,6 +435,6 @@ pub(crate) async fn generate(
     }
     producer.join().map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
     // What autovacuum would do shortly after a bulk load in production.
-    db.refresh_statistics().await.context("ANALYZE")?;
+    db.settle_after_bulk_load().await.context("VACUUM ANALYZE")?;
     Ok(Generated { requests: written, took: started.elapsed() })
 }

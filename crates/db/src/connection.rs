@@ -169,15 +169,18 @@ impl Database {
         Ok(())
     }
 
-    /// Brings PostgreSQL's planner statistics up to date (`ANALYZE`), after
-    /// a bulk load such as `import_cases` or a restore. Autovacuum would do
-    /// it within a minute or so; until then the planner believes the
-    /// tables are empty and scans them whole (measured: 108 ms instead of
-    /// 0.4 ms for one page's deadlines at 10⁵ requests). SQLite has no such
-    /// statistics until asked, and its default plans use the indexes.
-    pub async fn refresh_statistics(&self) -> DbResult<()> {
+    /// After a bulk load such as `import_cases` or a restore, does on
+    /// PostgreSQL what autovacuum does on its own within minutes (its
+    /// insert threshold): `VACUUM ANALYZE`. The statistics let the planner
+    /// see the tables' sizes (before, it believes them empty and scans them
+    /// whole: 108 ms instead of 0.4 ms for one page's deadlines at 10⁵
+    /// requests); the visibility map lets a count read an index alone
+    /// (before, every row it counts is read from the table: 13 ms instead
+    /// of 0.9 ms for the urgent queue's count at 10⁵). SQLite has neither
+    /// until asked, and its default plans use the indexes.
+    pub async fn settle_after_bulk_load(&self) -> DbResult<()> {
         if self.backend() == Backend::Postgres {
-            self.conn.execute_unprepared("ANALYZE").await?;
+            self.conn.execute_unprepared("VACUUM ANALYZE").await?;
         }
         Ok(())
     }

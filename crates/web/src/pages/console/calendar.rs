@@ -294,9 +294,9 @@ async fn draw(
     problems: Vec<(String, Text)>,
 ) -> Response {
     let t = tr();
-    let data = match operation::run::<Data>(app, &session.caller, QUERY, json!({})).await {
+    let data = match frame::load::<Data>(app, session, QUERY, json!({})).await {
         Ok(data) => data,
-        Err(failure) => return frame::refused(app, session, failure).await,
+        Err(page) => return page,
     };
     let admin = data.me.role == Role::Admin;
     let department_name = |code: &Option<String>| match code {

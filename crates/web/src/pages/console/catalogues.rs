@@ -20,7 +20,6 @@ use crate::WebState;
 use crate::pages::catalogue::{Text, Tr};
 use crate::pages::controls::{Choice, Control, ControlKind, Feedback, Field, Group, InputKind};
 use crate::pages::form_data::FormData;
-use crate::pages::operation;
 use crate::pages::posted;
 
 use super::admin_form::{self, Saved};
@@ -176,9 +175,9 @@ async fn draw(
     problems: Vec<(String, Text)>,
 ) -> Response {
     let t = tr();
-    let data = match operation::run::<Data>(app, &session.caller, QUERY, json!({})).await {
+    let data = match frame::load::<Data>(app, session, QUERY, json!({})).await {
         Ok(data) => data,
-        Err(failure) => return frame::refused(app, session, failure).await,
+        Err(page) => return page,
     };
     let sector_name = |code: &str| -> String {
         data.sectors.iter().find(|s| s.code == code).map_or_else(|| code.to_owned(), |s| s.name.clone())

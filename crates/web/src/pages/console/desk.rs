@@ -287,9 +287,9 @@ async fn draw(
     let today = domain::business_day::lima_date(app.api.now());
     let after = listing.after.as_deref().filter(|c| !c.is_empty() && c.len() < 200);
     let variables = json!({ "first": PAGE_SIZE, "after": after, "filter": { "caseId": listing.case } });
-    let data = match operation::run::<Data>(app, &session.caller, QUERY, variables).await {
+    let data = match frame::load::<Data>(app, session, QUERY, variables).await {
         Ok(data) => data,
-        Err(failure) => return frame::refused(app, session, failure).await,
+        Err(page) => return page,
     };
     let mut cards: Vec<Card> =
         data.measures.nodes.iter().map(|m| card(t, m, &data.departments, today, posted, target.as_ref())).collect();

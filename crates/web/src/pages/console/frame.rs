@@ -162,6 +162,20 @@ pub(crate) struct OnlyMe {
     pub(crate) me: Me,
 }
 
+/// Runs a page's operation for the session; what the API refused is
+/// already the page to answer with.
+pub(crate) async fn load<T: serde::de::DeserializeOwned>(
+    app: &WebState,
+    session: &Session,
+    query: &'static str,
+    variables: serde_json::Value,
+) -> Result<T, Response> {
+    match operation::run::<T>(app, &session.caller, query, variables).await {
+        Ok(data) => Ok(data),
+        Err(failure) => Err(refused(app, session, failure).await),
+    }
+}
+
 /// What a page shows when the API refused its operation.
 pub(crate) async fn refused(app: &WebState, session: &Session, failure: Failure) -> Response {
     let t = tr();

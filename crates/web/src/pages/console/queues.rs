@@ -355,9 +355,9 @@ async fn draw(app: &WebState, session: &Session, params: &Params, open_problem: 
     variables.insert("list".into(), list.unwrap_or_else(|| json!({})));
     variables.insert("first".into(), json!(PAGE_SIZE));
     variables.insert("after".into(), json!(params.despues.as_deref().filter(|c| !c.is_empty() && c.len() < 200)));
-    let data = match operation::run::<Data>(app, &session.caller, QUERY, Value::Object(variables)).await {
+    let data = match frame::load::<Data>(app, session, QUERY, Value::Object(variables)).await {
         Ok(data) => data,
-        Err(failure) => return frame::refused(app, session, failure).await,
+        Err(page) => return page,
     };
     let kept = filters.query();
     let with_filters = |base: String| if kept.is_empty() { base } else { format!("{base}&{kept}") };

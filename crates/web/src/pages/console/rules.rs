@@ -22,7 +22,6 @@ use crate::WebState;
 use crate::pages::catalogue::{Text, Tr};
 use crate::pages::controls::{Choice, Control, ControlKind, Feedback, Field, Group, InputKind};
 use crate::pages::form_data::FormData;
-use crate::pages::operation;
 use crate::pages::posted;
 
 const QUERY: &str = with_me!(
@@ -204,9 +203,9 @@ async fn draw(
     problems: Vec<(String, Text)>,
 ) -> Response {
     let t = tr();
-    let data = match operation::run::<Data>(app, &session.caller, QUERY, json!({})).await {
+    let data = match frame::load::<Data>(app, session, QUERY, json!({})).await {
         Ok(data) => data,
-        Err(failure) => return frame::refused(app, session, failure).await,
+        Err(page) => return page,
     };
     let admin = data.me.role == Role::Admin;
     let rules = data
