@@ -170,6 +170,8 @@ struct Registry {
     t: Tr,
     feedback: Feedback,
     groups: Vec<Group>,
+    /// The filters are shown open: some were given, or one was wrong.
+    filtered: bool,
     period: Text,
     threshold: Option<u32>,
     headline: Vec<(Text, Figure)>,
@@ -224,6 +226,8 @@ pub(crate) async fn page(
         Err(failure) => return frame::refused(&app, &session, failure).await,
     };
     let mut groups = filters(t, &form, &data.departments, &data.sectors);
+    let filtered = !problems.is_empty()
+        || [FROM, TO, DEPARTMENT, TRACK, SECTOR].iter().any(|name| code(name).is_some_and(|v| !v.is_empty()));
     let mut feedback = Feedback::default();
     feedback.summary = place_problems(&mut groups, &problems, &mut feedback.general);
     let query: Vec<String> = [
@@ -312,6 +316,7 @@ pub(crate) async fn page(
         t,
         feedback,
         groups,
+        filtered,
         period: t.with(
             "registro-periodo",
             [
@@ -354,9 +359,9 @@ fn filters(t: Tr, form: &FormData, departments: &[Named], sectors: &[Named]) -> 
             .collect();
         Control::select(Field::new(name, t.t(label)), t.t("consola-filtro-todos"), choices)
     };
-    vec![Group::new(
+    // The summary of the filters' fold names them.
+    vec![Group::untitled(
         "",
-        t.t("registro-filtros"),
         vec![
             input(FROM, "registro-desde"),
             input(TO, "registro-hasta"),
@@ -392,6 +397,7 @@ async fn draw_problems(
         t,
         feedback,
         groups,
+        filtered: true,
         period: Text::plain(""),
         threshold: None,
         headline: Vec::new(),
