@@ -16,6 +16,7 @@ on_both_databases!(
     moving_a_coordinator_to_another_sector_ends_their_sessions,
     admins_create_accounts_that_follow_the_rules,
     the_first_admin_comes_from_the_command_line,
+    a_request_reads_its_session_and_account_in_one_statement,
 );
 
 const LOGIN: &str = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { role } } }";
@@ -146,4 +147,15 @@ async fn the_first_admin_comes_from_the_command_line(db: Database) {
     assert_eq!(app.graphql_as(Some(&token), ME, json!({})).await["data"]["me"]["role"], "ADMIN");
     let weak = server::admin::create_with_password(&db, "otra@dgdh.gob.pe", "Otra", "corta").await;
     assert!(weak.unwrap_err().to_string().contains("12 caracteres"));
+}
+
+/// Every signed-in request starts by reading its session; the account
+/// comes with it, in the same statement.
+async fn a_request_reads_its_session_and_account_in_one_statement(db: Database) {
+    let app = TestApp::spawn(db.clone()).await;
+    let token = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let before = db.statements_executed();
+    let answer = app.graphql_as(Some(&token), "{ __typename }", json!({})).await;
+    assert_eq!(answer["data"]["__typename"], "Query", "{answer}");
+    assert_eq!(db.statements_executed() - before, 1, "the session and its account, one statement");
 }

@@ -445,8 +445,13 @@ impl Database {
         at: DateTime<Utc>,
     ) -> DbResult<Option<Session>> {
         let conn = self.connection();
-        let Some(session) =
-            sessions::Entity::find().filter(sessions::Column::TokenHash.eq(token_hash)).one(conn).await?
+        // The session and its account in one statement: every request
+        // starts here.
+        let Some((session, Some(user))) = sessions::Entity::find()
+            .filter(sessions::Column::TokenHash.eq(token_hash))
+            .find_also_related(users::Entity)
+            .one(conn)
+            .await?
         else {
             return Ok(None);
         };
@@ -454,9 +459,6 @@ impl Database {
         if !valid {
             return Ok(None);
         }
-        let Some(user) = users::Entity::find_by_id(session.user_id).one(conn).await? else {
-            return Ok(None);
-        };
         let user = user_from_row(user)?;
         if !user.active {
             return Ok(None);
