@@ -65,9 +65,16 @@ pub struct LiveSubscription;
 impl LiveSubscription {
     /// Every case event: new requests, each step taken, measures, deadlines
     /// moved, due soon or overdue. Officers and supervisors.
-    async fn case_events(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = ApiResult<LiveEvent>>, ApiError> {
+    async fn case_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this case's events (a page open on one case); every case when absent.")] case_id: Option<
+            ID,
+        >,
+    ) -> Result<impl Stream<Item = ApiResult<LiveEvent>>, ApiError> {
+        let only = only_case(case_id.as_ref())?;
         let watch = Watch::staff(ctx, Operation::CaseEvents, Target::Nothing).await?;
-        Ok(watch.stream(|_, event| Some(LiveEvent::from(event))))
+        Ok(watch.stream(move |_, event| is_about(only, event).then(|| LiveEvent::from(event))))
     }
 
     /// Events on a sector's measures (granted, notified, changed, and their
@@ -78,7 +85,11 @@ impl LiveSubscription {
         ctx: &Context<'_>,
         #[graphql(desc = "Sector code; every sector when absent. A coordinator naming another is FORBIDDEN.")]
         sector: Option<String>,
+        #[graphql(desc = "Only this case's events (a desk open on one case); every case when absent.")] case_id: Option<
+            ID,
+        >,
     ) -> Result<impl Stream<Item = ApiResult<LiveEvent>>, ApiError> {
+        let only = only_case(case_id.as_ref())?;
         let wanted = sector
             .map(|code| RefCode::parse(code.trim()).map_err(|e| ApiError::bad_input("sector", e.to_string())))
             .transpose()?;
@@ -87,6 +98,9 @@ impl LiveSubscription {
         let target = wanted.as_ref().map_or(Target::Nothing, |sector| Target::SectorMeasure { sector });
         let watch = Watch::staff(ctx, Operation::MeasureEvents, target).await?;
         Ok(watch.stream(move |principal, event| {
+            if !is_about(only, event) {
+                return None;
+            }
             let sector = event.sector.as_ref()?;
             let allowed = match principal {
                 Principal::Staff(staff) if staff.role == domain::roles::Role::Coordinator => {
@@ -118,6 +132,18 @@ impl LiveSubscription {
             (event.case_id == case_id && event.changes_status()).then(|| RequestStatusChange::from(event))
         }))
     }
+}
+
+/// A `caseId` argument, checked before anything listens.
+fn only_case(case_id: Option<&ID>) -> ApiResult<Option<uuid::Uuid>> {
+    case_id.map(|id| crate::inputs::id("caseId", id)).transpose()
+}
+
+/// Whether `event` is about the case asked for (any, when none was).
+/// Checked on the subscription as it was made, before the session is
+/// looked up again: events about other cases cost nothing.
+fn is_about(only: Option<uuid::Uuid>, event: &Event) -> bool {
+    only.is_none_or(|case| event.case_id == case)
 }
 
 /// One live event. Identifiers and codes only: what happened, to which

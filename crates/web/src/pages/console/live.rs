@@ -37,15 +37,10 @@ pub(crate) enum Listener {
 impl Listener {
     fn subscription(self) -> &'static str {
         match self {
-            Listener::Casos => "subscription ConsolaVivo { caseEvents { caseId } }",
-            Listener::Medidas => "subscription ConsolaVivoMedidas { measureEvents { caseId } }",
-        }
-    }
-
-    fn field(self) -> &'static str {
-        match self {
-            Listener::Casos => "caseEvents",
-            Listener::Medidas => "measureEvents",
+            Listener::Casos => "subscription ConsolaVivo($caso: ID) { caseEvents(caseId: $caso) { caseId } }",
+            Listener::Medidas => {
+                "subscription ConsolaVivoMedidas($caso: ID) { measureEvents(caseId: $caso) { caseId } }"
+            }
         }
     }
 }
@@ -70,7 +65,10 @@ pub(crate) async fn events(State(app): State<WebState>, session: Session, Query(
     if counted.0.live_connections.fetch_add(1, Ordering::Relaxed) >= MAX_LIVE_CONNECTIONS {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
-    let request = async_graphql::Request::new(watch.de.subscription());
+    // The API keeps to the case asked for before it checks the session
+    // again, so a page open on one case costs nothing for the others.
+    let variables = async_graphql::Variables::from_json(serde_json::json!({ "caso": watch.caso }));
+    let request = async_graphql::Request::new(watch.de.subscription()).variables(variables);
     let (mut stream, mut accepted) = match app.api.subscribe(request, &session.caller).await {
         Ok(started) => started,
         Err(NotStarted::Refused(refusal)) => {
@@ -101,42 +99,30 @@ pub(crate) async fn events(State(app): State<WebState>, session: Session, Query(
         },
         _ = &mut accepted => None,
     };
-    let changes = changes(stream, first, watch, counted);
+    let changes = changes(stream, first, counted);
     let retry = stream::once(async { Ok(Event::default().retry(RECONNECT)) });
     Sse::new(retry.chain(changes)).keep_alive(KeepAlive::new().interval(KEEPALIVE)).into_response()
 }
 
-/// One `cambio` event per response that concerns the page, until the
+/// One `cambio` event per response (the API sends only the page's), until the
 /// subscription ends or errs (the session ended: the browser reconnects
 /// and is sent to sign in again).
 fn changes(
     stream: LiveStream,
     first: Option<async_graphql::Response>,
-    watch: Watch,
     counted: Counted,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    stream::unfold((stream, first, watch, counted), |(mut stream, mut pending, watch, counted)| async move {
-        loop {
-            let response = match pending.take() {
-                Some(response) => response,
-                None => stream.next().await?,
-            };
-            if response.is_err() {
-                return None;
-            }
-            if concerns(&response, &watch) {
-                // A browser drops an event without data: it carries its
-                // own name, nothing of the case.
-                let event = Event::default().event("cambio").data("cambio");
-                return Some((Ok(event), (stream, None, watch, counted)));
-            }
+    stream::unfold((stream, first, counted), |(mut stream, pending, counted)| async move {
+        let response = match pending {
+            Some(response) => response,
+            None => stream.next().await?,
+        };
+        if response.is_err() {
+            return None;
         }
+        // A browser drops an event without data: it carries its own name,
+        // nothing of the case.
+        let event = Event::default().event("cambio").data("cambio");
+        Some((Ok(event), (stream, None, counted)))
     })
-}
-
-/// Whether the event is about the watched case (any case when none).
-fn concerns(response: &async_graphql::Response, watch: &Watch) -> bool {
-    let Some(case) = &watch.caso else { return true };
-    let Ok(data) = response.data.clone().into_json() else { return false };
-    data.get(watch.de.field()).and_then(|event| event.get("caseId")).and_then(|id| id.as_str()) == Some(case)
 }
