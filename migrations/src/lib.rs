@@ -17,6 +17,8 @@ mod m20261128_000006_deadline_announcements;
 mod m20261201_000001_delivery_attempts;
 mod m20261201_000002_superseded_keys;
 mod m20261201_000003_queue_indexes;
+mod m20261201_000004_audit_read_cases;
+mod m20261201_000005_in_progress_indexes;
 mod seed;
 
 pub struct Migrator;
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_delivery_attempts::Migration),
             Box::new(m20261201_000002_superseded_keys::Migration),
             Box::new(m20261201_000003_queue_indexes::Migration),
+            Box::new(m20261201_000004_audit_read_cases::Migration),
+            Box::new(m20261201_000005_in_progress_indexes::Migration),
         ]
     }
 }

@@ -437,11 +437,26 @@ async fn tampering_is_always_detected(db: Database) {
     }
     assert!(db.case_file(a).await.is_ok() && db.case_file(b).await.is_ok(), "restored");
 
-    // The audit trail: edit, delete in the middle, reorder, delete the last.
+    // The audit trail: edit, delete in the middle, reorder, delete the last;
+    // and hide a read of several cases from whoever asks by one of them.
+    db.record_request(&officer, &[(a, "request:name".into()), (b, "request:name".into())], &[], at("2026-07-14"))
+        .await
+        .unwrap();
+    let read = scalar(&db, "SELECT CAST(MAX(id) AS TEXT) AS v FROM audit_events").await;
     let intact = db.verify_audit_chain().await.unwrap();
     assert_eq!(intact.broken, None);
     let anchor = intact.head.unwrap();
-    let tampers: [(&str, Vec<String>, Vec<String>); 4] = [
+    let tampers: [(&str, Vec<String>, Vec<String>); 6] = [
+        (
+            "a read's case unindexed",
+            vec![format!("DELETE FROM audit_read_cases WHERE case_id = {}", id_literal(b))],
+            vec![format!("INSERT INTO audit_read_cases (case_id, event_id) VALUES ({}, {read})", id_literal(b))],
+        ),
+        (
+            "a read indexed under another case",
+            vec![format!("INSERT INTO audit_read_cases (case_id, event_id) VALUES ({}, {read})", id_literal(ids[2]))],
+            vec![format!("DELETE FROM audit_read_cases WHERE case_id = {}", id_literal(ids[2]))],
+        ),
         (
             "edited",
             vec!["UPDATE audit_events SET action = 'ARCHIVED' WHERE id = 2".into()],
@@ -487,9 +502,11 @@ async fn tampering_is_always_detected(db: Database) {
     // cannot tell; an anchor kept outside the database does.
     cases += 1;
     sql(&db, "DELETE FROM audit_events").await;
+    sql(&db, "DELETE FROM audit_read_cases").await;
     sql(&db, &format!("UPDATE audit_chain_head SET last_id = 0, last_hash = '{}'", "0".repeat(64))).await;
-    let forged: Vec<(uuid::Uuid, String)> = (0..anchor.id).map(|_| (a, "nada".to_owned())).collect();
-    db.record_reads(&db::Actor::system(), &forged, at("2026-07-14")).await.unwrap();
+    for _ in 0..anchor.id {
+        db.record_request(&db::Actor::system(), &[(a, "nada".to_owned())], &[], at("2026-07-14")).await.unwrap();
+    }
     assert_eq!(db.verify_audit_chain().await.unwrap().broken, None, "a consistent forgery passes the chain alone");
     let report = db.verify_audit_chain_against(&[anchor]).await.unwrap();
     assert!(report.broken.is_some(), "rewritten: not detected against the anchor");

@@ -574,6 +574,10 @@ async fn an_auditor_reads_the_trail_filters_it_and_verifies_the_chain(db: Databa
         )
         .await;
     let case_id = found["data"]["cases"]["nodes"][0]["id"].as_str().unwrap().to_owned();
+    // A page of two cases with their names: one entry naming both.
+    file_request(&app).await;
+    let names = "{ cases(first: 10) { nodes { request { beneficiaries { name } } } } }";
+    assert!(app.graphql_as(Some(&officer), names, json!({})).await["errors"].is_null());
 
     let (signed, auditor) = Browser::sign_in(&app, "auditoria@dgdh.gob.pe", None).await;
     assert_eq!(signed.header("location"), "/consola/auditoria", "the auditor's home is the trail");
@@ -583,13 +587,18 @@ async fn an_auditor_reads_the_trail_filters_it_and_verifies_the_chain(db: Databa
     assert!(trail.body.contains("registrar la solicitud") && trail.body.contains("iniciar sesión"), "{}", trail.body);
     assert!(!trail.body.contains("Lideresa Shipibo"), "the trail holds no case contents");
 
-    // Only the case's entries; a mistyped date is said next to its field.
+    assert!(trail.body.contains("2 casos leídos a la vez"), "the page's read, folded: {}", trail.body);
+    assert!(trail.body.contains(&format!("<a href=\"/consola/casos/{case_id}\">")), "{}", trail.body);
+
+    // Only the case's entries (the page that read it among others too); a
+    // mistyped date is said next to its field.
     let of_case = auditor.get(&format!("/consola/auditoria?caso={case_id}")).await;
     assert!(
         of_case.body.contains("registrar la solicitud") && !of_case.body.contains("iniciar sesión"),
         "{}",
         of_case.body
     );
+    assert!(of_case.body.contains("2 casos leídos a la vez") && of_case.body.contains("request:beneficiaries"));
     let wrong = auditor.get("/consola/auditoria?desde=13/07/2026").await;
     assert_eq!(wrong.status, 422);
     assert!(wrong.has_error_at("f-desde"), "{}", wrong.body);

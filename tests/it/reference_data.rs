@@ -1,18 +1,68 @@
 //! The migrations seed the reference data of DOMAIN.md, and the calendar
 //! built from it gives the worked examples' due dates.
 
-use db::Database;
+use db::{Actor, Database};
 use domain::place::DepartmentCode;
+use migrations::MigratorTrait;
 use sea_orm::ConnectionTrait;
 
-use crate::fixtures::date;
-use crate::support::on_both_databases;
+use crate::fixtures::{at, date};
+use crate::support::{EmptyPostgres, on_both_databases};
 
 on_both_databases!(
     seeds_places_sectors_and_measures,
     calendar_from_the_database_gives_the_worked_examples,
-    reference_data_stays_editable
+    reference_data_stays_editable,
+    reference_data_is_read_once_and_again_after_an_edit
 );
+
+/// Measure types, sectors and rules come from memory once read; an admin's
+/// edit is seen at once by the instance that made it.
+async fn reference_data_is_read_once_and_again_after_an_edit(db: Database) {
+    let first = db.measure_types().await.unwrap();
+    let before = db.statements_executed();
+    assert_eq!(db.measure_types().await.unwrap(), first);
+    db.sectors().await.unwrap();
+    db.departments().await.unwrap();
+    db.deadline_rules().await.unwrap();
+    db.reminder_policies().await.unwrap();
+    assert_eq!(db.statements_executed(), before, "every reference read from memory");
+    let police = first.iter().find(|m| m.code.as_str() == "POLICE_PROTECTION").unwrap();
+    let renamed = db::MeasureType { name: "Protección policial (renombrada)".into(), ..police.clone() };
+    db.save_measure_type(&renamed, &Actor::system(), at("2026-07-13")).await.unwrap();
+    let after = db.measure_types().await.unwrap();
+    assert!(after.iter().any(|m| m.name == "Protección policial (renombrada)"), "the edit is seen at once");
+}
+
+/// On PostgreSQL two instances (two pools, as two processes would have)
+/// share the database: an edit through one reaches the other's memory
+/// through `pg_notify`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reference_edits_reach_every_instance_on_postgres() {
+    let Some(empty) = EmptyPostgres::create().await else { return };
+    let one = Database::connect(&empty.url, 2).await.unwrap();
+    migrations::Migrator::up(one.connection(), None).await.unwrap();
+    let other = Database::connect(&empty.url, 2).await.unwrap();
+    let catalogue = other.measure_types().await.unwrap();
+    let before = other.statements_executed();
+    other.measure_types().await.unwrap();
+    assert_eq!(other.statements_executed(), before, "the other instance reads from memory");
+    let police = catalogue.iter().find(|m| m.code.as_str() == "POLICE_PROTECTION").unwrap();
+    let renamed = db::MeasureType { name: "Protección policial (otra instancia)".into(), ..police.clone() };
+    one.save_measure_type(&renamed, &Actor::system(), at("2026-07-13")).await.unwrap();
+    let mut seen = false;
+    for _ in 0..100 {
+        if other.measure_types().await.unwrap().iter().any(|m| m.name == renamed.name) {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(seen, "the other instance forgot its copy within 5 s");
+    one.close().await.unwrap();
+    other.close().await.unwrap();
+    empty.drop().await;
+}
 
 async fn seeds_places_sectors_and_measures(db: Database) {
     let departments = db.departments().await.unwrap();

@@ -33,6 +33,7 @@ on_both_databases!(
     a_request_for_information_stops_the_reminders,
     two_workers_on_a_slow_relay_send_each_message_once,
     a_hanging_relay_holds_up_neither_announcements_nor_the_pass,
+    the_overdue_pass_costs_the_same_statements_for_3_or_30_cases,
 );
 
 /// Words planted in the case that must never appear in an e-mail.
@@ -339,6 +340,34 @@ async fn two_workers_racing_send_each_message_once(db: Database) {
         b.sent,
         received.len()
     );
+}
+
+/// The overdue pass reads the due cases, their rules and the staff in a
+/// batch and inserts their reminders together: its statements do not grow
+/// with the cases due.
+async fn the_overdue_pass_costs_the_same_statements_for_3_or_30_cases(db: Database) {
+    let office = office(&db).await;
+    for _ in 0..3 {
+        urgent_case(&db, &office, "2026-07-13", "2026-07-15").await;
+    }
+    let before = db.statements_executed();
+    let planned = db.plan_overdue_reminders(at("2026-08-12", "09:30")).await.unwrap();
+    let few = db.statements_executed() - before;
+    assert_eq!(planned, 3, "one overdue reminder per case");
+    for _ in 0..27 {
+        urgent_case(&db, &office, "2026-07-13", "2026-07-15").await;
+    }
+    let before = db.statements_executed();
+    let planned = db.plan_overdue_reminders(at("2026-08-13", "09:30")).await.unwrap();
+    let many = db.statements_executed() - before;
+    assert_eq!(planned, 30);
+    assert_eq!(few, many, "statements for 3 and for 30 due cases");
+    assert!(many <= 10, "{many} statements");
+    // Planned once: the same pass again adds nothing.
+    let pending = |db: Database| async move { db.outbox_counts().await.unwrap() };
+    let once = pending(db.clone()).await;
+    db.plan_overdue_reminders(at("2026-08-13", "10:30")).await.unwrap();
+    assert_eq!(pending(db.clone()).await, once);
 }
 
 async fn a_calendar_change_moves_the_due_date_and_its_reminders(db: Database) {

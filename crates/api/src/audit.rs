@@ -38,7 +38,12 @@ pub(crate) struct AuditEntryView {
     /// logs; none for the system's own work.
     request_id: Option<String>,
     /// For sensitive reads, the fields read; for refusals, the operation.
+    /// A read of several cases at once (a page of a list) has one line per
+    /// case: its id, a space, the fields read.
     fields: Option<String>,
+    /// The cases a read of several names (the ids its `fields` lines start
+    /// with); empty for any other entry, whose case is `caseId`.
+    cases_read: Vec<ID>,
 }
 
 impl From<AuditEntry> for AuditEntryView {
@@ -54,6 +59,7 @@ impl From<AuditEntry> for AuditEntryView {
             measure_number: entry.measure.map(|m| i32::from(m.0)),
             request_id: entry.request_id,
             fields: entry.fields,
+            cases_read: entry.cases_read.iter().map(|c| ID(c.to_string())).collect(),
         }
     }
 }
@@ -61,7 +67,7 @@ impl From<AuditEntry> for AuditEntryView {
 /// Which audit entries to list; all conditions must hold.
 #[derive(InputObject, Default)]
 pub(crate) struct AuditFilterInput {
-    /// Entries about this case.
+    /// Entries about this case (reads of several cases that include it too).
     case_id: Option<ID>,
     /// Entries by this staff account.
     actor_id: Option<ID>,

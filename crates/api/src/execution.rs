@@ -224,11 +224,8 @@ async fn run_checked(
     // The audit trail gets every sensitive read and every refusal before the
     // answer leaves; if it cannot be written, the answer does not leave.
     let denied = denied_operations(&response);
-    let recorded = async {
-        state.db.record_reads(&actor, &reads.take(), now).await?;
-        state.db.record_denials(&actor, &denied, now).await
-    };
-    if let Err(error) = recorded.await {
+    // One append for the whole request: one statement on PostgreSQL.
+    if let Err(error) = state.db.record_request(&actor, &reads.take(), &denied, now).await {
         tracing::error!(error = %error, "audit trail unavailable; response withheld");
         return Err(Refusal::Unavailable);
     }

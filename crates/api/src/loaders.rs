@@ -120,10 +120,15 @@ pub(crate) async fn prefetch_cases(
     let ids: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
     loader.feed_many(cases.iter().map(|c| (CaseId(c.id), c.clone()))).await;
     let measures = node.field("measures");
-    if measures.exists() {
+    let deadlines = node.field("deadlines").exists() || measures.field("deadlines").exists();
+    if measures.exists() && deadlines {
+        // Both lists in one statement.
+        let mut found = loader.loader().db.measures_and_deadlines_by_case(&ids).await?;
+        loader.feed_many(ids.iter().map(|id| (MeasuresOf(*id), found.measures.remove(id).unwrap_or_default()))).await;
+        loader.feed_many(ids.iter().map(|id| (DeadlinesOf(*id), found.deadlines.remove(id).unwrap_or_default()))).await;
+    } else if measures.exists() {
         loader.load_many(ids.iter().copied().map(MeasuresOf)).await?;
-    }
-    if node.field("deadlines").exists() || measures.field("deadlines").exists() {
+    } else if deadlines {
         loader.load_many(ids.iter().copied().map(DeadlinesOf)).await?;
     }
     if node.field("history").exists() {

@@ -110,7 +110,7 @@ impl LiveStream {
         let outcome = first.errors.first().map_or("ok".to_owned(), execution::error_code);
         let operation = if invalid { "invalid".to_owned() } else { self.label.clone() };
         let denied = execution::denied_operations(&first);
-        if let Err(error) = self.api.state.db.record_denials(&self.actor, &denied, self.now).await {
+        if let Err(error) = self.api.state.db.record_request(&self.actor, &[], &denied, self.now).await {
             tracing::error!(error = %error, "audit trail unavailable; subscription refused");
             let refusal = Refusal::Unavailable;
             return Some(Admitted {

@@ -49,7 +49,7 @@ pub(crate) async fn run(db: &Database, requests: usize) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
     for case in &cases {
         let started = Instant::now();
-        db.record_reads(&actor, &[(*case, "request".to_owned())], now).await?;
+        db.record_request(&actor, &[(*case, "request".to_owned())], &[], now).await?;
         audit.push(started.elapsed());
     }
 

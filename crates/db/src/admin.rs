@@ -48,7 +48,7 @@ impl Database {
         .exec_without_returning(&tx)
         .await?;
         audit(&tx, actor, at, None, AuditAction::SectorSaved, None).await?;
-        tx.commit().await?;
+        self.commit_reference_edit(tx).await?;
         Ok(Sector { name: sector.name.trim().to_owned(), ..sector.clone() })
     }
 
@@ -87,7 +87,7 @@ impl Database {
         .exec_without_returning(&tx)
         .await?;
         audit(&tx, actor, at, None, AuditAction::MeasureTypeSaved, None).await?;
-        tx.commit().await?;
+        self.commit_reference_edit(tx).await?;
         Ok(MeasureType { name: measure.name.trim().to_owned(), ..measure.clone() })
     }
 
@@ -124,7 +124,7 @@ fn audit_matching(filter: &AuditFilter) -> sea_orm::Select<audit_events::Entity>
     use audit_events::Column as A;
     let mut query = audit_events::Entity::find();
     if let Some(case_id) = filter.case_id {
-        query = query.filter(A::CaseId.eq(case_id));
+        query = query.filter(crate::audit_chain::about_case(case_id));
     }
     if let Some(actor) = filter.actor_id {
         query = query.filter(A::ActorId.eq(actor));

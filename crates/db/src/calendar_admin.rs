@@ -232,7 +232,11 @@ impl Database {
         let mut events = Vec::new();
         let report = self.recompute_touched(&tx, touched, actor, at, &mut events).await?;
         match keep {
-            Keep::Commit => self.commit_announcing(tx, events).await?,
+            Keep::Commit => {
+                crate::reference_cache::announce_reference_edit(&tx).await?;
+                self.commit_announcing(tx, events).await?;
+                self.reference_cache().forget();
+            }
             Keep::RollBack => tx.rollback().await?,
         }
         Ok(report)
@@ -338,12 +342,12 @@ impl Database {
                 .await?;
         }
         audit(&tx, actor, at, None, AuditAction::DeadlineRuleSaved, None).await?;
-        tx.commit().await?;
+        self.commit_reference_edit(tx).await?;
         Ok(checked)
     }
 
     pub async fn reminder_policies(&self) -> DbResult<ReminderPolicies> {
-        reference::load_reminder_policies(self.connection()).await
+        Ok(self.reference_data().await?.reminder_policies.clone())
     }
 
     /// Replaces one track's reminder policy; applies to reminders planned
@@ -370,7 +374,7 @@ impl Database {
             .exec(&tx)
             .await?;
         audit(&tx, actor, at, None, AuditAction::ReminderPolicySaved, None).await?;
-        tx.commit().await?;
+        self.commit_reference_edit(tx).await?;
         Ok(checked)
     }
 }

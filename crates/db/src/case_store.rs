@@ -61,7 +61,45 @@ pub(crate) async fn load(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<Load
         .order_by_asc(deadlines::Column::DeadlineKey)
         .all(conn)
         .await?;
+    loaded(row, measure_rows, deadline_rows)
+}
 
+/// Several cases at once, in three statements (the worker's passes); the
+/// ids not found are left out.
+pub(crate) async fn load_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbResult<Vec<LoadedCase>> {
+    let rows = cases::Entity::find().filter(cases::Column::Id.is_in(ids.iter().copied())).all(conn).await?;
+    let mut measure_rows: HashMap<Uuid, Vec<measures::Model>> = HashMap::new();
+    for row in measures::Entity::find()
+        .filter(measures::Column::CaseId.is_in(ids.iter().copied()))
+        .order_by_asc(measures::Column::MeasureNo)
+        .all(conn)
+        .await?
+    {
+        measure_rows.entry(row.case_id).or_default().push(row);
+    }
+    let mut deadline_rows: HashMap<Uuid, Vec<deadlines::Model>> = HashMap::new();
+    for row in deadlines::Entity::find()
+        .filter(deadlines::Column::CaseId.is_in(ids.iter().copied()))
+        .order_by_asc(deadlines::Column::DeadlineKey)
+        .all(conn)
+        .await?
+    {
+        deadline_rows.entry(row.case_id).or_default().push(row);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let measures = measure_rows.remove(&row.id).unwrap_or_default();
+            let deadlines = deadline_rows.remove(&row.id).unwrap_or_default();
+            loaded(row, measures, deadlines)
+        })
+        .collect()
+}
+
+fn loaded(
+    row: cases::Model,
+    measure_rows: Vec<measures::Model>,
+    deadline_rows: Vec<deadlines::Model>,
+) -> DbResult<LoadedCase> {
     let mut measure_ids = HashMap::new();
     let mut case_measures = Vec::with_capacity(measure_rows.len());
     for m in measure_rows {

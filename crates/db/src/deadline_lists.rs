@@ -2,13 +2,14 @@
 //! deadlines were met on time. Everything filters on indexed columns
 //! (status, due date, sector) and counts in the database.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use domain::codes::RefCode;
 use domain::deadline::{Deadline, DeadlineKind};
 use domain::place::DepartmentCode;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait,
+};
 use uuid::Uuid;
 
 use crate::case_store::deadline_from_row;
@@ -81,43 +82,39 @@ impl Database {
             }
             None => {}
         }
-        let rows = query.order_by_asc(D::DueOn).order_by_asc(D::Id).limit(first + 1).all(self.connection()).await?;
+        // With each deadline, its case's file number and department and its
+        // measure's id: one statement.
+        let with_case: sea_orm::RelationDef =
+            deadlines::Entity::belongs_to(cases::Entity).from(D::CaseId).to(cases::Column::Id).into();
+        let with_measure: sea_orm::RelationDef = deadlines::Entity::belongs_to(measures::Entity)
+            .from((D::CaseId, D::MeasureNo))
+            .to((measures::Column::CaseId, measures::Column::MeasureNo))
+            .into();
+        let statement = query
+            .join(JoinType::InnerJoin, with_case)
+            .join(JoinType::LeftJoin, with_measure)
+            .column_as(cases::Column::FileNumber, "joined_file_number")
+            .column_as(cases::Column::DepartmentCode, "joined_department")
+            .column_as(measures::Column::Id, "joined_measure_id")
+            .order_by_asc(D::DueOn)
+            .order_by_asc(D::Id)
+            .limit(first + 1)
+            .build(self.connection().get_database_backend());
+        let rows = self.connection().query_all_raw(statement).await?;
         let has_next = rows.len() as u64 > first;
-        let rows: Vec<deadlines::Model> = rows.into_iter().take(usize::try_from(first).unwrap_or(usize::MAX)).collect();
-
-        let case_ids: Vec<Uuid> = rows.iter().map(|r| r.case_id).collect();
-        let cases: HashMap<Uuid, (String, String)> = cases::Entity::find()
-            .select_only()
-            .columns([cases::Column::Id, cases::Column::FileNumber, cases::Column::DepartmentCode])
-            .filter(cases::Column::Id.is_in(case_ids.clone()))
-            .into_tuple::<(Uuid, String, String)>()
-            .all(self.connection())
-            .await?
-            .into_iter()
-            .map(|(id, number, department)| (id, (number, department)))
-            .collect();
-        let measure_ids: HashMap<(Uuid, i32), Uuid> = measures::Entity::find()
-            .select_only()
-            .columns([measures::Column::CaseId, measures::Column::MeasureNo, measures::Column::Id])
-            .filter(measures::Column::CaseId.is_in(case_ids))
-            .into_tuple::<(Uuid, i32, Uuid)>()
-            .all(self.connection())
-            .await?
-            .into_iter()
-            .map(|(case, no, id)| ((case, no), id))
-            .collect();
         let items = rows
-            .into_iter()
-            .map(|row| {
-                let (file_number, department) =
-                    cases.get(&row.case_id).cloned().ok_or(DbError::Corrupt("deadlines.case_id"))?;
+            .iter()
+            .take(usize::try_from(first).unwrap_or(usize::MAX))
+            .map(|joined| {
+                let row = deadlines::Model::from_query_result(joined, "")?;
+                let department: String = joined.try_get("", "joined_department")?;
                 let cursor = Cursor::Due(row.due_on, row.id);
                 let item = DeadlineItem {
                     id: row.id,
                     case_id: row.case_id,
-                    file_number,
+                    file_number: joined.try_get("", "joined_file_number")?,
                     department: parse_code(DepartmentCode::parse, &department, "cases.department_code")?,
-                    measure_id: row.measure_no.and_then(|no| measure_ids.get(&(row.case_id, no)).copied()),
+                    measure_id: joined.try_get("", "joined_measure_id")?,
                     deadline: deadline_from_row(&row)?,
                 };
                 Ok((item, cursor))

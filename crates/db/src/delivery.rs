@@ -4,6 +4,7 @@
 //! deliveries: a case's delivery records, and the dead letters.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use domain::business_day::lima_date;
@@ -194,6 +195,9 @@ fn record(row: outbox::Model) -> DbResult<DeliveryRecord> {
     })
 }
 
+/// Cases the reminder pass plans for in one transaction.
+const OVERDUE_BATCH: usize = 200;
+
 impl Database {
     /// Plans today's overdue reminders (owners plus escalation) for every
     /// running deadline already past due. Reads only deadlines due before
@@ -212,19 +216,29 @@ impl Database {
             .all(self.connection())
             .await?;
         let mut planned = 0;
-        for case_id in overdue {
+        // A batch of cases per transaction, each batch a constant number of
+        // statements: short transactions, a cost that follows the due cases.
+        for batch in overdue.chunks(OVERDUE_BATCH) {
             let tx = self.write_transaction().await?;
-            let loaded = case_store::load(&tx, case_id).await?;
             let (calendar, _, policies) = self.rules_in(&tx).await?;
-            let reachable = requester_reachable(&*self.keys()?, &loaded.row)?;
-            let mut planner = Planner::new(case_id, &loaded.case, &calendar, &policies, reachable, now);
-            for deadline in loaded.case.deadlines.iter().filter(|d| d.status == DeadlineStatus::Open) {
-                let Some(id) = loaded.deadline_ids.get(&deadline.key) else { continue };
-                if let Some(reminder) = reminders::plan_overdue(&loaded.case, deadline, &policies, &calendar, today) {
-                    planner.plan_reminder(&tx, *id, deadline, &reminder).await?;
-                    planned += 1;
+            let staff = Arc::new(crate::outbox::active_staff(&tx).await?);
+            let keys = self.keys()?;
+            let mut rows = Vec::new();
+            for loaded in case_store::load_many(&tx, batch).await? {
+                let reachable = requester_reachable(&keys, &loaded.row)?;
+                let mut planner = Planner::new(loaded.row.id, &loaded.case, &calendar, &policies, reachable, now)
+                    .collecting(Arc::clone(&staff));
+                for deadline in loaded.case.deadlines.iter().filter(|d| d.status == DeadlineStatus::Open) {
+                    let Some(id) = loaded.deadline_ids.get(&deadline.key) else { continue };
+                    if let Some(reminder) = reminders::plan_overdue(&loaded.case, deadline, &policies, &calendar, today)
+                    {
+                        planner.plan_reminder(&tx, *id, deadline, &reminder).await?;
+                        planned += 1;
+                    }
                 }
+                rows.extend(planner.into_rows());
             }
+            crate::outbox::insert_planned(&tx, rows).await?;
             tx.commit().await?;
         }
         Ok(planned)

@@ -90,7 +90,7 @@ pub(crate) async fn audit(
     action: AuditAction,
     measure_no: Option<i32>,
 ) -> DbResult<()> {
-    let entry = NewEntry { actor, at: now, case_id, action, measure_no, fields: None };
+    let entry = NewEntry { actor, at: now, case_id, action, measure_no, fields: None, read_cases: Vec::new() };
     audit_chain::append(conn, &[entry]).await
 }
 

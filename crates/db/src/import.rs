@@ -134,6 +134,7 @@ impl Database {
                 action: AuditAction::Received,
                 measure_no: None,
                 fields: None,
+                read_cases: Vec::new(),
             })
             .collect();
         for chunk in entries.chunks(MAX_PARAMETERS / 12) {

@@ -31,6 +31,7 @@ mod outbox;
 mod parse;
 mod queries;
 mod reference;
+mod reference_cache;
 mod registry;
 mod sealed;
 
@@ -50,7 +51,7 @@ pub use error::{DbError, DbResult};
 pub use import::ImportedCase;
 pub use key_state::KeySource;
 pub use keys::ResealReport;
-pub use lists::{CaseFilter, CaseOrder, CaseRecord, Cursor, MeasureFilter, MeasureRecord, Page};
+pub use lists::{CaseFilter, CaseOrder, CaseRecord, Cursor, MeasureFilter, MeasureRecord, MeasuresAndDeadlines, Page};
 pub use live::{LiveEvent, LiveEventKind, LiveSignal};
 pub use operations::{PoolState, WorkCounts};
 pub use queries::{AuditEntry, CaseEvent, CaseFile, DeadlineChangeRecord, PlannedNotification};

@@ -27,6 +27,7 @@ use uuid::Uuid;
 
 use crate::connection::{Backend, Database};
 use crate::error::{DbError, DbResult};
+use crate::reference_cache::{self, ReferenceCache};
 
 /// The PostgreSQL channel events travel on.
 const CHANNEL: &str = "resguardo_live";
@@ -205,13 +206,16 @@ pub(crate) struct LiveBus {
     /// Set once the listener is running; dropping it (with the last clone
     /// of the database) stops the listener.
     listening: OnceCell<oneshot::Sender<()>>,
+    /// The reference data the listener also keeps fresh.
+    reference: Arc<ReferenceCache>,
 }
 
 impl LiveBus {
     pub(crate) fn new(backend: DbBackend, url: &str) -> Self {
         let (sender, _) = broadcast::channel(BUFFERED_EVENTS);
         let listen_url = (backend == DbBackend::Postgres).then(|| url.to_owned());
-        Self { sender, listen_url, listening: OnceCell::new() }
+        let reference = Arc::new(ReferenceCache::new(backend));
+        Self { sender, listen_url, listening: OnceCell::new(), reference }
     }
 
     fn broadcast(&self, event: LiveEvent) {
@@ -245,57 +249,102 @@ impl Database {
         Ok(())
     }
 
+    pub(crate) fn reference_cache(&self) -> &ReferenceCache {
+        &self.live().reference
+    }
+
     /// Subscribes to the events of every instance. On PostgreSQL the first
     /// call starts this instance's listener and returns once it listens, so
     /// nothing committed afterwards is missed.
     pub async fn live_events(&self) -> DbResult<broadcast::Receiver<LiveSignal>> {
+        let receiver = self.live().sender.subscribe();
+        self.start_listening().await?;
+        Ok(receiver)
+    }
+
+    /// On PostgreSQL, starts this instance's listener (live events and
+    /// edits of reference data) unless it runs, and returns once it
+    /// listens. Nothing to do on SQLite: one process hears itself.
+    pub(crate) async fn start_listening(&self) -> DbResult<()> {
         let bus = self.live();
-        let receiver = bus.sender.subscribe();
         if let Some(url) = &bus.listen_url {
             bus.listening
                 .get_or_try_init(|| async {
-                    let mut listener = PgListener::connect(url).await.map_err(connection_error)?;
-                    listener.listen(CHANNEL).await.map_err(connection_error)?;
+                    let listener = connect_listener(url).await?;
+                    bus.reference.set_heard(true);
                     let (stop, stopped) = oneshot::channel();
-                    tokio::spawn(listen(listener, bus.sender.clone(), stopped));
+                    let relay =
+                        Relay { url: url.clone(), events: bus.sender.clone(), reference: Arc::clone(&bus.reference) };
+                    tokio::spawn(relay.run(listener, stopped));
                     Ok::<_, DbError>(stop)
                 })
                 .await?;
         }
-        Ok(receiver)
+        Ok(())
     }
+}
+
+async fn connect_listener(url: &str) -> DbResult<PgListener> {
+    let mut listener = PgListener::connect(url).await.map_err(connection_error)?;
+    listener.listen_all([CHANNEL, reference_cache::CHANNEL]).await.map_err(connection_error)?;
+    Ok(listener)
 }
 
 fn connection_error(error: sea_orm::SqlxError) -> DbError {
     DbError::Database(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(Arc::new(error))))
 }
 
-/// Relays notifications to this instance's subscribers until the database
-/// is dropped. sqlx reconnects on its own after a lost connection;
-/// whatever was sent meanwhile is lost, so subscribers are told.
-async fn listen(mut listener: PgListener, sender: broadcast::Sender<LiveSignal>, mut stopped: oneshot::Receiver<()>) {
-    loop {
-        let received = tokio::select! {
-            _ = &mut stopped => return,
-            received = listener.try_recv() => received,
-        };
-        match received {
-            Ok(Some(notification)) => match serde_json::from_str::<LiveEvent>(notification.payload()) {
-                Ok(event) => {
-                    let _ = sender.send(LiveSignal::Event(Arc::new(event)));
-                }
-                Err(_) => tracing::warn!("unreadable live event ignored"),
-            },
-            Ok(None) => {
-                tracing::warn!("live events: connection to PostgreSQL lost; reconnecting");
-                let _ = sender.send(LiveSignal::Gap);
-            }
-            Err(error) => {
-                tracing::warn!(error = %error, "live events: cannot listen; retrying in 1 s");
-                let _ = sender.send(LiveSignal::Gap);
+/// Where the listener passes on what it hears.
+struct Relay {
+    url: String,
+    events: broadcast::Sender<LiveSignal>,
+    reference: Arc<ReferenceCache>,
+}
+
+impl Relay {
+    /// Relays notifications until the database is dropped. After a lost
+    /// connection it connects again itself, so that it knows when it
+    /// listens again: whatever was sent meanwhile is lost, so subscribers
+    /// are told and reference data is not kept until then.
+    async fn run(self, listener: PgListener, mut stopped: oneshot::Receiver<()>) {
+        let mut listener = Some(listener);
+        loop {
+            let Some(current) = listener.as_mut() else {
                 tokio::select! {
                     _ = &mut stopped => return,
-                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    connected = connect_listener(&self.url) => match connected {
+                        Ok(connected) => {
+                            self.reference.set_heard(true);
+                            listener = Some(connected);
+                        }
+                        Err(error) => {
+                            tracing::warn!(error = %error, "live events: cannot listen; retrying in 1 s");
+                            tokio::select! {
+                                _ = &mut stopped => return,
+                                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                            }
+                        }
+                    },
+                }
+                continue;
+            };
+            let received = tokio::select! {
+                _ = &mut stopped => return,
+                received = current.try_recv() => received,
+            };
+            match received {
+                Ok(Some(notification)) if notification.channel() == reference_cache::CHANNEL => self.reference.forget(),
+                Ok(Some(notification)) => match serde_json::from_str::<LiveEvent>(notification.payload()) {
+                    Ok(event) => {
+                        let _ = self.events.send(LiveSignal::Event(Arc::new(event)));
+                    }
+                    Err(_) => tracing::warn!("unreadable live event ignored"),
+                },
+                Ok(None) | Err(_) => {
+                    tracing::warn!("live events: connection to PostgreSQL lost; reconnecting");
+                    self.reference.set_heard(false);
+                    let _ = self.events.send(LiveSignal::Gap);
+                    listener = None;
                 }
             }
         }

@@ -8,6 +8,8 @@
 //! - A deadline closed loses its pending reminders, and whoever received
 //!   one gets a CANCEL for the calendar event.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use domain::business_day::{lima_date, lima_instant};
 use domain::calendar::Calendar;
@@ -113,8 +115,12 @@ pub(crate) struct Planner<'a> {
     /// Whether the requester left an e-mail address.
     requester_reachable: bool,
     now: DateTime<Utc>,
-    /// Active staff accounts, read once when first needed.
-    staff: Option<Vec<users::Model>>,
+    /// Active staff accounts, read once when first needed (or given, when
+    /// one pass plans for many cases).
+    staff: Option<Arc<Vec<users::Model>>>,
+    /// When planning for many cases: the rows, inserted together by the
+    /// caller (`insert_planned`) instead of one statement each.
+    collected: Option<Vec<outbox::ActiveModel>>,
 }
 
 impl<'a> Planner<'a> {
@@ -126,15 +132,27 @@ impl<'a> Planner<'a> {
         requester_reachable: bool,
         now: DateTime<Utc>,
     ) -> Self {
-        Self { case_id, case, calendar, policies, requester_reachable, now, staff: None }
+        Self { case_id, case, calendar, policies, requester_reachable, now, staff: None, collected: None }
+    }
+
+    /// The same, for one of many cases planned in one pass: `staff` read
+    /// once for all, rows collected for one insert (`into_rows`).
+    pub(crate) fn collecting(mut self, staff: Arc<Vec<users::Model>>) -> Self {
+        self.staff = Some(staff);
+        self.collected = Some(Vec::new());
+        self
+    }
+
+    /// The rows collected so far.
+    pub(crate) fn into_rows(self) -> Vec<outbox::ActiveModel> {
+        self.collected.unwrap_or_default()
     }
 
     async fn staff(&mut self, conn: &impl ConnectionTrait) -> DbResult<&[users::Model]> {
         if self.staff.is_none() {
-            let active = users::Entity::find().filter(users::Column::Active.eq(true)).all(conn).await?;
-            self.staff = Some(active);
+            self.staff = Some(Arc::new(active_staff(conn).await?));
         }
-        Ok(self.staff.as_deref().unwrap_or_default())
+        Ok(self.staff.as_deref().map_or(&[], Vec::as_slice))
     }
 
     /// The recipients of an audience. Staff audiences nobody fills fall back
@@ -181,10 +199,11 @@ impl<'a> Planner<'a> {
         let (audience, sector) = audience_columns(&n.audience);
         let (topic, topic_ref) = topic_columns(&n.topic);
         let recipients = self.recipients(conn, &n.audience).await?;
+        let (case_id, now) = (self.case_id, self.now);
         let key = |recipient: &str| {
             format!(
                 "{}/{event_seq}/{audience}:{}/{topic}:{}/{recipient}",
-                self.case_id,
+                case_id,
                 sector.as_deref().unwrap_or(""),
                 topic_ref.as_deref().unwrap_or("")
             )
@@ -199,8 +218,8 @@ impl<'a> Planner<'a> {
             recipient,
             deadline: None,
             milestone: None,
-            not_before: self.now,
-            expires_at: Some(self.now + NOTICE_LIFETIME),
+            not_before: now,
+            expires_at: Some(now + NOTICE_LIFETIME),
             dead,
         };
         if recipients.is_empty() {
@@ -331,12 +350,12 @@ impl<'a> Planner<'a> {
         Ok(())
     }
 
-    async fn insert(&self, conn: &impl ConnectionTrait, row: Row) -> DbResult<()> {
+    async fn insert(&mut self, conn: &impl ConnectionTrait, row: Row) -> DbResult<()> {
         let (status, last_error) = match row.dead {
             Some(reason) => ("DEAD", Some(reason)),
             None => ("PENDING", None),
         };
-        outbox::Entity::insert(outbox::ActiveModel {
+        let model = outbox::ActiveModel {
             id: Set(Uuid::new_v4()),
             case_id: Set(Some(self.case_id)),
             dedupe_key: Set(row.dedupe_key),
@@ -358,12 +377,35 @@ impl<'a> Planner<'a> {
             recipient: Set(row.recipient),
             expires_at: Set(row.expires_at),
             lease_owner: Set(None),
-        })
-        .on_conflict(OnConflict::column(outbox::Column::DedupeKey).do_nothing().to_owned())
-        .exec_without_returning(conn)
-        .await?;
+        };
+        match &mut self.collected {
+            Some(collected) => collected.push(model),
+            None => insert_planned(conn, vec![model]).await?,
+        }
         Ok(())
     }
+}
+
+/// Active staff accounts: who messages can go to.
+pub(crate) async fn active_staff(conn: &impl ConnectionTrait) -> DbResult<Vec<users::Model>> {
+    Ok(users::Entity::find().filter(users::Column::Active.eq(true)).all(conn).await?)
+}
+
+/// Inserts planned rows, those planned already (by their key) left as
+/// they are, in as few statements as the parameter limits allow.
+pub(crate) async fn insert_planned(conn: &impl ConnectionTrait, rows: Vec<outbox::ActiveModel>) -> DbResult<()> {
+    // Bound parameters per statement: SQLite allows 32 766, PostgreSQL 65 535.
+    use sea_orm::Iterable as _;
+    let per_statement = 30_000 / outbox::Column::iter().count();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<outbox::ActiveModel> = rows.by_ref().take(per_statement).collect();
+        outbox::Entity::insert_many(chunk)
+            .on_conflict(OnConflict::column(outbox::Column::DedupeKey).do_nothing().to_owned())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Cancels a deadline's pending reminders: of versions before `below`, or

@@ -19,7 +19,7 @@ use crate::crypto::Keyring;
 use crate::entities::{audit_events, case_events, cases, deadline_changes, deadlines, outbox};
 use crate::error::{DbError, DbResult};
 use crate::parse::{parse_code, to_u16};
-use crate::reference::{self, Department, MeasureType, Sector};
+use crate::reference::{Department, MeasureType, Sector};
 use crate::sealed;
 
 /// Everything about one case: the request as filed and where it stands.
@@ -58,6 +58,9 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
     /// What a sensitive read touched, or the operation denied.
     pub fields: Option<String>,
+    /// The cases a read of several names (`fields` has a line for each);
+    /// empty for any other entry.
+    pub cases_read: Vec<Uuid>,
 }
 
 /// A notification waiting in (or gone through) the outbox.
@@ -129,7 +132,7 @@ impl Database {
 
     pub async fn audit_trail(&self, case_id: Uuid) -> DbResult<Vec<AuditEntry>> {
         audit_events::Entity::find()
-            .filter(audit_events::Column::CaseId.eq(case_id))
+            .filter(crate::audit_chain::about_case(case_id))
             .order_by_asc(audit_events::Column::Id)
             .all(self.connection())
             .await?
@@ -183,26 +186,30 @@ impl Database {
             .collect()
     }
 
+    // Reference data comes from memory (`reference_cache`), read again
+    // after an edit.
+
     pub async fn departments(&self) -> DbResult<Vec<Department>> {
-        reference::departments(self.connection()).await
+        Ok(self.reference_data().await?.departments.clone())
     }
 
     pub async fn sectors(&self) -> DbResult<Vec<Sector>> {
-        reference::sectors(self.connection()).await
+        Ok(self.reference_data().await?.sectors.clone())
     }
 
     pub async fn measure_types(&self) -> DbResult<Vec<MeasureType>> {
-        reference::measure_types(self.connection()).await
+        Ok(self.reference_data().await?.measure_types.clone())
     }
 
-    /// The working-day calendar in force.
+    /// The working-day calendar in force, for reads (commands read it in
+    /// their transaction).
     pub async fn calendar(&self) -> DbResult<Calendar> {
-        Ok(self.rules_in(self.connection()).await?.0)
+        Ok(self.reference_data().await?.calendar.clone())
     }
 
     /// The deadline rules in force.
     pub async fn deadline_rules(&self) -> DbResult<DeadlineRules> {
-        reference::load_deadline_rules(self.connection()).await
+        Ok(self.reference_data().await?.deadline_rules.clone())
     }
 }
 
@@ -229,13 +236,15 @@ fn case_event(keys: &Keyring, row: case_events::Model) -> DbResult<CaseEvent> {
 }
 
 pub(crate) fn audit_entry(row: audit_events::Model) -> DbResult<AuditEntry> {
+    let action = parse_code(AuditAction::parse, &row.action, "audit_events.action")?;
     Ok(AuditEntry {
+        cases_read: crate::audit_chain::cases_read(action, row.case_id, row.fields.as_deref()),
         id: row.id,
         recorded_at: row.recorded_at,
         actor_id: row.actor_id,
         actor_role: parse_code(Role::parse, &row.actor_role, "audit_events.actor_role")?,
         case_id: row.case_id,
-        action: parse_code(AuditAction::parse, &row.action, "audit_events.action")?,
+        action,
         measure: measure_no(row.measure_no, "audit_events.measure_no")?,
         request_id: row.request_id,
         fields: row.fields,

@@ -318,6 +318,10 @@ auditoria-cuenta = { $cantidad ->
    *[other] { $cantidad } entradas
 }
 auditoria-vacia = Ninguna entrada con estos filtros.
+auditoria-casos-leidos = { $cantidad ->
+    [one] 1 caso
+   *[other] { $cantidad } casos leídos a la vez
+}
 auditoria-col-numero = N.°
 auditoria-col-cuando = Cuándo (hora de Lima)
 auditoria-col-quien = Quién

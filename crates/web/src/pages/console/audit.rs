@@ -26,7 +26,7 @@ use crate::pages::posted;
 const QUERY: &str = with_me!(
     "query ConsolaAuditoria($first: Int!, $after: String, $filter: AuditFilterInput) { me { ...Yo } \
      auditTrail(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } \
-       nodes { id recordedAt actorId actorRole caseId description measureNumber requestId fields } } }"
+       nodes { id recordedAt actorId actorRole caseId casesRead description measureNumber requestId fields } } }"
 );
 const CHAIN: &str = "query ConsolaAuditoriaCadena { auditChain { intact entries brokenAt reason anchor } }";
 
@@ -60,6 +60,7 @@ struct Entry {
     actor_id: Option<String>,
     actor_role: String,
     case_id: Option<String>,
+    cases_read: Vec<String>,
     description: String,
     measure_number: Option<u32>,
     request_id: Option<String>,
@@ -88,6 +89,8 @@ struct Row {
     who: String,
     what: String,
     case: Option<String>,
+    /// A read of several cases (a page of a list): their ids, shown folded.
+    cases_read: Vec<String>,
     fields: Option<String>,
     request_id: Option<String>,
 }
@@ -222,7 +225,7 @@ async fn draw(app: &WebState, session: &Session, form: &FormData, notice: Option
     let with_filters = |base: String| if kept.is_empty() { base } else { format!("{base}&{}", kept.join("&")) };
     let trail = Some((
         data.audit_trail.total_count,
-        data.audit_trail.nodes.into_iter().map(row).collect(),
+        data.audit_trail.nodes.into_iter().map(|entry| row(entry, &t)).collect(),
         data.audit_trail
             .page_info
             .end_cursor
@@ -264,7 +267,7 @@ fn render(
     frame::html(status, &page)
 }
 
-fn row(entry: Entry) -> Row {
+fn row(entry: Entry, t: &Tr) -> Row {
     let role = Role::parse(&entry.actor_role).map_or(entry.actor_role.clone(), |r| r.label().to_owned());
     let lima = chrono::FixedOffset::west_opt(5 * 3600).expect("a valid offset");
     Row {
@@ -278,10 +281,26 @@ fn row(entry: Entry) -> Row {
             Some(n) => format!("{} (medida n.° {n})", entry.description),
             None => entry.description,
         },
-        case: entry.case_id,
-        fields: entry.fields,
+        case: match entry.cases_read.len() {
+            0 => entry.case_id,
+            n => Some(t.t1("auditoria-casos-leidos", "cantidad", n).to_string()),
+        },
+        fields: if entry.cases_read.is_empty() { entry.fields } else { entry.fields.as_deref().map(fields_read) },
+        cases_read: entry.cases_read,
         request_id: entry.request_id,
     }
+}
+
+/// What a read of several cases read, each different set once: its
+/// `fields` has a line per case, `CASE-ID fields`.
+fn fields_read(lines: &str) -> String {
+    let mut sets: Vec<&str> = Vec::new();
+    for set in lines.lines().filter_map(|line| line.split_once(' ').map(|(_, fields)| fields)) {
+        if !sets.contains(&set) {
+            sets.push(set);
+        }
+    }
+    sets.join(" · ")
 }
 
 /// A filter's value in a query string: dates and ids hold nothing to
