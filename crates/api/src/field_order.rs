@@ -14,32 +14,70 @@ use crate::document::selected_operation;
 /// Reorders `data` by the selection set of the operation that produced it.
 pub(crate) fn restore(data: &mut Value, document: &ExecutableDocument, operation_name: Option<&str>) {
     if let Some(operation) = selected_operation(document, operation_name) {
-        reorder(data, &[&operation.node.selection_set.node], document);
+        let plan = Plan::of(&[&operation.node.selection_set.node], document);
+        plan.apply(data);
     }
 }
 
-/// `sets` are the selection sets that together asked for `value` (one
-/// usually; several when a field is selected again with other subfields).
-fn reorder(value: &mut Value, sets: &[&SelectionSet], document: &ExecutableDocument) {
-    match value {
-        Value::List(items) => items.iter_mut().for_each(|item| reorder(item, sets, document)),
-        Value::Object(fields) => {
-            let mut asked: Vec<(Name, Vec<&SelectionSet>)> = Vec::new();
-            for set in sets {
-                collect(set, document, &mut asked, 0);
-            }
-            let mut ordered = async_graphql::indexmap::IndexMap::with_capacity(fields.len());
-            for (key, subsets) in &asked {
-                if let Some(mut child) = fields.shift_remove(key) {
-                    reorder(&mut child, subsets, document);
-                    ordered.insert(key.clone(), child);
-                }
-            }
-            // Anything not traced back to the query keeps its place after.
-            ordered.extend(std::mem::take(fields));
-            *fields = ordered;
+/// The order the query asks for, computed once from the document (not once
+/// per object of the answer: a page of 50 cases is one plan, applied 50
+/// times).
+struct Plan {
+    /// Response keys in order, each with the order under it.
+    fields: Vec<(Name, Plan)>,
+}
+
+impl Plan {
+    /// `sets` are the selection sets that together ask for one value (one
+    /// usually; several when a field is selected again with other
+    /// subfields). The recursion follows the query, whose depth is limited.
+    fn of(sets: &[&SelectionSet], document: &ExecutableDocument) -> Plan {
+        let mut asked = Vec::new();
+        for set in sets {
+            collect(set, document, &mut asked, 0);
         }
-        _ => {}
+        Plan { fields: asked.into_iter().map(|(name, subsets)| (name, Plan::of(&subsets, document))).collect() }
+    }
+
+    fn apply(&self, value: &mut Value) {
+        match value {
+            Value::List(items) => items.iter_mut().for_each(|item| self.apply(item)),
+            Value::Object(fields) => {
+                if self.in_order(fields) {
+                    // Most objects come back in order: nothing to rebuild.
+                    for (key, plan) in &self.fields {
+                        if let Some(child) = fields.get_mut(key) {
+                            plan.apply(child);
+                        }
+                    }
+                    return;
+                }
+                let mut ordered = async_graphql::indexmap::IndexMap::with_capacity(fields.len());
+                for (key, plan) in &self.fields {
+                    if let Some(mut child) = fields.shift_remove(key) {
+                        plan.apply(&mut child);
+                        ordered.insert(key.clone(), child);
+                    }
+                }
+                // Anything not traced back to the query keeps its place after.
+                ordered.extend(std::mem::take(fields));
+                *fields = ordered;
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `fields` holds only asked keys, already in the asked order.
+    fn in_order(&self, fields: &async_graphql::indexmap::IndexMap<Name, Value>) -> bool {
+        let mut next = 0;
+        for (key, _) in &self.fields {
+            match fields.get_index_of(key) {
+                Some(index) if index == next => next += 1,
+                Some(_) => return false,
+                None => {}
+            }
+        }
+        next == fields.len()
     }
 }
 

@@ -68,24 +68,18 @@ pub(crate) async fn load(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<Load
 /// ids not found are left out.
 pub(crate) async fn load_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbResult<Vec<LoadedCase>> {
     let rows = cases::Entity::find().filter(cases::Column::Id.is_in(ids.iter().copied())).all(conn).await?;
-    let mut measure_rows: HashMap<Uuid, Vec<measures::Model>> = HashMap::new();
-    for row in measures::Entity::find()
+    let measures = measures::Entity::find()
         .filter(measures::Column::CaseId.is_in(ids.iter().copied()))
         .order_by_asc(measures::Column::MeasureNo)
         .all(conn)
-        .await?
-    {
-        measure_rows.entry(row.case_id).or_default().push(row);
-    }
-    let mut deadline_rows: HashMap<Uuid, Vec<deadlines::Model>> = HashMap::new();
-    for row in deadlines::Entity::find()
+        .await?;
+    let deadlines = deadlines::Entity::find()
         .filter(deadlines::Column::CaseId.is_in(ids.iter().copied()))
         .order_by_asc(deadlines::Column::DeadlineKey)
         .all(conn)
-        .await?
-    {
-        deadline_rows.entry(row.case_id).or_default().push(row);
-    }
+        .await?;
+    let mut measure_rows = by_case(measures, |m| m.case_id);
+    let mut deadline_rows = by_case(deadlines, |d| d.case_id);
     rows.into_iter()
         .map(|row| {
             let measures = measure_rows.remove(&row.id).unwrap_or_default();
@@ -93,6 +87,15 @@ pub(crate) async fn load_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbRe
             loaded(row, measures, deadlines)
         })
         .collect()
+}
+
+/// Rows grouped by their case, in the order read.
+fn by_case<T>(rows: Vec<T>, case: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
+    let mut grouped: HashMap<Uuid, Vec<T>> = HashMap::new();
+    for row in rows {
+        grouped.entry(case(&row)).or_default().push(row);
+    }
+    grouped
 }
 
 fn loaded(

@@ -6,6 +6,10 @@
 //! through [`api::Api`], and turns the answer into HTTP: nothing here
 //! reaches the database or decides who may do what.
 
+// The release build computes the layout of the schema's nested resolver
+// futures (async-graphql's `QueryRoot`), deeper than the default 128.
+#![recursion_limit = "256"]
+
 mod downloads;
 mod graphiql;
 mod graphql_http;
