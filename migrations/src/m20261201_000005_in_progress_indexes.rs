@@ -24,16 +24,20 @@ impl MigrationName for Migration {
 
 const IN_PROGRESS: &str = "status NOT IN ('NOT_ADMITTED', 'REFERRED', 'ARCHIVED')";
 
-/// (name, columns) of each partial index on `cases`.
+/// (name, columns) of each partial index on `cases`. Each ends with
+/// `status`: a list of some of the statuses in progress (the officer's
+/// page asks for four) filters on the index alone, without reading the
+/// rows it skips (at 10⁶, without it PostgreSQL read 1 534 pages to choose
+/// 51 cases; with it, 5).
 const INDEXES: [(&str, &str); 4] = [
     // Overdue, due soon, and any list of work by the nearest deadline.
-    ("in_progress_due", "next_due_on, id"),
+    ("in_progress_due", "next_due_on, id, status"),
     // A department's work (the officer's page).
-    ("in_progress_department", "department_code, next_due_on, id"),
+    ("in_progress_department", "department_code, next_due_on, id, status"),
     // Mine.
-    ("in_progress_assigned", "assigned_officer_id, next_due_on, id"),
+    ("in_progress_assigned", "assigned_officer_id, next_due_on, id, status"),
     // The urgent track.
-    ("in_progress_track", "track, next_due_on, id"),
+    ("in_progress_track", "track, next_due_on, id, status"),
 ];
 
 #[async_trait::async_trait]

@@ -1,16 +1,25 @@
-//! A fresh, migrated database for one run, removed afterwards.
+//! A fresh, migrated database for one run, removed afterwards; or one a
+//! previous run kept (`--keep-database`), opened with the key its data was
+//! sealed with and left in place.
+
+use std::path::Path;
 
 use anyhow::Context;
 use db::Database;
+use db::crypto::{Key, Keyring};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::ConnectionTrait;
 
 pub(crate) struct Fresh {
     db: Database,
     url: String,
+    /// The keys its data is sealed with (a server on it needs them).
+    keys: Keyring,
     /// PostgreSQL: the server (as given) and the database created on it.
     postgres: Option<(String, String)>,
     sqlite_file: Option<std::path::PathBuf>,
+    /// Created by this run (dropped by `drop`), not reused.
+    created: bool,
 }
 
 impl Fresh {
@@ -31,8 +40,18 @@ impl Fresh {
         };
         let db = Database::connect(&url, 10).await.context("connect")?;
         Migrator::up(db.connection(), None).await.context("migrations")?;
-        let db = db.with_keys(db::crypto::Keyring::generate().context("a key")?);
-        Ok(Self { db, url, postgres, sqlite_file })
+        let keys = Keyring::generate().context("a key")?;
+        let db = db.with_keys(keys.clone());
+        Ok(Self { db, url, keys, postgres, sqlite_file, created: true })
+    }
+
+    /// A database kept by an earlier run, with its keys (`id:base64,…`, as
+    /// `key_list` prints them); `drop` leaves it in place.
+    pub(crate) async fn reuse(url: &str, keys: &str) -> anyhow::Result<Self> {
+        let keys = parse_key_list(keys)?;
+        let db = Database::connect(url, 10).await.with_context(|| format!("connect to {url}"))?;
+        let db = db.with_keys(keys.clone());
+        Ok(Self { db, url: url.to_owned(), keys, postgres: None, sqlite_file: None, created: false })
     }
 
     pub(crate) fn database(&self) -> &Database {
@@ -42,6 +61,15 @@ impl Fresh {
     /// Where it is, for another process.
     pub(crate) fn url(&self) -> &str {
         &self.url
+    }
+
+    pub(crate) fn keys(&self) -> &Keyring {
+        &self.keys
+    }
+
+    /// Created by this run (rather than reused).
+    pub(crate) fn created(&self) -> bool {
+        self.created
     }
 
     pub(crate) async fn drop(self) -> anyhow::Result<()> {
@@ -58,4 +86,44 @@ impl Fresh {
         }
         Ok(())
     }
+}
+
+/// The keys as `RESGUARDO_ENCRYPTION_KEYS` takes them: `id:base64,…`, the
+/// current key first.
+pub(crate) fn key_list(keys: &Keyring) -> String {
+    let current = keys.current_id();
+    let others = keys.key_ids().into_iter().filter(|id| *id != current);
+    std::iter::once(current)
+        .chain(others)
+        .filter_map(|id| keys.key(id).map(|key| format!("{id}:{}", key.to_base64())))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `id:base64,…` (the first is current), as `resguardo serve` reads it.
+pub(crate) fn parse_key_list(list: &str) -> anyhow::Result<Keyring> {
+    let mut keys = Vec::new();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (id, key) = item.split_once(':').context("keys: expected id:base64 pairs")?;
+        let id: u32 = id.trim().parse().context("keys: key ids are numbers")?;
+        keys.push(Key::from_base64(id, key).context("keys: expected 32 bytes in base64")?);
+    }
+    let current = keys.first().map(|k| k.id).context("keys: none given")?;
+    Ok(Keyring::new(current, keys)?)
+}
+
+/// Writes `keys` as the key file `resguardo serve` reads (`RESGUARDO_KEY_FILE`).
+pub(crate) fn write_key_file(path: &Path, keys: &Keyring) -> anyhow::Result<()> {
+    let secret = api::AccessKeySecret::generate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut text = format!(
+        "# The keys bench sealed its generated data with.\ncurrent = {}\naccess_key_secret = \"{}\"\n",
+        keys.current_id(),
+        secret.to_base64()
+    );
+    for id in keys.key_ids() {
+        if let Some(key) = keys.key(id) {
+            text.push_str(&format!("\n[[keys]]\nid = {id}\nkey = \"{}\"\n", key.to_base64()));
+        }
+    }
+    std::fs::write(path, text).with_context(|| format!("write {}", path.display()))
 }

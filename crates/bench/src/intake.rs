@@ -14,6 +14,7 @@ use db::{Actor, Database};
 use domain::categories::Channel;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
+use std::sync::mpsc::RecvTimeoutError;
 
 use crate::fresh::Fresh;
 use crate::results::{Results, percentile_ms};
@@ -42,7 +43,8 @@ fn input(n: usize, run: &str) -> Value {
     })
 }
 
-/// `resguardo serve`, started for this run and stopped when dropped.
+/// A server in its own process (`resguardo serve`, or PostGraphile for
+/// `bench versus`), started for this run and stopped when dropped.
 pub(crate) struct Server {
     child: std::process::Child,
     /// Its GraphQL endpoint (`http://127.0.0.1:PORT/graphql`).
@@ -57,6 +59,9 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// `resguardo serve` on `database_url`, with the keys in
+    /// `dir/keys.toml` (a new key is made there when there is none:
+    /// `fresh::write_key_file` puts the generated data's keys there first).
     pub(crate) async fn start(database_url: &str, dir: &std::path::Path, pin: bool) -> anyhow::Result<Self> {
         let binary = std::env::current_exe()?.with_file_name("resguardo");
         anyhow::ensure!(
@@ -83,16 +88,26 @@ impl Server {
             .env("RESGUARDO_RATE_INTAKE_GLOBAL_PER_HOUR", "0")
             // Delivery would compete for the cores; intake is measured alone.
             .env("RESGUARDO_WORKER", "false")
-            .stdout(Stdio::piped())
             .stderr(Stdio::null());
-        let mut child = command.spawn().context("start resguardo serve")?;
+        Self::spawn(command, "Resguardo listening on ", "resguardo serve").await
+    }
+
+    /// Starts `command` and waits (a minute at most) for the line that
+    /// begins with `banner` and goes on with the URL it serves.
+    pub(crate) async fn spawn(
+        mut command: std::process::Command,
+        banner: &'static str,
+        name: &str,
+    ) -> anyhow::Result<Self> {
+        command.stdout(Stdio::piped());
+        let mut child = command.spawn().with_context(|| format!("start {name}"))?;
         let stdout = child.stdout.take().context("stdout")?;
         // A thread reads the output (the server must never block on a full
         // pipe) and passes on the address it listens on.
         let (found, address) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(rest) = line.strip_prefix("Resguardo listening on ") {
+                if let Some(rest) = line.strip_prefix(banner) {
                     let _ = found.send(rest.split_whitespace().next().unwrap_or_default().to_owned());
                 }
             }
@@ -102,12 +117,15 @@ impl Server {
         let mut server = Self { child, url: String::new() };
         server.url = tokio::task::spawn_blocking(move || address.recv_timeout(Duration::from_secs(60)))
             .await?
-            .context("the server did not start within a minute")?;
+            .map_err(|e| match e {
+                RecvTimeoutError::Timeout => anyhow::anyhow!("{name} did not start within a minute"),
+                RecvTimeoutError::Disconnected => anyhow::anyhow!("{name} stopped before it listened"),
+            })?;
         Ok(server)
     }
 
     /// Resident memory, in MiB, from /proc (0 when unavailable).
-    fn rss_mib(&self) -> f64 {
+    pub(crate) fn rss_mib(&self) -> f64 {
         let pid = self.child.id();
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
         status
@@ -120,7 +138,11 @@ impl Server {
 
 /// Runs `total` operations with `concurrency` workers; returns the wall
 /// time and every latency.
-async fn load<F, Fut>(total: usize, concurrency: usize, operation: F) -> anyhow::Result<(Duration, Vec<Duration>)>
+pub(crate) async fn load<F, Fut>(
+    total: usize,
+    concurrency: usize,
+    operation: F,
+) -> anyhow::Result<(Duration, Vec<Duration>)>
 where
     F: Fn(usize) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = anyhow::Result<()>> + Send,

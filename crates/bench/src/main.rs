@@ -14,10 +14,12 @@ mod generate;
 mod intake;
 mod intake_cost;
 mod pages;
+mod plans;
 mod results;
 mod sample;
 mod stats;
 mod triage;
+mod versus;
 
 use std::path::PathBuf;
 
@@ -44,8 +46,8 @@ struct Cli {
     /// "Today" for the generated data (default: today in Lima).
     #[arg(long, global = true)]
     today: Option<NaiveDate>,
-    /// Leave the generated database in place (its URL is printed), to
-    /// study its query plans afterwards.
+    /// Leave the generated database in place (its URL and key are
+    /// printed), to study its query plans or serve it afterwards.
     #[arg(long, global = true)]
     keep_database: bool,
     #[command(subcommand)]
@@ -68,7 +70,10 @@ enum Command {
     /// The public pages: weight of each page and state, load time of each
     /// step on an emulated slow 3G link (headless Chromium), against budget.
     Pages,
-    /// Everything above but intake-cost and pages, into one table and one JSON file.
+    /// The officer's page against PostGraphile 5 on the same database, over
+    /// HTTP (PostgreSQL only; `npm ci --prefix bench/postgraphile` first).
+    Versus(VersusArgs),
+    /// Everything above but intake-cost, pages and versus, into one table and one JSON file.
     All {
         #[command(flatten)]
         scale: ScaleArgs,
@@ -98,6 +103,31 @@ struct IntakeArgs {
     /// Server on core 0, load generator on core 1 (taskset).
     #[arg(long)]
     pin: bool,
+}
+
+#[derive(clap::Args, Clone)]
+struct VersusArgs {
+    /// Requests to generate (not with --reuse).
+    #[arg(long = "requests", default_value_t = 1_000_000)]
+    scale: usize,
+    /// Requests per server, client count and round.
+    #[arg(long, default_value_t = 1000)]
+    page_requests: usize,
+    /// Concurrent clients of each measurement.
+    #[arg(long, value_delimiter = ',', default_value = "1,16")]
+    clients: Vec<usize>,
+    /// Rounds, each measuring both servers at every client count (default: --runs).
+    #[arg(long)]
+    rounds: Option<usize>,
+    /// A database an earlier run kept (`--keep-database`), instead of generating one.
+    #[arg(long, requires = "key")]
+    reuse: Option<String>,
+    /// The keys its data is sealed with (`id:base64,…`, as `--keep-database` printed them).
+    #[arg(long, requires = "reuse")]
+    key: Option<String>,
+    /// PostGraphile's directory (default: the repository's bench/postgraphile).
+    #[arg(long)]
+    postgraphile: Option<PathBuf>,
 }
 
 /// Generates `count` requests of `profile` into a fresh database.
@@ -132,10 +162,21 @@ async fn triage(cli: &Cli, args: &ScaleArgs, today: NaiveDate, results: &mut Res
     finish(cli, data).await
 }
 
-/// Drops the generated database, unless asked to keep it.
+/// Drops the generated database, unless asked to keep it: then prints
+/// where it is and the key its data is sealed with, so that `resguardo
+/// serve` (and `bench versus --reuse`) can open it. A reused database is
+/// left as it was.
 async fn finish(cli: &Cli, data: Fresh) -> anyhow::Result<()> {
-    if cli.keep_database {
-        eprintln!("kept the database: {}", data.url());
+    if cli.keep_database && data.created() {
+        let (url, keys) = (data.url(), fresh::key_list(data.keys()));
+        eprintln!("kept the database: {url}");
+        eprintln!("  its key (for resguardo serve): RESGUARDO_ENCRYPTION_KEYS={keys}");
+        eprintln!(
+            "  serve it: RESGUARDO_DATABASE_URL='{url}' RESGUARDO_ENCRYPTION_KEYS={keys} target/release/resguardo serve"
+        );
+        if url.starts_with("postgres") {
+            eprintln!("  compare it with PostGraphile: target/release/bench versus --reuse '{url}' --key {keys}");
+        }
         return Ok(());
     }
     data.drop().await
@@ -145,6 +186,34 @@ async fn deadlines(cli: &Cli, args: &ScaleArgs, today: NaiveDate, results: &mut 
     let data = dataset(cli, args.scale, Profile::OpenDeadlines { overdue: 100 }, today, results).await?;
     deadlines::run(data.database(), cli.database_url.as_deref(), today, cli.runs, results).await?;
     finish(cli, data).await
+}
+
+async fn versus(cli: &Cli, args: &VersusArgs, today: NaiveDate, results: &mut Results) -> anyhow::Result<()> {
+    let postgres_only = "bench versus compares with PostGraphile, which needs PostgreSQL: give --database-url \
+                         postgres://… (or --reuse a kept PostgreSQL database); SQLite is not supported";
+    let postgraphile = args.postgraphile.clone().unwrap_or_else(versus::default_postgraphile_dir);
+    // Before the data is generated: a missing `npm ci` is found in a second, not after minutes.
+    versus::check_postgraphile(&postgraphile)?;
+    let data = match (&args.reuse, &args.key) {
+        (Some(url), Some(key)) => {
+            anyhow::ensure!(url.starts_with("postgres"), "{postgres_only}");
+            Fresh::reuse(url, key).await?
+        }
+        _ => {
+            anyhow::ensure!(cli.database_url.as_deref().is_some_and(|u| u.starts_with("postgres")), "{postgres_only}");
+            dataset(cli, args.scale, Profile::Registry, today, results).await?
+        }
+    };
+    let options = versus::Options {
+        clients: args.clients.clone(),
+        rounds: args.rounds.unwrap_or(cli.runs),
+        requests: args.page_requests,
+        postgraphile,
+    };
+    let outcome = versus::run(&data, &options, results).await;
+    // The database goes (unless kept) whatever the outcome.
+    let finished = finish(cli, data).await;
+    outcome.and(finished)
 }
 
 async fn intake(cli: &Cli, args: &IntakeArgs, results: &mut Results) -> anyhow::Result<()> {
@@ -174,6 +243,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Pages => pages::run(cli.database_url.as_deref(), cli.runs, &mut results).await?,
         Command::Triage(args) => triage(&cli, args, today, &mut results).await?,
         Command::Deadlines(args) => deadlines(&cli, args, today, &mut results).await?,
+        Command::Versus(args) => versus(&cli, args, today, &mut results).await?,
         Command::All { scale, intake: args } => {
             intake(&cli, args, &mut results).await?;
             triage(&cli, scale, today, &mut results).await?;

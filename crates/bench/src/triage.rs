@@ -23,7 +23,7 @@ use crate::results::{Results, percentile_ms};
 
 const PASSWORD: &str = "contraseña de la prueba de carga";
 
-const OFFICER_PAGE: &str = "query($d: String!) { cases(first: 50, orderBy: DUE_ASC, filter: { department: $d, statuses: [UNDER_REVIEW, ADMITTED, RISK_ASSESSED, MEASURES_IN_IMPLEMENTATION] }) {
+pub(crate) const OFFICER_PAGE: &str = "query($d: String!) { cases(first: 50, orderBy: DUE_ASC, filter: { department: $d, statuses: [UNDER_REVIEW, ADMITTED, RISK_ASSESSED, MEASURES_IN_IMPLEMENTATION] }) {
   edges { node { fileNumber statusLabel nextDueOn overdue
     request { beneficiaries { name } }
     measures { measureTypeName sector status nextDueOn }
@@ -173,5 +173,5 @@ pub(crate) async fn run(
             results.record("console", &format!("{name}: HTML, gzip"), "bytes", bytes as f64);
         }
     }
-    Ok(())
+    crate::plans::record(db, today, results).await
 }
