@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use db::Database;
-use db::crypto::{Key, Keyring};
+use db::crypto::Keyring;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::ConnectionTrait;
 
@@ -46,9 +46,10 @@ impl Fresh {
     }
 
     /// A database kept by an earlier run, with its keys (`id:base64,…`, as
-    /// `key_list` prints them); `drop` leaves it in place.
+    /// `Keyring::to_list` prints them); `drop` leaves it in place.
     pub(crate) async fn reuse(url: &str, keys: &str) -> anyhow::Result<Self> {
-        let keys = parse_key_list(keys)?;
+        let keys =
+            Keyring::from_list(keys).context("--key: expected id:base64 pairs, as --keep-database printed them")?;
         let db = Database::connect(url, 10).await.with_context(|| format!("connect to {url}"))?;
         let db = db.with_keys(keys.clone());
         Ok(Self { db, url: url.to_owned(), keys, postgres: None, sqlite_file: None, created: false })
@@ -86,30 +87,6 @@ impl Fresh {
         }
         Ok(())
     }
-}
-
-/// The keys as `RESGUARDO_ENCRYPTION_KEYS` takes them: `id:base64,…`, the
-/// current key first.
-pub(crate) fn key_list(keys: &Keyring) -> String {
-    let current = keys.current_id();
-    let others = keys.key_ids().into_iter().filter(|id| *id != current);
-    std::iter::once(current)
-        .chain(others)
-        .filter_map(|id| keys.key(id).map(|key| format!("{id}:{}", key.to_base64())))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// `id:base64,…` (the first is current), as `resguardo serve` reads it.
-pub(crate) fn parse_key_list(list: &str) -> anyhow::Result<Keyring> {
-    let mut keys = Vec::new();
-    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let (id, key) = item.split_once(':').context("keys: expected id:base64 pairs")?;
-        let id: u32 = id.trim().parse().context("keys: key ids are numbers")?;
-        keys.push(Key::from_base64(id, key).context("keys: expected 32 bytes in base64")?);
-    }
-    let current = keys.first().map(|k| k.id).context("keys: none given")?;
-    Ok(Keyring::new(current, keys)?)
 }
 
 /// Writes `keys` as the key file `resguardo serve` reads (`RESGUARDO_KEY_FILE`).

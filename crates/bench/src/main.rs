@@ -168,7 +168,7 @@ async fn triage(cli: &Cli, args: &ScaleArgs, today: NaiveDate, results: &mut Res
 /// left as it was.
 async fn finish(cli: &Cli, data: Fresh) -> anyhow::Result<()> {
     if cli.keep_database && data.created() {
-        let (url, keys) = (data.url(), fresh::key_list(data.keys()));
+        let (url, keys) = (data.url(), data.keys().to_list());
         eprintln!("kept the database: {url}");
         eprintln!("  its key (for resguardo serve): RESGUARDO_ENCRYPTION_KEYS={keys}");
         eprintln!(

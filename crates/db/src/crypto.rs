@@ -72,6 +72,9 @@ pub enum CryptoError {
     /// altered or moved: all look alike on purpose.
     #[error("a stored value does not decrypt")]
     Undecryptable,
+    /// A key list (`id:base64,…`) that does not read as one.
+    #[error("{0}")]
+    BadList(&'static str),
 }
 
 /// The keys in use: one current key encrypts; every key decrypts.
@@ -98,6 +101,30 @@ impl Keyring {
     /// A keyring with one fresh key (tests and first development runs).
     pub fn generate() -> Result<Self, CryptoError> {
         Self::new(1, vec![Key::generate(1)?])
+    }
+
+    /// `id:base64,id:base64`, the first the current key: the form
+    /// `RESGUARDO_ENCRYPTION_KEYS` takes (and `bench --keep-database`
+    /// prints).
+    pub fn from_list(list: &str) -> Result<Self, CryptoError> {
+        let mut keys = Vec::new();
+        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (id, key) = item.split_once(':').ok_or(CryptoError::BadList("expected id:base64 pairs"))?;
+            let id: u32 = id.trim().parse().map_err(|_| CryptoError::BadList("key ids are numbers"))?;
+            keys.push(Key::from_base64(id, key)?);
+        }
+        let current = keys.first().map(|k| k.id).ok_or(CryptoError::BadList("no key given"))?;
+        Self::new(current, keys)
+    }
+
+    /// The inverse of [`Keyring::from_list`]: the current key first.
+    pub fn to_list(&self) -> String {
+        let others = self.keys.keys().copied().filter(|id| *id != self.current);
+        std::iter::once(self.current)
+            .chain(others)
+            .filter_map(|id| self.keys.get(&id).map(|key| format!("{id}:{}", key.to_base64())))
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     pub fn current_id(&self) -> u32 {
@@ -174,6 +201,18 @@ impl Keyring {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_lists_read_back_what_they_print() {
+        let keys = Keyring::new(2, vec![Key::generate(1).unwrap(), Key::generate(2).unwrap()]).unwrap();
+        let list = keys.to_list();
+        assert!(list.starts_with("2:"), "the current key first: {list}");
+        let read = Keyring::from_list(&list).unwrap();
+        assert_eq!((read.current_id(), read.key_ids()), (2, vec![1, 2]));
+        for bad in ["", "1", "x:AAAA", "1:not base64"] {
+            assert!(Keyring::from_list(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn values_round_trip_and_are_bound_to_their_place() {

@@ -66,14 +66,7 @@ pub enum Source {
 
 /// `id:base64,id:base64`: the first is the current key.
 fn parse_list(list: &str) -> anyhow::Result<Keyring> {
-    let mut keys = Vec::new();
-    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let (id, key) = item.split_once(':').context("RESGUARDO_ENCRYPTION_KEYS: expected id:base64 pairs")?;
-        let id: u32 = id.trim().parse().context("RESGUARDO_ENCRYPTION_KEYS: key ids are numbers")?;
-        keys.push(Key::from_base64(id, key).context("RESGUARDO_ENCRYPTION_KEYS")?);
-    }
-    let current = keys.first().map(|k| k.id).context("RESGUARDO_ENCRYPTION_KEYS is empty")?;
-    Ok(Keyring::new(current, keys)?)
+    Keyring::from_list(list).context("RESGUARDO_ENCRYPTION_KEYS")
 }
 
 fn read_key_file(path: &Path) -> anyhow::Result<KeyFile> {
