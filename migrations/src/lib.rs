@@ -19,6 +19,7 @@ mod m20261201_000002_superseded_keys;
 mod m20261201_000003_queue_indexes;
 mod m20261201_000004_audit_read_cases;
 mod m20261201_000005_in_progress_indexes;
+mod m20261201_000006_calendar_recomputations;
 mod seed;
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_queue_indexes::Migration),
             Box::new(m20261201_000004_audit_read_cases::Migration),
             Box::new(m20261201_000005_in_progress_indexes::Migration),
+            Box::new(m20261201_000006_calendar_recomputations::Migration),
         ]
     }
 }

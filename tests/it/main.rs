@@ -25,6 +25,7 @@ mod live_client;
 mod observability;
 mod pages;
 mod procedure;
+mod recomputation;
 mod reference_data;
 mod refusals;
 mod reminders;

@@ -30,6 +30,7 @@ on_both_databases!(
     a_permanent_refusal_is_dead_lettered,
     two_workers_racing_send_each_message_once,
     a_calendar_change_moves_the_due_date_and_its_reminders,
+    a_recomputation_cut_short_sends_nothing_of_the_previous_calendar,
     a_request_for_information_stops_the_reminders,
     two_workers_on_a_slow_relay_send_each_message_once,
     a_hanging_relay_holds_up_neither_announcements_nor_the_pass,
@@ -412,6 +413,49 @@ async fn a_calendar_change_moves_the_due_date_and_its_reminders(db: Database) {
     let reminder_days: Vec<String> = sent.keys().skip(1).map(NaiveDate::to_string).collect();
     assert_eq!(reminder_days, ["2026-08-07", "2026-08-11", "2026-08-12"]);
     assert!(sent.values().flatten().skip(1).all(|m| m.text.contains("SEQUENCE:3")));
+    no_canary(&smtp.received());
+}
+
+async fn a_recomputation_cut_short_sends_nothing_of_the_previous_calendar(db: Database) {
+    let Some(smtp) = SmtpServer::start() else { return };
+    let office = office(&db).await;
+    let worker = worker(&db, &smtp);
+    let case_id = urgent_case(&db, &office, "2026-07-13", "2026-07-15").await;
+    days(&worker, &smtp, "2026-07-13", "2026-07-20").await;
+    let planned = db.deliveries(case_id).await.unwrap();
+    let first_reminder = planned
+        .iter()
+        .filter(|r| r.kind == DeliveryKind::Reminder && r.status == DeliveryStatus::Pending)
+        .map(|r| r.planned_for)
+        .min()
+        .expect("reminders planned for the decision due on 11 August");
+
+    // The national day commits; the instance stops before recomputing.
+    let national = CalendarChange::AddNonWorkingDay {
+        day: "2026-08-03".parse().unwrap(),
+        department: None,
+        legal_basis: "DS 901-2026-PCM".into(),
+        source: None,
+    };
+    db.commit_calendar_change(national, &Actor::system(), at("2026-07-21", "08:05")).await.unwrap();
+    // The first reminder of the old date falls due, and another worker
+    // sends (without housekeeping): it names a date that no longer holds,
+    // so it is not sent.
+    let sent = smtp.received().len();
+    let pass = worker.deliver_due(first_reminder).await.unwrap();
+    assert_eq!((pass.sent, smtp.received().len()), (0, sent), "nothing of the previous calendar goes out");
+    assert!(pass.expired >= 1, "{pass:?}");
+
+    // The next housekeeping finishes the recomputation; from then on it
+    // goes as if the change had been recomputed at once (the test above).
+    let sent = days(&worker, &smtp, "2026-07-21", "2026-08-12").await;
+    let moved = &sent[&"2026-07-21".parse::<NaiveDate>().unwrap()];
+    assert_eq!(summary(moved), pairs(&[(OFFICER, "Aviso")]));
+    assert!(moved[0].text.contains("ahora vence el miércoles 12 de agosto de 2026"), "{}", moved[0].text);
+    let reminder_days: Vec<String> = sent.keys().skip(1).map(NaiveDate::to_string).collect();
+    assert_eq!(reminder_days, ["2026-08-07", "2026-08-11", "2026-08-12"]);
+    assert!(sent.values().flatten().skip(1).all(|m| m.text.contains("SEQUENCE:3")));
+    assert!(db.recomputations_under_way().await.unwrap().is_empty());
     no_canary(&smtp.received());
 }
 

@@ -34,6 +34,12 @@ pub(crate) struct Act {
     date: Date,
 }
 
+impl CaseView {
+    async fn current_next_due(&self, ctx: &Context<'_>) -> ApiResult<Option<chrono::NaiveDate>> {
+        crate::deadlines::next_due_on(ctx, self.0.id, None, self.0.next_due_on).await
+    }
+}
+
 /// A request for protection and everything done about it: its state,
 /// deadlines, measures and history. Officers and supervisors only
 /// (`case`, `cases`, `node`); coordinators see a measure's `MeasureCase`
@@ -126,13 +132,13 @@ impl CaseView {
 
     /// The earliest due date among running deadlines, the case's and its
     /// measures' (`YYYY-MM-DD`, America/Lima); none when nothing runs.
-    async fn next_due_on(&self) -> Option<Date> {
-        self.0.next_due_on.map(Date)
+    async fn next_due_on(&self, ctx: &Context<'_>) -> ApiResult<Option<Date>> {
+        Ok(self.current_next_due(ctx).await?.map(Date))
     }
 
     /// A running deadline is past its due date, today in Lima.
-    async fn overdue(&self, ctx: &Context<'_>) -> bool {
-        self.0.next_due_on.is_some_and(|due| due < today(ctx))
+    async fn overdue(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(self.current_next_due(ctx).await?.is_some_and(|due| due < today(ctx)))
     }
 
     /// The request as filed: personal data, sealed at rest; every read is

@@ -2,19 +2,62 @@
 //! explanation of its due date.
 
 use async_graphql::{Context, Object};
-use domain::deadline::{Deadline, DeadlineStatus as Status};
+use chrono::NaiveDate;
+use domain::deadline::{Deadline, DeadlineStatus as Status, next_due};
 use domain::place::DepartmentCode;
+use domain::workflow::MeasureNo;
+use uuid::Uuid;
 
 use crate::calendar::{DueDate, explanation_view};
-use crate::context::{calendar, today};
+use crate::context::{calendar, db, loaders, today};
 use crate::enums::{DeadlineKind, DeadlineStatus, Track};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::loaders::{CaseId, DeadlinesOf};
 use crate::scalars::Date;
 
 pub(crate) struct DeadlineView {
+    /// As stored: read its dates through `current`.
     pub(crate) deadline: Deadline,
     /// The case's department: selects regional non-working days.
     pub(crate) department: DepartmentCode,
+}
+
+/// The earliest running due date of a case, or of one of its measures, as
+/// the calendar in force makes it: as stored, unless a calendar change's
+/// recomputation is under way in the case's department (then from its
+/// deadlines, each as `DeadlineView::current` shows it).
+pub(crate) async fn next_due_on(
+    ctx: &Context<'_>,
+    case_id: Uuid,
+    measure: Option<MeasureNo>,
+    stored: Option<NaiveDate>,
+) -> ApiResult<Option<NaiveDate>> {
+    let under_way = db(ctx).recomputations_under_way().await?;
+    if under_way.is_empty() {
+        return Ok(stored);
+    }
+    let case = loaders(ctx).load_one(CaseId(case_id)).await?.ok_or(ApiError::Internal)?;
+    if !under_way.iter().any(|place| place.is_none_or(|d| d == case.department)) {
+        return Ok(stored);
+    }
+    let calendar = calendar(ctx).await?;
+    let deadlines = loaders(ctx).load_one(DeadlinesOf(case_id)).await?.unwrap_or_default();
+    let current: Vec<Deadline> = deadlines
+        .iter()
+        .filter(|d| measure.is_none() || d.key.measure == measure)
+        .map(|d| d.on_calendar(&calendar, case.department))
+        .collect();
+    Ok(next_due(&current))
+}
+
+impl DeadlineView {
+    /// The deadline as the calendar in force makes it. A calendar change's
+    /// recomputation follows the change in batches; until this deadline's
+    /// batch is done, the stored due date is the previous calendar's and
+    /// is never shown as current.
+    async fn current(&self, ctx: &Context<'_>) -> ApiResult<Deadline> {
+        Ok(self.deadline.on_calendar(&calendar(ctx).await?, self.department))
+    }
 }
 
 /// A deadline of a case or of one of its measures: a date, the n-th working
@@ -45,8 +88,8 @@ impl DeadlineView {
 
     /// The last day to act (`YYYY-MM-DD`, America/Lima), counting the
     /// working days added by suspensions that ended.
-    async fn due(&self) -> Date {
-        Date(self.deadline.due)
+    async fn due(&self, ctx: &Context<'_>) -> ApiResult<Date> {
+        Ok(Date(self.current(ctx).await?.due))
     }
 
     /// Whether it is running, suspended, met, lapsed or cancelled.
@@ -75,8 +118,8 @@ impl DeadlineView {
     }
 
     /// Open and past its due date, today in Lima.
-    async fn overdue(&self, ctx: &Context<'_>) -> bool {
-        self.deadline.status == Status::Open && self.deadline.due < today(ctx)
+    async fn overdue(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(self.deadline.status == Status::Open && self.current(ctx).await?.due < today(ctx))
     }
 
     /// The length of the period, in working days, from the rule it was set
@@ -98,8 +141,8 @@ impl DeadlineView {
 
     /// Starts at 1 and is bumped every time the due date moves; reminders
     /// and calendar events follow it.
-    async fn version(&self) -> i32 {
-        i32::try_from(self.deadline.version).unwrap_or(i32::MAX)
+    async fn version(&self, ctx: &Context<'_>) -> ApiResult<i32> {
+        Ok(i32::try_from(self.current(ctx).await?.version).unwrap_or(i32::MAX))
     }
 
     /// For a running deadline, the working days left to act, counted from
@@ -111,6 +154,7 @@ impl DeadlineView {
         let calendar = calendar(ctx).await?;
         Ok(self
             .deadline
+            .on_calendar(&calendar, self.department)
             .working_days_left(today(ctx), &calendar, self.department)
             .map(|n| i32::try_from(n).unwrap_or(if n < 0 { i32::MIN } else { i32::MAX })))
     }

@@ -72,13 +72,13 @@ impl MeasureView {
     }
 
     /// The earliest due date among its running deadlines; `null` when none runs.
-    async fn next_due_on(&self) -> Option<Date> {
-        self.0.next_due_on.map(Date)
+    async fn next_due_on(&self, ctx: &Context<'_>) -> ApiResult<Option<Date>> {
+        Ok(self.current_next_due(ctx).await?.map(Date))
     }
 
     /// Whether `nextDueOn` is before today in Lima.
-    async fn overdue(&self, ctx: &Context<'_>) -> bool {
-        self.0.next_due_on.is_some_and(|due| due < today(ctx))
+    async fn overdue(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(self.current_next_due(ctx).await?.is_some_and(|due| due < today(ctx)))
     }
 
     /// Its acknowledgement and implementation deadlines, running or closed.
@@ -116,6 +116,10 @@ impl MeasureView {
 impl MeasureView {
     async fn case_record(&self, ctx: &Context<'_>) -> ApiResult<db::CaseRecord> {
         loaders(ctx).load_one(CaseId(self.0.case_id)).await?.ok_or(ApiError::Internal)
+    }
+
+    async fn current_next_due(&self, ctx: &Context<'_>) -> ApiResult<Option<chrono::NaiveDate>> {
+        crate::deadlines::next_due_on(ctx, self.0.case_id, Some(self.0.measure.no), self.0.next_due_on).await
     }
 }
 

@@ -143,6 +143,10 @@ pub(crate) struct CalendarChangeResult {
     /// Deadlines whose due date moved, or would move (their owners are
     /// told by e-mail when it is applied).
     deadlines_moved: i32,
+    /// True when the recomputation stopped before the end (the figures are
+    /// what it did so far): the delivery worker finishes it, and meanwhile
+    /// every deadline is shown with the due date the new calendar gives it.
+    recomputation_pending: bool,
 }
 
 /// How long a kind of deadline runs, and from which event (data, not code:
@@ -558,7 +562,7 @@ async fn change_calendar(
 ) -> ApiResult<CalendarChangeResult> {
     let request = authorize(ctx, operation, Target::Nothing)?;
     let report = if dry_run {
-        db(ctx).preview_calendar_change(change, &request.actor(), request.now).await?
+        db(ctx).preview_calendar_change(change).await?
     } else {
         db(ctx).change_calendar(change, &request.actor(), request.now).await?
     };
@@ -567,6 +571,7 @@ async fn change_calendar(
         version: i64::try_from(report.version).unwrap_or(i64::MAX),
         cases_recomputed: i32::try_from(report.cases_recomputed).unwrap_or(i32::MAX),
         deadlines_moved: i32::try_from(report.deadlines_moved).unwrap_or(i32::MAX),
+        recomputation_pending: !report.finished,
     })
 }
 

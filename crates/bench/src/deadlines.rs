@@ -5,7 +5,7 @@
 //! running deadline after a decreed non-working day; and
 //! `add_working_days` per call against counting day by day.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Days, NaiveDate};
 use db::{Actor, CalendarChange, Database};
@@ -14,7 +14,7 @@ use domain::place::DepartmentCode;
 
 use crate::fresh::Fresh;
 use crate::generate::{Profile, generate, noon};
-use crate::results::Results;
+use crate::results::{Results, percentile_ms};
 
 /// Past-due requests in both databases.
 const OVERDUE: usize = 100;
@@ -51,9 +51,13 @@ pub(crate) async fn run(
     // A regional non-working day three days ahead, decreed for Madre de
     // Dios (about 4 % of the requests): every running deadline there moves.
     // Removing it moves them back. (A national decree touches every
-    // running deadline; the cost per deadline is the same.)
+    // running deadline; the cost per deadline is the same.) Meanwhile a
+    // writer files a request after another: its latency, against the same
+    // writer with nothing else running, says whether writers wait.
     let day = today + Days::new(3);
     let department = Some(DepartmentCode::parse("17").map_err(|e| anyhow::anyhow!("{e}"))?);
+    let alone = crate::intake_cost::writer_latencies(db, Duration::from_secs(3)).await?;
+    record_writer(results, "a writer alone (baseline)", &alone);
     for _ in 0..runs {
         let add = CalendarChange::AddNonWorkingDay {
             day,
@@ -61,13 +65,18 @@ pub(crate) async fn run(
             legal_basis: "Decreto regional 000-2026 (prueba de carga)".into(),
             source: None,
         };
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let writer = tokio::spawn(crate::intake_cost::writer_until(db.clone(), stopped));
         let started = Instant::now();
         let report = db.change_calendar(add, &Actor::system(), noon(today)).await?;
         let took = started.elapsed().as_secs_f64();
+        stop.send(true)?;
+        let beside = writer.await??;
         let moved = report.deadlines_moved as f64;
         results.record("deadlines", "recompute after a regional decreed day: time", "s", took);
         results.record("deadlines", "recompute after a regional decreed day: deadlines moved", "deadlines", moved);
         results.record("deadlines", "recompute: time per moved deadline", "µs", took * 1e6 / moved.max(1.0));
+        record_writer(results, "a writer beside the recompute", &beside);
         let id = db.non_working_days().await?.into_iter().find(|d| d.first_day == day).map(|d| d.id);
         if let Some(id) = id {
             db.change_calendar(CalendarChange::RemoveNonWorkingDay { id }, &Actor::system(), noon(today)).await?;
@@ -82,6 +91,14 @@ pub(crate) async fn run(
         results.record("deadlines", "ratio add_working_days / day by day", "×", fast / naive);
     }
     Ok(())
+}
+
+/// A writer's intake latencies (median, p99, worst), in ms.
+fn record_writer(results: &mut Results, label: &str, latencies: &[Duration]) {
+    let mut samples = latencies.to_vec();
+    for (name, p) in [("p50", 50.0), ("p99", 99.0), ("max", 100.0)] {
+        results.record("deadlines", &format!("{label}: intake {name}"), "ms", percentile_ms(&mut samples, p));
+    }
 }
 
 /// Nanoseconds per call of `add_working_days(from, 30)` and of the naive

@@ -95,3 +95,28 @@ async fn file(
             .map_err(|e| anyhow::anyhow!("intake keys: {e}"))?;
     Ok(db.submit_request(request, Channel::Web, &keys, chrono::Utc::now(), actor).await?.id)
 }
+
+/// Files one request after another for `duration`; each one's latency.
+pub(crate) async fn writer_latencies(db: &Database, duration: Duration) -> anyhow::Result<Vec<Duration>> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let writer = tokio::spawn(writer_until(db.clone(), stopped));
+    tokio::time::sleep(duration).await;
+    stop.send(true)?;
+    writer.await?
+}
+
+/// Files one request after another until `stop` turns true (at least one);
+/// each one's latency.
+pub(crate) async fn writer_until(db: Database, stop: tokio::sync::watch::Receiver<bool>) -> anyhow::Result<Vec<Duration>> {
+    let actor = Actor::public(None);
+    let mut latencies = Vec::new();
+    let mut n = 0;
+    while latencies.is_empty() || !*stop.borrow() {
+        let request = sample::request(n)?;
+        let started = Instant::now();
+        file(&db, &request, &format!("beside-{n}"), &actor).await?;
+        latencies.push(started.elapsed());
+        n += 1;
+    }
+    Ok(latencies)
+}

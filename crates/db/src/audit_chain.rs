@@ -102,6 +102,10 @@ impl NewEntry<'_> {
 /// more (an import's chunk) are chained here, where the cost stays linear.
 const ONE_STATEMENT_MAX: usize = 16;
 
+/// Entries one `append` may be given: the rows of audit_events, about a
+/// dozen columns each, stay within the parameter limits.
+pub(crate) const ENTRIES_PER_APPEND: usize = crate::bulk::MAX_PARAMETERS / 12;
+
 /// Appends entries, chained, within the caller's transaction (or alone:
 /// on PostgreSQL the append is one statement, atomic by itself).
 pub(crate) async fn append(conn: &impl ConnectionTrait, entries: &[NewEntry<'_>]) -> DbResult<()> {

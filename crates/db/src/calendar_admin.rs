@@ -1,32 +1,25 @@
 //! Changing the calendar, the deadline rules and the reminder policies.
 //!
 //! A calendar change (a decreed non-working day, a suspension period, added
-//! or removed) bumps the calendar version and, in the same transaction,
-//! recomputes every running deadline whose window it touches: moved
-//! deadlines are recorded, their owners told, their reminders re-planned.
+//! or removed) bumps the calendar version and asks for the recomputation
+//! of every running deadline whose window it touches, which follows in
+//! batches (`recomputation`): moved deadlines are recorded, their owners
+//! told, their reminders re-planned.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::business_day::lima_date;
 use domain::deadline::{DeadlineKind, DeadlineRule, DeadlineRules};
 use domain::place::DepartmentCode;
 use domain::reminders::{ReminderPolicies, ReminderPolicy};
-use domain::workflow::{AuditAction, Context, Effect};
+use domain::workflow::AuditAction;
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde_json::json;
-use uuid::Uuid;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::case_store;
-use crate::commands::{next_event_seq, record_event};
 use crate::connection::Database;
-use crate::effects::{self, Actor, Origin, audit};
-use crate::entities::{
-    calendar_state, cases, deadline_rules, deadlines, non_working_days, reminder_policies, suspension_periods,
-};
+use crate::effects::{Actor, audit};
+use crate::entities::{calendar_state, deadline_rules, non_working_days, reminder_policies, suspension_periods};
 use crate::error::{DbError, DbResult};
-use crate::live::{LiveEvent, transition_events};
-use crate::outbox::Planner;
+use crate::recomputation::{self, Window, stored_version};
 use crate::reference;
 
 /// A decreed day or a suspension period, as stored (with its id).
@@ -65,13 +58,6 @@ pub enum CalendarChange {
     },
 }
 
-/// Whether a calendar change is kept or only measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Keep {
-    Commit,
-    RollBack,
-}
-
 /// What a calendar change did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CalendarChangeReport {
@@ -80,6 +66,16 @@ pub struct CalendarChangeReport {
     pub cases_recomputed: usize,
     /// Deadlines whose due date moved.
     pub deadlines_moved: usize,
+    /// Whether every deadline it touches has been recomputed; if not, the
+    /// delivery worker finishes the recomputation (the figures above are
+    /// then what was done so far).
+    pub finished: bool,
+}
+
+impl CalendarEntry {
+    fn window(&self) -> Window {
+        Window { first: self.first_day, last: self.last_day, department: self.department }
+    }
 }
 
 fn entry_from_day(row: non_working_days::Model) -> DbResult<CalendarEntry> {
@@ -104,7 +100,7 @@ fn entry_from_period(row: suspension_periods::Model) -> DbResult<CalendarEntry> 
     })
 }
 
-fn department(code: Option<&str>) -> DbResult<Option<DepartmentCode>> {
+pub(crate) fn department(code: Option<&str>) -> DbResult<Option<DepartmentCode>> {
     code.map(|c| DepartmentCode::parse(c).map_err(|_| DbError::Corrupt("department_code"))).transpose()
 }
 
@@ -138,166 +134,57 @@ impl Database {
             .collect()
     }
 
-    /// Applies one calendar change and recomputes what it touches.
+    /// Applies one calendar change, then recomputes what it touches, a
+    /// batch of cases at a time (see `recomputation`).
     pub async fn change_calendar(
         &self,
         change: CalendarChange,
         actor: &Actor,
         at: DateTime<Utc>,
     ) -> DbResult<CalendarChangeReport> {
-        self.calendar_change(change, actor, at, Keep::Commit).await
+        let version = self.commit_calendar_change(change, actor, at).await?;
+        // The change holds; its deadlines follow. Should that stop half
+        // way, the worker finishes it, and until then every deadline is
+        // shown as the new calendar makes it.
+        match self.recompute(stored_version(version)?, at).await {
+            Ok(report) => Ok(report),
+            Err(error) => {
+                tracing::error!(%error, version, "a calendar change's recomputation stopped; the worker will finish it");
+                Ok(CalendarChangeReport { version, cases_recomputed: 0, deadlines_moved: 0, finished: false })
+            }
+        }
+    }
+
+    /// Commits one calendar change with the request to recompute what it
+    /// touches, and returns the new calendar version; nothing is
+    /// recomputed yet. That is the state a crash right after the commit
+    /// leaves: [`Database::change_calendar`] goes on to recompute, and
+    /// [`Database::finish_recomputations`] finishes whatever was left.
+    pub async fn commit_calendar_change(
+        &self,
+        change: CalendarChange,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> DbResult<u64> {
+        let tx = self.write_transaction().await?;
+        let (version, window) = write_change(&tx, change).await?;
+        audit(&tx, actor, at, None, AuditAction::CalendarChanged, None).await?;
+        recomputation::request(&tx, version, window, actor, at).await?;
+        crate::reference_cache::announce_reference_edit(&tx).await?;
+        tx.commit().await?;
+        self.reference_cache().forget();
+        Ok(version)
     }
 
     /// What the change would do, exactly as [`Database::change_calendar`]
-    /// would do it, in a transaction that is then rolled back: nothing is
-    /// kept, audited, announced or sent.
-    pub async fn preview_calendar_change(
-        &self,
-        change: CalendarChange,
-        actor: &Actor,
-        at: DateTime<Utc>,
-    ) -> DbResult<CalendarChangeReport> {
-        self.calendar_change(change, actor, at, Keep::RollBack).await
-    }
-
-    async fn calendar_change(
-        &self,
-        change: CalendarChange,
-        actor: &Actor,
-        at: DateTime<Utc>,
-        keep: Keep,
-    ) -> DbResult<CalendarChangeReport> {
+    /// would do it, computed in a transaction that is then rolled back:
+    /// nothing is kept, audited, announced or sent.
+    pub async fn preview_calendar_change(&self, change: CalendarChange) -> DbResult<CalendarChangeReport> {
         let tx = self.write_transaction().await?;
-        let touched = match change {
-            CalendarChange::AddNonWorkingDay { day, department, legal_basis, source } => {
-                check_basis(&legal_basis)?;
-                if let Some(code) = department
-                    && !reference::department_exists(&tx, code).await?
-                {
-                    return Err(DbError::UnknownReference("el departamento"));
-                }
-                non_working_days::Entity::insert(non_working_days::ActiveModel {
-                    id: NotSet,
-                    day: Set(day),
-                    department_code: Set(department.map(|d| d.as_str().to_owned())),
-                    legal_basis: Set(legal_basis.trim().to_owned()),
-                    source: Set(source),
-                })
-                .exec_without_returning(&tx)
-                .await?;
-                (day, day, department)
-            }
-            CalendarChange::RemoveNonWorkingDay { id } => {
-                let row = non_working_days::Entity::find_by_id(id)
-                    .one(&tx)
-                    .await?
-                    .ok_or_else(|| DbError::Rejected("no existe ese día no laborable".into()))?;
-                non_working_days::Entity::delete_by_id(id).exec(&tx).await?;
-                let entry = entry_from_day(row)?;
-                (entry.first_day, entry.last_day, entry.department)
-            }
-            CalendarChange::AddSuspension { first_day, last_day, department, legal_basis, source } => {
-                check_basis(&legal_basis)?;
-                if last_day < first_day {
-                    return Err(DbError::Rejected("el último día no puede ser anterior al primero".into()));
-                }
-                suspension_periods::Entity::insert(suspension_periods::ActiveModel {
-                    id: NotSet,
-                    first_day: Set(first_day),
-                    last_day: Set(last_day),
-                    department_code: Set(department.map(|d| d.as_str().to_owned())),
-                    legal_basis: Set(legal_basis.trim().to_owned()),
-                    source: Set(source),
-                })
-                .exec_without_returning(&tx)
-                .await?;
-                (first_day, last_day, department)
-            }
-            CalendarChange::RemoveSuspension { id } => {
-                let row = suspension_periods::Entity::find_by_id(id)
-                    .one(&tx)
-                    .await?
-                    .ok_or_else(|| DbError::Rejected("no existe ese periodo de suspensión".into()))?;
-                suspension_periods::Entity::delete_by_id(id).exec(&tx).await?;
-                let entry = entry_from_period(row)?;
-                (entry.first_day, entry.last_day, entry.department)
-            }
-        };
-        calendar_state::Entity::update_many()
-            .col_expr(calendar_state::Column::Version, Expr::col(calendar_state::Column::Version).add(1))
-            .filter(calendar_state::Column::Id.eq(1))
-            .exec(&tx)
-            .await?;
-        audit(&tx, actor, at, None, AuditAction::CalendarChanged, None).await?;
-        let mut events = Vec::new();
-        let report = self.recompute_touched(&tx, touched, actor, at, &mut events).await?;
-        match keep {
-            Keep::Commit => {
-                crate::reference_cache::announce_reference_edit(&tx).await?;
-                self.commit_announcing(tx, events).await?;
-                self.reference_cache().forget();
-            }
-            Keep::RollBack => tx.rollback().await?,
-        }
-        Ok(report)
-    }
-
-    /// Recomputes the running deadlines whose window (start, due] meets the
-    /// changed days, in the department concerned (or everywhere).
-    async fn recompute_touched(
-        &self,
-        tx: &sea_orm::DatabaseTransaction,
-        (first, last, department): (NaiveDate, NaiveDate, Option<DepartmentCode>),
-        actor: &Actor,
-        at: DateTime<Utc>,
-        events: &mut Vec<LiveEvent>,
-    ) -> DbResult<CalendarChangeReport> {
-        use deadlines::Column as D;
-        let (calendar, rules, policies) = self.rules_in(tx).await?;
-        let mut touched = deadlines::Entity::find()
-            .select_only()
-            .column(D::CaseId)
-            .distinct()
-            .filter(D::Status.is_in(["OPEN", "SUSPENDED"]))
-            .filter(D::StartOn.lt(last))
-            .filter(sea_orm::Condition::any().add(D::DueOn.gte(first)).add(D::Status.eq("SUSPENDED")));
-        if let Some(code) = department {
-            let in_department = Query::select()
-                .column(cases::Column::Id)
-                .from(cases::Entity)
-                .and_where(Expr::col(cases::Column::DepartmentCode).eq(code.as_str()))
-                .to_owned();
-            touched = touched.filter(D::CaseId.in_subquery(in_department));
-        }
-        let case_ids: Vec<Uuid> = touched.into_tuple().all(tx).await?;
-        let mut report = CalendarChangeReport { version: calendar.version(), cases_recomputed: 0, deadlines_moved: 0 };
-        let today = lima_date(at);
-        for case_id in case_ids {
-            let loaded = case_store::load(tx, case_id).await?;
-            let transition = loaded.case.recompute_deadlines(&Context { calendar: &calendar, rules: &rules });
-            let deadline_ids = case_store::save(tx, &loaded, &transition.case, at).await?;
-            let seq = next_event_seq(tx, case_id).await?;
-            let origin = Origin { case_id, event_seq: seq, actor, now: at };
-            let payload = json!({ "calendarVersion": calendar.version() });
-            let sealing = self.sealing_keys(tx).await?;
-            record_event(tx, &sealing, &origin, AuditAction::DeadlinesRecomputed, None, today, payload).await?;
-            let reachable = crate::delivery::requester_reachable(&sealing, &loaded.row)?;
-            let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at);
-            effects::carry_out(tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
-            let file_number = &loaded.row.file_number;
-            events.extend(transition_events(
-                case_id,
-                file_number,
-                Some(&loaded.case),
-                &transition.case,
-                &transition.effects,
-                at,
-            ));
-            report.cases_recomputed += 1;
-            report.deadlines_moved +=
-                transition.effects.iter().filter(|e| matches!(e, Effect::Deadline { .. })).count();
-        }
-        Ok(report)
+        let (version, window) = write_change(&tx, change).await?;
+        let report = Self::count_recomputation(&tx, version, window).await?;
+        tx.rollback().await?;
+        Ok(CalendarChangeReport { finished: true, ..report })
     }
 
     /// Replaces one deadline rule (by kind and track); the whole set must
@@ -377,4 +264,68 @@ impl Database {
         self.commit_reference_edit(tx).await?;
         Ok(checked)
     }
+}
+
+/// Writes the change and bumps the calendar version; returns the new
+/// version and the days it touches.
+async fn write_change(tx: &DatabaseTransaction, change: CalendarChange) -> DbResult<(u64, Window)> {
+    let window = match change {
+        CalendarChange::AddNonWorkingDay { day, department, legal_basis, source } => {
+            check_basis(&legal_basis)?;
+            if let Some(code) = department
+                && !reference::department_exists(tx, code).await?
+            {
+                return Err(DbError::UnknownReference("el departamento"));
+            }
+            non_working_days::Entity::insert(non_working_days::ActiveModel {
+                id: NotSet,
+                day: Set(day),
+                department_code: Set(department.map(|d| d.as_str().to_owned())),
+                legal_basis: Set(legal_basis.trim().to_owned()),
+                source: Set(source),
+            })
+            .exec_without_returning(tx)
+            .await?;
+            Window { first: day, last: day, department }
+        }
+        CalendarChange::RemoveNonWorkingDay { id } => {
+            let row = non_working_days::Entity::find_by_id(id)
+                .one(tx)
+                .await?
+                .ok_or_else(|| DbError::Rejected("no existe ese día no laborable".into()))?;
+            non_working_days::Entity::delete_by_id(id).exec(tx).await?;
+            entry_from_day(row)?.window()
+        }
+        CalendarChange::AddSuspension { first_day, last_day, department, legal_basis, source } => {
+            check_basis(&legal_basis)?;
+            if last_day < first_day {
+                return Err(DbError::Rejected("el último día no puede ser anterior al primero".into()));
+            }
+            suspension_periods::Entity::insert(suspension_periods::ActiveModel {
+                id: NotSet,
+                first_day: Set(first_day),
+                last_day: Set(last_day),
+                department_code: Set(department.map(|d| d.as_str().to_owned())),
+                legal_basis: Set(legal_basis.trim().to_owned()),
+                source: Set(source),
+            })
+            .exec_without_returning(tx)
+            .await?;
+            Window { first: first_day, last: last_day, department }
+        }
+        CalendarChange::RemoveSuspension { id } => {
+            let row = suspension_periods::Entity::find_by_id(id)
+                .one(tx)
+                .await?
+                .ok_or_else(|| DbError::Rejected("no existe ese periodo de suspensión".into()))?;
+            suspension_periods::Entity::delete_by_id(id).exec(tx).await?;
+            entry_from_period(row)?.window()
+        }
+    };
+    calendar_state::Entity::update_many()
+        .col_expr(calendar_state::Column::Version, Expr::col(calendar_state::Column::Version).add(1))
+        .filter(calendar_state::Column::Id.eq(1))
+        .exec(tx)
+        .await?;
+    Ok((reference::calendar_version(tx).await?, window))
 }

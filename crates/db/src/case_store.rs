@@ -274,10 +274,9 @@ pub(crate) fn no_due_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
-/// The earliest due date among running deadlines (suspended ones have no
-/// meaningful due date until they resume).
+/// As stored: the earliest running due date, or `no_due_date`.
 fn next_due<'a>(deadlines: impl Iterator<Item = &'a Deadline>) -> NaiveDate {
-    deadlines.filter(|d| d.status == DeadlineStatus::Open).map(|d| d.due).min().unwrap_or_else(no_due_date)
+    domain::deadline::next_due(deadlines).unwrap_or_else(no_due_date)
 }
 
 /// The account behind a `StaffRef` (always a user id written by the API).

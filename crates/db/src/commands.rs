@@ -154,7 +154,7 @@ impl Database {
         .await?;
         let reachable = request.requester().contact().email().is_some();
         let mut planner = Planner::new(id, &transition.case, &calendar, &policies, reachable, at);
-        effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
+        effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner, None).await?;
         let events = live::transition_events(id, &file_number, None, &transition.case, &transition.effects, at);
         self.commit_announcing(tx, events).await?;
         Ok(FiledCase { id, file_number, replayed: false })
@@ -207,7 +207,7 @@ impl Database {
         record_event(&tx, &sealing, &origin, action, measure.map(|m| i32::from(m.0)), today, payload).await?;
         let reachable = crate::delivery::requester_reachable(&sealing, &loaded.row)?;
         let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at);
-        effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner).await?;
+        effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner, None).await?;
         let events = live::transition_events(
             case_id,
             &loaded.row.file_number,

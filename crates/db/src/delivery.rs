@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use domain::business_day::lima_date;
 use domain::deadline::{Deadline, DeadlineStatus};
+use domain::place::DepartmentCode;
 use domain::reminders;
 use domain::request::Request;
 use domain::workflow::Topic;
@@ -23,6 +24,7 @@ use crate::crypto::Keyring;
 use crate::entities::{cases, deadlines, delivery_attempts, outbox, users};
 use crate::error::{DbError, DbResult};
 use crate::outbox::{Planner, REQUESTER, topic_from_columns};
+use crate::parse::parse_code;
 use crate::sealed;
 
 /// What a message is.
@@ -223,22 +225,26 @@ impl Database {
             let (calendar, _, policies) = self.rules_in(&tx).await?;
             let staff = Arc::new(crate::outbox::active_staff(&tx).await?);
             let keys = self.keys()?;
-            let mut rows = Vec::new();
+            let mut collected = crate::outbox::Collected::default();
             for loaded in case_store::load_many(&tx, batch).await? {
                 let reachable = requester_reachable(&keys, &loaded.row)?;
                 let mut planner = Planner::new(loaded.row.id, &loaded.case, &calendar, &policies, reachable, now)
                     .collecting(Arc::clone(&staff));
-                for deadline in loaded.case.deadlines.iter().filter(|d| d.status == DeadlineStatus::Open) {
-                    let Some(id) = loaded.deadline_ids.get(&deadline.key) else { continue };
+                for stored in loaded.case.deadlines.iter().filter(|d| d.status == DeadlineStatus::Open) {
+                    let Some(id) = loaded.deadline_ids.get(&stored.key) else { continue };
+                    // As its recomputation will write it, if a calendar
+                    // change has not reached it yet (same version: what is
+                    // planned now stays valid after it).
+                    let deadline = &stored.on_calendar(&calendar, loaded.case.department);
                     if let Some(reminder) = reminders::plan_overdue(&loaded.case, deadline, &policies, &calendar, today)
                     {
                         planner.plan_reminder(&tx, *id, deadline, &reminder).await?;
                         planned += 1;
                     }
                 }
-                rows.extend(planner.into_rows());
+                collected.extend(planner.into_collected());
             }
-            crate::outbox::insert_planned(&tx, rows).await?;
+            collected.write(&tx).await?;
             tx.commit().await?;
         }
         Ok(planned)
@@ -334,6 +340,10 @@ impl Database {
             found.iter().map(|d| ((d.case_id, d.deadline_key.clone()), d.id)).collect();
         let deadlines: HashMap<Uuid, deadlines::Model> = found.into_iter().map(|d| (d.id, d)).collect();
         let keys = self.keys()?;
+        // A message speaks of the deadline as the calendar in force makes
+        // it: a reminder planned on a calendar since changed, whose
+        // recomputation has not reached it yet, is superseded, not sent.
+        let calendar = self.calendar().await?;
         let mut envelopes = Vec::with_capacity(rows.len());
         for row in rows {
             let Some(case) = row.case_id.and_then(|id| cases.get(&id)) else { continue };
@@ -360,7 +370,13 @@ impl Database {
                 by_key.get(&(case.id, key)).copied()
             });
             let deadline = match deadline_id.and_then(|id| deadlines.get(&id)) {
-                Some(stored) => Some((stored.id, deadline_from_row(stored)?, row.deadline_version.unwrap_or(0))),
+                Some(stored) => {
+                    let deadline = deadline_from_row(stored)?.on_calendar(
+                        &calendar,
+                        parse_code(DepartmentCode::parse, &case.department_code, "cases.department_code")?,
+                    );
+                    Some((stored.id, deadline, row.deadline_version.unwrap_or(0)))
+                }
                 None => None,
             };
             envelopes.push(Envelope {

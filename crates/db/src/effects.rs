@@ -45,19 +45,22 @@ pub(crate) struct Origin<'a> {
     pub(crate) now: DateTime<Utc>,
 }
 
+/// Carries out a transition's effects: written as they come, or, for one
+/// of many cases of a pass, kept in `deferred` for the batch's end.
 pub(crate) async fn carry_out(
     conn: &impl ConnectionTrait,
     origin: &Origin<'_>,
     effects: &[Effect],
     deadline_ids: &HashMap<DeadlineKey, Uuid>,
     planner: &mut Planner<'_>,
+    mut deferred: Option<&mut Deferred>,
 ) -> DbResult<()> {
     for effect in effects {
         match effect {
             Effect::Deadline { change, deadline } => {
                 let deadline_id = *deadline_ids.get(&deadline.key).ok_or(DbError::Corrupt("deadlines.id"))?;
                 let (code, previous_due) = change_columns(*change);
-                deadline_changes::Entity::insert(deadline_changes::ActiveModel {
+                let row = deadline_changes::ActiveModel {
                     id: NotSet,
                     deadline_id: Set(deadline_id),
                     change: Set(code.to_owned()),
@@ -65,19 +68,59 @@ pub(crate) async fn carry_out(
                     due_on: Set(deadline.due),
                     version: Set(i32::try_from(deadline.version).map_err(|_| DbError::Corrupt("deadlines.version"))?),
                     recorded_at: Set(origin.now),
-                })
-                .exec_without_returning(conn)
-                .await?;
+                };
+                match deferred.as_deref_mut() {
+                    Some(deferred) => deferred.deadline_changes.push(row),
+                    None => {
+                        deadline_changes::Entity::insert(row).exec_without_returning(conn).await?;
+                    }
+                }
                 planner.deadline_changed(conn, deadline_id, *change, deadline).await?;
             }
             Effect::Notify(notification) => planner.notify(conn, origin.event_seq, notification).await?,
             Effect::Audit(event) => {
                 let measure = event.measure.map(|m| i32::from(m.0));
-                audit(conn, origin.actor, origin.now, Some(origin.case_id), event.action, measure).await?;
+                match deferred.as_deref_mut() {
+                    Some(deferred) => deferred.audit.push((origin.case_id, event.action, measure)),
+                    None => audit(conn, origin.actor, origin.now, Some(origin.case_id), event.action, measure).await?,
+                }
             }
         }
     }
     Ok(())
+}
+
+/// The deadline history and audit entries of a batch of transitions made
+/// by one actor at one time (a pass over many cases), written together.
+#[derive(Default)]
+pub(crate) struct Deferred {
+    deadline_changes: Vec<deadline_changes::ActiveModel>,
+    audit: Vec<(Uuid, AuditAction, Option<i32>)>,
+}
+
+impl Deferred {
+    /// The history, then the audit entries: the last statements before the
+    /// batch commits, so the chain's head is held as briefly as it can be.
+    pub(crate) async fn write(self, conn: &impl ConnectionTrait, actor: &Actor, at: DateTime<Utc>) -> DbResult<()> {
+        crate::bulk::insert_all(conn, self.deadline_changes).await?;
+        let entries: Vec<NewEntry<'_>> = self
+            .audit
+            .into_iter()
+            .map(|(case_id, action, measure_no)| NewEntry {
+                actor,
+                at,
+                case_id: Some(case_id),
+                action,
+                measure_no,
+                fields: None,
+                read_cases: Vec::new(),
+            })
+            .collect();
+        for chunk in entries.chunks(audit_chain::ENTRIES_PER_APPEND) {
+            audit_chain::append(conn, chunk).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Appends one entry to the audit trail (chained; the caller's

@@ -13,15 +13,14 @@ use domain::categories::Channel;
 use domain::request::Request;
 use domain::workflow::{AdmissibilityEvaluation, AuditAction, Case};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use crate::audit_chain::{self, NewEntry};
+use crate::bulk::insert_all;
 use crate::case_store::{case_state_columns, deadline_model, measure_model};
 use crate::commands::{event_row, file_number, request_rows, reserve_file_numbers};
 use crate::connection::Database;
 use crate::effects::{Actor, Origin};
-use crate::entities::{beneficiaries, case_aggression_types, case_criteria, case_events, cases, deadlines, measures};
 use crate::error::DbResult;
 use crate::registry::{criteria_rows, outcome_of};
 
@@ -40,24 +39,6 @@ pub struct ImportedCase {
     /// "recently changed" queue goes by, so an old case brought in is not
     /// shown as new work.
     pub last_changed_at: DateTime<Utc>,
-}
-
-/// Bound parameters per statement: SQLite allows 32 766, PostgreSQL 65 535.
-const MAX_PARAMETERS: usize = 30_000;
-
-/// Inserts `rows` (of `columns` columns each) in as few statements as the
-/// databases' parameter limits allow.
-async fn insert_all<A>(conn: &impl ConnectionTrait, rows: Vec<A>, columns: usize) -> DbResult<()>
-where
-    A: ActiveModelTrait + Send,
-{
-    let per_statement = (MAX_PARAMETERS / columns.max(1)).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(per_statement).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk).exec_without_returning(conn).await?;
-    }
-    Ok(())
 }
 
 impl Database {
@@ -117,13 +98,13 @@ impl Database {
             }
             ids.push(id);
         }
-        insert_all(&tx, case_rows, columns::<cases::Column>()).await?;
-        insert_all(&tx, aggressions, columns::<case_aggression_types::Column>()).await?;
-        insert_all(&tx, people, columns::<beneficiaries::Column>()).await?;
-        insert_all(&tx, criteria, columns::<case_criteria::Column>()).await?;
-        insert_all(&tx, events, columns::<case_events::Column>()).await?;
-        insert_all(&tx, measure_rows, columns::<measures::Column>()).await?;
-        insert_all(&tx, deadline_rows, columns::<deadlines::Column>()).await?;
+        insert_all(&tx, case_rows).await?;
+        insert_all(&tx, aggressions).await?;
+        insert_all(&tx, people).await?;
+        insert_all(&tx, criteria).await?;
+        insert_all(&tx, events).await?;
+        insert_all(&tx, measure_rows).await?;
+        insert_all(&tx, deadline_rows).await?;
         let entries: Vec<NewEntry<'_>> = batch
             .iter()
             .zip(&ids)
@@ -137,15 +118,10 @@ impl Database {
                 read_cases: Vec::new(),
             })
             .collect();
-        for chunk in entries.chunks(MAX_PARAMETERS / 12) {
+        for chunk in entries.chunks(audit_chain::ENTRIES_PER_APPEND) {
             audit_chain::append(&tx, chunk).await?;
         }
         tx.commit().await?;
         Ok(ids)
     }
-}
-
-/// How many columns a table has (its rows' bound parameters).
-fn columns<C: sea_orm::Iterable>() -> usize {
-    C::iter().count()
 }

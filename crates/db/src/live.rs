@@ -236,14 +236,16 @@ impl Database {
             }
             return Ok(());
         }
-        for event in &events {
-            let payload = serde_json::to_string(event).map_err(|_| DbError::Corrupt("live event"))?;
-            tx.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT pg_notify($1, $2)",
-                [CHANNEL.into(), payload.into()],
-            ))
-            .await?;
+        // One statement for many (a recomputation's batch announces
+        // hundreds), in chunks well within the parameter limit.
+        for chunk in events.chunks(1000) {
+            let mut values: Vec<sea_orm::Value> = vec![CHANNEL.into()];
+            for event in chunk {
+                values.push(serde_json::to_string(event).map_err(|_| DbError::Corrupt("live event"))?.into());
+            }
+            let rows: Vec<String> = (2..=values.len()).map(|n| format!("(${n})")).collect();
+            let sql = format!("SELECT pg_notify($1, payload) FROM (VALUES {}) AS events (payload)", rows.join(", "));
+            tx.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await?;
         }
         tx.commit().await?;
         Ok(())

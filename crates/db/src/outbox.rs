@@ -118,9 +118,41 @@ pub(crate) struct Planner<'a> {
     /// Active staff accounts, read once when first needed (or given, when
     /// one pass plans for many cases).
     staff: Option<Arc<Vec<users::Model>>>,
-    /// When planning for many cases: the rows, inserted together by the
-    /// caller (`insert_planned`) instead of one statement each.
-    collected: Option<Vec<outbox::ActiveModel>>,
+    /// When planning for many cases: the writes, made together by the
+    /// caller (`Collected::write`) instead of one statement each.
+    collected: Option<Collected>,
+}
+
+/// What planners for many cases write together at the end of their batch:
+/// the cancellations first, then the new rows.
+#[derive(Default)]
+pub(crate) struct Collected {
+    /// Deadlines whose pending reminders are cancelled: those of versions
+    /// below the one given, or all of them.
+    cancellations: Vec<(Uuid, Option<i32>)>,
+    rows: Vec<outbox::ActiveModel>,
+}
+
+impl Collected {
+    pub(crate) fn extend(&mut self, other: Collected) {
+        self.cancellations.extend(other.cancellations);
+        self.rows.extend(other.rows);
+    }
+
+    /// A statement per distinct version cancelled below (deadline versions
+    /// are small numbers), one for the "all of them", then the inserts.
+    pub(crate) async fn write(self, conn: &impl ConnectionTrait) -> DbResult<()> {
+        let mut by_version: std::collections::BTreeMap<Option<i32>, Vec<Uuid>> = Default::default();
+        for (deadline, below) in self.cancellations {
+            by_version.entry(below).or_default().push(deadline);
+        }
+        for (below, deadlines) in by_version {
+            for chunk in deadlines.chunks(crate::bulk::MAX_PARAMETERS) {
+                cancel_pending(conn, chunk, below).await?;
+            }
+        }
+        insert_planned(conn, self.rows).await
+    }
 }
 
 impl<'a> Planner<'a> {
@@ -136,16 +168,24 @@ impl<'a> Planner<'a> {
     }
 
     /// The same, for one of many cases planned in one pass: `staff` read
-    /// once for all, rows collected for one insert (`into_rows`).
+    /// once for all, writes collected for the pass (`into_collected`).
     pub(crate) fn collecting(mut self, staff: Arc<Vec<users::Model>>) -> Self {
         self.staff = Some(staff);
-        self.collected = Some(Vec::new());
+        self.collected = Some(Collected::default());
         self
     }
 
-    /// The rows collected so far.
-    pub(crate) fn into_rows(self) -> Vec<outbox::ActiveModel> {
+    /// The writes collected so far.
+    pub(crate) fn into_collected(self) -> Collected {
         self.collected.unwrap_or_default()
+    }
+
+    async fn cancel(&mut self, conn: &impl ConnectionTrait, deadline_id: Uuid, below: Option<i32>) -> DbResult<()> {
+        match &mut self.collected {
+            Some(collected) => collected.cancellations.push((deadline_id, below)),
+            None => cancel_pending(conn, &[deadline_id], below).await?,
+        }
+        Ok(())
     }
 
     async fn staff(&mut self, conn: &impl ConnectionTrait) -> DbResult<&[users::Model]> {
@@ -249,15 +289,15 @@ impl<'a> Planner<'a> {
         let version = i32::try_from(deadline.version).unwrap_or(i32::MAX);
         match change {
             DeadlineChange::Set | DeadlineChange::Moved { .. } | DeadlineChange::Resumed { .. } => {
-                cancel_pending(conn, deadline_id, Some(version)).await?;
+                self.cancel(conn, deadline_id, Some(version)).await?;
                 let today = lima_date(self.now);
                 for planned in reminders::plan_before_due(self.case, deadline, self.policies, self.calendar, today) {
                     self.plan_reminder(conn, deadline_id, deadline, &planned).await?;
                 }
             }
-            DeadlineChange::Suspended => cancel_pending(conn, deadline_id, None).await?,
+            DeadlineChange::Suspended => self.cancel(conn, deadline_id, None).await?,
             DeadlineChange::Met | DeadlineChange::Lapsed | DeadlineChange::Cancelled => {
-                cancel_pending(conn, deadline_id, None).await?;
+                self.cancel(conn, deadline_id, None).await?;
                 self.plan_cancellations(conn, deadline_id, version).await?;
             }
         }
@@ -379,7 +419,7 @@ impl<'a> Planner<'a> {
             lease_owner: Set(None),
         };
         match &mut self.collected {
-            Some(collected) => collected.push(model),
+            Some(collected) => collected.rows.push(model),
             None => insert_planned(conn, vec![model]).await?,
         }
         Ok(())
@@ -394,9 +434,7 @@ pub(crate) async fn active_staff(conn: &impl ConnectionTrait) -> DbResult<Vec<us
 /// Inserts planned rows, those planned already (by their key) left as
 /// they are, in as few statements as the parameter limits allow.
 pub(crate) async fn insert_planned(conn: &impl ConnectionTrait, rows: Vec<outbox::ActiveModel>) -> DbResult<()> {
-    // Bound parameters per statement: SQLite allows 32 766, PostgreSQL 65 535.
-    use sea_orm::Iterable as _;
-    let per_statement = 30_000 / outbox::Column::iter().count();
+    let per_statement = crate::bulk::rows_per_statement::<outbox::Entity>();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<outbox::ActiveModel> = rows.by_ref().take(per_statement).collect();
@@ -408,14 +446,14 @@ pub(crate) async fn insert_planned(conn: &impl ConnectionTrait, rows: Vec<outbox
     Ok(())
 }
 
-/// Cancels a deadline's pending reminders: of versions before `below`, or
+/// Cancels the deadlines' pending reminders: of versions before `below`, or
 /// all of them.
-async fn cancel_pending(conn: &impl ConnectionTrait, deadline_id: Uuid, below: Option<i32>) -> DbResult<()> {
+async fn cancel_pending(conn: &impl ConnectionTrait, deadline_ids: &[Uuid], below: Option<i32>) -> DbResult<()> {
     let mut update = outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value("CANCELLED"))
         .col_expr(outbox::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(outbox::Column::SentAt, Expr::value(Option::<DateTime<Utc>>::None))
-        .filter(outbox::Column::DeadlineId.eq(deadline_id))
+        .filter(outbox::Column::DeadlineId.is_in(deadline_ids.iter().copied()))
         .filter(outbox::Column::Kind.eq("REMINDER"))
         .filter(outbox::Column::Status.eq("PENDING"));
     if let Some(version) = below {

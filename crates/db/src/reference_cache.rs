@@ -2,7 +2,8 @@
 //! measures, the deadline rules, the reminder policies and the calendar. Pages read them
 //! at every request (a measure's name, a rule's length) and admins change
 //! them a few times a year, so each instance keeps them and forgets them
-//! when they are edited:
+//! when they are edited (and when a calendar change's recomputation starts
+//! or ends, since it changes what a due date shows):
 //!
 //! - the edit's own transaction announces it (on PostgreSQL a `pg_notify`
 //!   on [`CHANNEL`], sent only if the edit commits, heard by every
@@ -21,6 +22,7 @@ use std::sync::{Arc, Mutex};
 
 use domain::calendar::Calendar;
 use domain::deadline::DeadlineRules;
+use domain::place::DepartmentCode;
 use domain::reminders::ReminderPolicies;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
 
@@ -40,6 +42,9 @@ pub(crate) struct ReferenceData {
     pub(crate) deadline_rules: DeadlineRules,
     pub(crate) reminder_policies: ReminderPolicies,
     pub(crate) calendar: Calendar,
+    /// The departments (`None`: all of them) where a calendar change's
+    /// recomputation is under way.
+    pub(crate) recomputing: Vec<Option<DepartmentCode>>,
 }
 
 #[derive(Default)]
@@ -120,6 +125,7 @@ impl Database {
             deadline_rules: reference::load_deadline_rules(conn).await?,
             reminder_policies: reference::load_reminder_policies(conn).await?,
             calendar: reference::load_calendar(conn, reference::calendar_version(conn).await?).await?,
+            recomputing: crate::recomputation::under_way(conn).await?,
         });
         self.reference_cache().keep(generation, &data);
         Ok(data)

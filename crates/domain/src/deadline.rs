@@ -279,6 +279,20 @@ impl Deadline {
         matches!(self.status, DeadlineStatus::Open | DeadlineStatus::Suspended { .. })
     }
 
+    /// The deadline as `calendar` makes it: what the recomputation a
+    /// calendar change asked for writes, shown before it is written. A
+    /// calendar change commits at once and its recomputation follows in
+    /// batches; until a deadline's batch is done, its stored due date is
+    /// the previous calendar's, which must never be shown, sent or acted
+    /// on as current. Unchanged when it is not pending or was computed with
+    /// this calendar already.
+    pub fn on_calendar(&self, calendar: &Calendar, department: DepartmentCode) -> Self {
+        if !self.is_pending() || self.calendar_version >= calendar.version() {
+            return self.clone();
+        }
+        self.recomputed(&self.rule, calendar, department)
+    }
+
     /// The same deadline computed again with `rule` and `calendar`. The
     /// version moves only if the due date does.
     pub(crate) fn recomputed(&self, rule: &DeadlineRule, calendar: &Calendar, department: DepartmentCode) -> Self {
@@ -339,6 +353,12 @@ impl Deadline {
             Some(department),
         )
     }
+}
+
+/// The earliest due date among running deadlines (suspended ones have no
+/// meaningful due date until they resume); `None` when none runs.
+pub fn next_due<'a>(deadlines: impl IntoIterator<Item = &'a Deadline>) -> Option<NaiveDate> {
+    deadlines.into_iter().filter(|d| d.status == DeadlineStatus::Open).map(|d| d.due).min()
 }
 
 /// The due date of `rule` started on `start`, with the clock stopped for
@@ -418,6 +438,36 @@ mod tests {
         assert_eq!(deadline.due, date("2026-09-01"));
         assert_eq!(deadline.explain(&calendar, lima()).due, deadline.due);
         assert_eq!(deadline.version, 1);
+    }
+
+    #[test]
+    fn on_a_newer_calendar_a_pending_deadline_shows_what_its_recomputation_will_write() {
+        use crate::calendar::{NonWorkingDay, peru_national_holiday_rules};
+        let before = Calendar::peru_default();
+        let rules = DeadlineRules::peru_default();
+        let rule = rules.rule(DeadlineKind::Decision, Track::Ordinary).unwrap();
+        let key = DeadlineKey { kind: DeadlineKind::Decision, measure: None };
+        // Due Tue 2026-09-01 on version 0.
+        let deadline = Deadline::set(key, rule, date("2026-07-15"), &before, lima());
+        let day = |department| NonWorkingDay {
+            date: date("2026-08-03"),
+            department,
+            legal_basis: "DS 901-2026-PCM".into(),
+            source: None,
+        };
+        let national = Calendar::new(1, peru_national_holiday_rules(), vec![day(None)], Vec::new()).unwrap();
+        let shown = deadline.on_calendar(&national, lima());
+        assert_eq!(shown, deadline.recomputed(rule, &national, lima()));
+        assert_eq!((shown.due, shown.version, shown.calendar_version), (date("2026-09-02"), 2, 1));
+        // A day decreed elsewhere: same date and version, newer calendar.
+        let elsewhere = DepartmentCode::parse("16").unwrap();
+        let regional = Calendar::new(2, peru_national_holiday_rules(), vec![day(Some(elsewhere))], Vec::new()).unwrap();
+        let shown = deadline.on_calendar(&regional, lima());
+        assert_eq!((shown.due, shown.version, shown.calendar_version), (deadline.due, 1, 2));
+        // Computed on this calendar already, or no longer pending: as stored.
+        assert_eq!(shown.on_calendar(&regional, lima()), shown);
+        let met = deadline.with_status(DeadlineStatus::Met { on: date("2026-08-20"), on_time: true });
+        assert_eq!(met.on_calendar(&national, lima()), met);
     }
 
     #[test]

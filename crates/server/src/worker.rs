@@ -145,9 +145,11 @@ impl Worker {
         Ok(pass)
     }
 
-    /// Announces deadlines that became due soon or overdue to live
-    /// subscribers and plans today's overdue reminders.
+    /// Finishes any calendar recomputation cut short, announces deadlines
+    /// that became due soon or overdue to live subscribers and plans
+    /// today's overdue reminders.
     pub async fn housekeeping(&self, now: DateTime<Utc>) -> anyhow::Result<Pass> {
+        self.db.finish_recomputations(now).await?;
         let announced = self.db.announce_deadlines(now).await?;
         let planned = self.db.plan_overdue_reminders(now).await?;
         Ok(Pass { announced, planned, ..Pass::default() })

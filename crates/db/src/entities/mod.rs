@@ -6,6 +6,7 @@ pub(crate) mod audit_chain_head;
 pub(crate) mod audit_events;
 pub(crate) mod audit_read_cases;
 pub(crate) mod beneficiaries;
+pub(crate) mod calendar_recomputations;
 pub(crate) mod calendar_state;
 pub(crate) mod case_aggression_types;
 pub(crate) mod case_criteria;

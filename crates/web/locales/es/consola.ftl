@@ -388,6 +388,7 @@ calendario-efecto-hecho = Guardado: se recalcularon los plazos de { $casos ->
     [one] 1 plazo cambió de fecha
    *[other] { $plazos } plazos cambiaron de fecha
 }; se avisó a sus responsables.
+calendario-efecto-pendiente = Guardado. El recálculo de los plazos se interrumpió: el sistema lo terminará en unos minutos. Mientras tanto, cada plazo se muestra con la fecha del nuevo calendario.
 calendario-guardar = Guardar el cambio
 calendario-cancelar = No guardar
 calendario-dia = Día

@@ -70,21 +70,21 @@ impl Change {
             Change::AddDay => {
                 "mutation ConsolaDiaNoLaborable($date: Date!, $department: String, $legalBasis: String!, \
                  $source: String, $dryRun: Boolean!) { addNonWorkingDay(date: $date, department: $department, \
-                 legalBasis: $legalBasis, source: $source, dryRun: $dryRun) { applied casesRecomputed deadlinesMoved } }"
+                 legalBasis: $legalBasis, source: $source, dryRun: $dryRun) { applied casesRecomputed deadlinesMoved recomputationPending } }"
             }
             Change::RemoveDay => {
                 "mutation ConsolaQuitarDia($id: ID!, $dryRun: Boolean!) { removeNonWorkingDay(nonWorkingDayId: $id, \
-                 dryRun: $dryRun) { applied casesRecomputed deadlinesMoved } }"
+                 dryRun: $dryRun) { applied casesRecomputed deadlinesMoved recomputationPending } }"
             }
             Change::AddSuspension => {
                 "mutation ConsolaSuspension($firstDay: Date!, $lastDay: Date!, $department: String, \
                  $legalBasis: String!, $source: String, $dryRun: Boolean!) { addSuspensionPeriod(firstDay: $firstDay, \
                  lastDay: $lastDay, department: $department, legalBasis: $legalBasis, source: $source, \
-                 dryRun: $dryRun) { applied casesRecomputed deadlinesMoved } }"
+                 dryRun: $dryRun) { applied casesRecomputed deadlinesMoved recomputationPending } }"
             }
             Change::RemoveSuspension => {
                 "mutation ConsolaQuitarSuspension($id: ID!, $dryRun: Boolean!) { removeSuspensionPeriod(\
-                 suspensionPeriodId: $id, dryRun: $dryRun) { applied casesRecomputed deadlinesMoved } }"
+                 suspensionPeriodId: $id, dryRun: $dryRun) { applied casesRecomputed deadlinesMoved recomputationPending } }"
             }
         }
     }
@@ -155,6 +155,7 @@ struct Named {
 struct Effect {
     cases_recomputed: u64,
     deadlines_moved: u64,
+    recomputation_pending: bool,
 }
 
 /// A row of the lists, with its removal's form when the person may remove it.
@@ -224,6 +225,7 @@ pub(crate) async fn post(State(app): State<WebState>, SignedPost { session, post
                 ],
             );
             if apply {
+                let said = if effect.recomputation_pending { t.t("calendario-efecto-pendiente") } else { said };
                 let feedback = Feedback { notice: Some(said), ..Feedback::default() };
                 return draw(&app, &session, &FormData::default(), None, feedback, Vec::new()).await;
             }
