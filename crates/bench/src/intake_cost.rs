@@ -107,7 +107,10 @@ pub(crate) async fn writer_latencies(db: &Database, duration: Duration) -> anyho
 
 /// Files one request after another until `stop` turns true (at least one);
 /// each one's latency.
-pub(crate) async fn writer_until(db: Database, stop: tokio::sync::watch::Receiver<bool>) -> anyhow::Result<Vec<Duration>> {
+pub(crate) async fn writer_until(
+    db: Database,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<Vec<Duration>> {
     let actor = Actor::public(None);
     let mut latencies = Vec::new();
     let mut n = 0;

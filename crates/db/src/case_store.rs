@@ -16,7 +16,7 @@ use domain::workflow::{
     Track,
 };
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement};
 use uuid::Uuid;
 
 use crate::entities::{cases, deadlines, measures};
@@ -323,6 +323,132 @@ pub(crate) async fn save(
         return Err(DbError::Conflict);
     }
     save_children(conn, case_id, &loaded.case, new, &loaded.measure_ids, loaded.deadline_ids.clone(), now).await
+}
+
+/// Writes back cases whose recomputation moved only due dates, versions
+/// and calendar versions (and so the next due dates): on PostgreSQL three
+/// statements whatever their number (cases, deadlines, measures, each an
+/// `UPDATE … FROM (VALUES …)`), the cases' versions checked as `save`
+/// checks them; on SQLite, where a statement costs no round trip, and for
+/// a case where anything else changed, `save` one by one.
+pub(crate) async fn save_recomputed(
+    conn: &impl ConnectionTrait,
+    recomputed: &[(&LoadedCase, &Case)],
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    if conn.get_database_backend() != DbBackend::Postgres {
+        for (loaded, new) in recomputed {
+            save(conn, loaded, new, now).await?;
+        }
+        return Ok(());
+    }
+    let in_bulk = |(loaded, new): &&(&LoadedCase, &Case)| only_due_dates_moved(&loaded.case, new);
+    let (bulk, one_by_one): (Vec<_>, Vec<_>) = recomputed.iter().partition(in_bulk);
+    for (loaded, new) in one_by_one {
+        save(conn, loaded, new, now).await?;
+    }
+    let mut case_rows = Vec::new();
+    let mut deadline_rows = Vec::new();
+    let mut measure_rows = Vec::new();
+    for (loaded, new) in bulk {
+        let next_due_on = next_due(new.deadlines.iter());
+        case_rows.push(vec![loaded.row.id.into(), loaded.row.version.into(), next_due_on.into()]);
+        for deadline in &new.deadlines {
+            if loaded.case.deadline(deadline.key) == Some(deadline) {
+                continue;
+            }
+            let id = *loaded.deadline_ids.get(&deadline.key).ok_or(DbError::Corrupt("deadlines.id"))?;
+            let version = to_i32(deadline.version, "deadlines.version")?;
+            let calendar_version =
+                i64::try_from(deadline.calendar_version).map_err(|_| DbError::Corrupt("deadlines.calendar_version"))?;
+            deadline_rows.push(vec![id.into(), deadline.due.into(), version.into(), calendar_version.into()]);
+            if let Some(no) = deadline.key.measure {
+                let id = *loaded.measure_ids.get(&no).ok_or(DbError::Corrupt("measures.id"))?;
+                let own = new.deadlines.iter().filter(|d| d.key.measure == Some(no));
+                let row: Vec<sea_orm::Value> = vec![id.into(), next_due(own).into()];
+                if !measure_rows.contains(&row) {
+                    measure_rows.push(row);
+                }
+            }
+        }
+    }
+    let cases = case_rows.len() as u64;
+    let updated = update_from_values(
+        conn,
+        "UPDATE cases AS c SET version = c.version + 1, updated_at = $1, next_due_on = v.next_due_on \
+         FROM (VALUES {}) AS v (id, version, next_due_on) WHERE c.id = v.id AND c.version = v.version",
+        &["uuid", "int4", "date"],
+        case_rows,
+        now,
+    )
+    .await?;
+    if updated != cases {
+        return Err(DbError::Conflict);
+    }
+    update_from_values(
+        conn,
+        "UPDATE deadlines AS d SET due_on = v.due_on, version = v.version, calendar_version = v.calendar_version, \
+         updated_at = $1 FROM (VALUES {}) AS v (id, due_on, version, calendar_version) WHERE d.id = v.id",
+        &["uuid", "date", "int4", "int8"],
+        deadline_rows,
+        now,
+    )
+    .await?;
+    update_from_values(
+        conn,
+        "UPDATE measures AS m SET next_due_on = v.next_due_on, updated_at = $1 \
+         FROM (VALUES {}) AS v (id, next_due_on) WHERE m.id = v.id",
+        &["uuid", "date"],
+        measure_rows,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether `new` differs from `old` only in its deadlines' due dates,
+/// versions and calendar versions.
+fn only_due_dates_moved(old: &Case, new: &Case) -> bool {
+    let same_case = Case { deadlines: old.deadlines.clone(), ..new.clone() } == *old;
+    same_case
+        && old.deadlines.len() == new.deadlines.len()
+        && old.deadlines.iter().zip(&new.deadlines).all(|(before, after)| {
+            Deadline {
+                due: before.due,
+                version: before.version,
+                calendar_version: before.calendar_version,
+                ..after.clone()
+            } == *before
+        })
+}
+
+/// Runs `sql` (PostgreSQL; `{}` stands for the `VALUES` rows, `$1` for
+/// `now`) over `rows` of values cast to `types`, in chunks within the
+/// parameter limit; the rows it updated.
+async fn update_from_values(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    types: &[&str],
+    rows: Vec<Vec<sea_orm::Value>>,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    let mut updated = 0;
+    for chunk in rows.chunks(crate::bulk::MAX_PARAMETERS / types.len()) {
+        let mut values: Vec<sea_orm::Value> = vec![now.into()];
+        let mut tuples = Vec::with_capacity(chunk.len());
+        for row in chunk {
+            let cells: Vec<String> =
+                types.iter().enumerate().map(|(n, kind)| format!("${}::{kind}", values.len() + n + 1)).collect();
+            values.extend(row.iter().cloned());
+            tuples.push(format!("({})", cells.join(", ")));
+        }
+        let statement = sql.replace("{}", &tuples.join(", "));
+        updated += conn
+            .execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, statement, values))
+            .await?
+            .rows_affected();
+    }
+    Ok(updated)
 }
 
 /// Inserts or updates the measures and deadlines of `new` that differ from

@@ -22,7 +22,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::business_day::lima_date;
 use domain::place::DepartmentCode;
 use domain::roles::Role;
-use domain::workflow::{AuditAction, Context, Effect, Transition};
+use domain::workflow::{AuditAction, Case, Context, Effect, Transition};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -250,16 +250,20 @@ impl Database {
         let (mut events, mut live, mut messages) = (Vec::new(), Vec::new(), Collected::default());
         let mut deferred = Deferred::default();
         let (mut cases_recomputed, mut deadlines_moved) = (0_i32, 0_i32);
-        for loaded in &loaded {
-            let Some(transition) = recomputed(loaded, &ctx) else { continue };
+        let changed: Vec<(&LoadedCase, Transition)> =
+            loaded.iter().filter_map(|loaded| Some((loaded, recomputed(loaded, &ctx)?))).collect();
+        let rows: Vec<(&LoadedCase, &Case)> = changed.iter().map(|(loaded, t)| (*loaded, &t.case)).collect();
+        case_store::save_recomputed(&tx, &rows, at).await?;
+        for (loaded, transition) in &changed {
             let case_id = loaded.row.id;
-            let deadline_ids = case_store::save(&tx, loaded, &transition.case, at).await?;
+            // A recomputation adds no deadline: the ids are those read.
+            let deadline_ids = &loaded.deadline_ids;
             let origin = Origin { case_id, event_seq: seqs.get(&case_id).copied().unwrap_or(1), actor, now: at };
             events.push(event_row(&sealing, &origin, AuditAction::DeadlinesRecomputed, None, today, &payload)?);
             let reachable = crate::delivery::requester_reachable(&sealing, &loaded.row)?;
             let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at)
                 .collecting(Arc::clone(&staff));
-            effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner, Some(&mut deferred))
+            effects::carry_out(&tx, &origin, &transition.effects, deadline_ids, &mut planner, Some(&mut deferred))
                 .await?;
             messages.extend(planner.into_collected());
             live.extend(transition_events(
@@ -271,7 +275,7 @@ impl Database {
                 at,
             ));
             cases_recomputed += 1;
-            deadlines_moved += i32::try_from(moved(&transition)).unwrap_or(i32::MAX);
+            deadlines_moved += i32::try_from(moved(transition)).unwrap_or(i32::MAX);
         }
         crate::bulk::insert_all(&tx, events).await?;
         messages.write(&tx).await?;
