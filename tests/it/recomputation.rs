@@ -35,22 +35,32 @@ fn national_day(day: &str, basis: &str) -> CalendarChange {
 /// `count` cases admitted on Monday 13 July 2026 (ordinary decision due
 /// Friday 28 August), imported in one go.
 async fn admitted_cases(db: &Database, count: usize) -> Vec<Uuid> {
-    let calendar = db.calendar().await.unwrap();
-    let rules = DeadlineRules::peru_default();
-    let ctx = Context { calendar: &calendar, rules: &rules };
-    let mut case = Case::receive(date("2026-07-13"), ucayali(), &ctx).unwrap().case;
-    for command in [Command::StartReview, admit()] {
-        case = case.apply(command, date("2026-07-13"), &ctx).unwrap().case;
-    }
-    let imported = ImportedCase {
+    let case = received_then(db, [(Command::StartReview, "2026-07-13"), (admit(), "2026-07-13")]).await;
+    db.import_cases(&vec![imported(case, "2026-07-13"); count], &Actor::system(), at("2026-07-13")).await.unwrap()
+}
+
+/// `case`, received on 13 July, for an import; its last step on `last`.
+fn imported(case: Case, last: &str) -> ImportedCase {
+    ImportedCase {
         request: request(),
         channel: Channel::Web,
         received_at: at("2026-07-13"),
         case,
         evaluation: None,
-        last_changed_at: at("2026-07-13"),
-    };
-    db.import_cases(&vec![imported; count], &Actor::system(), at("2026-07-13")).await.unwrap()
+        last_changed_at: at(last),
+    }
+}
+
+/// A case received in Ucayali on 13 July, taken through `steps`.
+async fn received_then<const N: usize>(db: &Database, steps: [(Command, &str); N]) -> Case {
+    let calendar = db.calendar().await.unwrap();
+    let rules = DeadlineRules::peru_default();
+    let ctx = Context { calendar: &calendar, rules: &rules };
+    let mut case = Case::receive(date("2026-07-13"), ucayali(), &ctx).unwrap().case;
+    for (command, on) in steps {
+        case = case.apply(command, date(on), &ctx).unwrap().case;
+    }
+    case
 }
 
 async fn decision(db: &Database, case_id: Uuid) -> domain::deadline::Deadline {
@@ -161,28 +171,16 @@ async fn a_preview_leaves_no_calendar_behind(db: Database) {
 async fn measure_deadlines_move_with_their_measures(db: Database) {
     // Two measures granted on 13 July, the first notified on the 14th: its
     // acknowledgement and implementation deadlines run, the second's not yet.
-    let calendar = db.calendar().await.unwrap();
-    let rules = DeadlineRules::peru_default();
-    let ctx = Context { calendar: &calendar, rules: &rules };
-    let mut case = Case::receive(date("2026-07-13"), ucayali(), &ctx).unwrap().case;
-    for (command, on) in [
+    let granted = [("POLICE_PATROLS", "MININTER"), ("LEGAL_AID", "MINJUSDH")];
+    let steps = [
         (Command::StartReview, "2026-07-13"),
         (admit(), "2026-07-13"),
         (assess(Track::Urgent), "2026-07-13"),
-        (resolution("2026-07-13", &[("POLICE_PATROLS", "MININTER"), ("LEGAL_AID", "MINJUSDH")]), "2026-07-13"),
+        (resolution("2026-07-13", &granted), "2026-07-13"),
         (Command::NotifyMeasure { measure: domain::workflow::MeasureNo(1) }, "2026-07-14"),
-    ] {
-        case = case.apply(command, date(on), &ctx).unwrap().case;
-    }
-    let imported = ImportedCase {
-        request: request(),
-        channel: Channel::Web,
-        received_at: at("2026-07-13"),
-        case,
-        evaluation: None,
-        last_changed_at: at("2026-07-14"),
-    };
-    let id = db.import_cases(&[imported], &Actor::system(), at("2026-07-14")).await.unwrap()[0];
+    ];
+    let case = imported(received_then(&db, steps).await, "2026-07-14");
+    let id = db.import_cases(&[case], &Actor::system(), at("2026-07-14")).await.unwrap()[0];
     let before = db.case_file(id).await.unwrap().case;
     let running = before.deadlines.iter().filter(|d| d.is_pending()).count();
     assert!(running >= 2, "{running} running deadlines");

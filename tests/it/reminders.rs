@@ -389,13 +389,7 @@ async fn a_calendar_change_moves_the_due_date_and_its_reminders(db: Database) {
     assert_eq!(report.cases_recomputed, 0);
 
     // A national one inside the window moves the decision to Wednesday 12.
-    let national = CalendarChange::AddNonWorkingDay {
-        day: "2026-08-03".parse().unwrap(),
-        department: None,
-        legal_basis: "DS 901-2026-PCM".into(),
-        source: None,
-    };
-    let report = db.change_calendar(national, &Actor::system(), at("2026-07-21", "08:05")).await.unwrap();
+    let report = db.change_calendar(national_day_off(), &Actor::system(), at("2026-07-21", "08:05")).await.unwrap();
     assert_eq!((report.cases_recomputed, report.deadlines_moved), (1, 1));
     let file = db.case_file(case_id).await.unwrap();
     let decision = file.case.deadlines.iter().find(|d| d.key.kind == domain::deadline::DeadlineKind::Decision).unwrap();
@@ -405,15 +399,7 @@ async fn a_calendar_change_moves_the_due_date_and_its_reminders(db: Database) {
         records.iter().filter(|r| r.kind == DeliveryKind::Reminder && r.status == DeliveryStatus::Cancelled).count();
     assert!(old >= 3, "the superseded version's reminders are cancelled ({old})");
 
-    let sent = days(&worker, &smtp, "2026-07-21", "2026-08-12").await;
-    let moved = &sent[&"2026-07-21".parse::<NaiveDate>().unwrap()];
-    assert_eq!(summary(moved), pairs(&[(OFFICER, "Aviso")]));
-    assert!(moved[0].text.contains("ahora vence el miércoles 12 de agosto de 2026"), "{}", moved[0].text);
-    // D-3 of Wednesday 12: Friday 7 (6 is a holiday, 3 is the new day off).
-    let reminder_days: Vec<String> = sent.keys().skip(1).map(NaiveDate::to_string).collect();
-    assert_eq!(reminder_days, ["2026-08-07", "2026-08-11", "2026-08-12"]);
-    assert!(sent.values().flatten().skip(1).all(|m| m.text.contains("SEQUENCE:3")));
-    no_canary(&smtp.received());
+    moved_to_wednesday_12(&worker, &smtp).await;
 }
 
 async fn a_recomputation_cut_short_sends_nothing_of_the_previous_calendar(db: Database) {
@@ -431,13 +417,7 @@ async fn a_recomputation_cut_short_sends_nothing_of_the_previous_calendar(db: Da
         .expect("reminders planned for the decision due on 11 August");
 
     // The national day commits; the instance stops before recomputing.
-    let national = CalendarChange::AddNonWorkingDay {
-        day: "2026-08-03".parse().unwrap(),
-        department: None,
-        legal_basis: "DS 901-2026-PCM".into(),
-        source: None,
-    };
-    db.commit_calendar_change(national, &Actor::system(), at("2026-07-21", "08:05")).await.unwrap();
+    db.commit_calendar_change(national_day_off(), &Actor::system(), at("2026-07-21", "08:05")).await.unwrap();
     // The first reminder of the old date falls due, and another worker
     // sends (without housekeeping): it names a date that no longer holds,
     // so it is not sent.
@@ -448,14 +428,31 @@ async fn a_recomputation_cut_short_sends_nothing_of_the_previous_calendar(db: Da
 
     // The next housekeeping finishes the recomputation; from then on it
     // goes as if the change had been recomputed at once (the test above).
-    let sent = days(&worker, &smtp, "2026-07-21", "2026-08-12").await;
+    moved_to_wednesday_12(&worker, &smtp).await;
+    assert!(db.recomputations_under_way().await.unwrap().is_empty());
+}
+
+/// A national day off on Monday 3 August.
+fn national_day_off() -> CalendarChange {
+    CalendarChange::AddNonWorkingDay {
+        day: "2026-08-03".parse().unwrap(),
+        department: None,
+        legal_basis: "DS 901-2026-PCM".into(),
+        source: None,
+    }
+}
+
+/// From 21 July: the officer is told the decision now falls due on
+/// Wednesday 12 August, and reminded of that date only.
+async fn moved_to_wednesday_12(worker: &Worker, smtp: &SmtpServer) {
+    let sent = days(worker, smtp, "2026-07-21", "2026-08-12").await;
     let moved = &sent[&"2026-07-21".parse::<NaiveDate>().unwrap()];
     assert_eq!(summary(moved), pairs(&[(OFFICER, "Aviso")]));
     assert!(moved[0].text.contains("ahora vence el miércoles 12 de agosto de 2026"), "{}", moved[0].text);
+    // D-3 of Wednesday 12: Friday 7 (6 is a holiday, 3 is the new day off).
     let reminder_days: Vec<String> = sent.keys().skip(1).map(NaiveDate::to_string).collect();
     assert_eq!(reminder_days, ["2026-08-07", "2026-08-11", "2026-08-12"]);
     assert!(sent.values().flatten().skip(1).all(|m| m.text.contains("SEQUENCE:3")));
-    assert!(db.recomputations_under_way().await.unwrap().is_empty());
     no_canary(&smtp.received());
 }
 
