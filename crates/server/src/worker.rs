@@ -149,7 +149,10 @@ impl Worker {
     /// that became due soon or overdue to live subscribers and plans
     /// today's overdue reminders.
     pub async fn housekeeping(&self, now: DateTime<Utc>) -> anyhow::Result<Pass> {
-        self.db.finish_recomputations(now).await?;
+        // A recomputation that keeps failing must not hold up the reminders.
+        if let Err(error) = self.db.finish_recomputations(now).await {
+            tracing::error!(%error, "a calendar change's recomputation could not be finished; retried next pass");
+        }
         let announced = self.db.announce_deadlines(now).await?;
         let planned = self.db.plan_overdue_reminders(now).await?;
         Ok(Pass { announced, planned, ..Pass::default() })
