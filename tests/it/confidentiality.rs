@@ -21,6 +21,7 @@ use crate::support::{captured_logs, on_both_databases};
 on_both_databases!(
     canaries_never_leave_their_place,
     tampering_is_always_detected,
+    a_list_opens_only_the_requests_it_shows,
     rotated_keys_keep_everything_readable,
     a_key_file_rotated_while_serving_is_followed
 );
@@ -387,6 +388,32 @@ async fn scalar(db: &Database, query: &str) -> String {
     let conn = db.connection();
     let row = conn.query_one_raw(Statement::from_string(conn.get_database_backend(), query)).await.unwrap().unwrap();
     row.try_get::<String>("", "v").unwrap()
+}
+
+/// A page of cases that shows no personal data never decrypts a request;
+/// one that shows it refuses a tampered one (and says nothing of it).
+async fn a_list_opens_only_the_requests_it_shows(db: Database) {
+    let app = TestApp::spawn(db.clone()).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let id = db
+        .submit_request(&request(), Channel::Web, &fresh_keys(), at("2026-07-13"), &Actor::public(None))
+        .await
+        .unwrap()
+        .id;
+    let id_literal = match db.backend() {
+        Backend::Postgres => format!("'{id}'"),
+        Backend::Sqlite => format!("X'{}'", id.simple()),
+    };
+    sql(&db, &format!("UPDATE cases SET request_details = 'v1:not-what-was-sealed' WHERE id = {id_literal}")).await;
+
+    let numbers = "{ cases(first: 10) { edges { node { fileNumber status } } } }";
+    let listed = ok(app.graphql_as(Some(&officer), numbers, json!({})).await);
+    assert_eq!(listed["cases"]["edges"].as_array().unwrap().len(), 1, "{listed}");
+
+    let names = "{ cases(first: 10) { edges { node { fileNumber request { beneficiaries { name } } } } } }";
+    let refused = app.graphql_as(Some(&officer), names, json!({})).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "INTERNAL", "{refused}");
+    assert!(!refused.to_string().contains("not-what-was-sealed"), "{refused}");
 }
 
 async fn tampering_is_always_detected(db: Database) {

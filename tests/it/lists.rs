@@ -18,7 +18,8 @@ on_both_databases!(
     a_page_read_is_one_audit_entry_naming_every_case,
     concurrent_reads_keep_the_audit_chain_whole,
     pages_cover_every_case_once_in_order,
-    filters_narrow_the_list
+    filters_narrow_the_list,
+    measures_and_deadlines_read_together_are_those_read_alone
 );
 
 const PAGE: &str = "query($first: Int!, $after: String, $order: CaseOrderBy!, $filter: CaseFilterInput) {
@@ -222,4 +223,19 @@ async fn filters_narrow_the_list(db: Database) {
     assert!(overdue["edges"].as_array().unwrap().iter().all(|e| e["node"]["overdue"] == true));
     let due_before = page(&app, &officer, 50, None, "DUE_ASC", json!({ "dueBefore": "2026-03-05" })).await;
     assert_eq!(count(due_before), 1, "only the case notified on 2 March");
+}
+
+/// The page's one statement for both nested lists (a union read by
+/// position) finds what each list's own statement finds.
+async fn measures_and_deadlines_read_together_are_those_read_alone(db: Database) {
+    seed(&db, 7).await;
+    let page = db.cases_page(&Default::default(), Default::default(), None, 50).await.unwrap();
+    let ids: Vec<uuid::Uuid> = page.items.iter().map(|(case, _)| case.id).collect();
+    let together = db.measures_and_deadlines_by_case(&ids).await.unwrap();
+    let measures = db.measures_by_case(&ids).await.unwrap();
+    let deadlines = db.deadlines_by_case(&ids).await.unwrap();
+    assert_eq!(measures.values().map(Vec::len).sum::<usize>(), 6, "two measures in each of three cases");
+    assert!(deadlines.values().map(Vec::len).sum::<usize>() > 7, "{deadlines:?}");
+    assert_eq!(together.measures, measures);
+    assert_eq!(together.deadlines, deadlines);
 }

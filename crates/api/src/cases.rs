@@ -143,9 +143,10 @@ impl CaseView {
 
     /// The request as filed: personal data, sealed at rest; every read is
     /// audited with the fields read.
-    async fn request(&self, ctx: &Context<'_>) -> RequestView<'_> {
+    async fn request(&self, ctx: &Context<'_>) -> ApiResult<RequestView<'_>> {
+        let request = self.0.request.open()?;
         record_read(ctx, self.0.id, selected(ctx, "request"));
-        RequestView(&self.0.request)
+        Ok(RequestView(request))
     }
 
     /// The measures granted, in the order of their numbers.

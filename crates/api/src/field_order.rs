@@ -43,12 +43,11 @@ impl Plan {
         match value {
             Value::List(items) => items.iter_mut().for_each(|item| self.apply(item)),
             Value::Object(fields) => {
-                if self.in_order(fields) {
-                    // Most objects come back in order: nothing to rebuild.
-                    for (key, plan) in &self.fields {
-                        if let Some(child) = fields.get_mut(key) {
-                            plan.apply(child);
-                        }
+                if self.is_exactly(fields) {
+                    // Most objects come back whole and in order: walk them
+                    // beside the plan, with no lookup and nothing rebuilt.
+                    for (child, (_, plan)) in fields.values_mut().zip(&self.fields) {
+                        plan.apply(child);
                     }
                     return;
                 }
@@ -67,17 +66,11 @@ impl Plan {
         }
     }
 
-    /// Whether `fields` holds only asked keys, already in the asked order.
-    fn in_order(&self, fields: &async_graphql::indexmap::IndexMap<Name, Value>) -> bool {
-        let mut next = 0;
-        for (key, _) in &self.fields {
-            match fields.get_index_of(key) {
-                Some(index) if index == next => next += 1,
-                Some(_) => return false,
-                None => {}
-            }
-        }
-        next == fields.len()
+    /// Whether `fields` holds every asked key and nothing else, in the
+    /// asked order (an object of a type some fragments do not apply to
+    /// lacks their keys: it is rebuilt, which keeps its order right too).
+    fn is_exactly(&self, fields: &async_graphql::indexmap::IndexMap<Name, Value>) -> bool {
+        fields.len() == self.fields.len() && fields.keys().zip(&self.fields).all(|(key, (asked, _))| key == asked)
     }
 }
 

@@ -97,7 +97,7 @@ impl MeasureView {
     async fn case(&self, ctx: &Context<'_>) -> ApiResult<MeasureCase> {
         let case = self.case_record(ctx).await?;
         record_read(ctx, case.id, selected(ctx, "measure.case"));
-        let request = &case.request;
+        let request = case.request.open()?;
         Ok(MeasureCase {
             case_id: ID(case.id.to_string()),
             file_number: case.file_number,

@@ -14,7 +14,6 @@ use crate::measures::{MeasureView, authorized_measure};
 /// An object with a global id (Relay): fetch it again with `node(id:)`.
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "The object's id, unique across every kind of object."))]
-#[expect(clippy::large_enum_variant, reason = "one value per `node` answer, gone when it is written")]
 pub(crate) enum Node {
     Case(CaseView),
     Measure(MeasureView),

@@ -58,4 +58,4 @@ pub use live::{LiveEvent, LiveEventKind, LiveSignal};
 pub use operations::{PoolState, WorkCounts};
 pub use queries::{AuditEntry, CaseEvent, CaseFile, DeadlineChangeRecord, PlannedNotification};
 pub use reference::{Department, MeasureType, Sector};
-pub use sealed::{SEALED_COLUMNS, SealedColumn};
+pub use sealed::{SEALED_COLUMNS, SealedColumn, SealedRequest};

@@ -6,6 +6,8 @@
 //! column is listed). Anything that does not decrypt under the keyring,
 //! including plaintext, is refused as corrupt.
 
+use std::sync::{Arc, OnceLock};
+
 use domain::request::Request;
 use uuid::Uuid;
 
@@ -59,9 +61,61 @@ pub(crate) fn seal_request(keys: &Keyring, case_id: Uuid, request: &Request) -> 
 }
 
 pub(crate) fn open_request(keys: &Keyring, row: &cases::Model) -> DbResult<Request> {
-    let json = open_text(keys, REQUEST, row.id, &row.request_details)?;
+    open_request_of(keys, row.id, &row.request_details)
+}
+
+fn open_request_of(keys: &Keyring, case_id: Uuid, stored: &str) -> DbResult<Request> {
+    let json = open_text(keys, REQUEST, case_id, stored)?;
     serde_json::from_str(&json).map_err(|_| DbError::Corrupt("cases.request_details"))
 }
+
+/// A case's request as a list read it: still sealed, opened the first time
+/// something asks for it and kept open after. A page that shows no personal
+/// data never decrypts it, and copies of a record (a request's loader keeps
+/// one) share one opening.
+#[derive(Clone)]
+pub struct SealedRequest(Arc<SealedRequestInner>);
+
+struct SealedRequestInner {
+    case_id: Uuid,
+    stored: String,
+    keys: Arc<Keyring>,
+    opened: OnceLock<Request>,
+}
+
+impl SealedRequest {
+    pub(crate) fn new(keys: Arc<Keyring>, row: &mut cases::Model) -> Self {
+        let stored = std::mem::take(&mut row.request_details);
+        Self(Arc::new(SealedRequestInner { case_id: row.id, stored, keys, opened: OnceLock::new() }))
+    }
+
+    /// The request, decrypted on the first call; corrupt when it does not
+    /// open under the keyring.
+    pub fn open(&self) -> DbResult<&Request> {
+        let inner = &*self.0;
+        if let Some(request) = inner.opened.get() {
+            return Ok(request);
+        }
+        let request = open_request_of(&inner.keys, inner.case_id, &inner.stored)?;
+        Ok(inner.opened.get_or_init(|| request))
+    }
+}
+
+/// Never prints the sealed value (nor, once opened, the request).
+impl std::fmt::Debug for SealedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SealedRequest").field("case_id", &self.0.case_id).finish_non_exhaustive()
+    }
+}
+
+/// The same sealed value of the same case.
+impl PartialEq for SealedRequest {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.case_id == other.0.case_id && self.0.stored == other.0.stored
+    }
+}
+
+impl Eq for SealedRequest {}
 
 pub(crate) fn seal_payload(keys: &Keyring, event_id: Uuid, payload: &serde_json::Value) -> DbResult<String> {
     seal(keys, PAYLOAD, event_id, payload.to_string().as_bytes())
