@@ -18,6 +18,7 @@ pub mod categories;
 pub mod codes;
 pub mod contact;
 pub mod deadline;
+pub mod evidence;
 pub mod idempotency;
 pub mod place;
 #[cfg(test)]
