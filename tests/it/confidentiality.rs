@@ -384,6 +384,14 @@ async fn sql(db: &Database, statement: &str) {
     db.connection().execute_unprepared(statement).await.unwrap();
 }
 
+/// A row id as an SQL literal of the backend's UUID column type.
+fn id_literal(db: &Database, id: uuid::Uuid) -> String {
+    match db.backend() {
+        Backend::Postgres => format!("'{id}'"),
+        Backend::Sqlite => format!("X'{}'", id.simple()),
+    }
+}
+
 async fn scalar(db: &Database, query: &str) -> String {
     let conn = db.connection();
     let row = conn.query_one_raw(Statement::from_string(conn.get_database_backend(), query)).await.unwrap().unwrap();
@@ -400,11 +408,8 @@ async fn a_list_opens_only_the_requests_it_shows(db: Database) {
         .await
         .unwrap()
         .id;
-    let id_literal = match db.backend() {
-        Backend::Postgres => format!("'{id}'"),
-        Backend::Sqlite => format!("X'{}'", id.simple()),
-    };
-    sql(&db, &format!("UPDATE cases SET request_details = 'v1:not-what-was-sealed' WHERE id = {id_literal}")).await;
+    let id = id_literal(&db, id);
+    sql(&db, &format!("UPDATE cases SET request_details = 'v1:not-what-was-sealed' WHERE id = {id}")).await;
 
     let numbers = "{ cases(first: 10) { edges { node { fileNumber status } } } }";
     let listed = ok(app.graphql_as(Some(&officer), numbers, json!({})).await);
@@ -433,12 +438,9 @@ async fn tampering_is_always_detected(db: Database) {
     let mut cases = 0;
 
     // Ciphertexts: flip a byte, swap two rows', put plaintext in place.
-    let id_literal = |id: uuid::Uuid| match db.backend() {
-        Backend::Postgres => format!("'{id}'"),
-        Backend::Sqlite => format!("X'{}'", id.simple()),
-    };
-    let original = scalar(&db, &format!("SELECT request_details AS v FROM cases WHERE id = {}", id_literal(a))).await;
-    let other = scalar(&db, &format!("SELECT request_details AS v FROM cases WHERE id = {}", id_literal(b))).await;
+    let original =
+        scalar(&db, &format!("SELECT request_details AS v FROM cases WHERE id = {}", id_literal(&db, a))).await;
+    let other = scalar(&db, &format!("SELECT request_details AS v FROM cases WHERE id = {}", id_literal(&db, b))).await;
     let mut flipped = original.clone().into_bytes();
     let middle = flipped.len() - 10;
     flipped[middle] = if flipped[middle] == b'A' { b'B' } else { b'A' };
@@ -450,7 +452,8 @@ async fn tampering_is_always_detected(db: Database) {
     for tamper in tampers {
         cases += 1;
         for (id, value) in &tamper {
-            sql(&db, &format!("UPDATE cases SET request_details = '{value}' WHERE id = {}", id_literal(*id))).await;
+            sql(&db, &format!("UPDATE cases SET request_details = '{value}' WHERE id = {}", id_literal(&db, *id)))
+                .await;
         }
         let mut refused = true;
         for (id, _) in &tamper {
@@ -459,8 +462,8 @@ async fn tampering_is_always_detected(db: Database) {
         if refused {
             detected += 1;
         }
-        sql(&db, &format!("UPDATE cases SET request_details = '{original}' WHERE id = {}", id_literal(a))).await;
-        sql(&db, &format!("UPDATE cases SET request_details = '{other}' WHERE id = {}", id_literal(b))).await;
+        sql(&db, &format!("UPDATE cases SET request_details = '{original}' WHERE id = {}", id_literal(&db, a))).await;
+        sql(&db, &format!("UPDATE cases SET request_details = '{other}' WHERE id = {}", id_literal(&db, b))).await;
     }
     assert!(db.case_file(a).await.is_ok() && db.case_file(b).await.is_ok(), "restored");
 
@@ -476,13 +479,16 @@ async fn tampering_is_always_detected(db: Database) {
     let tampers: [(&str, Vec<String>, Vec<String>); 6] = [
         (
             "a read's case unindexed",
-            vec![format!("DELETE FROM audit_read_cases WHERE case_id = {}", id_literal(b))],
-            vec![format!("INSERT INTO audit_read_cases (case_id, event_id) VALUES ({}, {read})", id_literal(b))],
+            vec![format!("DELETE FROM audit_read_cases WHERE case_id = {}", id_literal(&db, b))],
+            vec![format!("INSERT INTO audit_read_cases (case_id, event_id) VALUES ({}, {read})", id_literal(&db, b))],
         ),
         (
             "a read indexed under another case",
-            vec![format!("INSERT INTO audit_read_cases (case_id, event_id) VALUES ({}, {read})", id_literal(ids[2]))],
-            vec![format!("DELETE FROM audit_read_cases WHERE case_id = {}", id_literal(ids[2]))],
+            vec![format!(
+                "INSERT INTO audit_read_cases (case_id, event_id) VALUES ({}, {read})",
+                id_literal(&db, ids[2])
+            )],
+            vec![format!("DELETE FROM audit_read_cases WHERE case_id = {}", id_literal(&db, ids[2]))],
         ),
         (
             "edited",

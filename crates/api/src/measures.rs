@@ -96,8 +96,8 @@ impl MeasureView {
     /// out, and nothing more. Holds personal data: reading it is audited.
     async fn case(&self, ctx: &Context<'_>) -> ApiResult<MeasureCase> {
         let case = self.case_record(ctx).await?;
-        record_read(ctx, case.id, selected(ctx, "measure.case"));
         let request = case.request.open()?;
+        record_read(ctx, case.id, selected(ctx, "measure.case"));
         Ok(MeasureCase {
             case_id: ID(case.id.to_string()),
             file_number: case.file_number,
