@@ -20,6 +20,7 @@ mod m20261201_000003_queue_indexes;
 mod m20261201_000004_audit_read_cases;
 mod m20261201_000005_in_progress_indexes;
 mod m20261201_000006_calendar_recomputations;
+mod m20261202_000001_evidence_files;
 mod seed;
 
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_audit_read_cases::Migration),
             Box::new(m20261201_000005_in_progress_indexes::Migration),
             Box::new(m20261201_000006_calendar_recomputations::Migration),
+            Box::new(m20261202_000001_evidence_files::Migration),
         ]
     }
 }

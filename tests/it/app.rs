@@ -122,6 +122,27 @@ impl TestApp {
         self.login(email, PASSWORD).await
     }
 
+    /// Runs a GraphQL operation with one file, as the GraphQL multipart
+    /// request spec sends it (`operations`, `map`, the file's part), the
+    /// file at variable `variable`. Returns the status and the body.
+    pub(crate) async fn graphql_with_file(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+        variable: &str,
+        file: (&str, &[u8]),
+    ) -> (u16, Value) {
+        let (body, content_type) = multipart_body(query, variables, variable, file);
+        let mut request = self.client.post(format!("{}/graphql", self.base)).header("content-type", content_type);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.body(body).send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     pub(crate) fn get(&self, path: &str) -> reqwest::RequestBuilder {
         self.client.get(format!("{}{path}", self.base))
     }
@@ -129,4 +150,36 @@ impl TestApp {
     pub(crate) fn post(&self, path: &str) -> reqwest::RequestBuilder {
         self.client.post(format!("{}{path}", self.base))
     }
+}
+
+/// A GraphQL multipart request's body and content type, by hand (as any
+/// client library writes it): the operation with the file's variable
+/// null, the map from part `0` to it, and the file's part.
+pub(crate) fn multipart_body(
+    query: &str,
+    mut variables: Value,
+    variable: &str,
+    file: (&str, &[u8]),
+) -> (Vec<u8>, String) {
+    let boundary = format!("resguardo-{}", uuid::Uuid::new_v4().simple());
+    variables[variable] = Value::Null;
+    let operations = json!({ "query": query, "variables": variables });
+    let map = json!({ "0": [format!("variables.{variable}")] });
+    let mut body = Vec::new();
+    for (name, value) in [("operations", operations.to_string()), ("map", map.to_string())] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    let (file_name, bytes) = file;
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    (body, format!("multipart/form-data; boundary={boundary}"))
 }

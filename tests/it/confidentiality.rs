@@ -38,7 +38,7 @@ fn ok(body: Value) -> Value {
 
 /// Everything the database holds, as an attacker with the disk (SQLite) or
 /// a dump (PostgreSQL) would see it.
-async fn raw_storage(db: &Database) -> Vec<u8> {
+pub(crate) async fn raw_storage(db: &Database) -> Vec<u8> {
     let conn = db.connection();
     match db.backend() {
         Backend::Sqlite => {
@@ -78,7 +78,7 @@ async fn raw_storage(db: &Database) -> Vec<u8> {
     }
 }
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
@@ -377,6 +377,29 @@ async fn assert_every_sealed_column_is_listed(db: &Database) {
             "{table}.{column} holds sealed values but is not in db::SEALED_COLUMNS"
         );
     }
+    // Binary columns (other than ids) hold sealed chunks, listed as such.
+    let binary_sql = match db.backend() {
+        db::Backend::Postgres => {
+            "SELECT table_name AS t, column_name AS c FROM information_schema.columns \
+                                  WHERE table_schema = current_schema() AND data_type = 'bytea'"
+        }
+        db::Backend::Sqlite => {
+            "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p \
+                                WHERE m.type = 'table' AND p.type LIKE '%BLOB%'"
+        }
+    };
+    for row in conn.query_all_raw(Statement::from_string(backend, binary_sql)).await.unwrap() {
+        let (table, column): (String, String) = (row.try_get("", "t").unwrap(), row.try_get("", "c").unwrap());
+        if column == "id" || column.ends_with("_id") {
+            continue;
+        }
+        assert!(
+            db::SEALED_COLUMNS
+                .iter()
+                .any(|listed| listed.table == table && listed.column == column && listed.form == db::SealedForm::Chunk),
+            "{table}.{column} holds binary values but is not a sealed chunk column in db::SEALED_COLUMNS"
+        );
+    }
 }
 
 /// Runs raw SQL, as someone with write access to the database would.
@@ -578,27 +601,44 @@ async fn rotated_keys_keep_everything_readable(db: Database) {
         .await
         .unwrap();
     first.begin_totp(officer.id, b"0123456789abcdefghij", &Actor::system(), at("2026-07-13")).await.unwrap();
+    // A photo of two chunks on the first case, with its name.
+    let photo = [&b"\xFF\xD8\xFF\xE0"[..], &[7u8; 300_000]].concat();
+    let evidence = evidence_file(&first, ids[0], &photo, at("2026-07-14")).await;
     assert_eq!(
         first.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(),
-        [(1, 13)],
-        "4 requests, 8 history entries, 1 TOTP secret"
+        [(1, 17)],
+        "4 requests, 9 history entries, 1 TOTP secret, 1 file's name and its 2 chunks"
     );
 
     let two = one.with_key(Key::generate(2).unwrap()).unwrap().with_current(2).unwrap();
     let rotated = db.clone().with_keys(two.clone());
     rotated.record_rotation(&two, at("2026-07-15")).await.unwrap();
     let refused = rotated.retire_key(1, 2, at("2026-07-15")).await.unwrap_err().to_string();
-    assert!(refused.contains("13 value(s)"), "retiring a key still in use is refused: {refused}");
+    assert!(refused.contains("17 value(s)"), "retiring a key still in use is refused: {refused}");
     let report = rotated.reseal_all(false).await.unwrap();
     let resealed: Vec<(&str, u64)> = report.resealed.iter().map(|(c, n)| (c.as_str(), *n)).collect();
-    assert_eq!(resealed, [("case_events.payload", 8), ("cases.request_details", 4), ("users.totp_secret", 1)]);
-    assert_eq!(rotated.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(2, 13)]);
+    assert_eq!(
+        resealed,
+        [
+            ("case_events.payload", 9),
+            ("cases.request_details", 4),
+            ("evidence_chunks.sealed", 2),
+            ("evidence_files.given_name", 1),
+            ("users.totp_secret", 1)
+        ]
+    );
+    assert_eq!(rotated.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(2, 17)]);
     rotated.retire_key(1, 2, at("2026-07-15")).await.unwrap();
     let retired = db.clone().with_keys(two.without(1).unwrap());
     for id in &ids {
         assert_eq!(retired.case_file(*id).await.unwrap().request, request(), "readable with key 1 retired");
-        assert_eq!(retired.case_events(*id).await.unwrap().len(), 2);
+        let history = if *id == ids[0] { 3 } else { 2 };
+        assert_eq!(retired.case_events(*id).await.unwrap().len(), history, "received, reviewed (and the file)");
     }
+    let file = retired.evidence_file(evidence).await.unwrap().unwrap();
+    assert_eq!(file.given_name.as_deref(), Some("foto-de-la-amenaza.jpg"));
+    let content = [retired.evidence_chunk(&file, 0).await.unwrap(), retired.evidence_chunk(&file, 1).await.unwrap()];
+    assert_eq!(content.concat(), photo, "the file opens with key 1 retired");
     let login = retired.credentials("totp@dgdh.gob.pe").await.unwrap().unwrap();
     assert_eq!(login.totp_secret.as_deref(), Some(&b"0123456789abcdefghij"[..]), "the second factor still opens");
     assert!(first.case_file(ids[0]).await.is_err(), "key 1 alone no longer reads them");
@@ -610,8 +650,33 @@ async fn rotated_keys_keep_everything_readable(db: Database) {
         .await
         .unwrap_err();
     assert!(matches!(stale, db::DbError::KeySuperseded(1)), "{stale:?}");
-    assert_eq!(rotated.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(2, 13)], "nothing written");
+    assert_eq!(rotated.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(2, 17)], "nothing written");
     assert_every_sealed_column_is_listed(&db).await;
+}
+
+/// Receives `content` as an evidence file of case `id` in one go: started,
+/// sent chunk by chunk, finished. Returns the file's id.
+async fn evidence_file(db: &Database, id: uuid::Uuid, content: &[u8], at: chrono::DateTime<chrono::Utc>) -> uuid::Uuid {
+    let actor = Actor::public(None);
+    let upload = db
+        .start_evidence_upload(db::NewUpload {
+            case_id: id,
+            declared_size: content.len() as u64,
+            given_name: Some("foto-de-la-amenaza.jpg"),
+            limits: domain::evidence::EvidenceLimits::default(),
+            sender: &actor,
+            at,
+            lifetime: chrono::Duration::hours(1),
+        })
+        .await
+        .unwrap();
+    let chunk = domain::evidence::CHUNK_BYTES as usize;
+    for (n, piece) in content.chunks(chunk).enumerate() {
+        db.append_evidence_chunk(upload.id, (n * chunk) as u64, piece, at).await.unwrap();
+    }
+    let description = domain::text::ShortText::parse("Foto").unwrap();
+    let finish = db::FinishUpload { id: upload.id, sha256: None, description, reference: None, actor: &actor, at };
+    db.finish_evidence_upload(finish).await.unwrap().id
 }
 
 /// The runbook's "keep serving" path, in process: a server's database

@@ -14,6 +14,7 @@ mod confidentiality;
 mod console;
 mod contract;
 mod errors;
+mod evidence;
 mod fixtures;
 mod http;
 mod import;

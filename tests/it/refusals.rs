@@ -34,7 +34,7 @@ fn commands() -> Vec<Command> {
         Command::StartReview,
         Command::RequestInformation { question: text("¿Dónde vive ahora la lideresa?") },
         Command::ReceiveInformation { answer: text("En la comunidad.") },
-        Command::AddEvidence { description: text("Foto de la amenaza"), reference: None },
+        Command::AddEvidence { description: text("Foto de la amenaza"), reference: None, file: None },
         Command::WithdrawConsent { reason: None },
         Command::CloseInformationPeriod,
         admit(),

@@ -38,6 +38,11 @@ operations! {
     AnswerInformationRequest = "answerInformationRequest",
     AddEvidence = "addEvidence",
     WithdrawConsent = "withdrawConsent",
+    StartEvidenceUpload = "startEvidenceUpload",
+    // Whoever started an upload (for a requester's, whoever holds its id).
+    AppendEvidence = "appendEvidence",
+    EvidenceUpload = "evidenceUpload",
+    FinishEvidenceUpload = "finishEvidenceUpload",
     // Sessions.
     Login = "login",
     Logout = "logout",
@@ -62,6 +67,10 @@ operations! {
     ExtendMeasure = "extendMeasure",
     LiftMeasure = "liftMeasure",
     ArchiveCase = "archiveCase",
+    StartCaseEvidenceUpload = "startCaseEvidenceUpload",
+    AttachEvidence = "attachEvidence",
+    // Evidence files, and `Case.evidenceFiles`: never coordinators.
+    EvidenceFile = "evidenceFile",
     // Any object by its id, with the rights of its own query.
     Node = "node",
     // Measures: officers see all, coordinators their sector's.
@@ -164,6 +173,10 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::AnswerInformationRequest
         | O::AddEvidence
         | O::WithdrawConsent
+        | O::StartEvidenceUpload
+        | O::AppendEvidence
+        | O::EvidenceUpload
+        | O::FinishEvidenceUpload
         | O::Calendar
         | O::RequestStatusChanges
         | O::Login => true,
@@ -190,6 +203,9 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::ExtendMeasure
         | O::LiftMeasure
         | O::ArchiveCase
+        | O::StartCaseEvidenceUpload
+        | O::AttachEvidence
+        | O::EvidenceFile
         | O::CaseEvents => officer,
         O::IssueResolution => match policy.resolutions_need_supervisor {
             true => role == R::Supervisor,

@@ -149,6 +149,12 @@ impl CaseView {
         Ok(RequestView(request))
     }
 
+    /// The files received as evidence, in the order received (officers and
+    /// supervisors; reading a name or content is audited).
+    async fn evidence_files(&self, ctx: &Context<'_>) -> ApiResult<Vec<crate::evidence::EvidenceFileView>> {
+        crate::evidence::case_files(ctx, self.0.id).await
+    }
+
     /// The measures granted, in the order of their numbers.
     async fn measures(&self, ctx: &Context<'_>) -> ApiResult<Vec<MeasureView>> {
         let measures = loaders(ctx).load_one(MeasuresOf(self.0.id)).await?.unwrap_or_default();

@@ -61,6 +61,8 @@ pub struct ApiConfig {
     /// The secret requesters' access keys are derived with (kept with the
     /// encryption keys). The default, a new random one, is for tests.
     pub access_key_secret: AccessKeySecret,
+    /// Evidence files: limits per file and per case, uploads' lifetime.
+    pub evidence: crate::evidence::EvidenceSettings,
 }
 
 impl Default for ApiConfig {
@@ -75,6 +77,7 @@ impl Default for ApiConfig {
             rate_limits: RateLimits::default(),
             statistics: StatisticsPolicy::default(),
             access_key_secret: AccessKeySecret::generate().expect("the operating system gives randomness"),
+            evidence: crate::evidence::EvidenceSettings::default(),
         }
     }
 }

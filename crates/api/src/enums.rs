@@ -477,3 +477,46 @@ impl From<domain::deadline::DeadlineStatus> for DeadlineStatus {
         }
     }
 }
+mirror!(
+    /// The kind of an evidence file, found from its first bytes (never from
+    /// its name or the type its sender claimed); `kindLabel` gives the
+    /// Spanish label.
+    EvidenceKind = "domain::evidence::EvidenceType" {
+        /// A JPEG photo.
+        Jpeg,
+        /// A PNG image (screenshots).
+        Png,
+        /// A GIF image.
+        Gif,
+        /// A WebP image (what messaging apps save).
+        Webp,
+        /// A HEIC photo (iPhones').
+        Heic,
+        /// MP3 audio.
+        #[graphql(name = "MP3")]
+        Mp3,
+        /// AAC audio in ADTS frames.
+        Aac,
+        /// M4A audio (AAC in an MPEG-4 container).
+        #[graphql(name = "M4A")]
+        M4a,
+        /// Ogg: Opus (WhatsApp's voice notes) or Vorbis.
+        Ogg,
+        /// Adaptive Multi-Rate: Android's voice recorder.
+        Amr,
+        /// WAV audio.
+        Wav,
+        /// 3GPP: audio or video recorded by older phones.
+        #[graphql(name = "THREE_GPP")]
+        ThreeGpp,
+        /// An MPEG-4 video.
+        #[graphql(name = "MP4")]
+        Mp4,
+        /// QuickTime: iPhones' videos.
+        QuickTime,
+        /// WebM or Matroska.
+        Webm,
+        /// A PDF document.
+        Pdf,
+    }
+);

@@ -4,6 +4,7 @@
 
 use async_graphql::ErrorExtensions;
 use db::DbError;
+use domain::evidence::EvidenceRefusal;
 use domain::request::{FieldError, InvalidRequest};
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -130,6 +131,11 @@ impl From<DbError> for ApiError {
             DbError::Transition(ref refusal) => match refusal.input_field() {
                 Some(field) => ApiError::bad_input(field, error.to_string()),
                 None => ApiError::InvalidTransition(error.to_string()),
+            },
+            DbError::Evidence(refusal) => match refusal {
+                EvidenceRefusal::NoSuchUpload => ApiError::NotFound(refusal.to_string()),
+                EvidenceRefusal::ChunkChanged => ApiError::Conflict(refusal.to_string()),
+                _ => ApiError::bad_input(refusal.input_field(), refusal.to_string()),
             },
             DbError::Conflict | DbError::IdempotencyKeyReused => ApiError::Conflict(error.to_string()),
             DbError::NoKeys => {

@@ -2,7 +2,7 @@
 //! number and an access key, and with both follows the request, answers a
 //! request for information, adds evidence or withdraws consent. No account.
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject, Upload};
 
 use db::IntakeKeys;
 use domain::categories::Channel as DomainChannel;
@@ -165,18 +165,28 @@ impl IntakeMutation {
         requester_command(ctx, &file_number, &access_key, command).await
     }
 
-    /// The requester (file number and access key) adds a piece of evidence.
+    /// The requester (file number and access key) adds a piece of evidence:
+    /// what it is and where it can be found, and perhaps the file itself (a
+    /// multipart file part: a photo, a voice note, a video or a PDF, its
+    /// kind found from its content; larger files go in chunks with
+    /// `startEvidenceUpload`).
     async fn add_evidence(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The file number (`AT-2026-000123`).")] file_number: String,
         #[graphql(secret, desc = "The access key given when the request was filed.")] access_key: String,
         #[graphql(desc = "The evidence; personal data, sealed at rest.")] evidence: EvidenceInput,
+        #[graphql(desc = "The file, if any (a multipart file part); sealed at rest.")] file: Option<Upload>,
     ) -> ApiResult<RequestStatus> {
         authorize(ctx, Operation::AddEvidence, Target::Nothing)?;
+        if let Some(file) = file {
+            let case_id = requester_case(ctx, &file_number, &access_key).await?;
+            return crate::evidence::requester_file(ctx, case_id, &evidence, &file).await;
+        }
         let command = Command::AddEvidence {
             description: text("evidence.description", &evidence.description)?,
             reference: optional_text("evidence.reference", evidence.reference.as_deref())?,
+            file: None,
         };
         requester_command(ctx, &file_number, &access_key, command).await
     }
@@ -300,7 +310,7 @@ impl RequesterProof {
 }
 
 /// The case a file number and access key open, or FORBIDDEN.
-async fn requester_case(ctx: &Context<'_>, file_number: &str, access_key: &str) -> ApiResult<Uuid> {
+pub(crate) async fn requester_case(ctx: &Context<'_>, file_number: &str, access_key: &str) -> ApiResult<Uuid> {
     RequesterProof::new(file_number, access_key).case(db(ctx)).await
 }
 
@@ -316,7 +326,7 @@ async fn requester_command(
     status_of(ctx, case_id).await
 }
 
-async fn status_of(ctx: &Context<'_>, case_id: Uuid) -> ApiResult<RequestStatus> {
+pub(crate) async fn status_of(ctx: &Context<'_>, case_id: Uuid) -> ApiResult<RequestStatus> {
     crate::context::record_read(ctx, case_id, "requester.status".to_owned());
     let db = db(ctx);
     let record = db.case_record(case_id).await?;

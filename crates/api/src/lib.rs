@@ -20,6 +20,7 @@ mod deadlines;
 mod document;
 mod enums;
 mod error;
+mod evidence;
 mod execution;
 mod field_order;
 mod inputs;
@@ -48,6 +49,7 @@ pub use auth::secrets::AccessKeySecret;
 pub use authz::StatisticsPolicy;
 pub use context::{ApiConfig, Clock};
 pub use error::ApiError;
+pub use evidence::EvidenceSettings;
 pub use execution::{Caller, Executed, Refusal, is_request_error};
 pub use inputs::request_input_variable;
 pub use intake::intake_keys;
@@ -67,6 +69,7 @@ pub struct Query(
     calendar::CalendarQuery,
     accounts::AccountsQuery,
     intake::IntakeQuery,
+    evidence::EvidenceQuery,
     cases::CasesQuery,
     measures::MeasuresQuery,
     node::NodeQuery,
@@ -82,6 +85,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     intake::IntakeMutation,
+    evidence::EvidenceMutation,
     accounts::AccountsMutation,
     second_factor::SecondFactorMutation,
     triage::TriageMutation,

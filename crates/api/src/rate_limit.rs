@@ -125,6 +125,7 @@ impl RateLimiter {
             | Operation::RequestStatusChanges
             | Operation::AnswerInformationRequest
             | Operation::AddEvidence
+            | Operation::StartEvidenceUpload
             | Operation::WithdrawConsent => &[(Bucket::Requester, self.limits.requester, client)],
             _ => return Ok(()),
         };

@@ -39,7 +39,7 @@ fn entry_hash(previous: &str, id: i64, content: &str) -> String {
     hex(&Sha256::digest(format!("{previous}\n{id}\n{content}").as_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -8,7 +8,7 @@ use domain::request::{Beneficiary, Request};
 use domain::workflow::{AuditAction, Case, Command, Context, Effect};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ use crate::crypto::Keyring;
 use crate::effects::{self, Actor, Origin};
 use crate::entities::{beneficiaries, case_aggression_types, case_events, cases, file_number_counters};
 use crate::error::{DbError, DbResult};
-use crate::live;
+use crate::live::{self, LiveEvent};
 use crate::outbox::Planner;
 use crate::reference;
 use crate::sealed;
@@ -175,12 +175,29 @@ impl Database {
     /// Returns the case as it now stands.
     pub async fn apply(&self, case_id: Uuid, command: Command, at: DateTime<Utc>, actor: &Actor) -> DbResult<Case> {
         let tx = self.write_transaction().await?;
-        let loaded = case_store::load(&tx, case_id).await?;
+        let (case, events) = self.apply_in(&tx, case_id, command, at, actor).await?;
+        self.commit_announcing(tx, events).await?;
+        Ok(case)
+    }
+
+    /// [`Database::apply`]'s work inside `tx`, for a change that commits
+    /// with more than the command (an evidence file completed with the
+    /// history's entry that records it). Returns the case and the live
+    /// events to announce once `tx` commits.
+    pub(crate) async fn apply_in(
+        &self,
+        tx: &DatabaseTransaction,
+        case_id: Uuid,
+        command: Command,
+        at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> DbResult<(Case, Vec<LiveEvent>)> {
+        let loaded = case_store::load(tx, case_id).await?;
         if let Command::IssueResolution(resolution) = &command {
-            reference::require_active_sectors(&tx, resolution.granted.iter().map(|g| &g.sector)).await?;
-            reference::require_active_measure_types(&tx, resolution.granted.iter().map(|g| &g.measure_type)).await?;
+            reference::require_active_sectors(tx, resolution.granted.iter().map(|g| &g.sector)).await?;
+            reference::require_active_measure_types(tx, resolution.granted.iter().map(|g| &g.measure_type)).await?;
         }
-        let (calendar, rules, policies) = self.rules_in(&tx).await?;
+        let (calendar, rules, policies) = self.rules_in(tx).await?;
         let today = lima_date(at);
         let payload = serde_json::to_value(&command).map_err(|_| DbError::Corrupt("case_events.payload"))?;
         let evaluation = match &command {
@@ -189,11 +206,11 @@ impl Database {
         };
         let transition = loaded.case.apply(command, today, &Context { calendar: &calendar, rules: &rules })?;
 
-        let deadline_ids = case_store::save(&tx, &loaded, &transition.case, at).await?;
+        let deadline_ids = case_store::save(tx, &loaded, &transition.case, at).await?;
         if let Some(evaluation) = evaluation {
-            crate::registry::record_admissibility(&tx, case_id, &evaluation, today).await?;
+            crate::registry::record_admissibility(tx, case_id, &evaluation, today).await?;
         }
-        let seq = next_event_seq(&tx, case_id).await?;
+        let seq = next_event_seq(tx, case_id).await?;
         let origin = Origin { case_id, event_seq: seq, actor, now: at };
         let (action, measure) = transition
             .effects
@@ -203,11 +220,11 @@ impl Database {
                 Effect::Deadline { .. } | Effect::Notify(_) => None,
             })
             .ok_or(DbError::Corrupt("audit event"))?;
-        let sealing = self.sealing_keys(&tx).await?;
-        record_event(&tx, &sealing, &origin, action, measure.map(|m| i32::from(m.0)), today, payload).await?;
+        let sealing = self.sealing_keys(tx).await?;
+        record_event(tx, &sealing, &origin, action, measure.map(|m| i32::from(m.0)), today, payload).await?;
         let reachable = crate::delivery::requester_reachable(&sealing, &loaded.row)?;
         let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at);
-        effects::carry_out(&tx, &origin, &transition.effects, &deadline_ids, &mut planner, None).await?;
+        effects::carry_out(tx, &origin, &transition.effects, &deadline_ids, &mut planner, None).await?;
         let events = live::transition_events(
             case_id,
             &loaded.row.file_number,
@@ -216,8 +233,7 @@ impl Database {
             &transition.effects,
             at,
         );
-        self.commit_announcing(tx, events).await?;
-        Ok(transition.case)
+        Ok((transition.case, events))
     }
 }
 

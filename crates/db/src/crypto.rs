@@ -84,8 +84,10 @@ pub struct Keyring {
     keys: BTreeMap<u32, Key>,
 }
 
-fn associated_data(table: &str, column: &str, row: Uuid) -> Vec<u8> {
-    format!("resguardo/v1\0{table}\0{column}\0{row}").into_bytes()
+/// What a value is bound to: its place and whatever identifies it there
+/// (a row id; for a chunk of a file, the file, the case and its number).
+fn associated_data(table: &str, column: &str, binding: &dyn fmt::Display) -> Vec<u8> {
+    format!("resguardo/v1\0{table}\0{column}\0{binding}").into_bytes()
 }
 
 impl Keyring {
@@ -136,15 +138,56 @@ impl Keyring {
     }
 
     pub fn encrypt(&self, table: &str, column: &str, row: Uuid, plaintext: &[u8]) -> Result<String, CryptoError> {
+        let (key_id, nonce, sealed) = self.seal(&associated_data(table, column, &row), plaintext)?;
+        Ok(format!("{PREFIX}.{key_id}.{}.{}", B64.encode(nonce), B64.encode(sealed)))
+    }
+
+    /// Seals bytes for a binary column: the nonce then the ciphertext, and
+    /// the key's id, which the row keeps beside them. `binding` says what
+    /// the value belongs to (see [`associated_data`]).
+    pub fn encrypt_binary(
+        &self,
+        table: &str,
+        column: &str,
+        binding: &dyn fmt::Display,
+        plaintext: &[u8],
+    ) -> Result<(u32, Vec<u8>), CryptoError> {
+        let (key_id, nonce, sealed) = self.seal(&associated_data(table, column, binding), plaintext)?;
+        let mut stored = Vec::with_capacity(nonce.len() + sealed.len());
+        stored.extend_from_slice(&nonce);
+        stored.extend_from_slice(&sealed);
+        Ok((key_id, stored))
+    }
+
+    /// Opens what [`Keyring::encrypt_binary`] sealed under key `key_id`.
+    pub fn decrypt_binary(
+        &self,
+        table: &str,
+        column: &str,
+        binding: &dyn fmt::Display,
+        key_id: u32,
+        stored: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
+        let (nonce, sealed) = stored.split_at_checked(24).ok_or(CryptoError::Undecryptable)?;
+        let nonce: [u8; 24] = nonce.try_into().map_err(|_| CryptoError::Undecryptable)?;
+        self.open(key_id, &associated_data(table, column, binding), &nonce, sealed)
+    }
+
+    fn seal(&self, aad: &[u8], plaintext: &[u8]) -> Result<(u32, [u8; 24], Vec<u8>), CryptoError> {
         let key = self.keys.get(&self.current).ok_or(CryptoError::NoKey)?;
         let mut nonce = [0u8; 24];
         getrandom::fill(&mut nonce).map_err(|_| CryptoError::Randomness)?;
         let cipher = XChaCha20Poly1305::new((&key.bytes).into());
-        let aad = associated_data(table, column, row);
         let sealed = cipher
-            .encrypt(&XNonce::from(nonce), Payload { msg: plaintext, aad: &aad })
+            .encrypt(&XNonce::from(nonce), Payload { msg: plaintext, aad })
             .map_err(|_| CryptoError::Undecryptable)?;
-        Ok(format!("{PREFIX}.{}.{}.{}", key.id, B64.encode(nonce), B64.encode(sealed)))
+        Ok((key.id, nonce, sealed))
+    }
+
+    fn open(&self, key_id: u32, aad: &[u8], nonce: &[u8; 24], sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let key = self.keys.get(&key_id).ok_or(CryptoError::Undecryptable)?;
+        let cipher = XChaCha20Poly1305::new((&key.bytes).into());
+        cipher.decrypt(&XNonce::from(*nonce), Payload { msg: sealed, aad }).map_err(|_| CryptoError::Undecryptable)
     }
 
     pub fn decrypt(&self, table: &str, column: &str, row: Uuid, stored: &str) -> Result<Vec<u8>, CryptoError> {
@@ -155,18 +198,13 @@ impl Keyring {
             return Err(CryptoError::Undecryptable);
         };
         let id: u32 = id.parse().map_err(|_| CryptoError::Undecryptable)?;
-        let key = self.keys.get(&id).ok_or(CryptoError::Undecryptable)?;
         let nonce: [u8; 24] = B64
             .decode(nonce)
             .map_err(|_| CryptoError::Undecryptable)?
             .try_into()
             .map_err(|_| CryptoError::Undecryptable)?;
         let sealed = B64.decode(sealed).map_err(|_| CryptoError::Undecryptable)?;
-        let cipher = XChaCha20Poly1305::new((&key.bytes).into());
-        let aad = associated_data(table, column, row);
-        cipher
-            .decrypt(&XNonce::from(nonce), Payload { msg: &sealed, aad: &aad })
-            .map_err(|_| CryptoError::Undecryptable)
+        self.open(id, &associated_data(table, column, &row), &nonce, &sealed)
     }
 
     /// The key a stored value was encrypted with.
@@ -228,6 +266,25 @@ mod tests {
         assert!(ring.decrypt("case_events", "request_details", row, &stored).is_err());
         // Same plaintext, different nonce.
         assert_ne!(stored, ring.encrypt("cases", "request_details", row, b"Maxima").unwrap());
+    }
+
+    #[test]
+    fn binary_values_round_trip_bound_to_what_they_belong_to() {
+        let ring = Keyring::generate().unwrap();
+        let (key, stored) = ring.encrypt_binary("evidence_chunks", "sealed", &"f/c/3", b"\xFF\xD8canary").unwrap();
+        assert_eq!(key, 1);
+        assert!(!stored.windows(6).any(|w| w == b"canary"));
+        assert_eq!(
+            ring.decrypt_binary("evidence_chunks", "sealed", &"f/c/3", key, &stored).unwrap(),
+            b"\xFF\xD8canary"
+        );
+        // Another chunk number, another key id, a flipped byte: refused.
+        assert!(ring.decrypt_binary("evidence_chunks", "sealed", &"f/c/4", key, &stored).is_err());
+        assert!(ring.decrypt_binary("evidence_chunks", "sealed", &"f/c/3", 2, &stored).is_err());
+        let mut flipped = stored.clone();
+        flipped[30] ^= 1;
+        assert!(ring.decrypt_binary("evidence_chunks", "sealed", &"f/c/3", key, &flipped).is_err());
+        assert!(ring.decrypt_binary("evidence_chunks", "sealed", &"f/c/3", key, &stored[..10]).is_err());
     }
 
     #[test]

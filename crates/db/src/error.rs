@@ -2,6 +2,7 @@
 //! stored values: they may reach a person through the API.
 
 use domain::deadline::RuleError;
+use domain::evidence::EvidenceRefusal;
 use domain::workflow::TransitionError;
 use sea_orm::DbErr;
 
@@ -23,6 +24,8 @@ pub enum DbError {
     Transition(#[from] TransitionError),
     #[error(transparent)]
     Rules(#[from] RuleError),
+    #[error(transparent)]
+    Evidence(#[from] EvidenceRefusal),
     /// Someone else changed the case between our read and our write.
     #[error("la solicitud fue modificada al mismo tiempo por otra persona; vuelva a intentarlo")]
     Conflict,

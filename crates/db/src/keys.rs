@@ -16,7 +16,7 @@ use crate::crypto::Keyring;
 use crate::entities::superseded_keys;
 use crate::error::{DbError, DbResult};
 use crate::key_state::superseded;
-use crate::sealed::{SEALED_COLUMNS, SealedColumn, reseal};
+use crate::sealed::{ChunkBinding, SEALED_COLUMNS, SealedColumn, SealedForm, open_chunk, reseal, seal_chunk};
 
 /// Values sealed again by a rotation, per column (`table.column`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,6 +38,8 @@ impl std::fmt::Display for ResealReport {
 }
 
 const BATCH: u64 = 500;
+/// Chunks of evidence are up to 256 KiB each: fewer at a time.
+const CHUNK_BATCH: u64 = 16;
 
 impl Database {
     /// Seals every sensitive value under the current key, column by column
@@ -56,6 +58,9 @@ impl Database {
     }
 
     async fn reseal_column(&self, keys: &Keyring, place: SealedColumn, legacy_plaintext: bool) -> DbResult<u64> {
+        if place.form == SealedForm::Chunk {
+            return self.reseal_chunks(keys, place).await;
+        }
         let (table, column, id) = (Alias::new(place.table), Alias::new(place.column), Alias::new(place.id));
         let mut resealed = 0;
         let mut after = Uuid::nil();
@@ -88,6 +93,51 @@ impl Database {
         Ok(resealed)
     }
 
+    /// Seals again every chunk of evidence not sealed under the current key,
+    /// a few at a time. The key id kept beside each chunk says which.
+    async fn reseal_chunks(&self, keys: &Keyring, place: SealedColumn) -> DbResult<u64> {
+        let current = i32::try_from(keys.current_id()).map_err(|_| DbError::Corrupt("evidence_chunks.key_id"))?;
+        let (table, column, id) = (Alias::new(place.table), Alias::new(place.column), Alias::new(place.id));
+        let mut resealed = 0;
+        let mut after = Uuid::nil();
+        loop {
+            let tx = self.write_transaction().await?;
+            let select = Query::select()
+                .columns([id.clone(), Alias::new("file_id"), Alias::new("case_id"), Alias::new("number")])
+                .columns([Alias::new("key_id"), column.clone()])
+                .from(table.clone())
+                .and_where(Expr::col(Alias::new("key_id")).ne(current))
+                .and_where(Expr::col(id.clone()).gt(after))
+                .order_by(id.clone(), Order::Asc)
+                .limit(CHUNK_BATCH)
+                .to_owned();
+            let rows = tx.query_all(&select).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get::<Uuid>("", place.id)?;
+            for row in &rows {
+                let binding = ChunkBinding {
+                    file: row.try_get("", "file_id")?,
+                    case: row.try_get("", "case_id")?,
+                    number: row.try_get("", "number")?,
+                };
+                let (row_id, old_key): (Uuid, i32) = (row.try_get("", place.id)?, row.try_get("", "key_id")?);
+                let stored: Vec<u8> = row.try_get("", place.column)?;
+                let plaintext = open_chunk(keys, binding, old_key, &stored)?;
+                let (key, sealed) = seal_chunk(keys, binding, &plaintext)?;
+                let update = Query::update()
+                    .table(table.clone())
+                    .value(column.clone(), sealed)
+                    .value(Alias::new("key_id"), key)
+                    .and_where(Expr::col(id.clone()).eq(row_id))
+                    .and_where(Expr::col(Alias::new("key_id")).eq(old_key))
+                    .to_owned();
+                resealed += tx.execute(&update).await?.rows_affected();
+            }
+            tx.commit().await?;
+        }
+        Ok(resealed)
+    }
+
     /// How many sensitive values each key seals, over every sealed column
     /// (0: not sealed at all). Counted in the database, one GROUP BY per
     /// column.
@@ -96,6 +146,15 @@ impl Database {
         let mut counts = BTreeMap::new();
         for place in SEALED_COLUMNS {
             let (table, column) = (place.table, place.column);
+            if place.form == SealedForm::Chunk {
+                let sql = format!("SELECT key_id, COUNT(*) AS n FROM {table} GROUP BY key_id");
+                for row in self.connection().query_all_raw(Statement::from_string(backend, sql)).await? {
+                    let (key, n): (i32, i64) = (row.try_get("", "key_id")?, row.try_get("", "n")?);
+                    let id = u32::try_from(key).unwrap_or(0);
+                    *counts.entry(id).or_insert(0) += u64::try_from(n).unwrap_or(0);
+                }
+                continue;
+            }
             // The key id is the second dot-separated part of `ENC1.<id>.…`.
             let key = match backend {
                 DbBackend::Postgres => format!("split_part({column}, '.', 2)"),

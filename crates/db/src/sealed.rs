@@ -26,27 +26,80 @@ pub struct SealedColumn {
     /// Values written before encryption existed were JSON in clear; a
     /// rotation with `--seal-plaintext` may seal them.
     pub legacy_json: bool,
+    pub form: SealedForm,
+}
+
+/// How a column holds its sealed values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SealedForm {
+    /// Text: `ENC1.<key id>.<nonce>.<ciphertext>`, bound to the row's id.
+    Text,
+    /// Binary (an evidence file's chunks: base64 would add a third to every
+    /// photo and video): nonce and ciphertext, the key id in a `key_id`
+    /// column beside, bound to the file, the case and the chunk's number.
+    Chunk,
 }
 
 /// The request as filed.
 pub(crate) const REQUEST: SealedColumn =
-    SealedColumn { table: "cases", column: "request_details", id: "id", legacy_json: true };
+    SealedColumn { table: "cases", column: "request_details", id: "id", legacy_json: true, form: SealedForm::Text };
 /// The commands in a case's history, with what people wrote.
 pub(crate) const PAYLOAD: SealedColumn =
-    SealedColumn { table: "case_events", column: "payload", id: "id", legacy_json: true };
+    SealedColumn { table: "case_events", column: "payload", id: "id", legacy_json: true, form: SealedForm::Text };
 /// Staff members' TOTP secrets.
 pub(crate) const TOTP_SECRET: SealedColumn =
-    SealedColumn { table: "users", column: "totp_secret", id: "id", legacy_json: false };
+    SealedColumn { table: "users", column: "totp_secret", id: "id", legacy_json: false, form: SealedForm::Text };
+/// An evidence file's name as sent (it may name a person or a place).
+pub(crate) const EVIDENCE_NAME: SealedColumn = SealedColumn {
+    table: "evidence_files",
+    column: "given_name",
+    id: "id",
+    legacy_json: false,
+    form: SealedForm::Text,
+};
+/// An evidence file's content, chunk by chunk.
+pub(crate) const EVIDENCE_CHUNK: SealedColumn =
+    SealedColumn { table: "evidence_chunks", column: "sealed", id: "id", legacy_json: false, form: SealedForm::Chunk };
 
 /// Every sealed column.
-pub const SEALED_COLUMNS: [SealedColumn; 3] = [REQUEST, PAYLOAD, TOTP_SECRET];
+pub const SEALED_COLUMNS: [SealedColumn; 5] = [REQUEST, PAYLOAD, TOTP_SECRET, EVIDENCE_NAME, EVIDENCE_CHUNK];
 
-/// Seals `plaintext` for `row` of `place` under the current key.
+/// What a chunk of evidence is bound to: a chunk moved to another file,
+/// case or place in the file does not open.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ChunkBinding {
+    pub(crate) file: Uuid,
+    pub(crate) case: Uuid,
+    pub(crate) number: i32,
+}
+
+impl std::fmt::Display for ChunkBinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\0{}\0{}", self.file, self.case, self.number)
+    }
+}
+
+/// Seals a chunk of evidence under the current key: its key id and bytes.
+pub(crate) fn seal_chunk(keys: &Keyring, at: ChunkBinding, plaintext: &[u8]) -> DbResult<(i32, Vec<u8>)> {
+    let place = EVIDENCE_CHUNK;
+    let (key, sealed) =
+        keys.encrypt_binary(place.table, place.column, &at, plaintext).map_err(|_| DbError::Corrupt("encryption"))?;
+    Ok((i32::try_from(key).map_err(|_| DbError::Corrupt("evidence_chunks.key_id"))?, sealed))
+}
+
+/// Opens a chunk of evidence.
+pub(crate) fn open_chunk(keys: &Keyring, at: ChunkBinding, key_id: i32, stored: &[u8]) -> DbResult<Vec<u8>> {
+    let place = EVIDENCE_CHUNK;
+    let key = u32::try_from(key_id).map_err(|_| DbError::Corrupt(place.column))?;
+    keys.decrypt_binary(place.table, place.column, &at, key, stored).map_err(|_| DbError::Corrupt("evidence_chunks"))
+}
+
+/// Seals `plaintext` for `row` of `place` (a text column) under the current key.
 pub(crate) fn seal(keys: &Keyring, place: SealedColumn, row: Uuid, plaintext: &[u8]) -> DbResult<String> {
     keys.encrypt(place.table, place.column, row, plaintext).map_err(|_| DbError::Corrupt("encryption"))
 }
 
-/// Opens a value of `row` of `place`.
+/// Opens a value of `row` of `place` (a text column).
 pub(crate) fn open(keys: &Keyring, place: SealedColumn, row: Uuid, stored: &str) -> DbResult<Vec<u8>> {
     keys.decrypt(place.table, place.column, row, stored).map_err(|_| DbError::Corrupt(place.column))
 }

@@ -6,6 +6,8 @@
 //! voice notes (Android's AMR and 3GP, WhatsApp's Opus in Ogg, MP3, AAC),
 //! videos, and documents as PDF.
 
+use serde::{Deserialize, Serialize};
+
 use crate::codes::code_enum;
 
 code_enum! {
@@ -193,6 +195,91 @@ impl EvidenceLimits {
     }
 }
 
+/// A file recorded as evidence on a case, as the case's history keeps it:
+/// which of the case's files, what it is, how large, and the SHA-256 of
+/// its content at receipt (hex), which shows later that it is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceFile {
+    /// Its number among the case's files (1, 2, …).
+    pub number: u32,
+    pub kind: EvidenceType,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// Files arrive, are sealed and are stored in chunks of this size (the
+/// last one shorter): small enough for a phone on a bad connection to
+/// resend one after a cut, large enough that a video is a few hundred.
+pub const CHUNK_BYTES: u64 = 256 * 1024;
+
+/// How many chunks a file of `size` bytes is stored in.
+pub fn chunk_count(size: u64) -> u64 {
+    size.div_ceil(CHUNK_BYTES)
+}
+
+/// Why a piece of an upload does not fit the file it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ChunkError {
+    #[error("cada parte debe empezar en un múltiplo de {CHUNK_BYTES} bytes")]
+    NotAtBoundary,
+    #[error("la parte empieza después del final del archivo declarado")]
+    PastTheEnd,
+    #[error("esta parte debe tener {expected} bytes")]
+    WrongLength { expected: u64 },
+}
+
+/// The number (from 0) of the chunk `len` bytes at `offset` are, in a file
+/// declared of `size` bytes: every chunk is whole except the last.
+pub fn chunk_at(size: u64, offset: u64, len: u64) -> Result<u64, ChunkError> {
+    if !offset.is_multiple_of(CHUNK_BYTES) {
+        return Err(ChunkError::NotAtBoundary);
+    }
+    if offset >= size {
+        return Err(ChunkError::PastTheEnd);
+    }
+    let expected = (size - offset).min(CHUNK_BYTES);
+    if len != expected {
+        return Err(ChunkError::WrongLength { expected });
+    }
+    Ok(offset / CHUNK_BYTES)
+}
+
+/// Why a file is not received, each with the input it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EvidenceRefusal {
+    #[error(transparent)]
+    OverLimit(#[from] OverLimit),
+    #[error(transparent)]
+    Chunk(#[from] ChunkError),
+    #[error("el contenido no es una imagen, un audio, un video o un PDF de los tipos admitidos")]
+    UnknownKind,
+    #[error("faltan partes del archivo: {missing} de {of}")]
+    Incomplete { missing: u64, of: u64 },
+    /// A chunk sent again after a cut, but not the same bytes.
+    #[error("esta parte ya se recibió con otro contenido")]
+    ChunkChanged,
+    #[error("el contenido recibido no corresponde a la huella SHA-256 indicada")]
+    DigestMismatch,
+    /// Not started, expired (unfinished uploads are deleted), or not the
+    /// caller's.
+    #[error("no existe esa subida de archivo o ya venció; vuelva a empezarla")]
+    NoSuchUpload,
+}
+
+impl EvidenceRefusal {
+    /// The input the refusal is about, by its name in the API.
+    pub fn input_field(self) -> &'static str {
+        match self {
+            Self::OverLimit(_) => "size",
+            Self::Chunk(_) => "offset",
+            Self::UnknownKind | Self::Incomplete { .. } | Self::ChunkChanged => "chunk",
+            Self::DigestMismatch => "sha256",
+            Self::NoSuchUpload => "uploadId",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,5 +356,18 @@ mod tests {
             limits.admit(u64::MAX, CaseEvidence { files: 0, bytes: 1 }),
             Err(OverLimit::FileTooLarge { max: 100 })
         );
+    }
+
+    #[test]
+    fn a_file_is_cut_in_whole_chunks_but_the_last() {
+        let size = 2 * CHUNK_BYTES + 10;
+        assert_eq!(chunk_count(size), 3);
+        assert_eq!(chunk_count(CHUNK_BYTES), 1);
+        assert_eq!(chunk_at(size, 0, CHUNK_BYTES), Ok(0));
+        assert_eq!(chunk_at(size, 2 * CHUNK_BYTES, 10), Ok(2));
+        assert_eq!(chunk_at(size, 2 * CHUNK_BYTES, 11), Err(ChunkError::WrongLength { expected: 10 }));
+        assert_eq!(chunk_at(size, CHUNK_BYTES, 10), Err(ChunkError::WrongLength { expected: CHUNK_BYTES }));
+        assert_eq!(chunk_at(size, 10, 10), Err(ChunkError::NotAtBoundary));
+        assert_eq!(chunk_at(size, 3 * CHUNK_BYTES, 1), Err(ChunkError::PastTheEnd));
     }
 }

@@ -48,6 +48,10 @@ pub const VARIABLES: &[&str] = &[
     "RESGUARDO_RATE_INTAKE_GLOBAL_PER_HOUR",
     "RESGUARDO_RATE_LOGIN_PER_HOUR",
     "RESGUARDO_RATE_REQUESTER_PER_HOUR",
+    "RESGUARDO_EVIDENCE_MAX_FILE_MIB",
+    "RESGUARDO_EVIDENCE_MAX_CASE_MIB",
+    "RESGUARDO_EVIDENCE_MAX_FILES",
+    "RESGUARDO_EVIDENCE_UPLOAD_HOURS",
     "RESGUARDO_CLIENT_IP_HEADER",
     "RESGUARDO_STATISTICS_THRESHOLD",
     "RESGUARDO_STATISTICS_EXACT_ROLES",
@@ -123,6 +127,12 @@ pub struct Config {
     /// Operations with a file number and access key, per client address
     /// and hour.
     pub rate_requester_per_hour: u32,
+    /// Evidence files: the largest file and the most a case holds (MiB),
+    /// files per case, and how long an unfinished upload is kept.
+    pub evidence_max_file_mib: u32,
+    pub evidence_max_case_mib: u32,
+    pub evidence_max_files: u32,
+    pub evidence_upload_hours: u32,
     /// Behind a reverse proxy: the header holding the client's address.
     pub client_ip_header: String,
     /// Origins (`https://host[:port]`, comma-separated) whose pages may
@@ -174,6 +184,10 @@ impl Default for Config {
             rate_intake_global_per_hour: 2000,
             rate_login_per_hour: 60,
             rate_requester_per_hour: 120,
+            evidence_max_file_mib: 64,
+            evidence_max_case_mib: 512,
+            evidence_max_files: 50,
+            evidence_upload_hours: 24,
             client_ip_header: String::new(),
             ws_allowed_origins: String::new(),
             quick_exit_url: String::new(),
@@ -262,11 +276,16 @@ impl Config {
             ("RESGUARDO_RATE_INTAKE_GLOBAL_PER_HOUR", &mut config.rate_intake_global_per_hour),
             ("RESGUARDO_RATE_LOGIN_PER_HOUR", &mut config.rate_login_per_hour),
             ("RESGUARDO_RATE_REQUESTER_PER_HOUR", &mut config.rate_requester_per_hour),
+            ("RESGUARDO_EVIDENCE_MAX_FILE_MIB", &mut config.evidence_max_file_mib),
+            ("RESGUARDO_EVIDENCE_MAX_CASE_MIB", &mut config.evidence_max_case_mib),
+            ("RESGUARDO_EVIDENCE_MAX_FILES", &mut config.evidence_max_files),
+            ("RESGUARDO_EVIDENCE_UPLOAD_HOURS", &mut config.evidence_upload_hours),
         ] {
             if let Some(value) = env(name) {
                 *field = parse(name, &value)?;
             }
         }
+        config.evidence()?;
         if let Some(value) = env("RESGUARDO_STATISTICS_THRESHOLD") {
             config.statistics_threshold = parse("RESGUARDO_STATISTICS_THRESHOLD", &value)?;
         }
@@ -331,7 +350,28 @@ impl Config {
                 login: rate(self.rate_login_per_hour),
                 requester: rate(self.rate_requester_per_hour),
             },
+            evidence: self.evidence()?,
             ..api::ApiConfig::default()
+        })
+    }
+
+    /// Evidence files' limits, checked: a file no larger than a case holds,
+    /// and no larger than a request held in memory should be (1 GiB).
+    fn evidence(&self) -> anyhow::Result<api::EvidenceSettings> {
+        let (file, case) = (self.evidence_max_file_mib, self.evidence_max_case_mib);
+        if file == 0 || file > 1024 || case < file {
+            bail!("RESGUARDO_EVIDENCE_MAX_FILE_MIB must be 1 to 1024 and at most RESGUARDO_EVIDENCE_MAX_CASE_MIB");
+        }
+        if self.evidence_max_files == 0 || self.evidence_upload_hours == 0 {
+            bail!("RESGUARDO_EVIDENCE_MAX_FILES and RESGUARDO_EVIDENCE_UPLOAD_HOURS must be at least 1");
+        }
+        Ok(api::EvidenceSettings {
+            limits: domain::evidence::EvidenceLimits {
+                max_file_bytes: u64::from(file) << 20,
+                max_case_bytes: u64::from(case) << 20,
+                max_files_per_case: self.evidence_max_files,
+            },
+            upload_lifetime: chrono::Duration::hours(i64::from(self.evidence_upload_hours)),
         })
     }
 
@@ -348,6 +388,8 @@ impl Config {
             metrics: self.metrics,
             ws_allowed_origins: self.ws_allowed_origins()?,
             quick_exit_url: self.quick_exit_url()?,
+            // A file at the limit and the form around it.
+            upload_max_bytes: ((self.evidence_max_file_mib as usize) << 20) + (64 << 10),
             ..web::WebConfig::default()
         })
     }

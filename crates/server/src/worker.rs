@@ -145,13 +145,19 @@ impl Worker {
         Ok(pass)
     }
 
-    /// Finishes any calendar recomputation cut short, announces deadlines
-    /// that became due soon or overdue to live subscribers and plans
-    /// today's overdue reminders.
+    /// Finishes any calendar recomputation cut short, deletes evidence
+    /// uploads left unfinished past their time, announces deadlines that
+    /// became due soon or overdue to live subscribers and plans today's
+    /// overdue reminders.
     pub async fn housekeeping(&self, now: DateTime<Utc>) -> anyhow::Result<Pass> {
         // A recomputation that keeps failing must not hold up the reminders.
         if let Err(error) = self.db.finish_recomputations(now).await {
             tracing::error!(%error, "a calendar change's recomputation could not be finished; retried next pass");
+        }
+        match self.db.expire_evidence_uploads(now).await {
+            Ok(0) => {}
+            Ok(expired) => tracing::info!(expired, "unfinished evidence uploads deleted"),
+            Err(error) => tracing::error!(%error, "expired evidence uploads could not be deleted; retried next pass"),
         }
         let announced = self.db.announce_deadlines(now).await?;
         let planned = self.db.plan_overdue_reminders(now).await?;

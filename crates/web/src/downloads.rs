@@ -72,17 +72,17 @@ const STATISTICS_JSON: &str = "query StatisticsDownload($from: Date!, $to: Date!
   }
 }";
 
-/// Runs `query` for the caller and returns its data, or the HTTP answer to
-/// its first error.
-async fn run(
+/// Runs `query` for the caller (their bearer token or the console's
+/// session) and returns its data, or the HTTP answer to its first error.
+pub(crate) async fn run(
     app: &WebState,
     headers: &HeaderMap,
     peer: Peer,
     query: String,
-    params: &Params,
+    variables: Value,
 ) -> Result<Value, Response> {
     let caller = crate::pages::staff_caller(app, headers, peer);
-    let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(params.variables()));
+    let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(variables));
     let response = execute(app, request, &caller, true).await.map_err(refusal_response)?;
     if let Some(error) = response.errors.first() {
         let code = match error.extensions.as_ref().and_then(|x| x.get("code")) {
@@ -91,6 +91,7 @@ async fn run(
         };
         let status = match code.as_str() {
             "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+            "NOT_FOUND" => StatusCode::NOT_FOUND,
             "FORBIDDEN" | "SECOND_FACTOR_SETUP_REQUIRED" => StatusCode::FORBIDDEN,
             "BAD_USER_INPUT" | "GRAPHQL_VALIDATION_FAILED" => StatusCode::BAD_REQUEST,
             "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
@@ -155,7 +156,7 @@ async fn statistics_csv(
 ) -> Response {
     let query =
         format!("query StatisticsCsv({FILTER}) {{ statistics(from: $from, to: $to, filter: $filter) {{ csv }} }}");
-    match run(&app, &headers, peer, query, &params).await {
+    match run(&app, &headers, peer, query, params.variables()).await {
         Ok(data) => file(Kind::StatisticsCsv, &params, csv_of(&data, "statistics")),
         Err(answer) => answer,
     }
@@ -167,7 +168,7 @@ async fn statistics_json(
     headers: HeaderMap,
     Query(params): Query<Params>,
 ) -> Response {
-    match run(&app, &headers, peer, STATISTICS_JSON.to_owned(), &params).await {
+    match run(&app, &headers, peer, STATISTICS_JSON.to_owned(), params.variables()).await {
         Ok(data) => file(Kind::StatisticsJson, &params, data["statistics"].to_string()),
         Err(answer) => answer,
     }
@@ -182,7 +183,7 @@ async fn cases_csv(
     let query = format!(
         "query AnonymisedCasesCsv({FILTER}) {{ anonymisedCases(from: $from, to: $to, filter: $filter) {{ csv }} }}"
     );
-    match run(&app, &headers, peer, query, &params).await {
+    match run(&app, &headers, peer, query, params.variables()).await {
         Ok(data) => file(Kind::CasesCsv, &params, csv_of(&data, "anonymisedCases")),
         Err(answer) => answer,
     }

@@ -3,14 +3,15 @@
 //! ignores body limits, see FACTS.md): POST with a JSON body (64 KiB at
 //! most, refused with 413 before parsing), GET for queries only (405
 //! otherwise), batches only when configured, and the response media type
-//! the client asked for. Running one request is the `api` crate's job.
+//! the client asked for; files through the GraphQL multipart request spec,
+//! under their own limit. Running one request is the `api` crate's job.
 
 use std::net::{IpAddr, SocketAddr};
 
 use api::{Caller, Executed, Refusal, is_request_error};
 use axum::Extension;
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, FromRequest, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -21,6 +22,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+const MULTIPART: &str = "multipart/form-data";
 
 /// The connection's peer address, when the server was started with it.
 pub(crate) type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
@@ -53,14 +55,24 @@ pub(crate) async fn execute(
     outcome
 }
 
-pub(crate) async fn post(State(app): State<WebState>, peer: Peer, headers: HeaderMap, body: Bytes) -> Response {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(JSON)));
-    if !is_json {
-        return refusal(StatusCode::UNSUPPORTED_MEDIA_TYPE, "envíe la consulta como application/json");
+pub(crate) async fn post(State(app): State<WebState>, peer: Peer, request: axum::extract::Request) -> Response {
+    let headers = request.headers().clone();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let media = content_type.split(';').next().map(str::trim).unwrap_or("");
+    if media.eq_ignore_ascii_case(MULTIPART) {
+        return multipart(&app, peer, &headers, &content_type, request.into_body()).await;
     }
+    if !media.eq_ignore_ascii_case(JSON) {
+        return refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "envíe la consulta como application/json (o multipart/form-data con archivos)",
+        );
+    }
+    // The JSON body is read under the router's limit (413 above it).
+    let body = match Bytes::from_request(request, &()).await {
+        Ok(body) => body,
+        Err(rejection) => return rejection.into_response(),
+    };
     let media_type = negotiate(&headers);
     let caller = caller(&app, &headers, peer);
     match serde_json::from_slice::<async_graphql::BatchRequest>(&body) {
@@ -84,6 +96,39 @@ pub(crate) async fn post(State(app): State<WebState>, peer: Peer, headers: Heade
         }
         Err(_) => refusal(StatusCode::BAD_REQUEST, "el cuerpo no es una solicitud GraphQL en JSON válida"),
     }
+}
+
+/// A request with files, as the GraphQL multipart request spec sends it
+/// (an `operations` part, a `map`, and one part per file). Refused with
+/// 413 before reading when it announces more than the upload limit, and
+/// cut off at the limit when it does not say; parsed by async-graphql in
+/// memory (it is built without temporary files: nothing of an upload ever
+/// reaches the disk). One operation, at most one file.
+async fn multipart(app: &WebState, peer: Peer, headers: &HeaderMap, content_type: &str, body: Body) -> Response {
+    let max = app.config.upload_max_bytes;
+    let announced = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if announced.is_some_and(|length| length > max) {
+        return too_large(max);
+    }
+    let Ok(body) = axum::body::to_bytes(body, max).await else { return too_large(max) };
+    let options = async_graphql::http::MultipartOptions::default().max_file_size(max).max_num_files(1);
+    let request = match async_graphql::http::receive_batch_body(Some(content_type), &body[..], options).await {
+        Ok(async_graphql::BatchRequest::Single(request)) => request,
+        Ok(async_graphql::BatchRequest::Batch(_)) => {
+            return refusal(StatusCode::BAD_REQUEST, "no se admiten lotes de consultas con archivos");
+        }
+        Err(async_graphql::ParseRequestError::PayloadTooLarge) => return too_large(max),
+        Err(_) => {
+            return refusal(StatusCode::BAD_REQUEST, "el cuerpo no sigue la especificación multipart de GraphQL");
+        }
+    };
+    let caller = caller(app, headers, peer);
+    respond(execute(app, request, &caller, false).await, negotiate(headers))
+}
+
+fn too_large(max: usize) -> Response {
+    let message = format!("la solicitud supera el máximo de {max} bytes; envíe los archivos grandes por partes");
+    refusal_with_code(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &message)
 }
 
 pub(crate) async fn get(

@@ -11,6 +11,7 @@
 #![recursion_limit = "256"]
 
 mod downloads;
+mod evidence_files;
 mod graphiql;
 mod graphql_http;
 mod live_socket;
@@ -55,7 +56,13 @@ pub struct WebConfig {
     /// Where "Salir rápido" leads (a neutral site the operator chose);
     /// `None`: the server's own blank page.
     pub quick_exit_url: Option<String>,
+    /// The largest request with files (the GraphQL multipart spec and the
+    /// pages' forms with a file): held in memory while it is parsed.
+    pub upload_max_bytes: usize,
 }
+
+/// The largest evidence file by default (64 MiB) and its form around it.
+pub const DEFAULT_UPLOAD_MAX_BYTES: usize = (64 << 20) + (64 << 10);
 
 impl Default for WebConfig {
     fn default() -> Self {
@@ -69,6 +76,7 @@ impl Default for WebConfig {
             shutdown: None,
             form_secret: FormSecret::random(),
             quick_exit_url: None,
+            upload_max_bytes: DEFAULT_UPLOAD_MAX_BYTES,
         }
     }
 }
@@ -90,6 +98,7 @@ pub fn router(api: api::Api, config: WebConfig) -> Router {
         .route("/graphql", get(graphql_http::get).post(graphql_http::post))
         .route("/graphql/ws", get(live_socket::upgrade))
         .merge(downloads::routes())
+        .merge(evidence_files::routes())
         .merge(pages::routes());
     if graphiql {
         router = router.merge(graphiql::routes());

@@ -18,6 +18,8 @@ pub(crate) mod deadline_rules;
 pub(crate) mod deadlines;
 pub(crate) mod delivery_attempts;
 pub(crate) mod departments;
+pub(crate) mod evidence_chunks;
+pub(crate) mod evidence_files;
 pub(crate) mod file_number_counters;
 pub(crate) mod holiday_rules;
 pub(crate) mod measure_types;

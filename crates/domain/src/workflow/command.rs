@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{MeasureTypeCode, SectorCode, code_enum};
+use crate::evidence::EvidenceFile;
 use crate::text::{LongText, ShortText};
 use crate::workflow::{ActReference, MeasureNo, RiskLevel, StaffRef, Track};
 
@@ -161,10 +162,14 @@ pub enum Command {
     ReceiveInformation {
         answer: LongText,
     },
-    /// The requester adds a piece of evidence.
+    /// The requester (or an officer) adds a piece of evidence: a
+    /// description, where it can be found, and perhaps a file received.
     AddEvidence {
         description: ShortText,
         reference: Option<ShortText>,
+        /// Events written before files were received have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file: Option<EvidenceFile>,
     },
     /// The person protected no longer consents. Before measures exist the
     /// case is archived; afterwards the officer must lift them.

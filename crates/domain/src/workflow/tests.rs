@@ -410,6 +410,6 @@ fn a_progress_report_acknowledges_and_assignment_is_recorded() {
         .apply(Command::ReportProgress { measure: M1, report: text("Patrullaje coordinado.") }, "2026-03-05");
     assert_eq!(w.case.measure(M1).unwrap().status, MeasureStatus::Acknowledged);
     assert_eq!(w.deadline_changes(), [(DeadlineKind::MeasureAcknowledgement, DeadlineChange::Met)]);
-    w.apply(Command::AddEvidence { description: text("Nueva amenaza"), reference: None }, "2026-03-06");
+    w.apply(Command::AddEvidence { description: text("Nueva amenaza"), reference: None, file: None }, "2026-03-06");
     assert_eq!(w.audits(), [AuditAction::EvidenceAdded]);
 }

@@ -126,7 +126,7 @@ impl Case {
                 step.notify(Audience::AssignedOfficer, Topic::Assigned);
                 AuditAction::Assigned
             }
-            Command::AddEvidence { description: _, reference: _ } => {
+            Command::AddEvidence { description: _, reference: _, file: _ } => {
                 step.require(AuditAction::EvidenceAdded)?;
                 step.notify(Audience::AssignedOfficer, Topic::EvidenceAdded);
                 AuditAction::EvidenceAdded
