@@ -142,6 +142,32 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             json!({ "f": file, "k": f.key }),
         ),
         (
+            "startEvidenceUpload",
+            Rule::KeyHolder,
+            "mutation($f: String!, $k: String!) { startEvidenceUpload(fileNumber: $f, accessKey: $k, size: 10) { uploadId } }",
+            json!({ "f": file, "k": f.key }),
+        ),
+        // An upload's id is the right to go on with it: an unknown one is
+        // NOT_FOUND for everyone, never a denial.
+        (
+            "appendEvidence",
+            Rule::Everyone,
+            "mutation($u: ID!, $file: Upload!) { appendEvidence(uploadId: $u, offset: 0, chunk: $file) { nextOffset } }",
+            json!({ "u": uuid::Uuid::new_v4().to_string() }),
+        ),
+        (
+            "evidenceUpload",
+            Rule::Everyone,
+            "query($u: ID!) { evidenceUpload(uploadId: $u) { nextOffset } }",
+            json!({ "u": uuid::Uuid::new_v4().to_string() }),
+        ),
+        (
+            "finishEvidenceUpload",
+            Rule::Everyone,
+            "mutation($u: ID!) { finishEvidenceUpload(uploadId: $u, evidence: { description: \"Foto\" }) { number } }",
+            json!({ "u": uuid::Uuid::new_v4().to_string() }),
+        ),
+        (
             "withdrawConsent",
             Rule::KeyHolder,
             "mutation($f: String!, $k: String!) { withdrawConsent(fileNumber: $f, accessKey: $k) { status } }",
@@ -185,6 +211,24 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             Rule::Officers,
             "mutation($i: RequestInput!) { registerRequest(channel: PHONE, input: $i) { fileNumber } }",
             json!({ "i": request_input(&format!("{key}-phone")) }),
+        ),
+        (
+            "startCaseEvidenceUpload",
+            Rule::Officers,
+            "mutation($c: ID!) { startCaseEvidenceUpload(caseId: $c, size: 10) { uploadId } }",
+            json!({ "c": f.case }),
+        ),
+        (
+            "attachEvidence",
+            Rule::Officers,
+            "mutation($c: ID!, $file: Upload!) { attachEvidence(caseId: $c, evidence: { description: \"Foto\" }, file: $file) { number } }",
+            json!({ "c": f.case }),
+        ),
+        (
+            "evidenceFile",
+            Rule::Officers,
+            "query($e: ID!) { evidenceFile(id: $e) { sha256 } }",
+            json!({ "e": uuid::Uuid::new_v4().to_string() }),
         ),
         ("case", Rule::Officers, "query($c: ID!) { case(id: $c) { request { facts } } }", json!({ "c": f.case })),
         ("cases", Rule::Officers, "{ cases { edges { node { fileNumber } } } }", json!({})),
@@ -451,6 +495,11 @@ async fn every_operation_for_every_caller(db: Database) {
                 let token = tokens.get(&caller).map(String::as_str);
                 let (refused, said) = if document.starts_with("subscription") {
                     (LiveClient::denied(&app, token, document, variables.clone()).await, "over WebSocket".to_owned())
+                } else if document.contains("Upload!") {
+                    // With a file, as the GraphQL multipart spec sends it.
+                    let photo = (&"foto.jpg"[..], &b"\xFF\xD8\xFF\xE0 una foto"[..]);
+                    let (_, body) = app.graphql_with_file(token, document, variables.clone(), "file", photo).await;
+                    (denied(&body), body.to_string())
                 } else {
                     let body = app.graphql_as(token, document, variables.clone()).await;
                     (denied(&body), body.to_string())
