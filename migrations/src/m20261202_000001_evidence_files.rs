@@ -2,6 +2,7 @@
 //! sealed chunks, in the database so that every instance sees every file
 //! and backups hold them. A file is `UPLOADING` until its last chunk is
 //! in and its checks pass, then `COMPLETE` (and on the case's history).
+//! Apps that submit over OpenRosa do so with a token an admin issued.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -45,6 +46,10 @@ impl MigrationTrait for Migration {
                 // Who sends it: the requester (no user) or a staff member.
                 .col(string("sender_role"))
                 .col(uuid_null("sender_user_id"))
+                // A file an app sent with a submission: a keyed digest of
+                // the submission's instance id and the file's name, so the
+                // same file sent again (apps resend) is received once.
+                .col(string_null("source_key"))
                 .col(timestamp_with_time_zone("started_at"))
                 .col(timestamp_with_time_zone("expires_at"))
                 .col(timestamp_with_time_zone_null("completed_at"))
@@ -62,6 +67,16 @@ impl MigrationTrait for Migration {
                 .table("evidence_files")
                 .col("case_id")
                 .col("number")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ux_evidence_files_case_source")
+                .table("evidence_files")
+                .col("case_id")
+                .col("source_key")
                 .unique()
                 .to_owned(),
         )
@@ -105,7 +120,24 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // Rotation and counting per key.
-        m.create_index(Index::create().name("ix_evidence_chunks_key").table("evidence_chunks").col("key_id").to_owned())
-            .await
+        m.create_index(
+            Index::create().name("ix_evidence_chunks_key").table("evidence_chunks").col("key_id").to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("intake_tokens")
+                .col(uuid("id").primary_key())
+                .col(string("name"))
+                // ODK_COLLECT or TELLA: the channel its submissions come by.
+                .col(string("app"))
+                // The token itself is shown once; only a keyed hash is kept.
+                .col(string("token_hash").unique_key())
+                .col(timestamp_with_time_zone("issued_at"))
+                .col(uuid_null("issued_by"))
+                .col(timestamp_with_time_zone_null("revoked_at"))
+                .to_owned(),
+        )
+        .await
     }
 }

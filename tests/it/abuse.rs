@@ -199,6 +199,7 @@ async fn anonymous_operations_are_rate_limited_per_address(db: Database) {
         intake_global: api::Rate { per_hour: 12 },
         login: api::Rate { per_hour: 8 },
         requester: api::Rate { per_hour: 4 },
+        app: api::Rate { per_hour: 4 },
     };
     let config = api::ApiConfig { rate_limits: limits, ..api::ApiConfig::default() };
     let behind_a_proxy =

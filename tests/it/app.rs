@@ -143,6 +143,11 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// A `HEAD` request, sent.
+    pub(crate) async fn head(&self, path: &str) -> reqwest::Response {
+        self.client.head(format!("{}{path}", self.base)).send().await.unwrap()
+    }
+
     pub(crate) fn get(&self, path: &str) -> reqwest::RequestBuilder {
         self.client.get(format!("{}{path}", self.base))
     }

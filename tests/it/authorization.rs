@@ -59,6 +59,9 @@ enum Rule {
     Registry,
     /// Supervisors and auditors: the anonymised case-level export.
     SupervisorsAndAuditors,
+    /// Apps with an intake token only (none of the callers here; tested in
+    /// `openrosa`).
+    Apps,
 }
 
 impl Rule {
@@ -78,6 +81,7 @@ impl Rule {
             Rule::Auditors => caller == C::Auditor,
             Rule::Registry => matches!(caller, C::Officer | C::Supervisor | C::Coordinator | C::Auditor),
             Rule::SupervisorsAndAuditors => matches!(caller, C::Supervisor | C::Auditor),
+            Rule::Apps => false,
         }
     }
 }
@@ -211,6 +215,26 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             Rule::Officers,
             "mutation($i: RequestInput!) { registerRequest(channel: PHONE, input: $i) { fileNumber } }",
             json!({ "i": request_input(&format!("{key}-phone")) }),
+        ),
+        ("intakeTokens", Rule::Admins, "{ intakeTokens { name } }", json!({})),
+        (
+            "issueIntakeToken",
+            Rule::Admins,
+            "mutation { issueIntakeToken(name: \"Federación\", app: ODK_COLLECT) { secret } }",
+            json!({}),
+        ),
+        (
+            "revokeIntakeToken",
+            Rule::Admins,
+            "mutation($t: ID!) { revokeIntakeToken(id: $t) { name } }",
+            json!({ "t": uuid::Uuid::new_v4().to_string() }),
+        ),
+        ("intakeForm", Rule::Apps, "{ intakeForm { version } }", json!({})),
+        (
+            "submitAppInstance",
+            Rule::Apps,
+            "mutation { submitAppInstance(instance: \"<data/>\") { fileNumber } }",
+            json!({}),
         ),
         (
             "startCaseEvidenceUpload",
@@ -497,7 +521,7 @@ async fn every_operation_for_every_caller(db: Database) {
                     (LiveClient::denied(&app, token, document, variables.clone()).await, "over WebSocket".to_owned())
                 } else if document.contains("Upload!") {
                     // With a file, as the GraphQL multipart spec sends it.
-                    let photo = (&"foto.jpg"[..], &b"\xFF\xD8\xFF\xE0 una foto"[..]);
+                    let photo = ("foto.jpg", &b"\xFF\xD8\xFF\xE0 una foto"[..]);
                     let (_, body) = app.graphql_with_file(token, document, variables.clone(), "file", photo).await;
                     (denied(&body), body.to_string())
                 } else {

@@ -667,6 +667,7 @@ async fn evidence_file(db: &Database, id: uuid::Uuid, content: &[u8], at: chrono
             sender: &actor,
             at,
             lifetime: chrono::Duration::hours(1),
+            source_key: None,
         })
         .await
         .unwrap();

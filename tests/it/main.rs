@@ -24,6 +24,7 @@ mod lists;
 mod live;
 mod live_client;
 mod observability;
+mod openrosa;
 mod pages;
 mod procedure;
 mod recomputation;

@@ -87,6 +87,12 @@ operations! {
     UpdateUser = "updateUser",
     SaveSector = "saveSector",
     SaveMeasureType = "saveMeasureType",
+    IntakeTokens = "intakeTokens",
+    IssueIntakeToken = "issueIntakeToken",
+    RevokeIntakeToken = "revokeIntakeToken",
+    // Apps with an intake token (OpenRosa): the form, and submitting.
+    IntakeForm = "intakeForm",
+    SubmitAppInstance = "submitAppInstance",
     // Audit.
     AuditTrail = "auditTrail",
     AuditChain = "auditChain",
@@ -163,7 +169,13 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
     use Operation as O;
     use Role as R;
     let officer = matches!(role, R::Officer | R::Supervisor);
+    // An app's token submits and reads nothing back: not even what anyone
+    // may read, so that a token taken from a phone tells nothing.
+    if role == R::Device {
+        return matches!(operation, O::IntakeForm | O::SubmitAppInstance);
+    }
     match operation {
+        O::IntakeForm | O::SubmitAppInstance => false,
         O::Departments
         | O::Sectors
         | O::MeasureTypes
@@ -221,6 +233,9 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::UpdateUser
         | O::SaveSector
         | O::SaveMeasureType
+        | O::IntakeTokens
+        | O::IssueIntakeToken
+        | O::RevokeIntakeToken
         | O::DeadLetters
         | O::AddNonWorkingDay
         | O::RemoveNonWorkingDay
@@ -247,7 +262,7 @@ pub fn authorize(
     if !allowed(policy, operation, role) {
         return Err(match principal {
             Principal::Anonymous => ApiError::Unauthenticated,
-            Principal::Staff(_) => ApiError::Forbidden,
+            Principal::Staff(_) | Principal::Device(_) => ApiError::Forbidden,
         });
     }
     if let Principal::Staff(staff) = principal
@@ -262,7 +277,10 @@ pub fn authorize(
         (Target::SectorMeasure { sector }, Principal::Staff(staff)) if staff.role == Role::Coordinator => {
             if staff.sector.as_ref() == Some(sector) { Ok(()) } else { Err(ApiError::Forbidden) }
         }
-        (Target::SectorMeasure { .. } | Target::Nothing, Principal::Staff(_) | Principal::Anonymous) => Ok(()),
+        (
+            Target::SectorMeasure { .. } | Target::Nothing,
+            Principal::Staff(_) | Principal::Anonymous | Principal::Device(_),
+        ) => Ok(()),
     }
 }
 

@@ -166,6 +166,9 @@ pub(crate) fn authorize_unmetered<'a>(
 /// Draws on the rate limits `operation` is subject to.
 pub(crate) fn meter(ctx: &Context<'_>, operation: Operation) -> ApiResult<()> {
     let request = request(ctx);
+    if let Principal::Device(device) = &request.principal {
+        return state(ctx).limiter.admit_app(device.token_id, request.now);
+    }
     state(ctx).limiter.admit(operation, request.client, request.now)
 }
 
@@ -173,7 +176,7 @@ pub(crate) fn meter(ctx: &Context<'_>, operation: Operation) -> ApiResult<()> {
 pub(crate) fn staff<'a>(ctx: &Context<'a>) -> ApiResult<&'a Staff> {
     match &request(ctx).principal {
         Principal::Staff(staff) => Ok(staff),
-        Principal::Anonymous => Err(ApiError::Unauthenticated),
+        Principal::Anonymous | Principal::Device(_) => Err(ApiError::Unauthenticated),
     }
 }
 

@@ -105,6 +105,10 @@ mirror!(
         InPerson,
         /// Referred by another entity (the Ombudsman, a sector, an NGO).
         Referral,
+        /// Sent over OpenRosa from ODK Collect with an app token.
+        OdkCollect,
+        /// Sent over OpenRosa from Tella (Android) with an app token.
+        Tella,
     }
 );
 mirror!(
@@ -443,7 +447,7 @@ impl StaffRole {
             Role::Coordinator => Some(Self::Coordinator),
             Role::Admin => Some(Self::Admin),
             Role::Auditor => Some(Self::Auditor),
-            Role::Public | Role::System => None,
+            Role::Public | Role::System | Role::Device => None,
         }
     }
 }

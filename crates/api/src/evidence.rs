@@ -252,7 +252,7 @@ impl EvidenceMutation {
     ) -> ApiResult<EvidenceUploadState> {
         authorize(ctx, Operation::StartEvidenceUpload, Target::Nothing)?;
         let case_id = requester_case(ctx, &file_number, &access_key).await?;
-        Ok(start(ctx, case_id, size, file_name.as_deref()).await?.into())
+        Ok(start(ctx, case_id, size, file_name.as_deref(), None).await?.into())
     }
 
     /// An officer starts uploading a file of `size` bytes to a case.
@@ -265,7 +265,7 @@ impl EvidenceMutation {
     ) -> ApiResult<EvidenceUploadState> {
         authorize(ctx, Operation::StartCaseEvidenceUpload, Target::Nothing)?;
         let case_id = id("caseId", &case_id)?;
-        Ok(start(ctx, case_id, size, file_name.as_deref()).await?.into())
+        Ok(start(ctx, case_id, size, file_name.as_deref(), None).await?.into())
     }
 
     /// Adds the chunk that starts at `offset` to an upload. A chunk sent
@@ -311,7 +311,7 @@ impl EvidenceMutation {
     ) -> ApiResult<EvidenceReceipt> {
         authorize(ctx, Operation::AttachEvidence, Target::Nothing)?;
         let case_id = id("caseId", &case_id)?;
-        let record = whole_file(ctx, case_id, &evidence, &file).await?;
+        let record = whole_file(ctx, case_id, &evidence, &file, None).await?;
         Ok(EvidenceReceipt::from(&record))
     }
 }
@@ -324,11 +324,12 @@ pub(crate) async fn whole_file(
     case_id: Uuid,
     evidence: &EvidenceInput,
     file: &Upload,
+    source_key: Option<String>,
 ) -> ApiResult<EvidenceFileRecord> {
     let file = file.value(ctx).map_err(|_| ApiError::bad_input("file", "no se recibió el archivo"))?;
     let name = Some(file.filename.as_str()).filter(|n| !n.is_empty());
     let content = &file.content;
-    let upload = start(ctx, case_id, content.len() as u64, name).await.map_err(|e| e.at_field("file"))?;
+    let upload = start(ctx, case_id, content.len() as u64, name, source_key).await.map_err(|e| e.at_field("file"))?;
     let received = send_whole(ctx, upload.id, content, evidence).await;
     if received.is_err() {
         // Refused midway (not evidence, a description to correct): nothing
@@ -362,11 +363,17 @@ pub(crate) async fn requester_file(
     evidence: &EvidenceInput,
     file: &Upload,
 ) -> ApiResult<RequestStatus> {
-    whole_file(ctx, case_id, evidence, file).await?;
+    whole_file(ctx, case_id, evidence, file, None).await?;
     status_of(ctx, case_id).await
 }
 
-async fn start(ctx: &Context<'_>, case_id: Uuid, size: u64, name: Option<&str>) -> ApiResult<EvidenceUpload> {
+async fn start(
+    ctx: &Context<'_>,
+    case_id: Uuid,
+    size: u64,
+    name: Option<&str>,
+    source_key: Option<String>,
+) -> ApiResult<EvidenceUpload> {
     let settings = state(ctx).config.evidence;
     let request = request(ctx);
     let actor = request.actor();
@@ -379,6 +386,7 @@ async fn start(ctx: &Context<'_>, case_id: Uuid, size: u64, name: Option<&str>) 
             sender: &actor,
             at: request.now,
             lifetime: settings.upload_lifetime,
+            source_key,
         })
         .await?;
     Ok(upload)

@@ -21,6 +21,9 @@ use crate::{ResguardoSchema, field_order, limits, request_errors};
 pub struct Caller {
     /// The bearer token (a session), if any.
     pub token: Option<String>,
+    /// An app's intake token (OpenRosa's path), if any: the caller is then
+    /// that app, whatever else is sent.
+    pub device_token: Option<String>,
     /// The client's address, for the per-address rate limits.
     pub client: Option<IpAddr>,
     /// Ties audit entries to log lines.
@@ -267,13 +270,24 @@ pub(crate) fn finish_errors(response: &mut async_graphql::Response) {
 /// Who is asking (from the bearer token), when, and under which request id.
 pub(crate) async fn request_context(state: &ApiState, caller: &Caller) -> Result<RequestContext, Refusal> {
     let now = state.config.clock.now();
-    let session = session_for(state, caller.token.as_deref(), now).await?;
-    Ok(RequestContext {
-        principal: Principal::from_session(session),
-        request_id: caller.request_id.clone(),
-        now,
-        client: caller.client,
-    })
+    let principal = match &caller.device_token {
+        Some(token) => device_for(state, token).await?,
+        None => Principal::from_session(session_for(state, caller.token.as_deref(), now).await?),
+    };
+    Ok(RequestContext { principal, request_id: caller.request_id.clone(), now, client: caller.client })
+}
+
+/// The app an intake token stands for; anonymous (so refused everything
+/// an app may do) when it is unknown or revoked.
+async fn device_for(state: &ApiState, token: &str) -> Result<Principal, Refusal> {
+    let hash = secrets::intake_token_hash(&state.config.access_key_secret, token);
+    let found = state.db.active_intake_token(&hash).await.map_err(|error| {
+        tracing::error!(error = %error, "intake token lookup failed");
+        Refusal::Unavailable
+    })?;
+    Ok(found.map_or(Principal::Anonymous, |token| {
+        Principal::Device(crate::auth::Device { token_id: token.id, app: token.app })
+    }))
 }
 
 /// The session a bearer token stands for, if it is still valid at `now`.

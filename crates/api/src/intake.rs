@@ -25,14 +25,14 @@ use crate::scalars::{Date, Timestamp};
 #[derive(SimpleObject)]
 pub(crate) struct FiledRequest {
     /// The file number (*expediente*), e.g. `AT-2026-000123`.
-    file_number: String,
+    pub(crate) file_number: String,
     /// The secret that, with the file number, lets the requester follow the
     /// request (`K3QZ-8W1M-…`). Only its hash is stored; it is shown again
     /// only to whoever sends the same idempotency key: write it down.
     access_key: String,
     /// This idempotency key had already filed this request: nothing new was
     /// filed.
-    replayed: bool,
+    pub(crate) replayed: bool,
     /// When the request was recorded (RFC 3339, UTC, to the millisecond);
     /// on a replay, when it was first filed.
     received_at: Timestamp,
@@ -217,9 +217,22 @@ async fn file(
     operation: Operation,
     received_on: chrono::NaiveDate,
 ) -> ApiResult<FiledRequest> {
-    let request_context = authorize_unmetered(ctx, operation, Target::Nothing)?;
     let (idempotency_key, input) = input.into_domain();
-    let idempotency_key = IdempotencyKey::parse(&idempotency_key)
+    file_input(ctx, &idempotency_key, input, channel, operation, received_on).await
+}
+
+/// [`file`] for input already in the domain's form (an app's submission),
+/// its problems named under `input.`.
+pub(crate) async fn file_input(
+    ctx: &Context<'_>,
+    idempotency_key: &str,
+    input: domain::request::RequestInput,
+    channel: DomainChannel,
+    operation: Operation,
+    received_on: chrono::NaiveDate,
+) -> ApiResult<FiledRequest> {
+    let request_context = authorize_unmetered(ctx, operation, Target::Nothing)?;
+    let idempotency_key = IdempotencyKey::parse(idempotency_key)
         .map_err(|weak| ApiError::bad_input("input.idempotencyKey", weak.to_string()))?;
     let request = Request::parse(input).map_err(|e| ApiError::invalid_request("input", e))?;
     let secret = &state(ctx).config.access_key_secret;

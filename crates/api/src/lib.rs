@@ -30,6 +30,7 @@ mod live;
 mod loaders;
 mod measures;
 mod node;
+mod openrosa;
 mod rate_limit;
 mod reference;
 mod request_errors;
@@ -43,6 +44,7 @@ mod statistics;
 mod subscribe;
 mod totals;
 mod triage;
+mod xform;
 
 pub use auth::password::{MIN_PASSWORD_CHARS, PasswordHasher, check_strength};
 pub use auth::secrets::AccessKeySecret;
@@ -70,6 +72,7 @@ pub struct Query(
     accounts::AccountsQuery,
     intake::IntakeQuery,
     evidence::EvidenceQuery,
+    openrosa::OpenRosaQuery,
     cases::CasesQuery,
     measures::MeasuresQuery,
     node::NodeQuery,
@@ -86,6 +89,7 @@ pub struct Query(
 pub struct Mutation(
     intake::IntakeMutation,
     evidence::EvidenceMutation,
+    openrosa::OpenRosaMutation,
     accounts::AccountsMutation,
     second_factor::SecondFactorMutation,
     triage::TriageMutation,

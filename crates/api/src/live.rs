@@ -106,7 +106,9 @@ impl LiveSubscription {
                 Principal::Staff(staff) if staff.role == domain::roles::Role::Coordinator => {
                     staff.sector.as_ref() == Some(sector)
                 }
-                Principal::Staff(_) | Principal::Anonymous => wanted.as_ref().is_none_or(|w| w == sector),
+                Principal::Staff(_) | Principal::Anonymous | Principal::Device(_) => {
+                    wanted.as_ref().is_none_or(|w| w == sector)
+                }
             };
             allowed.then(|| LiveEvent::from(event))
         }))

@@ -44,6 +44,9 @@ pub struct RateLimits {
     pub login: Rate,
     /// Operations with a file number and access key, per client address.
     pub requester: Rate,
+    /// New submissions from an app, per intake token (a resend of one
+    /// received draws on nothing).
+    pub app: Rate,
 }
 
 impl Default for RateLimits {
@@ -53,14 +56,20 @@ impl Default for RateLimits {
             intake_global: Rate { per_hour: 2000 },
             login: Rate { per_hour: 60 },
             requester: Rate { per_hour: 120 },
+            app: Rate { per_hour: 120 },
         }
     }
 }
 
 impl RateLimits {
     /// No limits (tests that are about something else, benchmarks).
-    pub const OFF: RateLimits =
-        RateLimits { intake: Rate::OFF, intake_global: Rate::OFF, login: Rate::OFF, requester: Rate::OFF };
+    pub const OFF: RateLimits = RateLimits {
+        intake: Rate::OFF,
+        intake_global: Rate::OFF,
+        login: Rate::OFF,
+        requester: Rate::OFF,
+        app: Rate::OFF,
+    };
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,6 +78,8 @@ enum Bucket {
     IntakeGlobal,
     Login,
     Requester,
+    /// One per intake token.
+    App,
 }
 
 /// Who a bucket belongs to: an IPv4 address, or an IPv6 /64 (one
@@ -129,6 +140,16 @@ impl RateLimiter {
             | Operation::WithdrawConsent => &[(Bucket::Requester, self.limits.requester, client)],
             _ => return Ok(()),
         };
+        self.spend(wanted, now)
+    }
+
+    /// Spends one token of an app's bucket: each intake token has its own,
+    /// whatever address its phones send from.
+    pub(crate) fn admit_app(&self, token: uuid::Uuid, now: DateTime<Utc>) -> Result<(), ApiError> {
+        self.spend(&[(Bucket::App, self.limits.app, Some(token.as_u128()))], now)
+    }
+
+    fn spend(&self, wanted: &[(Bucket, Rate, Client)], now: DateTime<Utc>) -> Result<(), ApiError> {
         let Ok(mut buckets) = self.buckets.lock() else { return Err(ApiError::Internal) };
         if buckets.len() > SWEEP_ABOVE {
             buckets.retain(|(bucket, _), tokens| {
@@ -160,6 +181,7 @@ impl RateLimiter {
             Bucket::IntakeGlobal => self.limits.intake_global,
             Bucket::Login => self.limits.login,
             Bucket::Requester => self.limits.requester,
+            Bucket::App => self.limits.app,
         }
     }
 }
@@ -180,7 +202,19 @@ mod tests {
             intake_global: Rate { per_hour: 8 },
             login: Rate { per_hour: 60 },
             requester: Rate::OFF,
+            app: Rate { per_hour: 4 },
         })
+    }
+
+    #[test]
+    fn each_app_token_has_its_own_budget() {
+        let limiter = limiter();
+        let (one, two) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+        // A burst of a quarter of the hour's rate: one submission.
+        assert!(limiter.admit_app(one, t(0)).is_ok());
+        assert!(matches!(limiter.admit_app(one, t(1)), Err(ApiError::RateLimited { .. })));
+        assert!(limiter.admit_app(two, t(1)).is_ok(), "another token is not held up");
+        assert!(limiter.admit_app(one, t(900)).is_ok(), "a quarter of an hour later");
     }
 
     fn t(seconds: i64) -> DateTime<Utc> {

@@ -258,7 +258,7 @@ fn scope(ctx: &Context<'_>) -> ApiResult<(Vec<Kind>, Option<RefCode>)> {
             vec![Kind::MeasureAcknowledgement, Kind::MeasureImplementation],
             Some(staff.sector.clone().ok_or(ApiError::Forbidden)?),
         ),
-        Role::Officer | Role::Admin | Role::Auditor | Role::Public | Role::System => {
+        Role::Officer | Role::Admin | Role::Auditor | Role::Public | Role::System | Role::Device => {
             (vec![Kind::Decision, Kind::InformationAnswer], None)
         }
     })

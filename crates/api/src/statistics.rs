@@ -66,7 +66,7 @@ pub(crate) fn report_filter(
         Principal::Staff(staff) if staff.role == Role::Coordinator => {
             Some(staff.sector.as_ref().map(|s| s.as_str().to_owned()))
         }
-        Principal::Staff(_) | Principal::Anonymous => None,
+        Principal::Staff(_) | Principal::Anonymous | Principal::Device(_) => None,
     };
     let sector = own_sector.unwrap_or(args.sector);
     ReportFilter::checked(

@@ -130,16 +130,20 @@ fn check_sector(role: Role, sector: Option<&RefCode>) -> DbResult<()> {
     match (role, sector) {
         (Role::Coordinator, None) => Err(DbError::Rejected("un coordinador debe pertenecer a un sector".into())),
         (Role::Coordinator, Some(_)) => Ok(()),
-        (Role::Public | Role::Officer | Role::Supervisor | Role::Admin | Role::Auditor | Role::System, Some(_)) => {
-            Err(DbError::Rejected("solo los coordinadores pertenecen a un sector".into()))
-        }
-        (Role::Public | Role::Officer | Role::Supervisor | Role::Admin | Role::Auditor | Role::System, None) => Ok(()),
+        (
+            Role::Public | Role::Officer | Role::Supervisor | Role::Admin | Role::Auditor | Role::System | Role::Device,
+            Some(_),
+        ) => Err(DbError::Rejected("solo los coordinadores pertenecen a un sector".into())),
+        (
+            Role::Public | Role::Officer | Role::Supervisor | Role::Admin | Role::Auditor | Role::System | Role::Device,
+            None,
+        ) => Ok(()),
     }
 }
 
 impl Database {
     pub async fn create_user(&self, new: NewUser, actor: &Actor, at: DateTime<Utc>) -> DbResult<User> {
-        if matches!(new.role, Role::Public | Role::System) {
+        if matches!(new.role, Role::Public | Role::System | Role::Device) {
             return Err(DbError::Rejected("ese rol no corresponde a una cuenta de personal".into()));
         }
         check_sector(new.role, new.sector.as_ref())?;

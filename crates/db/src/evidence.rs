@@ -50,6 +50,9 @@ pub struct NewUpload<'a> {
     pub at: DateTime<Utc>,
     /// How long it may take before it expires unfinished.
     pub lifetime: Duration,
+    /// For a file an app sent with a submission: what identifies it among
+    /// the app's resends (a keyed digest of the instance and the name).
+    pub source_key: Option<String>,
 }
 
 /// An upload and how far it got.
@@ -89,6 +92,20 @@ impl Database {
     pub async fn start_evidence_upload(&self, new: NewUpload<'_>) -> DbResult<EvidenceUpload> {
         let tx = self.write_transaction().await?;
         require_open(&tx, new.case_id).await?;
+        if let Some(key) = &new.source_key {
+            // An earlier try of the same file that expired makes way.
+            let expired: Vec<Uuid> = evidence_files::Entity::find()
+                .select_only()
+                .column(evidence_files::Column::Id)
+                .filter(evidence_files::Column::CaseId.eq(new.case_id))
+                .filter(evidence_files::Column::SourceKey.eq(key.as_str()))
+                .filter(evidence_files::Column::State.eq(UPLOADING))
+                .filter(evidence_files::Column::ExpiresAt.lte(new.at))
+                .into_tuple()
+                .all(&tx)
+                .await?;
+            delete_unfinished(&tx, expired).await?;
+        }
         let held = held(&tx, new.case_id, new.at).await?;
         new.limits.admit(new.declared_size, held).map_err(EvidenceRefusal::from)?;
         let id = Uuid::new_v4();
@@ -109,6 +126,7 @@ impl Database {
             given_name: Set(given_name),
             sender_role: Set(new.sender.role.code().to_owned()),
             sender_user_id: Set(new.sender.user_id),
+            source_key: Set(new.source_key),
             started_at: Set(new.at),
             expires_at: Set(new.at + new.lifetime),
             completed_at: Set(None),
@@ -247,6 +265,17 @@ impl Database {
             .all(self.connection())
             .await?;
         rows.into_iter().map(|row| file_record(&keys, row)).collect()
+    }
+
+    /// Whether a file from `source_key` is on case `case_id` already (or
+    /// on its way: an upload not expired).
+    pub async fn evidence_source_received(&self, case_id: Uuid, source_key: &str, at: DateTime<Utc>) -> DbResult<bool> {
+        let rows = evidence_files::Entity::find()
+            .filter(evidence_files::Column::CaseId.eq(case_id))
+            .filter(evidence_files::Column::SourceKey.eq(source_key))
+            .all(self.connection())
+            .await?;
+        Ok(rows.iter().any(|row| row.state == COMPLETE || row.expires_at > at))
     }
 
     /// One file received, by its id.

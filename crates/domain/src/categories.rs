@@ -13,15 +13,19 @@ code_enum! {
         Phone = "PHONE", "Teléfono";
         InPerson = "IN_PERSON", "Presencial";
         Referral = "REFERRAL", "Derivación de otra entidad";
+        /// Sent over OpenRosa from ODK Collect, offline until a signal came.
+        OdkCollect = "ODK_COLLECT", "Aplicación ODK Collect";
+        /// Sent over OpenRosa from Horizontal's Tella (Android).
+        Tella = "TELLA", "Aplicación Tella";
     }
 }
 
 impl Channel {
     /// Whether staff register requests arriving this way. A web request is
-    /// filed by the requester themselves (`submitRequest`); staff recording
-    /// one as WEB would make the statistics claim an online filing.
+    /// filed by the requester themselves (`submitRequest`), an app's by the
+    /// app; staff recording one as such would make the statistics claim it.
     pub fn is_registered_by_staff(self) -> bool {
-        self != Channel::Web
+        !matches!(self, Channel::Web | Channel::OdkCollect | Channel::Tella)
     }
 }
 

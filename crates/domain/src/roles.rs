@@ -17,6 +17,9 @@ code_enum! {
         Admin = "ADMIN", "Administrador/a";
         /// Read-only access to the audit trail.
         Auditor = "AUDITOR", "Auditor/a";
+        /// An app that submits requests over OpenRosa with a token an admin
+        /// issued (ODK Collect, Tella): it files, and reads nothing back.
+        Device = "DEVICE", "Aplicación de recolección";
         /// Resguardo itself: scheduled work, migrations, recomputations.
         System = "SYSTEM", "Sistema";
     }

@@ -48,6 +48,7 @@ pub const VARIABLES: &[&str] = &[
     "RESGUARDO_RATE_INTAKE_GLOBAL_PER_HOUR",
     "RESGUARDO_RATE_LOGIN_PER_HOUR",
     "RESGUARDO_RATE_REQUESTER_PER_HOUR",
+    "RESGUARDO_RATE_APP_PER_HOUR",
     "RESGUARDO_EVIDENCE_MAX_FILE_MIB",
     "RESGUARDO_EVIDENCE_MAX_CASE_MIB",
     "RESGUARDO_EVIDENCE_MAX_FILES",
@@ -127,6 +128,8 @@ pub struct Config {
     /// Operations with a file number and access key, per client address
     /// and hour.
     pub rate_requester_per_hour: u32,
+    /// New submissions per app token (OpenRosa).
+    pub rate_app_per_hour: u32,
     /// Evidence files: the largest file and the most a case holds (MiB),
     /// files per case, and how long an unfinished upload is kept.
     pub evidence_max_file_mib: u32,
@@ -184,6 +187,7 @@ impl Default for Config {
             rate_intake_global_per_hour: 2000,
             rate_login_per_hour: 60,
             rate_requester_per_hour: 120,
+            rate_app_per_hour: 120,
             evidence_max_file_mib: 64,
             evidence_max_case_mib: 512,
             evidence_max_files: 50,
@@ -276,6 +280,7 @@ impl Config {
             ("RESGUARDO_RATE_INTAKE_GLOBAL_PER_HOUR", &mut config.rate_intake_global_per_hour),
             ("RESGUARDO_RATE_LOGIN_PER_HOUR", &mut config.rate_login_per_hour),
             ("RESGUARDO_RATE_REQUESTER_PER_HOUR", &mut config.rate_requester_per_hour),
+            ("RESGUARDO_RATE_APP_PER_HOUR", &mut config.rate_app_per_hour),
             ("RESGUARDO_EVIDENCE_MAX_FILE_MIB", &mut config.evidence_max_file_mib),
             ("RESGUARDO_EVIDENCE_MAX_CASE_MIB", &mut config.evidence_max_case_mib),
             ("RESGUARDO_EVIDENCE_MAX_FILES", &mut config.evidence_max_files),
@@ -349,6 +354,7 @@ impl Config {
                 intake_global: rate(self.rate_intake_global_per_hour),
                 login: rate(self.rate_login_per_hour),
                 requester: rate(self.rate_requester_per_hour),
+                app: rate(self.rate_app_per_hour),
             },
             evidence: self.evidence()?,
             ..api::ApiConfig::default()
@@ -390,6 +396,7 @@ impl Config {
             quick_exit_url: self.quick_exit_url()?,
             // A file at the limit and the form around it.
             upload_max_bytes: ((self.evidence_max_file_mib as usize) << 20) + (64 << 10),
+            public_url: Some(self.public_url.trim_end_matches('/').to_owned()),
             ..web::WebConfig::default()
         })
     }
@@ -527,7 +534,7 @@ fn roles(name: &str, text: &str) -> anyhow::Result<api::authz::RoleSet> {
     let roles = text
         .split(',')
         .map(|role| match domain::roles::Role::parse(&role.trim().to_ascii_uppercase()) {
-            Ok(domain::roles::Role::Public | domain::roles::Role::System) | Err(_) => {
+            Ok(domain::roles::Role::Public | domain::roles::Role::System | domain::roles::Role::Device) | Err(_) => {
                 bail!("{name}: expected none or roles among officer, supervisor, coordinator, admin, auditor")
             }
             Ok(role) => Ok(role),

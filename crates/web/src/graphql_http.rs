@@ -34,7 +34,12 @@ pub(crate) fn caller(app: &WebState, headers: &HeaderMap, peer: Peer) -> Caller 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::to_owned);
-    Caller { token, client: client_address(app, headers, peer), request_id: crate::metrics::request_id(headers) }
+    Caller {
+        token,
+        device_token: None,
+        client: client_address(app, headers, peer),
+        request_id: crate::metrics::request_id(headers),
+    }
 }
 
 /// Someone on the public pages: no account (a bearer token sent by the

@@ -16,6 +16,7 @@ mod graphiql;
 mod graphql_http;
 mod live_socket;
 mod metrics;
+mod openrosa;
 mod pages;
 
 use std::sync::Arc;
@@ -59,6 +60,9 @@ pub struct WebConfig {
     /// The largest request with files (the GraphQL multipart spec and the
     /// pages' forms with a file): held in memory while it is parsed.
     pub upload_max_bytes: usize,
+    /// This server's public address (`https://host`), for links handed to
+    /// apps (OpenRosa's form download); `None`: the request's host.
+    pub public_url: Option<String>,
 }
 
 /// The largest evidence file by default (64 MiB) and its form around it.
@@ -77,6 +81,7 @@ impl Default for WebConfig {
             form_secret: FormSecret::random(),
             quick_exit_url: None,
             upload_max_bytes: DEFAULT_UPLOAD_MAX_BYTES,
+            public_url: None,
         }
     }
 }
@@ -99,6 +104,7 @@ pub fn router(api: api::Api, config: WebConfig) -> Router {
         .route("/graphql/ws", get(live_socket::upgrade))
         .merge(downloads::routes())
         .merge(evidence_files::routes())
+        .merge(openrosa::routes())
         .merge(pages::routes());
     if graphiql {
         router = router.merge(graphiql::routes());

@@ -356,6 +356,7 @@ impl Connection {
         }
         let caller = Caller {
             token: token.map(str::to_owned),
+            device_token: None,
             client: self.client,
             request_id: uuid::Uuid::new_v4().to_string(),
         };

@@ -24,10 +24,19 @@ pub struct Staff {
     pub session: Session,
 }
 
+/// An app submitting over OpenRosa with a token an admin issued.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub token_id: Uuid,
+    /// The channel its submissions are recorded as.
+    pub app: domain::categories::Channel,
+}
+
 #[derive(Debug, Clone)]
 pub enum Principal {
     Anonymous,
     Staff(Staff),
+    Device(Device),
 }
 
 impl Principal {
@@ -47,6 +56,7 @@ impl Principal {
         match self {
             Principal::Anonymous => Role::Public,
             Principal::Staff(staff) => staff.role,
+            Principal::Device(_) => Role::Device,
         }
     }
 }
@@ -67,7 +77,7 @@ impl RequestContext {
     /// The actor for the audit trail.
     pub fn actor(&self) -> Actor {
         let user_id = match &self.principal {
-            Principal::Anonymous => None,
+            Principal::Anonymous | Principal::Device(_) => None,
             Principal::Staff(staff) => Some(staff.user_id),
         };
         Actor { user_id, role: self.principal.role(), request_id: Some(self.request_id.clone()) }

@@ -35,6 +35,39 @@ pub(crate) fn session_token_hash(token: &str) -> String {
     digest("resguardo/session-token/v1", token.trim())
 }
 
+/// A new intake token for an app: 160 random bits in Crockford's base32,
+/// safe in a URL path and typed into a phone if need be.
+pub(crate) fn new_intake_token() -> Result<String, ApiError> {
+    let bytes = random::<20>()?;
+    let mut bits: u128 = 0;
+    let mut token = String::with_capacity(32);
+    let mut held = 0;
+    for byte in bytes {
+        bits = (bits << 8) | u128::from(byte);
+        held += 8;
+        while held >= 5 {
+            held -= 5;
+            token.push(char::from(ALPHABET[((bits >> held) & 0x1f) as usize]));
+        }
+    }
+    Ok(token)
+}
+
+/// An intake token's keyed hash (HMAC-SHA-256 under a key derived from the
+/// server's secret): a copy of the database does not let anyone check a
+/// guessed token offline.
+pub(crate) fn intake_token_hash(secret: &AccessKeySecret, token: &str) -> String {
+    keyed_digest(&secret.derive("intake-token"), &token.trim().to_ascii_uppercase())
+}
+
+/// HMAC-SHA-256 of `value` under `key`, hex.
+pub(crate) fn keyed_digest(key: &[u8; 32], value: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(value.as_bytes());
+    hex(&mac.finalize().into_bytes())
+}
+
 /// Crockford's base32 alphabet: no I, L, O or U, so a key read over a bad
 /// phone line or copied by hand survives.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";

@@ -19,6 +19,7 @@ pub struct Model {
     pub given_name: Option<String>,
     pub sender_role: String,
     pub sender_user_id: Option<Uuid>,
+    pub source_key: Option<String>,
     pub started_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub completed_at: Option<DateTimeUtc>,

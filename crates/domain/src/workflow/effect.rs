@@ -110,6 +110,8 @@ code_enum! {
         SensitiveRead = "SENSITIVE_READ", "consultar datos sensibles";
         AccessDenied = "ACCESS_DENIED", "intentar una operación no permitida";
         SecondFactorChanged = "SECOND_FACTOR_CHANGED", "cambiar el segundo factor";
+        IntakeTokenIssued = "INTAKE_TOKEN_ISSUED", "emitir un token de aplicación";
+        IntakeTokenRevoked = "INTAKE_TOKEN_REVOKED", "revocar un token de aplicación";
     }
 }
 

@@ -43,7 +43,9 @@ pub fn case_states(action: AuditAction) -> Vec<CaseStatus> {
         | AuditAction::ReminderPolicySaved
         | AuditAction::SensitiveRead
         | AuditAction::AccessDenied
-        | AuditAction::SecondFactorChanged => Vec::new(),
+        | AuditAction::SecondFactorChanged
+        | AuditAction::IntakeTokenIssued
+        | AuditAction::IntakeTokenRevoked => Vec::new(),
     }
 }
 
@@ -87,7 +89,9 @@ pub fn measure_states(action: AuditAction) -> Vec<MeasureStatus> {
         | AuditAction::ReminderPolicySaved
         | AuditAction::SensitiveRead
         | AuditAction::AccessDenied
-        | AuditAction::SecondFactorChanged => Vec::new(),
+        | AuditAction::SecondFactorChanged
+        | AuditAction::IntakeTokenIssued
+        | AuditAction::IntakeTokenRevoked => Vec::new(),
     }
 }
 

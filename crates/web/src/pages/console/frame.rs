@@ -115,7 +115,7 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/consola/reglas", "consola-menu-reglas"),
             ACCOUNT,
         ],
-        Role::Public | Role::System => &[ACCOUNT],
+        Role::Public | Role::System | Role::Device => &[ACCOUNT],
     }
 }
 

@@ -26,6 +26,7 @@ mod catalogues;
 mod charts;
 mod desk;
 mod due;
+mod evidence_list;
 mod frame;
 mod live;
 mod queues;
@@ -104,6 +105,6 @@ pub(crate) fn home_of(role: Role) -> &'static str {
         Role::Coordinator => "/consola/medidas",
         Role::Auditor => "/consola/auditoria",
         Role::Admin => "/consola/cuentas",
-        Role::Public | Role::System => "/consola/cuenta",
+        Role::Public | Role::System | Role::Device => "/consola/cuenta",
     }
 }

@@ -37,6 +37,7 @@ pub(crate) fn read(app: &WebState, headers: &HeaderMap, peer: Peer) -> Option<Se
     let binding = binding(&token);
     let caller = Caller {
         token: Some(token),
+        device_token: None,
         client: client_address(app, headers, peer),
         request_id: crate::metrics::request_id(headers),
     };
