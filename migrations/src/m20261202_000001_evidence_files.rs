@@ -138,6 +138,23 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null("revoked_at"))
                 .to_owned(),
         )
+        .await?;
+        // The form's key pairs: ODK Collect encrypts each submission to the
+        // newest one's public key; older ones stay to decrypt what phones
+        // filled before a rotation and send later.
+        m.create_table(
+            Table::create()
+                .table("intake_form_keys")
+                .col(uuid("id").primary_key())
+                // 1, 2, …: the highest is the key phones encrypt to.
+                .col(integer("generation").unique_key())
+                // SubjectPublicKeyInfo DER, base64: what the form carries.
+                .col(text("public_key"))
+                // PKCS#8 DER, sealed with the keyring.
+                .col(text("private_key"))
+                .col(timestamp_with_time_zone("created_at"))
+                .to_owned(),
+        )
         .await
     }
 }

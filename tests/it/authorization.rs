@@ -229,6 +229,7 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             "mutation($t: ID!) { revokeIntakeToken(id: $t) { name } }",
             json!({ "t": uuid::Uuid::new_v4().to_string() }),
         ),
+        ("rotateIntakeFormKey", Rule::Admins, "mutation { rotateIntakeFormKey }", json!({})),
         ("intakeForm", Rule::Apps, "{ intakeForm { version } }", json!({})),
         (
             "submitAppInstance",

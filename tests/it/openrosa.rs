@@ -17,7 +17,11 @@ use serde_json::json;
 use crate::app::TestApp;
 use crate::support::on_both_databases;
 
-on_both_databases!(collect_and_tella_file_cases_with_their_attachments, tokens_limits_and_refusals);
+on_both_databases!(
+    collect_and_tella_file_cases_with_their_attachments,
+    collect_encrypts_and_the_server_decrypts,
+    tokens_limits_and_refusals,
+);
 
 /// The apps' engine, from pyxform's ODK Validate (tools/openrosa/install.sh).
 /// In CI it must be there; elsewhere a test without it says so and stops.
@@ -241,8 +245,122 @@ async fn collect_and_tella_file_cases_with_their_attachments(db: Database) {
     assert_eq!(db.evidence_files(&[tella_case]).await.unwrap().len(), 2);
 }
 
-async fn tokens_limits_and_refusals(db: Database) {
+/// An attribute of the form's XML (`base64RsaPublicKey`, `version`).
+fn attribute(form: &str, name: &str) -> String {
+    let start = form.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    form[start..].split('"').next().unwrap().to_owned()
+}
+
+/// Encrypts a filled instance and its media as ODK Collect does, with the
+/// independent Python client (tools/openrosa/encrypt_submission.py):
+/// the manifest and the encrypted files by name.
+fn encrypt(form: &str, instance: &str, instance_id: &str, media: &[(&str, &[u8])]) -> (String, Vec<(String, Vec<u8>)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let instance_path = dir.path().join("submission.xml");
+    std::fs::write(&instance_path, instance).unwrap();
+    let out = dir.path().join("out");
+    let mut command = std::process::Command::new("/usr/bin/python3");
+    command
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/openrosa/encrypt_submission.py"))
+        .args(["--public-key", &attribute(form, "base64RsaPublicKey")])
+        .args(["--form-id", "resguardo-solicitud", "--version", &attribute(form, "version")])
+        .args(["--instance-id", instance_id])
+        .arg("--instance")
+        .arg(&instance_path)
+        .arg("--out")
+        .arg(&out);
+    for (name, bytes) in media {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        command.arg(path);
+    }
+    let run = command.output().unwrap();
+    assert!(run.status.success(), "encrypting failed: {}", String::from_utf8_lossy(&run.stderr));
+    let manifest = std::fs::read_to_string(out.join("manifest.xml")).unwrap();
+    let mut files: Vec<(String, Vec<u8>)> = media
+        .iter()
+        .map(|(name, _)| (format!("{name}.enc"), std::fs::read(out.join(format!("{name}.enc"))).unwrap()))
+        .collect();
+    files.push(("submission.xml.enc".into(), std::fs::read(out.join("submission.xml.enc")).unwrap()));
+    (manifest, files)
+}
+
+async fn post_encrypted(app: &TestApp, token: &str, manifest: &str, files: &[(String, Vec<u8>)]) -> (u16, String) {
+    let mut parts: Vec<Part<'_>> = vec![("xml_submission_file", "submission.xml", manifest.as_bytes())];
+    parts.extend(files.iter().map(|(name, bytes)| (name.as_str(), name.as_str(), bytes.as_slice())));
+    post(app, token, &parts).await
+}
+
+async fn collect_encrypts_and_the_server_decrypts(db: Database) {
+    if odk_jar().is_none() {
+        return;
+    }
     let app = TestApp::spawn(db.clone()).await;
+    let admin = app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
+    let (token, _) = issue(&app, &admin, "Federación Nativa (Collect)", "ODK_COLLECT").await;
+    let form = download_form(&app, &token).await;
+    let form_text = String::from_utf8(form.clone()).unwrap();
+    assert!(form_text.contains("base64RsaPublicKey"), "the form makes Collect encrypt");
+    let (photo, voice) = (photo(), voice());
+    let media: [(&str, &[u8]); 2] = [("amenaza.jpg", &photo), ("llamada.amr", &voice)];
+
+    let (instance, instance_id) = fill(&form, ANSWERS);
+    let (manifest, files) = encrypt(&form_text, &instance, &instance_id, &media);
+    assert!(!manifest.contains("KANARIODK") && !files.iter().any(|(_, b)| contains(b, "KANARIODK")), "encrypted");
+    let (status, answer) = post_encrypted(&app, &token, &manifest, &files).await;
+    assert_eq!(status, 201, "{answer}");
+    let number = answer.split("expediente ").nth(1).unwrap().split(['.', ';']).next().unwrap().to_owned();
+    let case_id = db.find_case_by_file_number(&number).await.unwrap();
+    let file = db.case_file(case_id).await.unwrap();
+    let facts = file.request.facts().as_str();
+    assert_eq!(facts, "Llegaron de noche y amenazaron a la familia.", "the request was decrypted and parsed");
+    let received = db.evidence_files(&[case_id]).await.unwrap();
+    assert_eq!(received.len(), 2);
+    assert_eq!(db.evidence_chunk(&received[0], 0).await.unwrap(), photo, "the photo, decrypted");
+    assert_eq!(db.evidence_chunk(&received[1], 0).await.unwrap(), voice, "the voice note, decrypted");
+    // The same encrypted submission again: 201, nothing new.
+    assert_eq!(post_encrypted(&app, &token, &manifest, &files).await.0, 201);
+    assert_eq!(db.evidence_files(&[case_id]).await.unwrap().len(), 2);
+
+    // A manipulated file (one byte of the encrypted photo): refused whole.
+    let (instance, instance_id) = fill(&form, &ANSWERS.replace("Juana", "Rosa"));
+    let (manifest, mut files) = encrypt(&form_text, &instance, &instance_id, &media);
+    files[0].1[100] ^= 0x01;
+    let (status, answer) = post_encrypted(&app, &token, &manifest, &files).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains("alterado"), "{answer}");
+    // A part missing: refused, said so.
+    files.remove(0);
+    let (status, answer) = post_encrypted(&app, &token, &manifest, &files).await;
+    assert_eq!(status, 400, "{answer}");
+    let cases = db.cases_page(&Default::default(), Default::default(), None, 10).await.unwrap().items;
+    assert_eq!(cases.len(), 1, "nothing filed by the refused ones");
+
+    // The key rotates: the form changes, and what a phone filled and
+    // encrypted before the rotation still opens.
+    let (instance, instance_id) = fill(&form, &ANSWERS.replace("Juana", "Ana"));
+    let (before, before_files) = encrypt(&form_text, &instance, &instance_id, &media);
+    let rotated = app.graphql_as(Some(&admin), "mutation { rotateIntakeFormKey }", json!({})).await;
+    let version = rotated["data"]["rotateIntakeFormKey"].as_str().unwrap_or_else(|| panic!("{rotated}"));
+    assert_ne!(version, attribute(&form_text, "version"), "a new key, a new form version");
+    let new_form = String::from_utf8(download_form(&app, &token).await).unwrap();
+    assert_ne!(attribute(&new_form, "base64RsaPublicKey"), attribute(&form_text, "base64RsaPublicKey"));
+    assert_eq!(post_encrypted(&app, &token, &before, &before_files).await.0, 201, "older keys keep decrypting");
+    let keys = db.keys_in_use().await.unwrap();
+    assert!(keys.values().sum::<u64>() > 0);
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+async fn tokens_limits_and_refusals(db: Database) {
+    // A small request limit, so the test's oversized POST is written whole
+    // before the server answers it (a larger one may see the connection
+    // closed mid-body, as a phone would).
+    let config = api::ApiConfig { rate_limits: api::RateLimits::OFF, ..api::ApiConfig::default() };
+    let web = web::WebConfig { upload_max_bytes: 512 << 10, ..web::WebConfig::default() };
+    let app = TestApp::spawn_with_web(db.clone(), config, web).await;
     let admin = app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
     let (token, token_id) = issue(&app, &admin, "Teléfono de la federación", "ODK_COLLECT").await;
     let listed = app.graphql_as(Some(&admin), "{ intakeTokens { name app revokedAt } }", json!({})).await;

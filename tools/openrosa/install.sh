@@ -24,7 +24,8 @@ log() { if [ "${VERBOSE:-0}" = 1 ]; then echo "openrosa-install: $*" >&2; fi; }
 
 # Fast path: everything already there.
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] \
-  && [ -e "$PREFIX/ODK_Validate.jar" ] && command -v java >/dev/null 2>&1; then
+  && [ -e "$PREFIX/ODK_Validate.jar" ] && command -v java >/dev/null 2>&1 \
+  && /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1; then
   log "already installed ($WANT)"
   exit 0
 fi
@@ -51,6 +52,13 @@ fi
 if ! /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   log "installing python3-venv"
   apt_install python3 python3-venv
+fi
+
+# The encrypting test client (encrypt_submission.py) uses Debian's
+# python3-cryptography.
+if ! /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1; then
+  log "installing python3-cryptography"
+  apt_install python3-cryptography
 fi
 
 mkdir -p "$PREFIX"

@@ -90,6 +90,7 @@ operations! {
     IntakeTokens = "intakeTokens",
     IssueIntakeToken = "issueIntakeToken",
     RevokeIntakeToken = "revokeIntakeToken",
+    RotateIntakeFormKey = "rotateIntakeFormKey",
     // Apps with an intake token (OpenRosa): the form, and submitting.
     IntakeForm = "intakeForm",
     SubmitAppInstance = "submitAppInstance",
@@ -236,6 +237,7 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::IntakeTokens
         | O::IssueIntakeToken
         | O::RevokeIntakeToken
+        | O::RotateIntakeFormKey
         | O::DeadLetters
         | O::AddNonWorkingDay
         | O::RemoveNonWorkingDay

@@ -328,7 +328,19 @@ pub(crate) async fn whole_file(
 ) -> ApiResult<EvidenceFileRecord> {
     let file = file.value(ctx).map_err(|_| ApiError::bad_input("file", "no se recibió el archivo"))?;
     let name = Some(file.filename.as_str()).filter(|n| !n.is_empty());
-    let content = &file.content;
+    receive_file(ctx, case_id, evidence, name, &file.content, source_key).await
+}
+
+/// Adds `content` to a case as [`whole_file`] does, from bytes in hand (a
+/// file an encrypted submission carried, opened).
+pub(crate) async fn receive_file(
+    ctx: &Context<'_>,
+    case_id: Uuid,
+    evidence: &EvidenceInput,
+    name: Option<&str>,
+    content: &[u8],
+    source_key: Option<String>,
+) -> ApiResult<EvidenceFileRecord> {
     let upload = start(ctx, case_id, content.len() as u64, name, source_key).await.map_err(|e| e.at_field("file"))?;
     let received = send_whole(ctx, upload.id, content, evidence).await;
     if received.is_err() {

@@ -18,6 +18,7 @@ mod cases;
 mod context;
 mod deadlines;
 mod document;
+mod encrypted_submission;
 mod enums;
 mod error;
 mod evidence;

@@ -11,10 +11,11 @@ use async_graphql::{Context, ID, Object, SimpleObject, Upload};
 
 use crate::auth::{Principal, secrets};
 use crate::authz::{Operation, Target};
-use crate::context::{authorize, db, state};
+use crate::context::{authorize, db, request, state};
+use crate::encrypted_submission;
 use crate::enums::Channel;
 use crate::error::{ApiError, ApiResult};
-use crate::evidence::whole_file;
+use crate::evidence::receive_file;
 use crate::inputs::EvidenceInput;
 use crate::intake::file_input;
 use crate::scalars::Timestamp;
@@ -143,48 +144,71 @@ impl OpenRosaMutation {
         Ok(db(ctx).revoke_intake_token(token_id, &request.actor(), request.now).await?.into())
     }
 
+    /// Makes a new key pair for the form (admins): phones that download
+    /// the form again encrypt to it; the older keys keep decrypting what
+    /// was filled before. Answers the form's new version.
+    async fn rotate_intake_form_key(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let request = authorize(ctx, Operation::RotateIntakeFormKey, Target::Nothing)?;
+        let (public, private) = encrypted_submission::new_key_pair()?;
+        db(ctx).add_intake_form_key(&public, &private, request.now).await?;
+        Ok(current_form(ctx).await?.version)
+    }
+
     /// An app (with an intake token) submits a filled form with the files
-    /// it names, all or some of them: the same instance sent again files
-    /// nothing new and adds only the files not received yet; another
-    /// instance under the same id is refused (CONFLICT). Problems are named
-    /// by the form's question (`/data/facts`).
+    /// it names, all or some of them, in clear (Tella) or encrypted to the
+    /// form's key (ODK Collect): the same instance sent again files nothing
+    /// new and adds only the files not received yet; another instance under
+    /// the same id is refused (CONFLICT). Problems are named by the form's
+    /// question (`/data/facts`).
     async fn submit_app_instance(
         &self,
         ctx: &Context<'_>,
-        #[graphql(secret, desc = "The instance, as the app serialised it (XML).")] instance: String,
+        #[graphql(secret, desc = "The instance (or an encrypted submission's manifest), as the app sent it (XML).")]
+        instance: String,
         #[graphql(desc = "Files the instance names, by their file names (multipart file parts).", default)] files: Vec<
             Upload,
         >,
     ) -> ApiResult<AppSubmission> {
         let request = authorize(ctx, Operation::SubmitAppInstance, Target::Nothing)?;
         let Principal::Device(device) = &request.principal else { return Err(ApiError::Forbidden) };
+        let mut received = Vec::with_capacity(files.len());
+        for upload in &files {
+            let value = upload.value(ctx).map_err(|_| ApiError::bad_input("files", "no se recibió el archivo"))?;
+            received.push((value.filename, value.content.to_vec()));
+        }
+        let (instance, received) = open_if_encrypted(ctx, instance, received).await?;
         let parsed = xform::instance(&instance).map_err(|e| ApiError::bad_input("instance", e.to_string()))?;
+        // Every file must be one the instance names, before anything is filed.
+        let mut named_files = Vec::with_capacity(received.len());
+        for (name, content) in received {
+            let Some(named) = parsed.attachments.iter().find(|a| a.file_name == name) else {
+                return Err(ApiError::bad_input("files", "el envío incluye un archivo que el formulario no nombra"));
+            };
+            named_files.push((named.clone(), content));
+        }
         let today = crate::context::today(ctx);
-        let filed =
-            file_input(ctx, &parsed.idempotency_key, parsed.input, device.app, Operation::SubmitAppInstance, today)
-                .await
-                .map_err(by_question)?;
+        let key = &parsed.idempotency_key;
+        let filed = file_input(ctx, key, parsed.input, device.app, Operation::SubmitAppInstance, today)
+            .await
+            .map_err(by_question)?;
         let db = db(ctx);
         let case_id = db.find_case_by_file_number(&filed.file_number).await?;
         let mut files_received = 0;
-        for upload in &files {
-            let value = upload.value(ctx).map_err(|_| ApiError::bad_input("files", "no se recibió el archivo"))?;
-            let Some(named) = parsed.attachments.iter().find(|a| a.file_name == value.filename) else {
-                // A file the instance does not name is not the app's.
-                return Err(ApiError::bad_input("files", "el envío incluye un archivo que el formulario no nombra"));
-            };
-            let key = source_key(ctx, &parsed.idempotency_key, &named.file_name);
-            if db.evidence_source_received(case_id, &key, request.now).await? {
+        for (named, content) in named_files {
+            let source = source_key(ctx, key, &named.file_name);
+            if db.evidence_source_received(case_id, &source, request.now).await? {
                 continue;
             }
             let evidence = EvidenceInput { description: named.description.clone(), reference: None };
-            whole_file(ctx, case_id, &evidence, upload, Some(key)).await.map_err(|e| e.at_field(&named.file_name))?;
+            receive_file(ctx, case_id, &evidence, Some(&named.file_name), &content, Some(source))
+                .await
+                .map_err(|e| e.at_field(&named.file_name))?;
             files_received += 1;
         }
         let mut files_on_case = 0;
         for named in &parsed.attachments {
-            let key = source_key(ctx, &parsed.idempotency_key, &named.file_name);
-            files_on_case += u32::from(db.evidence_source_received(case_id, &key, request.now).await?);
+            let source = source_key(ctx, key, &named.file_name);
+            files_on_case += u32::from(db.evidence_source_received(case_id, &source, request.now).await?);
         }
         Ok(AppSubmission {
             file_number: filed.file_number,
@@ -196,14 +220,38 @@ impl OpenRosaMutation {
     }
 }
 
-/// The form as the reference data make it now.
+/// A file an app sent: its name and its bytes.
+type Received = Vec<(String, Vec<u8>)>;
+
+/// The instance and files of a submission: as sent, or opened when the
+/// XML part is an encrypted submission's manifest.
+async fn open_if_encrypted(ctx: &Context<'_>, instance: String, files: Received) -> ApiResult<(String, Received)> {
+    if !encrypted_submission::is_manifest(&instance) {
+        return Ok((instance, files));
+    }
+    let keys: Vec<Vec<u8>> = db(ctx).intake_form_keys().await?.into_iter().map(|k| k.private_key).collect();
+    let parts: Vec<(String, &[u8])> = files.iter().map(|(name, bytes)| (name.clone(), bytes.as_slice())).collect();
+    let opened = encrypted_submission::open(&instance, &parts, &keys)
+        .map_err(|e| ApiError::bad_input("instance", e.to_string()))?;
+    Ok((opened.instance, opened.files))
+}
+
+/// The form as the reference data and the newest key pair make it now; the
+/// first key pair is made the first time the form is asked for.
 async fn current_form(ctx: &Context<'_>) -> ApiResult<xform::Form> {
     let db = db(ctx);
+    let mut keys = db.intake_form_keys().await?;
+    if keys.is_empty() {
+        let (public, private) = encrypted_submission::new_key_pair()?;
+        db.add_intake_form_key(&public, &private, request(ctx).now).await?;
+        keys = db.intake_form_keys().await?;
+    }
     let departments: Vec<(String, String)> =
         db.departments().await?.into_iter().map(|d| (d.code.to_string(), d.name)).collect();
     let measure_types: Vec<(String, String)> =
         db.measure_types().await?.into_iter().filter(|t| t.active).map(|t| (t.code.to_string(), t.name)).collect();
-    Ok(xform::form(&xform::Reference { departments: &departments, measure_types: &measure_types }))
+    let public_key = keys.first().map(|k| k.public_key.as_str());
+    Ok(xform::form(&xform::Reference { departments: &departments, measure_types: &measure_types, public_key }))
 }
 
 /// What identifies a file among an app's resends of one instance: keyed,

@@ -27,6 +27,9 @@ pub(crate) struct Reference<'a> {
     pub(crate) departments: &'a [(String, String)],
     /// Active measure types: codes and names.
     pub(crate) measure_types: &'a [(String, String)],
+    /// The public key (SubjectPublicKeyInfo DER, base64) ODK Collect
+    /// encrypts each submission to.
+    pub(crate) public_key: Option<&'a str>,
 }
 
 /// The form as served: its bytes and its version.
@@ -248,8 +251,12 @@ pub(crate) fn form(reference: &Reference<'_>) -> Form {
          <instance>\n<data id=\"{FORM_ID}\" orx:version=\"{VERSION_SLOT}\" version=\"{VERSION_SLOT}\">\n{instance}\
          <meta><instanceID/></meta>\n</data>\n</instance>\n{binds}\
          <bind nodeset=\"/data/meta/instanceID\" type=\"string\" readonly=\"true()\" jr:preload=\"uid\"/>\n\
-         </model>\n</h:head>\n<h:body>\n{body}</h:body>\n</h:html>\n",
+         {submission}</model>\n</h:head>\n<h:body>\n{body}</h:body>\n</h:html>\n",
         title = escape(TITLE),
+        submission = reference
+            .public_key
+            .map(|key| format!("<submission base64RsaPublicKey=\"{}\"/>\n", escape(key)))
+            .unwrap_or_default(),
     );
     let digest = Sha256::digest(xml.as_bytes());
     let version: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
@@ -376,8 +383,12 @@ pub(crate) enum InstanceError {
     OtherForm,
     #[error("el envío no tiene un identificador de instancia (meta/instanceID) válido")]
     NoInstanceId,
-    #[error("el envío cifrado no puede leerse todavía; use el formulario sin cifrar")]
-    Encrypted,
+    #[error("el envío cifrado no pudo descifrarse; descargue de nuevo el formulario y vuelva a enviarlo")]
+    Undecryptable,
+    #[error("el envío cifrado fue alterado o está dañado; no se registró")]
+    Tampered,
+    #[error("faltan partes cifradas del envío; envíelo de nuevo completo")]
+    EncryptedPartMissing,
 }
 
 /// Reads a filled instance of the form.
@@ -386,7 +397,8 @@ pub(crate) fn instance(xml: &str) -> Result<Instance, InstanceError> {
     let document = roxmltree::Document::parse_with_options(xml, options).map_err(|_| InstanceError::NotXml)?;
     let root = document.root_element();
     if root.attribute("encrypted") == Some("yes") {
-        return Err(InstanceError::Encrypted);
+        // A manifest is opened first (`encrypted_submission`).
+        return Err(InstanceError::Undecryptable);
     }
     if root.attribute("id") != Some(FORM_ID) {
         return Err(InstanceError::OtherForm);
@@ -555,12 +567,12 @@ mod tests {
     #[test]
     fn the_version_changes_with_the_reference_data() {
         let (departments, measure_types) = reference();
-        let one = form(&Reference { departments: &departments, measure_types: &measure_types });
-        let again = form(&Reference { departments: &departments, measure_types: &measure_types });
+        let one = form(&Reference { departments: &departments, measure_types: &measure_types, public_key: None });
+        let again = form(&Reference { departments: &departments, measure_types: &measure_types, public_key: None });
         assert_eq!(one.xml, again.xml);
         assert!(one.xml.contains(&format!("version=\"{}\"", one.version)));
         let more = [departments.clone(), vec![("08".into(), "Cusco".into())]].concat();
-        let other = form(&Reference { departments: &more, measure_types: &measure_types });
+        let other = form(&Reference { departments: &more, measure_types: &measure_types, public_key: None });
         assert_ne!(one.version, other.version);
     }
 

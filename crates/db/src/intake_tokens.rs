@@ -6,14 +6,15 @@ use chrono::{DateTime, Utc};
 use domain::categories::Channel;
 use domain::workflow::AuditAction;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::connection::Database;
 use crate::effects::{Actor, audit};
-use crate::entities::intake_tokens;
+use crate::entities::{intake_form_keys, intake_tokens};
 use crate::error::{DbError, DbResult};
 use crate::parse::parse_code;
+use crate::sealed::{INTAKE_FORM_KEY, open, seal};
 
 /// A token as admins see it (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,24 @@ pub struct IntakeToken {
     pub app: Channel,
     pub issued_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A key pair of the request form.
+#[derive(Clone)]
+pub struct IntakeFormKey {
+    pub id: Uuid,
+    /// SubjectPublicKeyInfo DER in base64, as the form carries it.
+    pub public_key: String,
+    /// PKCS#8 DER.
+    pub private_key: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+}
+
+// The private key is never printed.
+impl std::fmt::Debug for IntakeFormKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IntakeFormKey").field("id", &self.id).finish_non_exhaustive()
+    }
 }
 
 fn token(row: intake_tokens::Model) -> DbResult<IntakeToken> {
@@ -88,6 +107,50 @@ impl Database {
         }
         tx.commit().await?;
         token(row)
+    }
+
+    /// The form's key pairs, the newest (the one phones encrypt to) first,
+    /// their private keys opened.
+    pub async fn intake_form_keys(&self) -> DbResult<Vec<IntakeFormKey>> {
+        let keys = self.keys()?;
+        let rows = intake_form_keys::Entity::find()
+            .order_by_desc(intake_form_keys::Column::Generation)
+            .all(self.connection())
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(IntakeFormKey {
+                    id: row.id,
+                    public_key: row.public_key,
+                    private_key: open(&keys, INTAKE_FORM_KEY, row.id, &row.private_key)?,
+                    created_at: row.created_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a key pair, which becomes the one phones encrypt to (the older
+    /// ones keep decrypting).
+    pub async fn add_intake_form_key(&self, public_key: &str, private_key: &[u8], at: DateTime<Utc>) -> DbResult<()> {
+        let tx = self.write_transaction().await?;
+        let id = Uuid::new_v4();
+        let keys = self.sealing_keys(&tx).await?;
+        let newest: Option<Option<i32>> = intake_form_keys::Entity::find()
+            .select_only()
+            .column_as(intake_form_keys::Column::Generation.max(), "newest")
+            .into_tuple()
+            .one(&tx)
+            .await?;
+        let row = intake_form_keys::ActiveModel {
+            id: Set(id),
+            generation: Set(newest.flatten().unwrap_or(0) + 1),
+            public_key: Set(public_key.to_owned()),
+            private_key: Set(seal(&keys, INTAKE_FORM_KEY, id, private_key)?),
+            created_at: Set(at),
+        };
+        intake_form_keys::Entity::insert(row).exec_without_returning(&tx).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The token whose keyed hash is `token_hash`, unless revoked.

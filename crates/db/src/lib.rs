@@ -54,7 +54,7 @@ pub use effects::Actor;
 pub use error::{DbError, DbResult};
 pub use evidence::{EvidenceFileRecord, EvidenceUpload, FinishUpload, NewUpload};
 pub use import::ImportedCase;
-pub use intake_tokens::IntakeToken;
+pub use intake_tokens::{IntakeFormKey, IntakeToken};
 pub use key_state::KeySource;
 pub use keys::ResealReport;
 pub use lists::{CaseFilter, CaseOrder, CaseRecord, Cursor, MeasureFilter, MeasureRecord, MeasuresAndDeadlines, Page};

@@ -57,12 +57,21 @@ pub(crate) const EVIDENCE_NAME: SealedColumn = SealedColumn {
     legacy_json: false,
     form: SealedForm::Text,
 };
+/// The private keys the request form's encrypted submissions open with.
+pub(crate) const INTAKE_FORM_KEY: SealedColumn = SealedColumn {
+    table: "intake_form_keys",
+    column: "private_key",
+    id: "id",
+    legacy_json: false,
+    form: SealedForm::Text,
+};
 /// An evidence file's content, chunk by chunk.
 pub(crate) const EVIDENCE_CHUNK: SealedColumn =
     SealedColumn { table: "evidence_chunks", column: "sealed", id: "id", legacy_json: false, form: SealedForm::Chunk };
 
 /// Every sealed column.
-pub const SEALED_COLUMNS: [SealedColumn; 5] = [REQUEST, PAYLOAD, TOTP_SECRET, EVIDENCE_NAME, EVIDENCE_CHUNK];
+pub const SEALED_COLUMNS: [SealedColumn; 6] =
+    [REQUEST, PAYLOAD, TOTP_SECRET, EVIDENCE_NAME, EVIDENCE_CHUNK, INTAKE_FORM_KEY];
 
 /// What a chunk of evidence is bound to: a chunk moved to another file,
 /// case or place in the file does not open.

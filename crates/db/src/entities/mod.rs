@@ -22,6 +22,7 @@ pub(crate) mod evidence_chunks;
 pub(crate) mod evidence_files;
 pub(crate) mod file_number_counters;
 pub(crate) mod holiday_rules;
+pub(crate) mod intake_form_keys;
 pub(crate) mod intake_tokens;
 pub(crate) mod measure_types;
 pub(crate) mod measures;
