@@ -95,6 +95,9 @@ struct Fixture {
     file: String,
     key: String,
     other_file: String,
+    /// The other file's case: a new access key is issued on it, so the own
+    /// file's key keeps working for the rest of the matrix.
+    other_case: String,
     officer_id: String,
     user_id: String,
 }
@@ -236,6 +239,12 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             Rule::Apps,
             "mutation { submitAppInstance(instance: \"<data/>\") { fileNumber } }",
             json!({}),
+        ),
+        (
+            "issueAccessKey",
+            Rule::Officers,
+            "mutation($c: ID!) { issueAccessKey(caseId: $c) }",
+            json!({ "c": f.other_case }),
         ),
         (
             "startCaseEvidenceUpload",
@@ -559,6 +568,7 @@ async fn fixture(app: &TestApp, officer: &str) -> Fixture {
     let other_file = other["data"]["submitRequest"]["fileNumber"].as_str().unwrap().to_owned();
 
     let case_id = db_case(app, &file_number).await;
+    let other_case = db_case(app, &other_file).await;
     grant_two_measures(app, officer, &case_id, "2026-03-02").await;
     let case = app
         .graphql_as(
@@ -591,6 +601,7 @@ async fn fixture(app: &TestApp, officer: &str) -> Fixture {
         file: file_number,
         key,
         other_file,
+        other_case,
         officer_id,
         user_id: auditor.id.to_string(),
     }

@@ -21,6 +21,7 @@ on_both_databases!(
     collect_and_tella_file_cases_with_their_attachments,
     collect_encrypts_and_the_server_decrypts,
     tokens_limits_and_refusals,
+    an_officer_issues_the_access_key_an_app_never_shows,
 );
 
 /// The apps' engine, from pyxform's ODK Validate (tools/openrosa/install.sh).
@@ -408,4 +409,48 @@ async fn tokens_limits_and_refusals(db: Database) {
     assert_eq!(app.head(&format!("/openrosa/{token}/submission")).await.status(), 403);
     let (status, _) = post(&app, &token, &[("xml_submission_file", "s.xml", instance.as_bytes())]).await;
     assert_eq!(status, 403);
+}
+
+/// A request filed from an app never carries its access key back; an
+/// officer issues one to tell the requester over a safe channel, and with
+/// it the requester follows the request.
+async fn an_officer_issues_the_access_key_an_app_never_shows(db: Database) {
+    let app = TestApp::spawn(db.clone()).await;
+    let admin = app.staff(Role::Admin, "admin@dgdh.gob.pe", None).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let (token, _) = issue(&app, &admin, "Defensoras en red (Tella)", "TELLA").await;
+    let instance = "<data id=\"resguardo-solicitud\"><filer>SELF</filer><beneficiary><kind>PERSON</kind>\
+        <name>Rosa</name></beneficiary><place><department>25</department></place>\
+        <defender_category>INDIGENOUS</defender_category><aggression_types>THREAT</aggression_types>\
+        <facts>Amenazas por teléfono</facts><language>SPANISH</language><interpreter_needed>no</interpreter_needed>\
+        <consent>GIVEN</consent><meta><instanceID>uuid:7d1f0c3e-2b4a-4c5d-8e6f-9a0b1c2d3e4f</instanceID></meta></data>";
+    let (status, answer) = post(&app, &token, &[("xml_submission_file", "s.xml", instance.as_bytes())]).await;
+    assert_eq!(status, 201, "{answer}");
+    let number = answer.split("expediente ").nth(1).unwrap().split(['.', ';']).next().unwrap().to_owned();
+    let case_id = db.find_case_by_file_number(&number).await.unwrap();
+    let issued = app
+        .graphql_as(
+            Some(&officer),
+            "mutation($c: ID!) { issueAccessKey(caseId: $c) }",
+            json!({ "c": case_id.to_string() }),
+        )
+        .await;
+    let key = issued["data"]["issueAccessKey"].as_str().unwrap_or_else(|| panic!("{issued}")).to_owned();
+    let follow = "query($f: String!, $k: String!) { myRequest(fileNumber: $f, accessKey: $k) { status } }";
+    let status = app.graphql(follow, json!({ "f": number, "k": key })).await;
+    assert_eq!(status["data"]["myRequest"]["status"], "RECEIVED", "{status}");
+    // Issued again (the first was lost): the earlier key stops working.
+    let again = app
+        .graphql_as(
+            Some(&officer),
+            "mutation($c: ID!) { issueAccessKey(caseId: $c) }",
+            json!({ "c": case_id.to_string() }),
+        )
+        .await;
+    assert!(again["data"]["issueAccessKey"].is_string());
+    let old = app.graphql(follow, json!({ "f": number, "k": key })).await;
+    assert_eq!(old["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let audit = db.audit_trail(case_id).await.unwrap();
+    let issued = audit.iter().filter(|e| e.action == domain::workflow::AuditAction::AccessKeyIssued).count();
+    assert_eq!(issued, 2, "each issue is audited on the case");
 }

@@ -67,6 +67,7 @@ operations! {
     ExtendMeasure = "extendMeasure",
     LiftMeasure = "liftMeasure",
     ArchiveCase = "archiveCase",
+    IssueAccessKey = "issueAccessKey",
     StartCaseEvidenceUpload = "startCaseEvidenceUpload",
     AttachEvidence = "attachEvidence",
     // Evidence files, and `Case.evidenceFiles`: never coordinators.
@@ -216,6 +217,7 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::ExtendMeasure
         | O::LiftMeasure
         | O::ArchiveCase
+        | O::IssueAccessKey
         | O::StartCaseEvidenceUpload
         | O::AttachEvidence
         | O::EvidenceFile

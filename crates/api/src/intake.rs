@@ -2,7 +2,7 @@
 //! number and an access key, and with both follows the request, answers a
 //! request for information, adds evidence or withdraws consent. No account.
 
-use async_graphql::{Context, Object, SimpleObject, Upload};
+use async_graphql::{Context, ID, Object, SimpleObject, Upload};
 
 use db::IntakeKeys;
 use domain::categories::Channel as DomainChannel;
@@ -189,6 +189,23 @@ impl IntakeMutation {
             file: None,
         };
         requester_command(ctx, &file_number, &access_key, command).await
+    }
+
+    /// An officer gives a case a new access key, to tell the requester over
+    /// a safe channel (by phone, in person): for a request filed from an
+    /// app, whose answer never carries one, or a key lost. The old key
+    /// stops working at once; the new one is shown only here. Audited.
+    async fn issue_access_key(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The case's id (`Case.id`).")] case_id: ID,
+    ) -> ApiResult<String> {
+        let request = authorize(ctx, Operation::IssueAccessKey, Target::Nothing)?;
+        let case_id = crate::inputs::id("caseId", &case_id)?;
+        let key = secrets::new_access_key()?;
+        let hash = secrets::access_key_hash(&key);
+        db(ctx).replace_access_key(case_id, &hash, &request.actor(), request.now).await?;
+        Ok(key)
     }
 
     /// The requester (file number and access key) says the person protected

@@ -171,6 +171,29 @@ impl Database {
         }))
     }
 
+    /// Gives the case a new access key (its hash): the old one stops
+    /// working at once. Audited on the case.
+    pub async fn replace_access_key(
+        &self,
+        case_id: Uuid,
+        access_key_hash: &str,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> DbResult<()> {
+        let tx = self.write_transaction().await?;
+        let updated = cases::Entity::update_many()
+            .col_expr(cases::Column::AccessKeyHash, Expr::value(access_key_hash))
+            .filter(cases::Column::Id.eq(case_id))
+            .exec(&tx)
+            .await?;
+        if updated.rows_affected == 0 {
+            return Err(DbError::CaseNotFound);
+        }
+        effects::audit(&tx, actor, at, Some(case_id), AuditAction::AccessKeyIssued, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Applies `command` to the case at `at` (its Lima date is "today").
     /// Returns the case as it now stands.
     pub async fn apply(&self, case_id: Uuid, command: Command, at: DateTime<Utc>, actor: &Actor) -> DbResult<Case> {

@@ -132,6 +132,12 @@ pub(crate) fn access_key(secret: &AccessKeySecret, idempotency_key: &str) -> Str
     crockford_groups(&mac.finalize().into_bytes())
 }
 
+/// A new random access key (100 bits, as derived ones are), for a case
+/// whose requester never got one (filed from an app) or lost theirs.
+pub(crate) fn new_access_key() -> Result<String, ApiError> {
+    Ok(crockford_groups(&random::<16>()?))
+}
+
 /// The access key of requests filed before access keys were keyed: an
 /// unkeyed SHA-256 of the idempotency key. Only used to give a retry of
 /// such a request back the key it was filed with.

@@ -112,6 +112,7 @@ code_enum! {
         SecondFactorChanged = "SECOND_FACTOR_CHANGED", "cambiar el segundo factor";
         IntakeTokenIssued = "INTAKE_TOKEN_ISSUED", "emitir un token de aplicación";
         IntakeTokenRevoked = "INTAKE_TOKEN_REVOKED", "revocar un token de aplicación";
+        AccessKeyIssued = "ACCESS_KEY_ISSUED", "emitir una nueva clave de acceso";
     }
 }
 

@@ -45,7 +45,8 @@ pub fn case_states(action: AuditAction) -> Vec<CaseStatus> {
         | AuditAction::AccessDenied
         | AuditAction::SecondFactorChanged
         | AuditAction::IntakeTokenIssued
-        | AuditAction::IntakeTokenRevoked => Vec::new(),
+        | AuditAction::IntakeTokenRevoked
+        | AuditAction::AccessKeyIssued => Vec::new(),
     }
 }
 
@@ -91,7 +92,8 @@ pub fn measure_states(action: AuditAction) -> Vec<MeasureStatus> {
         | AuditAction::AccessDenied
         | AuditAction::SecondFactorChanged
         | AuditAction::IntakeTokenIssued
-        | AuditAction::IntakeTokenRevoked => Vec::new(),
+        | AuditAction::IntakeTokenRevoked
+        | AuditAction::AccessKeyIssued => Vec::new(),
     }
 }
 
