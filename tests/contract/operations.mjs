@@ -5,7 +5,9 @@
 //   ```graphql blocks   the whole block is one document;
 //   ```sh / ```bash     the first argument of every `gql '…'` call (a plain
 //                       single-quoted shell string) and every
-//                       `--data-urlencode 'query=…'` of a GET example;
+//                       `--data-urlencode 'query=…'` of a GET example, and
+//                       the `query` of every `-F operations='{…}'` (a file
+//                       sent as the GraphQL multipart request spec says);
 //   ```js blocks        every `query: '…'` (a single-quoted string, no escapes).
 // Any other place that looks like an operation in those blocks (a `gql` call
 // with another kind of argument, a JSON "query" key, a `query:` that is not a
@@ -100,6 +102,24 @@ function fromShell(block) {
     }
     documents.push({ line, source: `sh GET query=`, text: string.content.slice('query='.length) });
     consumed.push([get.index, string.end]);
+  }
+  // A file upload (the GraphQL multipart request spec): the JSON of its
+  // `operations` part, whose `query` is the operation.
+  for (const part of text.matchAll(/-F operations='/g)) {
+    const line = lineAt(block, part.index);
+    const string = singleQuoted(text, part.index + '-F operations='.length);
+    let query = null;
+    try {
+      query = string && JSON.parse(string.content).query;
+    } catch {
+      query = null;
+    }
+    if (typeof query !== 'string') {
+      fail(line, "a -F operations='…' part that is not JSON with a query");
+      continue;
+    }
+    documents.push({ line, source: `sh -F operations=`, text: query });
+    consumed.push([part.index, string.end]);
   }
   // Anything else that carries an operation would be missed: refuse it.
   let rest = text;
