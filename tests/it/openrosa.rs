@@ -450,6 +450,9 @@ async fn an_officer_issues_the_access_key_an_app_never_shows(db: Database) {
     assert!(again["data"]["issueAccessKey"].is_string());
     let old = app.graphql(follow, json!({ "f": number, "k": key })).await;
     assert_eq!(old["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    // The app resending the same submission still gets its 201.
+    let (status, answer) = post(&app, &token, &[("xml_submission_file", "s.xml", instance.as_bytes())]).await;
+    assert_eq!(status, 201, "a key issued since does not make the resend a conflict: {answer}");
     let audit = db.audit_trail(case_id).await.unwrap();
     let issued = audit.iter().filter(|e| e.action == domain::workflow::AuditAction::AccessKeyIssued).count();
     assert_eq!(issued, 2, "each issue is audited on the case");

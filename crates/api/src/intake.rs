@@ -235,7 +235,18 @@ async fn file(
     received_on: chrono::NaiveDate,
 ) -> ApiResult<FiledRequest> {
     let (idempotency_key, input) = input.into_domain();
-    file_input(ctx, &idempotency_key, input, channel, operation, received_on).await
+    file_input(ctx, &idempotency_key, input, channel, operation, received_on, KeyBack::Recovered).await
+}
+
+/// Whether a retry of a request filed before gets its access key back.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyBack {
+    /// The requester's own client: the key, as it was given.
+    Recovered,
+    /// An app, whose answers never carry the key (an officer issues one):
+    /// nothing to recover, and a key issued since must not make the app's
+    /// resend a conflict.
+    Never,
 }
 
 /// [`file`] for input already in the domain's form (an app's submission),
@@ -247,6 +258,7 @@ pub(crate) async fn file_input(
     channel: DomainChannel,
     operation: Operation,
     received_on: chrono::NaiveDate,
+    key_back: KeyBack,
 ) -> ApiResult<FiledRequest> {
     let request_context = authorize_unmetered(ctx, operation, Target::Nothing)?;
     let idempotency_key = IdempotencyKey::parse(idempotency_key)
@@ -268,9 +280,12 @@ pub(crate) async fn file_input(
             return Err(reused.into());
         }
     };
-    let access_key = match filed.replayed {
-        true => recovered_access_key(db, &filed.file_number, idempotency_key.as_str(), access_key).await?,
-        false => access_key,
+    let access_key = match (filed.replayed, key_back) {
+        (true, KeyBack::Recovered) => {
+            recovered_access_key(db, &filed.file_number, idempotency_key.as_str(), access_key).await?
+        }
+        (true, KeyBack::Never) => String::new(),
+        (false, _) => access_key,
     };
     let record = db.case_record(filed.id).await?;
     Ok(FiledRequest {

@@ -17,7 +17,7 @@ use crate::enums::Channel;
 use crate::error::{ApiError, ApiResult};
 use crate::evidence::receive_file;
 use crate::inputs::EvidenceInput;
-use crate::intake::file_input;
+use crate::intake::{KeyBack, file_input};
 use crate::scalars::Timestamp;
 use crate::xform;
 
@@ -188,7 +188,7 @@ impl OpenRosaMutation {
         }
         let today = crate::context::today(ctx);
         let key = &parsed.idempotency_key;
-        let filed = file_input(ctx, key, parsed.input, device.app, Operation::SubmitAppInstance, today)
+        let filed = file_input(ctx, key, parsed.input, device.app, Operation::SubmitAppInstance, today, KeyBack::Never)
             .await
             .map_err(by_question)?;
         let db = db(ctx);
