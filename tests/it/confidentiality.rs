@@ -624,6 +624,7 @@ async fn rotated_keys_keep_everything_readable(db: Database) {
             ("cases.request_details", 4),
             ("evidence_chunks.sealed", 2),
             ("evidence_files.given_name", 1),
+            ("intake_form_keys.private_key", 0),
             ("users.totp_secret", 1)
         ]
     );

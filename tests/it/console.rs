@@ -7,7 +7,7 @@ use domain::roles::Role;
 use serde_json::json;
 
 use crate::app::{PASSWORD, TestApp};
-use crate::pages::{Page, get, post};
+use crate::pages::{Page, form_with_file, get, jpeg, post, sha256_hex};
 use crate::support::on_both_databases;
 
 on_both_databases!(
@@ -21,6 +21,7 @@ on_both_databases!(
     an_admin_creates_an_account_and_disabling_it_ends_its_session,
     an_admin_keeps_the_sectors_the_catalogue_the_deadline_rules_and_the_reminders,
     a_page_hears_of_a_change_to_its_case_through_server_sent_events,
+    an_officer_sees_the_case_files_downloads_them_and_attaches_one,
 );
 
 /// A browser signed in to the console: its session cookie.
@@ -56,6 +57,24 @@ impl<'a> Browser<'a> {
     async fn post(&self, path: &str, fields: &[(String, String)]) -> Page {
         let request = self.app.post(path).header("cookie", &self.cookie).header("origin", self.app.base.clone());
         page(request.form(fields).send().await.unwrap()).await
+    }
+
+    /// Posts a form with a file, as the browser sends it.
+    async fn post_with_file(&self, path: &str, fields: &[(String, String)], file: (&str, &str, &[u8])) -> Page {
+        let (field, name, bytes) = file;
+        let (body, content_type) = form_with_file(fields, field, (name, bytes));
+        let request = self
+            .app
+            .post(path)
+            .header("cookie", &self.cookie)
+            .header("origin", self.app.base.clone())
+            .header("content-type", content_type);
+        let answer = page(request.body(body).send().await.unwrap()).await;
+        if answer.status == 303 {
+            let location = answer.header("location").to_owned();
+            return self.get(&location).await;
+        }
+        answer
     }
 
     /// Presses the button `action` of a form on `page`, having typed `typed`;
@@ -932,4 +951,124 @@ async fn a_page_hears_of_a_change_to_its_case_through_server_sent_events(db: Dat
     assert_eq!(open(coordinator.cookie.clone(), "/consola/vivo?de=casos".into()).await.status(), 204);
     assert_eq!(open(coordinator.cookie.clone(), "/consola/vivo?de=medidas".into()).await.status(), 200);
     assert_eq!(open(String::new(), "/consola/vivo?de=casos".into()).await.status(), 303);
+}
+
+const ADD_WITH_FILE: &str = "mutation($f: String!, $k: String!, $file: Upload) { addEvidence(fileNumber: $f, \
+                             accessKey: $k, evidence: { description: \"Foto de la amenaza\" }, file: $file) { status } }";
+
+/// The text of the case page's evidence table.
+fn files_table(page: &Page) -> &str {
+    let start = page.body.find("id=\"pruebas-titulo\"").unwrap_or_else(|| panic!("no files section: {}", page.body));
+    let section = &page.body[start..];
+    &section[..section.find("</section>").unwrap_or(section.len())]
+}
+
+async fn an_officer_sees_the_case_files_downloads_them_and_attaches_one(db: Database) {
+    let app = TestApp::spawn(db).await;
+    app.set_time("2026-07-13T19:30:00Z");
+    app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
+    let (number, key) = file_request(&app).await;
+    // The requester sends a photo (two chunks and a bit) named after the place.
+    let photo = jpeg(600 * 1024);
+    let variables = json!({ "f": number, "k": key });
+    let (status, sent) =
+        app.graphql_with_file(None, ADD_WITH_FILE, variables, "file", ("casa-de-Rosa.jpg", &photo)).await;
+    assert_eq!(status, 200);
+    assert!(sent["errors"].is_null(), "{sent}");
+
+    let (_, officer) = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await;
+    let officer = officer.expect("a session cookie");
+    let home = officer.get("/consola/casos?cola=nuevas").await;
+    let case_path = link_to(&home, &number);
+    let case = officer.get(&case_path).await;
+    assert_eq!(case.status, 200, "{}", case.body);
+    let table = files_table(&case);
+    let digest = sha256_hex(&photo);
+    for shown in ["Imagen JPEG", "600 KB", "La persona solicitante", "casa-de-Rosa.jpg", "lunes 13 de julio, 14:30"] {
+        assert!(table.contains(shown), "{shown} in {table}");
+    }
+    assert!(table.contains(&format!("<summary><code>{}…</code></summary>", &digest[..12])), "{table}");
+    assert!(table.contains(&format!("<code class=\"huella\">{digest}</code>")), "the whole digest on request");
+    // Reading the name the file was sent with is audited, as the request's other personal data.
+    let case_id = case_path.rsplit('/').next().unwrap().to_owned();
+    let case_uuid = uuid::Uuid::parse_str(&case_id).unwrap();
+    let reads: Vec<String> =
+        app.db.audit_trail(case_uuid).await.unwrap().into_iter().filter_map(|e| e.fields).collect();
+    assert!(reads.iter().any(|fields| fields.contains("evidence.1.givenName")), "{reads:?}");
+
+    // Its download: the bytes sent, an attachment under a neutral name.
+    let download = table.split("href=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert!(download.starts_with("/consola/pruebas/"), "{download}");
+    let got = app.get(&download).header("cookie", &officer.cookie).send().await.unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.headers()["content-disposition"], format!("attachment; filename=\"{number}-prueba-1.jpg\""));
+    assert_eq!(got.headers()["cache-control"], "no-store");
+    assert_eq!(got.bytes().await.unwrap().as_ref(), photo.as_slice());
+
+    // Attaching one: the form sends a file; what is missing is said next to it.
+    assert!(case.body.contains("enctype=\"multipart/form-data\""), "{}", case.body);
+    let attach = |page: &Page, typed: &[(&str, &str)]| {
+        let mut fields = page.hidden_of("adjuntar-prueba");
+        fields.extend(typed.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())));
+        fields.push(("accion".into(), "adjuntar-prueba".into()));
+        fields
+    };
+    let described = [("adjuntar-prueba.evidence.description", "Informe de la comisaría")];
+    let pdf = b"%PDF-1.7\nInforme policial".to_vec();
+    let unsaid =
+        officer.post_with_file(&case_path, &attach(&case, &[]), ("adjuntar-prueba.file", "informe.pdf", &pdf)).await;
+    assert_eq!(unsaid.status, 422, "{}", unsaid.body);
+    assert!(unsaid.has_error_at("f-adjuntar-prueba-evidence-description"), "{}", unsaid.body);
+    assert!(unsaid.body.contains("Elija el archivo otra vez"), "{}", unsaid.body);
+    let no_file =
+        officer.post_with_file(&case_path, &attach(&case, &described), ("adjuntar-prueba.file", "", b"")).await;
+    assert!(no_file.has_error_at("f-adjuntar-prueba-file"), "{}", no_file.body);
+    assert!(no_file.body.contains("Informe de la comisaría"), "what was typed is kept");
+    let program = officer
+        .post_with_file(
+            &case_path,
+            &attach(&case, &described),
+            ("adjuntar-prueba.file", "informe.pdf", b"PK\x03\x04zip"),
+        )
+        .await;
+    assert!(program.has_error_at("f-adjuntar-prueba-file"), "{}", program.body);
+    assert!(program.body.contains("tipos admitidos"), "{}", program.body);
+    // The case moved meanwhile (the requester added evidence): a file is
+    // still taken, it depends on nothing the page showed.
+    let more = "mutation($f: String!, $k: String!) { addEvidence(fileNumber: $f, accessKey: $k, evidence: { description: \"Audio\" }) { status } }";
+    assert!(app.graphql(more, json!({ "f": number, "k": key })).await["errors"].is_null());
+    let attached = officer
+        .post_with_file(&case_path, &attach(&case, &described), ("adjuntar-prueba.file", "informe.pdf", &pdf))
+        .await;
+    assert_eq!(attached.status, 200, "{}", attached.body);
+    assert!(attached.body.contains("Listo: se registró «Adjuntar un archivo de prueba»"), "{}", attached.body);
+    let table = files_table(&attached);
+    assert!(table.contains("Documento PDF") && table.contains("Especialista de la DGDH"), "{table}");
+    assert!(table.contains(&sha256_hex(&pdf)), "{table}");
+    assert_eq!(table.matches("href=\"/consola/pruebas/").count(), 2, "{table}");
+
+    // A coordinator never sees the files: the case page sends them to
+    // their desk, and a post to attach one is refused.
+    let (_, coordinator) = Browser::sign_in(&app, "mininter@mininter.gob.pe", None).await;
+    let coordinator = coordinator.unwrap();
+    assert_eq!(coordinator.get(&case_path).await.status, 303);
+    let desk = coordinator.get("/consola/medidas").await;
+    assert!(!desk.body.contains("casa-de-Rosa") && !desk.body.contains("/consola/pruebas/"), "{}", desk.body);
+    let mut fields = desk.hidden_of("cerrar-sesion");
+    fields.retain(|(n, _)| n == "ficha" || n == "lengua");
+    fields.extend(described.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())));
+    fields.push(("accion".into(), "adjuntar-prueba".into()));
+    let refused = coordinator.post_with_file(&case_path, &fields, ("adjuntar-prueba.file", "x.pdf", &pdf)).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(app.get(&download).header("cookie", &coordinator.cookie).send().await.unwrap().status(), 403);
+    let files = app.db.evidence_files(&[case_uuid]).await.unwrap();
+    assert_eq!(files.len(), 2, "the requester's and the officer's");
+
+    // The case page with its files, measured as UI.md measures the public pages.
+    let compressed =
+        app.get(&case_path).header("cookie", &officer.cookie).header("accept-encoding", "gzip").send().await.unwrap();
+    let html = compressed.bytes().await.unwrap().len();
+    let weight = crate::pages::first_visit_weight(&app, html, &attached).await;
+    println!("the case page with two files: {html} bytes of HTML gzip, {weight} with its CSS and JS");
 }

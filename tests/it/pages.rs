@@ -14,6 +14,7 @@ on_both_databases!(
     a_defender_files_step_by_step_and_a_resend_gets_the_same_receipt,
     a_third_party_says_how_they_know_the_person,
     a_requester_follows_answers_adds_evidence_and_withdraws,
+    a_requester_sends_a_file_with_the_evidence_form_and_keeps_its_receipt,
     a_page_drawn_too_long_ago_or_a_busy_hour_loses_nothing,
     posts_from_elsewhere_are_refused_and_every_page_is_private,
     pages_speak_the_language_asked_for_and_fall_back_to_spanish,
@@ -110,6 +111,64 @@ pub(crate) async fn post(app: &TestApp, path: &str, fields: &[(String, String)])
     page(app.post(path).header("origin", origin).form(fields).send().await.unwrap()).await
 }
 
+/// A form with a file as a browser posts it (`multipart/form-data`): the
+/// fields in the form's order, the file where the form has it (before
+/// the button pressed, `accion`, which comes last).
+pub(crate) fn form_with_file(
+    fields: &[(String, String)],
+    file_field: &str,
+    (file_name, bytes): (&str, &[u8]),
+) -> (Vec<u8>, String) {
+    let boundary = format!("----formulario{}", uuid::Uuid::new_v4().simple());
+    let part = |body: &mut Vec<u8>, name: &str, value: &str| {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    };
+    let mut body = Vec::new();
+    for (name, value) in fields.iter().filter(|(n, _)| n != "accion") {
+        part(&mut body, name, value);
+    }
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend(b"\r\n");
+    for (name, value) in fields.iter().filter(|(n, _)| n == "accion") {
+        part(&mut body, name, value);
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (body, format!("multipart/form-data; boundary={boundary}"))
+}
+
+/// Posts a form with a file to `path` from a page of the same site.
+pub(crate) async fn post_with_file(
+    app: &TestApp,
+    path: &str,
+    fields: &[(String, String)],
+    file_field: &str,
+    file: (&str, &[u8]),
+) -> Page {
+    let (body, content_type) = form_with_file(fields, file_field, file);
+    let request = app.post(path).header("origin", app.base.clone()).header("content-type", content_type);
+    page(request.body(body).send().await.unwrap()).await
+}
+
+/// What a page weighs on the wire the first time (UI.md's budget): its
+/// HTML, stylesheet and script, each gzip-compressed as served.
+pub(crate) async fn first_visit_weight(app: &TestApp, html_gzip: usize, page: &Page) -> usize {
+    let mut total = html_gzip;
+    for asset in page.addresses().into_iter().filter(|a| a.starts_with("/static/")) {
+        let answer = app.get(&asset).header("accept-encoding", "gzip").send().await.unwrap();
+        total += answer.bytes().await.unwrap().len();
+    }
+    total
+}
+
 async fn page(response: reqwest::Response) -> Page {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
@@ -161,7 +220,7 @@ async fn file(app: &TestApp, steps: &[Vec<(&str, &str)>]) -> (Page, Vec<(String,
     (page, sent)
 }
 
-async fn case_id(app: &TestApp, officer: &str, number: &str) -> String {
+pub(crate) async fn case_id(app: &TestApp, officer: &str, number: &str) -> String {
     let query = "query($f: String!) { cases(filter: { fileNumber: $f }) { edges { node { id } } } }";
     let found = app.graphql_as(Some(officer), query, json!({ "f": number })).await;
     found["data"]["cases"]["edges"][0]["node"]["id"].as_str().unwrap_or_else(|| panic!("{found}")).to_owned()
@@ -469,4 +528,124 @@ async fn pages_speak_the_language_asked_for_and_fall_back_to_spanish(db: Databas
     assert_eq!(switched.status, 200, "no errors for a language switch: {}", switched.body);
     assert!(switched.body.contains("<html lang=\"qu\">") && switched.body.contains("value=\"Rosa Quispe Mamani\""));
     assert!(switched.body.contains("name=\"lengua\" value=\"qu\""), "the next post keeps it");
+}
+
+/// A photo of `size` bytes: a JPEG's first bytes, then filler.
+pub(crate) fn jpeg(size: usize) -> Vec<u8> {
+    let mut bytes = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01\x01".to_vec();
+    let mut n: u32 = 11;
+    while bytes.len() < size {
+        n = n.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        bytes.push((n >> 16) as u8);
+    }
+    bytes
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn a_requester_sends_a_file_with_the_evidence_form_and_keeps_its_receipt(db: Database) {
+    // A small limit, so a file over it is cheap to send.
+    let web = web::WebConfig { upload_max_bytes: (256 << 10) + (64 << 10), ..web::WebConfig::default() };
+    let config = api::ApiConfig { rate_limits: api::RateLimits::OFF, ..api::ApiConfig::default() };
+    let app = TestApp::spawn_with_web(db, config, web).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let (receipt, _) = file(&app, &defender_steps()).await;
+    let (number, key) = (receipt.text_of("recibo-expediente"), receipt.text_of("recibo-clave"));
+    let case = case_id(&app, &officer, &number).await;
+    let lookup = get(&app, "/seguimiento").await;
+    let credentials = [("fileNumber", number.as_str()), ("accessKey", key.as_str())];
+    let status = post(&app, "/seguimiento", &answer(&lookup, "consultar", &credentials)).await;
+    // The evidence form alone sends a file; the file chooser offers what the API takes.
+    assert_eq!(status.body.matches("enctype=\"multipart/form-data\"").count(), 1, "{}", status.body);
+    assert!(
+        status.body.contains("name=\"evidence.file\" type=\"file\" accept=\"image/*,audio/*,video/*,application/pdf\""),
+        "{}",
+        status.body
+    );
+    assert!(status.body.contains("de hasta 256 KB"), "the limit is said before choosing: {}", status.body);
+    let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase();
+    let name = format!("amenaza-KANARI{run}.jpg");
+    let described = [("evidence.description", "Foto del mensaje amenazante"), ("evidence.reference", "")];
+    let send = |page: &Page, typed: &[(&str, &str)], bytes: Vec<u8>| {
+        let fields = answer(page, "agregar-prueba", typed);
+        let name = name.clone();
+        let app = &app;
+        async move { post_with_file(app, "/seguimiento", &fields, "evidence.file", (&name, &bytes)).await }
+    };
+
+    // Not a photo, audio, video or PDF, whatever its name: refused next to
+    // the file, what was typed kept, the file to be chosen again.
+    let program = send(&status, &described, b"MZ\x90\0\x03\0\0\0programa".to_vec()).await;
+    assert_eq!(program.status, 422, "{}", program.body);
+    assert!(program.has_error_at("f-evidence-file"), "{}", program.body);
+    assert!(program.body.contains("tipos admitidos"), "the API's reason: {}", program.body);
+    assert!(program.body.contains("value=\"Foto del mensaje amenazante\""), "typed text kept");
+    assert!(program.body.contains("Elija el archivo otra vez"), "{}", program.body);
+    // Over the limit: said on the page in Spanish, not a bare 413.
+    let video = send(&status, &described, jpeg(300 << 10)).await;
+    assert_eq!(video.status, 422, "{}", video.body);
+    assert!(video.has_error_at("f-evidence-file"), "{}", video.body);
+    assert!(video.body.contains("pesa más de 256 KB, el máximo"), "{}", video.body);
+    assert!(video.body.contains("value=\"Foto del mensaje amenazante\""), "typed text kept");
+    // A file without saying what it is: the description is asked for.
+    let unsaid = send(&status, &[("evidence.description", " ")], jpeg(2000)).await;
+    assert!(unsaid.has_error_at("f-evidence-description"), "{}", unsaid.body);
+    assert!(!unsaid.has_error_at("f-evidence-file"), "the file was not the problem");
+
+    // A photo (larger than any form without a file may be): added, with
+    // its receipt to keep.
+    let photo = jpeg(200 * 1024 + 300);
+    let added = send(&status, &described, photo.clone()).await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert!(added.body.contains("La prueba se agregó"), "{}", added.body);
+    assert!(added.body.contains("Archivo recibido") && added.body.contains("Imagen JPEG"), "{}", added.body);
+    assert!(added.body.contains("200 KB"), "{}", added.body);
+    assert!(added.body.contains(&sha256_hex(&photo)), "{}", added.body);
+    assert!(!added.body.contains("value=\"Foto del mensaje amenazante\""), "the form starts empty again");
+    for shown in [&program, &video, &unsaid, &added] {
+        assert!(!shown.body.contains(&format!("KANARI{run}")), "the file's name is never shown back");
+        for address in shown.addresses() {
+            assert!(!address.contains(&number) && !address.contains(&key) && !address.contains("KANARI"), "{address}");
+        }
+    }
+    assert!(!crate::support::captured_logs().contains(&format!("KANARI{run}")), "nor logged");
+
+    // What the officer reads: one file, the one sent, by the requester.
+    let files = "query($c: ID!) { case(id: $c) { evidenceFiles { number kindLabel size sha256 givenName sentByRequester } \
+                 request { evidence { description } } } }";
+    let read = app.graphql_as(Some(&officer), files, json!({ "c": case })).await;
+    let listed = read["data"]["case"]["evidenceFiles"].as_array().unwrap_or_else(|| panic!("{read}"));
+    assert_eq!(listed.len(), 1, "only the photo was kept: {read}");
+    assert_eq!(listed[0]["sha256"], sha256_hex(&photo), "the receipt's digest is the one recorded");
+    assert_eq!(listed[0]["size"], photo.len());
+    assert_eq!(listed[0]["kindLabel"], "Imagen JPEG");
+    assert_eq!(listed[0]["givenName"], name.as_str());
+    assert_eq!(listed[0]["sentByRequester"], true);
+
+    // A post with a file from another site, or a forged token: refused
+    // before anything is read or kept.
+    let fields = answer(&added, "agregar-prueba", &described);
+    let (body, content_type) = form_with_file(&fields, "evidence.file", ("foto.jpg", &photo));
+    let evil = app.post("/seguimiento").header("origin", "https://evil.example").header("content-type", &content_type);
+    assert_eq!(evil.body(body).send().await.unwrap().status(), 403);
+    let forged: Vec<(String, String)> =
+        fields.iter().map(|(n, v)| (n.clone(), if n == "ficha" { "AAAA".to_owned() } else { v.clone() })).collect();
+    assert_eq!(post_with_file(&app, "/seguimiento", &forged, "evidence.file", ("foto.jpg", &photo)).await.status, 403);
+    let read = app.graphql_as(Some(&officer), files, json!({ "c": case })).await;
+    assert_eq!(read["data"]["case"]["evidenceFiles"].as_array().map(Vec::len), Some(1), "{read}");
+
+    // The page with the receipt keeps to UI.md's budget (30 KB compressed
+    // with its stylesheet and script, on a first visit).
+    let fields = answer(&added, "agregar-prueba", &described);
+    let (body, content_type) = form_with_file(&fields, "evidence.file", (&name, &jpeg(1000)));
+    let request = app.post("/seguimiento").header("origin", app.base.clone()).header("content-type", content_type);
+    let compressed = request.header("accept-encoding", "gzip").body(body).send().await.unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "gzip");
+    let html = compressed.bytes().await.unwrap().len();
+    let weight = first_visit_weight(&app, html, &added).await;
+    println!("the status page with a file's receipt: {html} bytes of HTML gzip, {weight} with its CSS and JS");
+    assert!(weight < 30_000, "{weight} bytes");
 }

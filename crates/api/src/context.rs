@@ -62,7 +62,7 @@ pub struct ApiConfig {
     /// encryption keys). The default, a new random one, is for tests.
     pub access_key_secret: AccessKeySecret,
     /// Evidence files: limits per file and per case, uploads' lifetime.
-    pub evidence: crate::evidence::EvidenceSettings,
+    pub evidence: EvidenceSettings,
 }
 
 impl Default for ApiConfig {
@@ -77,8 +77,22 @@ impl Default for ApiConfig {
             rate_limits: RateLimits::default(),
             statistics: StatisticsPolicy::default(),
             access_key_secret: AccessKeySecret::generate().expect("the operating system gives randomness"),
-            evidence: crate::evidence::EvidenceSettings::default(),
+            evidence: EvidenceSettings::default(),
         }
+    }
+}
+
+/// How much evidence a case may hold, and how long an upload may take.
+#[derive(Debug, Clone, Copy)]
+pub struct EvidenceSettings {
+    pub limits: domain::evidence::EvidenceLimits,
+    /// An upload not finished after this long is deleted.
+    pub upload_lifetime: chrono::Duration,
+}
+
+impl Default for EvidenceSettings {
+    fn default() -> Self {
+        Self { limits: domain::evidence::EvidenceLimits::default(), upload_lifetime: chrono::Duration::hours(24) }
     }
 }
 

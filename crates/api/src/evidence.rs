@@ -11,7 +11,7 @@
 use async_graphql::{Context, ID, Object, SimpleObject, Upload};
 use base64::Engine as _;
 use db::{EvidenceFileRecord, EvidenceUpload, FinishUpload, NewUpload};
-use domain::evidence::{CHUNK_BYTES, EvidenceLimits, chunk_count};
+use domain::evidence::{CHUNK_BYTES, chunk_count};
 use domain::roles::Role;
 use uuid::Uuid;
 
@@ -20,22 +20,8 @@ use crate::context::{authorize, db, record_read, request, state};
 use crate::enums::{EvidenceKind, StaffRole};
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::{EvidenceInput, id, optional_text, text};
-use crate::intake::{RequestStatus, requester_case, status_of};
+use crate::requester::requester_case;
 use crate::scalars::Timestamp;
-
-/// How much evidence a case may hold, and how long an upload may take.
-#[derive(Debug, Clone, Copy)]
-pub struct EvidenceSettings {
-    pub limits: EvidenceLimits,
-    /// An upload not finished after this long is deleted.
-    pub upload_lifetime: chrono::Duration,
-}
-
-impl Default for EvidenceSettings {
-    fn default() -> Self {
-        Self { limits: EvidenceLimits::default(), upload_lifetime: chrono::Duration::hours(24) }
-    }
-}
 
 /// An upload in progress: send the chunk that starts at `nextOffset`
 /// (`chunkSize` bytes, the last one shorter) until it equals `size`, then
@@ -365,18 +351,6 @@ async fn send_whole(
         db(ctx).append_evidence_chunk(upload_id, offset, chunk, now).await?;
     }
     finish(ctx, upload_id, evidence, None).await
-}
-
-/// The requester (file number and access key) adds evidence, with a file
-/// or not; returns what they may see of their request.
-pub(crate) async fn requester_file(
-    ctx: &Context<'_>,
-    case_id: Uuid,
-    evidence: &EvidenceInput,
-    file: &Upload,
-) -> ApiResult<RequestStatus> {
-    whole_file(ctx, case_id, evidence, file, None).await?;
-    status_of(ctx, case_id).await
 }
 
 async fn start(

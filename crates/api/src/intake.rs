@@ -18,6 +18,7 @@ use crate::context::{authorize, authorize_unmetered, db, meter, state};
 use crate::enums::{CaseStatus, Channel, MeasureStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::inputs::{EvidenceInput, RequestInput, optional_text, text};
+use crate::requester::{RequesterProof, requester_case};
 use crate::scalars::{Date, Timestamp};
 
 /// What filing a request returns: keep the file number and the access key to
@@ -181,7 +182,8 @@ impl IntakeMutation {
         authorize(ctx, Operation::AddEvidence, Target::Nothing)?;
         if let Some(file) = file {
             let case_id = requester_case(ctx, &file_number, &access_key).await?;
-            return crate::evidence::requester_file(ctx, case_id, &evidence, &file).await;
+            crate::evidence::whole_file(ctx, case_id, &evidence, &file, None).await?;
+            return status_of(ctx, case_id).await;
         }
         let command = Command::AddEvidence {
             description: text("evidence.description", &evidence.description)?,
@@ -333,30 +335,6 @@ pub fn intake_keys(
         access_key_hash: secrets::access_key_hash(&access_key),
     };
     Ok((keys, access_key))
-}
-
-/// A requester's proof: the file number as stored and the access key's
-/// hash (the key itself is never kept).
-#[derive(Debug, Clone)]
-pub(crate) struct RequesterProof {
-    file_number: String,
-    access_key_hash: String,
-}
-
-impl RequesterProof {
-    pub(crate) fn new(file_number: &str, access_key: &str) -> Self {
-        Self { file_number: file_number.trim().to_uppercase(), access_key_hash: secrets::access_key_hash(access_key) }
-    }
-
-    /// The case it opens, or FORBIDDEN.
-    pub(crate) async fn case(&self, db: &db::Database) -> ApiResult<Uuid> {
-        db.case_for_requester(&self.file_number, &self.access_key_hash).await?.ok_or(ApiError::WrongAccessKey)
-    }
-}
-
-/// The case a file number and access key open, or FORBIDDEN.
-pub(crate) async fn requester_case(ctx: &Context<'_>, file_number: &str, access_key: &str) -> ApiResult<Uuid> {
-    RequesterProof::new(file_number, access_key).case(db(ctx)).await
 }
 
 async fn requester_command(

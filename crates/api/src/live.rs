@@ -20,7 +20,7 @@ use crate::authz::{self, Operation, Target};
 use crate::context::{ApiState, authorize};
 use crate::enums::{CaseStatus, DeadlineKind, LiveEventKind, MeasureStatus};
 use crate::error::{ApiError, ApiResult};
-use crate::intake::RequesterProof;
+use crate::requester::RequesterProof;
 use crate::scalars::{Date, Timestamp};
 
 /// The session token a WebSocket connection signed in with (its hash),

@@ -99,7 +99,7 @@ impl Visit for Axe {
 /// On a Quechua page, any text that is still Spanish sits in an element
 /// marked `lang="es"`: every text node's closest `lang` is `es`, or `qu`
 /// for what the Quechua catalogue translated.
-async fn assert_spanish_passages_marked(page: &Page, state: &str) {
+pub(crate) async fn assert_spanish_passages_marked(page: &Page, state: &str) {
     let unmarked: Value = page
         .js("const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
              const langs = new Set(); let node;

@@ -3,7 +3,7 @@
 //! What plain HTTP cannot see is checked here: layout at 320 px and at
 //! 200 % zoom, axe-core's accessibility rules, the keyboard, the back
 //! button after "Salir rápido", the Content-Security-Policy at work, a
-//! double tap and a reload of the receipt.
+//! double tap and a reload of the receipt, files chosen and sent.
 //!
 //! Every test starts its own chromedriver and Chromium (killed when the
 //! test ends, even by a panic). A machine without them fails the test with
@@ -18,6 +18,7 @@ mod layout;
 mod officer;
 mod safety;
 mod tour;
+mod uploads;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -42,6 +42,13 @@ mes-9 = septiembre
 mes-10 = octubre
 mes-11 = noviembre
 mes-12 = diciembre
+tamano-bytes = { $cantidad ->
+    [one] 1 byte
+   *[other] { $cantidad } bytes
+}
+tamano-kb = { $cifra } KB
+tamano-mb = { $cifra } MB
+tamano-gb = { $cifra } GB
 
 ## Avisos
 
@@ -147,7 +154,7 @@ hechos-grupo-relato = Lo que pasó
 hechos-relato = Cuente qué pasó
 hechos-relato-ayuda = Qué pasó, cuándo, dónde y quién estuvo. Escriba con sus palabras.
 prueba-grupo = Prueba { $numero }
-prueba-ayuda = Si tiene pruebas (fotos, audios, mensajes, denuncias), descríbalas y diga dónde están. Por ahora no se pueden subir archivos aquí.
+prueba-ayuda = Si tiene pruebas (fotos, audios, mensajes, denuncias), descríbalas y diga dónde están. Aquí no se pueden subir archivos: podrá enviarlos después, en «Consultar mi solicitud».
 prueba-descripcion = ¿Qué es la prueba?
 prueba-referencia = ¿Dónde está o quién la tiene?
 agregar-prueba = Agregar otra prueba
@@ -237,6 +244,17 @@ seguimiento-respuesta-enviada = Su respuesta fue enviada. El personal continuar�
 seguimiento-prueba-titulo = Agregar una prueba
 seguimiento-prueba-enviar = Agregar prueba
 seguimiento-prueba-enviada = La prueba se agregó a su solicitud.
+seguimiento-prueba-ayuda = Diga qué es la prueba y dónde está. Si la tiene en este teléfono, puede enviar el archivo.
+seguimiento-archivo = Archivo de la prueba
+seguimiento-archivo-ayuda = Una foto, un audio, un video o un documento PDF, de hasta { $tamano }. Solo el personal de la Dirección General de Derechos Humanos podrá verlo.
+seguimiento-archivo-otra-vez = Elija el archivo otra vez: no se guardó, porque la prueba no se agregó. Hasta { $tamano }.
+seguimiento-archivo-grande = pesa más de { $tamano }, el máximo: elija un archivo más pequeño (por ejemplo, un video más corto)
+seguimiento-archivo-recibido = Archivo recibido
+seguimiento-archivo-tipo = Tipo
+seguimiento-archivo-tipo-otro = Archivo
+seguimiento-archivo-tamano = Tamaño
+seguimiento-archivo-huella = Huella digital (SHA-256)
+seguimiento-archivo-huella-ayuda = La huella identifica el archivo que usted envió. Si la anota, se podrá comprobar más adelante que el archivo de su solicitud es el mismo.
 seguimiento-retiro-titulo = Retirar el consentimiento
 seguimiento-retiro-explica = Si la persona protegida ya no quiere protección, puede retirar su consentimiento. Se le pedirá confirmar.
 seguimiento-retiro-empezar = Quiero retirar el consentimiento

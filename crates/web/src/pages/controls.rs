@@ -144,6 +144,12 @@ pub(crate) enum ControlKind {
     Checkbox {
         checked: bool,
     },
+    /// A file to send with the form (a `multipart/form-data` form); the
+    /// browser never draws one again with its file, so it has no value.
+    File {
+        /// The `accept` attribute: the kinds the file chooser offers.
+        accept: &'static str,
+    },
 }
 
 impl Control {
@@ -169,6 +175,10 @@ impl Control {
 
     pub(crate) fn checkbox(field: Field, checked: bool) -> Self {
         Self { field, kind: ControlKind::Checkbox { checked } }
+    }
+
+    pub(crate) fn file(field: Field, accept: &'static str) -> Self {
+        Self { field, kind: ControlKind::File { accept } }
     }
 }
 
@@ -210,7 +220,10 @@ impl Group {
                 ControlKind::Select { choices, .. }
                 | ControlKind::Radios { choices }
                 | ControlKind::Checkboxes { choices } => choices.as_mut_slice(),
-                ControlKind::Input { .. } | ControlKind::TextArea { .. } | ControlKind::Checkbox { .. } => &mut [],
+                ControlKind::Input { .. }
+                | ControlKind::TextArea { .. }
+                | ControlKind::Checkbox { .. }
+                | ControlKind::File { .. } => &mut [],
             };
             for choice in choices {
                 choice.id = format!("{}-{suffix}", choice.id);

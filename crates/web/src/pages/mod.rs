@@ -16,6 +16,7 @@ mod console;
 mod controls;
 mod dates;
 mod exit;
+mod file_receipt;
 mod form_data;
 mod form_token;
 mod headers;
@@ -24,7 +25,9 @@ mod notice;
 mod operation;
 mod posted;
 mod request_form;
+mod sizes;
 mod tracking;
+mod upload;
 
 use axum::Router;
 use axum::extract::Query;

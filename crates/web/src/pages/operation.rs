@@ -43,7 +43,27 @@ pub(crate) async fn run<T: DeserializeOwned>(
     query: &'static str,
     variables: Value,
 ) -> Result<T, Failure> {
-    let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(variables));
+    run_with_file(app, caller, query, variables, None).await
+}
+
+/// Runs `query` with `variables` for `caller`, and `file` (a variable's
+/// name and the file) as the GraphQL multipart spec would attach it: the
+/// variable is the file's placeholder, its bytes in memory.
+pub(crate) async fn run_with_file<T: DeserializeOwned>(
+    app: &WebState,
+    caller: &Caller,
+    query: &'static str,
+    mut variables: Value,
+    file: Option<(&'static str, async_graphql::UploadValue)>,
+) -> Result<T, Failure> {
+    if let Some((name, _)) = &file {
+        // `set_upload` fills a variable that is there.
+        variables[*name] = Value::Null;
+    }
+    let mut request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(variables));
+    if let Some((name, upload)) = file {
+        request.set_upload(&format!("variables.{name}"), upload);
+    }
     let response = match crate::graphql_http::execute(app, request, caller, false).await {
         Ok(response) => response,
         // Refused before running (a body too large, a limit): not a page's doing.

@@ -1,32 +1,40 @@
 //! `/seguimiento`: with the file number and the access key (always
 //! posted, never in a URL), the request's status as `myRequest` gives it,
 //! and what the requester can do: answer the DGDH's question, add
-//! evidence, withdraw consent (after a confirmation). Every post carries
-//! the two in hidden fields; nothing is remembered between posts.
+//! evidence (with a file: the one form posted as `multipart/form-data`),
+//! withdraw consent (after a confirmation). Every post carries the two in
+//! hidden fields; nothing is remembered between posts.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::catalogue::{Text, Tr};
 use super::chrome::{self, Chrome, LangSwitch};
 use super::controls::{Control, ControlKind, Feedback, Field, Group, InputKind, place_problems};
 use super::dates;
+use super::file_receipt::FileReceipt;
 use super::form_data::FormData;
+use super::form_token::same_origin;
 use super::home::LangParam;
 use super::notice;
 use super::operation::{self, Failure};
 use super::posted::{self, Posted};
+use super::sizes;
+use super::upload::{self, Attached, Received};
 use crate::WebState;
 use crate::graphql_http::Peer;
 
 const FILE_NUMBER: &str = "fileNumber";
 const ACCESS_KEY: &str = "accessKey";
 const FORM_ID: &str = "seguimiento";
+/// The evidence form's file.
+const FILE: &str = "evidence.file";
+/// What the file chooser offers: what the API takes (it checks the content).
+const ACCEPT: &str = "image/*,audio/*,video/*,application/pdf";
 
 /// What every operation here reads back: the status as the requester sees it.
 macro_rules! with_status {
@@ -47,8 +55,8 @@ const ANSWER: &str = with_status!(
      answerInformationRequest(fileNumber: $f, accessKey: $k, answer: $a) { ...Estado } }"
 );
 const EVIDENCE: &str = with_status!(
-    "mutation SeguimientoPrueba($f: String!, $k: String!, $e: EvidenceInput!) { \
-     addEvidence(fileNumber: $f, accessKey: $k, evidence: $e) { ...Estado } }"
+    "mutation SeguimientoPrueba($f: String!, $k: String!, $e: EvidenceInput!, $file: Upload) { \
+     addEvidence(fileNumber: $f, accessKey: $k, evidence: $e, file: $file) { ...Estado } }"
 );
 const WITHDRAW: &str = with_status!(
     "mutation SeguimientoRetirar($f: String!, $k: String!, $r: String) { \
@@ -109,6 +117,8 @@ struct ActionForm {
     serious: bool,
     /// A second button that does nothing but show the status again.
     cancel: Option<Text>,
+    /// It sends a file (`multipart/form-data`).
+    multipart: bool,
 }
 
 #[derive(Template)]
@@ -125,8 +135,25 @@ struct StatusPage {
     question: Option<(Text, Option<Text>)>,
     measures: Vec<(u32, Text, Text)>,
     consent_withdrawn: bool,
+    /// The file just added, said for the defender to keep.
+    receipt: Option<FileReceipt>,
     forms: Vec<ActionForm>,
     hidden: Vec<(String, String)>,
+}
+
+/// What the status page says besides the status.
+#[derive(Default)]
+struct Said {
+    /// Each next to its field (an action's), or in the summary.
+    problems: Vec<(String, Text)>,
+    notice: Option<Text>,
+    /// Withdrawing consent: ask to confirm.
+    confirming: bool,
+    /// The action succeeded: its fields start empty again.
+    done: bool,
+    /// The post carried a file that was not added: it must be chosen again.
+    file_again: bool,
+    receipt: Option<FileReceipt>,
 }
 
 /// `GET /seguimiento`: the form for the file number and the access key.
@@ -137,13 +164,18 @@ pub(crate) async fn start(State(app): State<WebState>, Query(lang): Query<LangPa
     lookup(&app, &FormData::default(), t, Vec::new(), None)
 }
 
-/// `POST /seguimiento`.
-pub(crate) async fn post(
-    State(app): State<WebState>,
-    peer: Peer,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+/// `POST /seguimiento`: urlencoded, or `multipart/form-data` from the
+/// evidence form.
+pub(crate) async fn post(State(app): State<WebState>, peer: Peer, request: Request) -> Response {
+    let headers = request.headers().clone();
+    // Nothing of a post another site started is read, a file least of all.
+    if !same_origin(&headers) {
+        return notice::forbidden(Tr::new(chrome::language(None, &headers)));
+    }
+    let Received { pairs, file } = match upload::receive(&app, request).await {
+        Ok(received) => received,
+        Err(answer) => return answer,
+    };
     let Posted { form, t, expired } = match posted::receive(&app, &headers, pairs) {
         Ok(posted) => posted,
         Err(t) => return notice::forbidden(t),
@@ -165,25 +197,39 @@ pub(crate) async fn post(
         }
         extra
     };
-    let action = if expired || form.contains(posted::SWITCH_LANG) { "" } else { form.value(posted::ACTION) };
+    let file_again = !matches!(file, Attached::Nothing);
+    let action = match (expired || form.contains(posted::SWITCH_LANG), form.value(posted::ACTION)) {
+        (true, _) => "",
+        // Only the evidence form sends a file; its button comes after the
+        // file, unread when the file was too long to wait for.
+        (false, "") if file_again => "agregar-prueba",
+        (false, action) => action,
+    };
+    if action == "agregar-prueba" {
+        let problems = file_problems(&app, t, &form, &file);
+        if !problems.is_empty() {
+            let said = Said { problems, file_again, ..Said::default() };
+            return match operation::run::<Answered>(&app, &caller, STATUS, credentials).await {
+                Ok(answered) => status(&app, &form, t, answered.status, said),
+                Err(failure) => refused(&app, &form, t, failure),
+            };
+        }
+    }
+    let mut receipt = None;
     let (outcome, done) = match action {
         "responder" => (
             operation::run::<Answered>(&app, &caller, ANSWER, with(json!({ "a": form.value("answer") }))).await,
             Some("seguimiento-respuesta-enviada"),
         ),
-        "agregar-prueba" => (
-            operation::run::<Answered>(
-                &app,
-                &caller,
-                EVIDENCE,
-                with(json!({ "e": {
-                    "description": form.value("evidence.description"),
-                    "reference": form.optional("evidence.reference"),
-                } })),
-            )
-            .await,
-            Some("seguimiento-prueba-enviada"),
-        ),
+        "agregar-prueba" => {
+            let evidence = with(json!({ "e": {
+                "description": form.value("evidence.description"),
+                "reference": form.optional("evidence.reference"),
+            } }));
+            let (outcome, shown) = add_evidence(&app, &caller, t, file, evidence).await;
+            receipt = shown;
+            (outcome, Some("seguimiento-prueba-enviada"))
+        }
         "retirar-confirmado" => (
             operation::run::<Answered>(&app, &caller, WITHDRAW, with(json!({ "r": form.optional("reason") }))).await,
             Some("seguimiento-retiro-hecho"),
@@ -198,7 +244,9 @@ pub(crate) async fn post(
                 (false, Some(id)) => Some(t.t(id)),
                 (false, None) => None,
             };
-            status(&app, &form, t, answered.status, Vec::new(), notice, confirming, done.is_some())
+            let done = done.is_some();
+            let said = Said { notice, confirming, done, file_again: file_again && !done, receipt, ..Said::default() };
+            status(&app, &form, t, answered.status, said)
         }
         Err(Failure::Input(problems)) => {
             // The action's input was refused: show the status again, with
@@ -209,7 +257,14 @@ pub(crate) async fn post(
                 .collect();
             match operation::run::<Answered>(&app, &caller, STATUS, credentials).await {
                 Ok(answered) => {
-                    status(&app, &form, t, answered.status, problems, None, action == "retirar-confirmado", false)
+                    let confirming = action == "retirar-confirmado";
+                    status(
+                        &app,
+                        &form,
+                        t,
+                        answered.status,
+                        Said { problems, confirming, file_again, ..Said::default() },
+                    )
                 }
                 Err(failure) => refused(&app, &form, t, failure),
             }
@@ -218,13 +273,63 @@ pub(crate) async fn post(
             match operation::run::<Answered>(&app, &caller, STATUS, credentials).await {
                 Ok(answered) => {
                     let notice = Some(Text::spanish(message, t.lang));
-                    status(&app, &form, t, answered.status, Vec::new(), notice, false, false)
+                    status(&app, &form, t, answered.status, Said { notice, file_again, ..Said::default() })
                 }
                 Err(failure) => refused(&app, &form, t, failure),
             }
         }
         Err(failure) => refused(&app, &form, t, failure),
     }
+}
+
+/// What the page itself finds wrong with evidence sent with a file: a file
+/// over the limit (dropped unread), a description or reference the API
+/// would refuse (with a file, it blames the file for any problem).
+fn file_problems(app: &WebState, t: Tr, form: &FormData, file: &Attached) -> Vec<(String, Text)> {
+    match file {
+        Attached::Nothing => Vec::new(),
+        Attached::TooLarge => vec![(FILE.to_owned(), t.t1("seguimiento-archivo-grande", "tamano", largest(app, t)))],
+        Attached::File(_) => {
+            let mut problems = Vec::new();
+            let description = domain::text::ShortText::parse(form.value("evidence.description"));
+            if let Err(error) = description {
+                let message = match error {
+                    domain::text::TextError::Empty => t.t("error-obligatorio"),
+                    other => Text::spanish(other.to_string(), t.lang),
+                };
+                problems.push(("evidence.description".to_owned(), message));
+            }
+            let reference = domain::text::ShortText::parse_optional(Some(form.value("evidence.reference")));
+            if let Err(error) = reference {
+                problems.push(("evidence.reference".to_owned(), Text::spanish(error.to_string(), t.lang)));
+            }
+            problems
+        }
+    }
+}
+
+/// Adds the evidence, with its file if one came; the file's receipt once
+/// the API took it.
+async fn add_evidence(
+    app: &WebState,
+    caller: &api::Caller,
+    t: Tr,
+    file: Attached,
+    variables: Value,
+) -> (Result<Answered, Failure>, Option<FileReceipt>) {
+    let Attached::File(file) = file else {
+        return (operation::run::<Answered>(app, caller, EVIDENCE, variables).await, None);
+    };
+    let content = file.content.clone();
+    let upload = Some(("file", file.into_upload()));
+    let outcome = operation::run_with_file::<Answered>(app, caller, EVIDENCE, variables, upload).await;
+    let receipt = outcome.is_ok().then(|| FileReceipt::of(t, &content));
+    (outcome, receipt)
+}
+
+/// The largest file the page takes, said.
+fn largest(app: &WebState, t: Tr) -> String {
+    sizes::size(t, upload::largest_file(app) as u64).as_str().to_owned()
 }
 
 /// The form field a problem the API found belongs to.
@@ -282,17 +387,8 @@ fn lookup(app: &WebState, form: &FormData, t: Tr, problems: Vec<(String, Text)>,
     chrome::html(status, t.lang, &page)
 }
 
-#[expect(clippy::too_many_arguments, reason = "the page's parts, each decided by the post")]
-fn status(
-    app: &WebState,
-    form: &FormData,
-    t: Tr,
-    status: Status,
-    problems: Vec<(String, Text)>,
-    notice: Option<Text>,
-    confirming: bool,
-    done: bool,
-) -> Response {
+fn status(app: &WebState, form: &FormData, t: Tr, status: Status, said: Said) -> Response {
+    let Said { problems, notice, confirming, done, file_again, receipt } = said;
     // After an action succeeded its fields start empty again.
     let empty = FormData::default();
     let values = if done { &empty } else { form };
@@ -308,7 +404,8 @@ fn status(
             forms.push(answer_form(t, values));
         }
         if open {
-            forms.push(evidence_form(t, values));
+            let hint = if file_again { "seguimiento-archivo-otra-vez" } else { "seguimiento-archivo-ayuda" };
+            forms.push(evidence_form(t, values, t.t1(hint, "tamano", largest(app, t))));
         }
         if open && !status.consent_withdrawn {
             forms.push(withdrawal_form(t, values, false));
@@ -351,11 +448,14 @@ fn status(
             .map(|m| (m.number, Text::spanish(m.name, t.lang), t.t(&format!("estado-medida-{}", m.status))))
             .collect(),
         consent_withdrawn: status.consent_withdrawn,
+        receipt,
         file_number: status.file_number,
         forms,
         hidden,
     };
-    chrome::html(StatusCode::OK, t.lang, &page)
+    // A page that says what to correct answers 422, as the lookup does.
+    let code = if page.feedback.count() > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    chrome::html(code, t.lang, &page)
 }
 
 fn text_area(field: Field, values: &FormData, rows: u8) -> Control {
@@ -373,10 +473,13 @@ fn answer_form(t: Tr, values: &FormData) -> ActionForm {
         button: t.t("seguimiento-responder"),
         serious: false,
         cancel: None,
+        multipart: false,
     }
 }
 
-fn evidence_form(t: Tr, values: &FormData) -> ActionForm {
+/// What the evidence is and, if the defender has it, its file; `file_hint`
+/// says what the file may be, or that it must be chosen again.
+fn evidence_form(t: Tr, values: &FormData, file_hint: Text) -> ActionForm {
     let input = |field: Field| {
         let value = values.value(&field.name).to_owned();
         Control::input(field, value, InputKind::Text)
@@ -384,17 +487,19 @@ fn evidence_form(t: Tr, values: &FormData) -> ActionForm {
     ActionForm {
         action: "agregar-prueba",
         heading: t.t("seguimiento-prueba-titulo"),
-        intro: Some(t.t("prueba-ayuda")),
+        intro: Some(t.t("seguimiento-prueba-ayuda")),
         groups: vec![Group::untitled(
             "evidence",
             vec![
                 input(Field::new("evidence.description", t.t("prueba-descripcion")).required()),
                 input(Field::new("evidence.reference", t.t("prueba-referencia"))),
+                Control::file(Field::new(FILE, t.t("seguimiento-archivo")).hint(file_hint), ACCEPT),
             ],
         )],
         button: t.t("seguimiento-prueba-enviar"),
         serious: false,
         cancel: None,
+        multipart: true,
     }
 }
 
@@ -409,6 +514,7 @@ fn withdrawal_form(t: Tr, values: &FormData, confirming: bool) -> ActionForm {
             button: t.t("seguimiento-retiro-empezar"),
             serious: false,
             cancel: None,
+            multipart: false,
         },
         true => ActionForm {
             action: "retirar-confirmado",
@@ -421,6 +527,7 @@ fn withdrawal_form(t: Tr, values: &FormData, confirming: bool) -> ActionForm {
             button: t.t("seguimiento-retiro-confirmar"),
             serious: true,
             cancel: Some(t.t("seguimiento-retiro-cancelar")),
+            multipart: false,
         },
     }
 }

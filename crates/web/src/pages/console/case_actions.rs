@@ -3,15 +3,17 @@
 //! it (`domain::workflow::steps`, the list the transitions enforce), its
 //! fields named by the API input's path (`calificar.input.criteria[0].note`)
 //! so each problem the API finds lands next to its field, and the mutation
-//! it runs.
+//! it runs. Attaching a file of evidence is one of them, the one form
+//! posted as `multipart/form-data`.
 
 use chrono::NaiveDate;
+use domain::text::{ShortText, TextError};
 use domain::workflow::steps::{case_allows, measure_allows};
 use domain::workflow::{ArchiveReason, AuditAction, CaseStatus, Criterion, MeasureStatus, RiskLevel, Track};
 use serde_json::{Value, json};
 
 use super::case_view::Data;
-use crate::pages::catalogue::{Text, Tr};
+use crate::pages::catalogue::{Lang, Text, Tr};
 use crate::pages::controls::{Choice, Control, Field, Group, InputKind};
 use crate::pages::form_data::FormData;
 
@@ -30,10 +32,11 @@ pub(crate) enum Step {
     Extend,
     Lift,
     Archive,
+    AttachEvidence,
 }
 
 impl Step {
-    const ALL: [Step; 12] = [
+    const ALL: [Step; 13] = [
         Step::Assign,
         Step::StartReview,
         Step::Admissibility,
@@ -46,6 +49,7 @@ impl Step {
         Step::Extend,
         Step::Lift,
         Step::Archive,
+        Step::AttachEvidence,
     ];
 
     /// The `accion` value of its button, and its fields' prefix.
@@ -63,6 +67,7 @@ impl Step {
             Step::Extend => "prorrogar",
             Step::Lift => "levantar",
             Step::Archive => "archivar",
+            Step::AttachEvidence => "adjuntar-prueba",
         }
     }
 
@@ -85,11 +90,24 @@ impl Step {
             Step::Extend => AuditAction::MeasureExtended,
             Step::Lift => AuditAction::MeasureLifted,
             Step::Archive => AuditAction::Archived,
+            Step::AttachEvidence => AuditAction::EvidenceAdded,
         }
     }
 
     pub(crate) fn is_measure_step(self) -> bool {
         matches!(self, Step::Notify | Step::Modify | Step::Extend | Step::Lift)
+    }
+
+    /// It sends a file (the variable `file`).
+    pub(crate) fn carries_file(self) -> bool {
+        self == Step::AttachEvidence
+    }
+
+    /// What it does depends on the case as the page showed it, so it is
+    /// refused unseen when the history moved since. A file attached does
+    /// not: it is never thrown away for someone else's step.
+    pub(crate) fn needs_fresh_page(self) -> bool {
+        self != Step::AttachEvidence
     }
 
     /// The mutation it runs; it reads back only the id (the page is drawn
@@ -132,6 +150,9 @@ impl Step {
             Step::Archive => {
                 "mutation ConsolaArchivar($caseId: ID!, $reason: ArchiveReason!, $note: String) { archiveCase(caseId: $caseId, reason: $reason, note: $note) { id } }"
             }
+            Step::AttachEvidence => {
+                "mutation ConsolaAdjuntarPrueba($caseId: ID!, $evidence: EvidenceInput!, $file: Upload!) { attachEvidence(caseId: $caseId, evidence: $evidence, file: $file) { number } }"
+            }
         }
     }
 }
@@ -152,6 +173,8 @@ pub(crate) struct StepForm {
     pub(crate) measure_id: Option<String>,
     /// The form's id, for links and `form=` attributes.
     pub(crate) anchor: String,
+    /// It sends a file (`multipart/form-data`).
+    pub(crate) multipart: bool,
 }
 
 /// The form's field `name` of `step`.
@@ -167,6 +190,8 @@ pub(crate) struct Builder<'a> {
     pub(crate) today: NaiveDate,
     pub(crate) posted: &'a FormData,
     pub(crate) posted_step: Option<(Step, Option<String>)>,
+    /// The largest file the page takes, in bytes.
+    pub(crate) largest_file: u64,
 }
 
 impl Builder<'_> {
@@ -231,6 +256,7 @@ impl Builder<'_> {
                 Some((_, number)) => format!("{code}-{number}"),
                 None => code.to_owned(),
             },
+            multipart: step.carries_file(),
         }
     }
 
@@ -306,6 +332,26 @@ impl Builder<'_> {
                 vec![Group::untitled(
                     name(step, ""),
                     vec![Control::select(reason, t.t("elija"), reasons), Control::text_area(note, v("note"), 3)],
+                )]
+            }
+            Step::AttachEvidence => {
+                let description = Field::new(name(step, "evidence.description"), t.t("campo-prueba-descripcion"))
+                    .required()
+                    .hint(t.t("campo-prueba-descripcion-ayuda"));
+                let reference = Field::new(name(step, "evidence.reference"), t.t("campo-prueba-referencia"));
+                // A file input is drawn empty: after a refusal it is chosen again.
+                let again = self.posted_step.as_ref().is_some_and(|(posted, _)| *posted == step);
+                let size = crate::pages::sizes::size(t, self.largest_file);
+                let hint =
+                    t.t1(if again { "campo-archivo-otra-vez" } else { "campo-archivo-ayuda" }, "tamano", size.as_str());
+                let file = Field::new(name(step, "file"), t.t("campo-archivo")).required().hint(hint);
+                vec![Group::untitled(
+                    name(step, ""),
+                    vec![
+                        Control::text_area(description, v("evidence.description"), 3),
+                        Control::input(reference, v("evidence.reference"), InputKind::Text),
+                        Control::file(file, "image/*,audio/*,video/*,application/pdf"),
+                    ],
                 )]
             }
             Step::Notify | Step::Modify | Step::Extend | Step::Lift => Vec::new(),
@@ -608,6 +654,27 @@ pub(crate) fn variables(
                 problems.push((name(step, "reason"), t.t("error-elija-opcion")));
             }
             json!({ "caseId": case_id, "reason": reason, "note": optional("note") })
+        }
+        Step::AttachEvidence => {
+            // With a file, the API blames the file for any problem: the
+            // texts are checked here, by the API's own rule.
+            for (path, required) in [("evidence.description", true), ("evidence.reference", false)] {
+                let value = field(path);
+                let checked = match required {
+                    true => ShortText::parse(&value).map(drop),
+                    false => ShortText::parse_optional(Some(&value)).map(drop),
+                };
+                if let Err(error) = checked {
+                    let message = match error {
+                        TextError::Empty => t.t("error-obligatorio"),
+                        other => Text::spanish(other.to_string(), Lang::Es),
+                    };
+                    problems.push((name(step, path), message));
+                }
+            }
+            json!({ "caseId": case_id, "evidence": {
+                "description": field("evidence.description"), "reference": optional("evidence.reference"),
+            } })
         }
     };
     if problems.is_empty() { Ok(value) } else { Err(problems) }

@@ -3,7 +3,8 @@
 //! comes back to the page (303, so a reload does not post again). When the
 //! case changed since the page was drawn (someone else acted), nothing is
 //! run: the page says so, shows the case as it is now and keeps what was
-//! typed.
+//! typed. Attaching a file of evidence posts `multipart/form-data`; its
+//! form is drawn with the case's files.
 
 use std::collections::HashMap;
 
@@ -16,15 +17,18 @@ use serde_json::json;
 
 use super::case_actions::{self, Builder, Step, StepForm};
 use super::case_view::{self, Data, DeadlineLine, listed};
+use super::evidence_list::{self, FileRow};
 use super::frame::{self, Frame, tr};
 use super::session::Session;
-use super::signed::SignedPost;
+use super::signed::SignedUpload;
 use crate::WebState;
 use crate::pages::catalogue::{Lang, Text, Tr};
 use crate::pages::controls::{ControlKind, Feedback, place_problems};
 use crate::pages::form_data::FormData;
 use crate::pages::operation::{self, Failure};
 use crate::pages::posted;
+use crate::pages::sizes;
+use crate::pages::upload::{self, Attached};
 
 /// The hidden field with the history's last entry the page showed.
 const SEEN: &str = "visto";
@@ -44,6 +48,9 @@ struct CasePage {
     deadlines: Vec<DeadlineLine>,
     case_forms: Vec<StepForm>,
     measure_forms: HashMap<String, Vec<StepForm>>,
+    files: Vec<FileRow>,
+    /// Attaching a file, drawn with the files (open cases only).
+    attach_form: Option<StepForm>,
     deliveries: Vec<DeliveryRow>,
     hidden: Vec<(String, String)>,
     /// Where the steps' forms post.
@@ -146,15 +153,19 @@ struct SeenEvent {
     seq: u32,
 }
 
-/// `POST /consola/casos/{id}`: one step.
+/// `POST /consola/casos/{id}`: one step (urlencoded; attaching a file,
+/// multipart).
 pub(crate) async fn post(
     State(app): State<WebState>,
     Path(id): Path<String>,
-    SignedPost { session, posted }: SignedPost,
+    SignedUpload { session, posted, file }: SignedUpload,
 ) -> Response {
     let t = tr();
     let form = posted.form;
-    let step = Step::parse(form.value(posted::ACTION));
+    // Only attaching sends a file; its button comes after the file,
+    // unread when the file was too long to wait for.
+    let sent_file = !matches!(file, Attached::Nothing);
+    let step = Step::parse(form.value(posted::ACTION)).or(sent_file.then_some(Step::AttachEvidence));
     let measure = form.optional(MEASURE);
     let posted_step = step.map(|step| (step, measure.clone()));
     let seen = match operation::run::<Seen>(&app, &session.caller, HISTORY_SEEN, json!({ "id": id })).await {
@@ -165,10 +176,16 @@ pub(crate) async fn post(
     let notice = match step {
         None => None,
         Some(_) if posted.expired => Some(t.t("aviso-caducado")),
-        Some(_) if form.value(SEEN) != seen.to_string() => Some(t.t("consola-caso-cambio")),
+        Some(step) if step.needs_fresh_page() && form.value(SEEN) != seen.to_string() => {
+            Some(t.t("consola-caso-cambio"))
+        }
         Some(step) => {
-            let variables = case_actions::variables(t, step, &form, &id, measure.as_deref());
-            return run_step(&app, &session, &id, step, &form, posted_step, variables).await;
+            let mut variables = case_actions::variables(t, step, &form, &id, measure.as_deref());
+            let upload = match step.carries_file() {
+                true => attachment(&app, t, step, &form, file, &mut variables),
+                false => None,
+            };
+            return run_step(&app, &session, &id, step, &form, posted_step, variables, upload).await;
         }
     };
     match load(&app, &session, &id).await {
@@ -179,8 +196,35 @@ pub(crate) async fn post(
     }
 }
 
-/// Runs `step` (its `variables`, or the problems the page found) and
-/// comes back to the case.
+/// The file a step that carries one sends; a file missing or over the
+/// limit is a problem next to its field.
+fn attachment(
+    app: &WebState,
+    t: Tr,
+    step: Step,
+    form: &FormData,
+    file: Attached,
+    variables: &mut Result<serde_json::Value, Vec<(String, Text)>>,
+) -> Option<async_graphql::UploadValue> {
+    let problem = match file {
+        Attached::File(file) => return variables.is_ok().then(|| file.into_upload()),
+        Attached::Nothing => t.t("error-elija-archivo"),
+        Attached::TooLarge => {
+            let largest = sizes::size(t, upload::largest_file(app) as u64);
+            t.t1("error-archivo-grande", "tamano", largest.as_str())
+        }
+    };
+    let problem = (case_actions::field_of(step, form, "file"), problem);
+    match variables {
+        Ok(_) => *variables = Err(vec![problem]),
+        Err(problems) => problems.push(problem),
+    }
+    None
+}
+
+/// Runs `step` (its `variables` and its file, or the problems the page
+/// found) and comes back to the case.
+#[expect(clippy::too_many_arguments, reason = "the post's parts, each read from it")]
 async fn run_step(
     app: &WebState,
     session: &Session,
@@ -189,12 +233,15 @@ async fn run_step(
     form: &FormData,
     posted_step: Option<(Step, Option<String>)>,
     variables: Result<serde_json::Value, Vec<(String, Text)>>,
+    file: Option<async_graphql::UploadValue>,
 ) -> Response {
     let (notice, problems) = match variables {
         // What the page itself found: nothing sent.
         Err(problems) => (None, problems),
         Ok(variables) => {
-            match operation::run::<serde_json::Value>(app, &session.caller, step.mutation(), variables).await {
+            let file = file.map(|file| ("file", file));
+            let mutation = step.mutation();
+            match operation::run_with_file::<serde_json::Value>(app, &session.caller, mutation, variables, file).await {
                 Ok(_) => return frame::see_other(&format!("/consola/casos/{id}?hecho={}", step.code())),
                 Err(Failure::Input(problems)) => (
                     None,
@@ -233,7 +280,8 @@ fn draw(
     let t = tr();
     let today = domain::business_day::lima_date(app.api.now());
     let posted_form = posted_step.clone();
-    let builder = Builder { t, data: &data, today, posted, posted_step };
+    let largest_file = upload::largest_file(app) as u64;
+    let builder = Builder { t, data: &data, today, posted, posted_step, largest_file };
     let (mut case_forms, mut measure_forms) = builder.forms();
     // The problems belong to the form that was posted; if the case no
     // longer offers it, they are said at the top.
@@ -247,6 +295,9 @@ fn draw(
         Some(form) => feedback.summary = place_problems(&mut form.groups, &problems, &mut feedback.general),
         None => feedback.general.extend(problems.into_iter().map(|(_, message)| message)),
     }
+    // Attaching a file is drawn with the files, not with the steps.
+    let attach_form =
+        case_forms.iter().position(|form| form.code == Step::AttachEvidence.code()).map(|at| case_forms.remove(at));
     let people: HashMap<&str, &str> = data.officers.iter().map(|o| (o.id.as_str(), o.display_name.as_str())).collect();
     let deliveries = data
         .case
@@ -282,6 +333,8 @@ fn draw(
         today,
         case_forms,
         measure_forms: measure_forms.into_iter().collect(),
+        files: evidence_list::rows(t, &data.case.evidence_files, today),
+        attach_form,
         deliveries,
         hidden,
         action: format!("/consola/casos/{}", data.case.id),

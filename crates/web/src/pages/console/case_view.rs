@@ -1,7 +1,8 @@
 //! What the case page reads (one operation: `case` with what an officer
 //! may see, the officers to assign to, the catalogue) and how it shows
 //! it: the request, the measures by sector, every deadline with why its
-//! due date is what it is, the history, the e-mails sent.
+//! due date is what it is, the evidence files, the history, the e-mails
+//! sent.
 
 use std::collections::HashMap;
 
@@ -26,6 +27,7 @@ pub(crate) const QUERY: &str = with_me!(
        measures { id number measureTypeName sector status statusLabel notifiedOn extendedUntil } \
        deadlines { label measureNumber start due status statusOn onTime workingDays suspendedWorkingDays \
          workingDaysLeft explanation { skippedDays { date reasons { description legalBasis } } } } \
+       evidenceFiles { id number kindLabel size sha256 givenName sentByRequester sentByRole receivedAt } \
        deliveries { kind topic toRequester recipientId status attempts plannedFor sentAt } \
        history { seq description occurredOn actor { displayName } measureNumber note } } }"
 );
@@ -96,8 +98,25 @@ pub(crate) struct Case {
     pub(crate) request: Request,
     pub(crate) measures: Vec<Measure>,
     pub(crate) deadlines: Vec<Deadline>,
+    pub(crate) evidence_files: Vec<EvidenceFile>,
     pub(crate) deliveries: Vec<Delivery>,
     pub(crate) history: Vec<Event>,
+}
+
+/// A file received as evidence (reading `givenName` is an audited read,
+/// as the request's other personal data the page reads).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EvidenceFile {
+    pub(crate) id: String,
+    pub(crate) number: u32,
+    pub(crate) kind_label: String,
+    pub(crate) size: u64,
+    pub(crate) sha256: String,
+    pub(crate) given_name: Option<String>,
+    pub(crate) sent_by_requester: bool,
+    pub(crate) sent_by_role: Option<String>,
+    pub(crate) received_at: DateTime<Utc>,
 }
 
 #[derive(Deserialize)]

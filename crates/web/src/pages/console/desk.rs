@@ -371,6 +371,7 @@ fn card(
                 serious: step == SectorStep::NotFeasible,
                 measure_id: Some(m.id.clone()),
                 anchor: format!("{}-{}", step.code(), m.id),
+                multipart: false,
             }
         })
         .collect();
