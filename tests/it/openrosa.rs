@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use db::Database;
 use domain::roles::Role;
+use domain::workflow::AuditAction;
 use md5::{Digest, Md5};
 use serde_json::json;
 
@@ -409,6 +410,22 @@ async fn tokens_limits_and_refusals(db: Database) {
     assert_eq!(app.head(&format!("/openrosa/{token}/submission")).await.status(), 403);
     let (status, _) = post(&app, &token, &[("xml_submission_file", "s.xml", instance.as_bytes())]).await;
     assert_eq!(status, 403);
+
+    // Every refusal is on the audit trail: the refused forms with their
+    // code, the revoked token's tries as denied access, the token's issue
+    // and revocation.
+    let (entries, _) = db.audit_entries(&db::AuditFilter::default(), None, 1000).await.unwrap();
+    let of = |action: AuditAction| entries.iter().filter(|e| e.action == action).count();
+    let refused: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.action == AuditAction::AppSubmissionRefused)
+        .filter_map(|e| e.fields.as_deref())
+        .collect();
+    // (A body that is not a submission at all, or too large, is refused by
+    // the transport before any operation runs: metrics count it.)
+    assert_eq!(refused, ["submitAppInstance:BAD_USER_INPUT"; 2], "the other form, the incomplete form");
+    assert!(of(AuditAction::AccessDenied) >= 3, "the revoked token's list, HEAD and POST");
+    assert_eq!((of(AuditAction::IntakeTokenIssued), of(AuditAction::IntakeTokenRevoked)), (1, 1));
 }
 
 /// A request filed from an app never carries its access key back; an

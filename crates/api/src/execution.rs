@@ -10,7 +10,10 @@ use std::sync::Arc;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 
+use domain::workflow::AuditAction;
+
 use crate::auth::{Principal, RequestContext, secrets};
+use crate::authz::Operation;
 use crate::context::{ApiState, ReadLog, RequestCache};
 use crate::document::{operation_label, selected_operation};
 use crate::loaders::{Loaders, RequestLoader};
@@ -243,20 +246,29 @@ pub(crate) fn is_limit_refusal(response: &async_graphql::Response) -> bool {
     is_request_error(response) && response.errors.iter().any(request_errors::is_limit)
 }
 
-/// The operations a response refused for want of identity or rights.
-pub(crate) fn denied_operations(response: &async_graphql::Response) -> Vec<String> {
+/// The operations a response refused, for the trail: those refused for
+/// want of identity or rights, and any app submission refused (the form,
+/// a conflict, the rate), with its code.
+pub(crate) fn denied_operations(response: &async_graphql::Response) -> Vec<(AuditAction, String)> {
     response
         .errors
         .iter()
-        .filter(|e| {
-            let code = e.extensions.as_ref().and_then(|x| x.get("code"));
-            matches!(code, Some(async_graphql::Value::String(c))
-                if c == "FORBIDDEN" || c == "UNAUTHENTICATED" || c == "SECOND_FACTOR_SETUP_REQUIRED")
-        })
-        .filter_map(|e| match e.path.first() {
-            // Failed logins have their own entry.
-            Some(async_graphql::PathSegment::Field(operation)) if operation != "login" => Some(operation.clone()),
-            Some(async_graphql::PathSegment::Field(_) | async_graphql::PathSegment::Index(_)) | None => None,
+        .filter_map(|e| {
+            let code = match e.extensions.as_ref().and_then(|x| x.get("code")) {
+                Some(async_graphql::Value::String(code)) => code.as_str(),
+                _ => "",
+            };
+            let Some(async_graphql::PathSegment::Field(operation)) = e.path.first() else { return None };
+            match code {
+                // Failed logins have their own entry.
+                "FORBIDDEN" | "UNAUTHENTICATED" | "SECOND_FACTOR_SETUP_REQUIRED" if operation != "login" => {
+                    Some((AuditAction::AccessDenied, operation.clone()))
+                }
+                _ if operation == Operation::SubmitAppInstance.field() => {
+                    Some((AuditAction::AppSubmissionRefused, format!("{operation}:{code}")))
+                }
+                _ => None,
+            }
         })
         .collect()
 }

@@ -335,14 +335,14 @@ impl Database {
         &self,
         actor: &Actor,
         reads: &[(Uuid, String)],
-        denied: &[String],
+        refused: &[(AuditAction, String)],
         at: DateTime<Utc>,
     ) -> DbResult<()> {
-        let denials = denied.iter().map(|operation| NewEntry {
+        let denials = refused.iter().map(|(action, operation)| NewEntry {
             actor,
             at,
             case_id: None,
-            action: AuditAction::AccessDenied,
+            action: *action,
             measure_no: None,
             fields: Some(operation.clone()),
             read_cases: Vec::new(),

@@ -113,6 +113,9 @@ code_enum! {
         IntakeTokenIssued = "INTAKE_TOKEN_ISSUED", "emitir un token de aplicación";
         IntakeTokenRevoked = "INTAKE_TOKEN_REVOKED", "revocar un token de aplicación";
         AccessKeyIssued = "ACCESS_KEY_ISSUED", "emitir una nueva clave de acceso";
+        /// An app's submission refused (bad form, conflict, too many):
+        /// every one is on the trail, as every one received is.
+        AppSubmissionRefused = "APP_SUBMISSION_REFUSED", "rechazar un envío de aplicación";
     }
 }
 

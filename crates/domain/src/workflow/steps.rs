@@ -46,7 +46,8 @@ pub fn case_states(action: AuditAction) -> Vec<CaseStatus> {
         | AuditAction::SecondFactorChanged
         | AuditAction::IntakeTokenIssued
         | AuditAction::IntakeTokenRevoked
-        | AuditAction::AccessKeyIssued => Vec::new(),
+        | AuditAction::AccessKeyIssued
+        | AuditAction::AppSubmissionRefused => Vec::new(),
     }
 }
 
@@ -93,7 +94,8 @@ pub fn measure_states(action: AuditAction) -> Vec<MeasureStatus> {
         | AuditAction::SecondFactorChanged
         | AuditAction::IntakeTokenIssued
         | AuditAction::IntakeTokenRevoked
-        | AuditAction::AccessKeyIssued => Vec::new(),
+        | AuditAction::AccessKeyIssued
+        | AuditAction::AppSubmissionRefused => Vec::new(),
     }
 }
 
