@@ -16,7 +16,7 @@ use md5::{Digest, Md5};
 use serde_json::json;
 
 use crate::app::TestApp;
-use crate::support::on_both_databases;
+use crate::support::{captured_logs, on_both_databases};
 
 on_both_databases!(
     collect_and_tella_file_cases_with_their_attachments,
@@ -426,6 +426,9 @@ async fn tokens_limits_and_refusals(db: Database) {
     assert_eq!(refused, ["submitAppInstance:BAD_USER_INPUT"; 2], "the other form, the incomplete form");
     assert!(of(AuditAction::AccessDenied) >= 3, "the revoked token's list, HEAD and POST");
     assert_eq!((of(AuditAction::IntakeTokenIssued), of(AuditAction::IntakeTokenRevoked)), (1, 1));
+    // The token is in every path the app asks for, and in no log line
+    // (requests are logged by their route, `/openrosa/{token}/…`).
+    assert!(!captured_logs().contains(&token), "the app's token was logged");
 }
 
 /// A request filed from an app never carries its access key back; an
