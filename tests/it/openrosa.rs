@@ -13,9 +13,11 @@ use db::Database;
 use domain::roles::Role;
 use domain::workflow::AuditAction;
 use md5::{Digest, Md5};
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 use crate::app::TestApp;
+use crate::confidentiality::contains;
 use crate::support::{captured_logs, on_both_databases};
 
 on_both_databases!(
@@ -206,7 +208,7 @@ async fn collect_and_tella_file_cases_with_their_attachments(db: Database) {
         post(&app, &collect, &[("xml_submission_file", "submission.xml", xml), ("llamada.amr", "llamada.amr", &voice)])
             .await;
     assert_eq!(status, 201, "{answer}");
-    let number = answer.split("expediente ").nth(1).unwrap().split(['.', ';']).next().unwrap().to_owned();
+    let number = file_number_in(&answer);
     assert!(number.starts_with("AT-"), "{answer}");
     assert!(!answer.contains("clave"), "never the access key in the app's answer: {answer}");
     // Sent again (the app lost the answer): 201, nothing new.
@@ -311,7 +313,7 @@ async fn collect_encrypts_and_the_server_decrypts(db: Database) {
     assert!(!manifest.contains("KANARIODK") && !files.iter().any(|(_, b)| contains(b, "KANARIODK")), "encrypted");
     let (status, answer) = post_encrypted(&app, &token, &manifest, &files).await;
     assert_eq!(status, 201, "{answer}");
-    let number = answer.split("expediente ").nth(1).unwrap().split(['.', ';']).next().unwrap().to_owned();
+    let number = file_number_in(&answer);
     let case_id = db.find_case_by_file_number(&number).await.unwrap();
     let file = db.case_file(case_id).await.unwrap();
     let facts = file.request.facts().as_str();
@@ -348,12 +350,17 @@ async fn collect_encrypts_and_the_server_decrypts(db: Database) {
     let new_form = String::from_utf8(download_form(&app, &token).await).unwrap();
     assert_ne!(attribute(&new_form, "base64RsaPublicKey"), attribute(&form_text, "base64RsaPublicKey"));
     assert_eq!(post_encrypted(&app, &token, &before, &before_files).await.0, 201, "older keys keep decrypting");
-    let keys = db.keys_in_use().await.unwrap();
-    assert!(keys.values().sum::<u64>() > 0);
+    // The form's private keys are sealed like every sensitive value.
+    let sealed = "SELECT COUNT(*) AS n FROM intake_form_keys WHERE private_key LIKE 'ENC1.%'";
+    let row =
+        db.connection().query_one_raw(sea_orm::Statement::from_string(db.connection().get_database_backend(), sealed));
+    let sealed: i64 = row.await.unwrap().unwrap().try_get("", "n").unwrap();
+    assert_eq!(sealed, 2, "both key pairs, their private keys sealed");
 }
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+/// The file number a 201 answer names.
+fn file_number_in(answer: &str) -> String {
+    answer.split("expediente ").nth(1).unwrap().split(['.', ';']).next().unwrap().to_owned()
 }
 
 async fn tokens_limits_and_refusals(db: Database) {
@@ -446,7 +453,7 @@ async fn an_officer_issues_the_access_key_an_app_never_shows(db: Database) {
         <consent>GIVEN</consent><meta><instanceID>uuid:7d1f0c3e-2b4a-4c5d-8e6f-9a0b1c2d3e4f</instanceID></meta></data>";
     let (status, answer) = post(&app, &token, &[("xml_submission_file", "s.xml", instance.as_bytes())]).await;
     assert_eq!(status, 201, "{answer}");
-    let number = answer.split("expediente ").nth(1).unwrap().split(['.', ';']).next().unwrap().to_owned();
+    let number = file_number_in(&answer);
     let case_id = db.find_case_by_file_number(&number).await.unwrap();
     let issued = app
         .graphql_as(

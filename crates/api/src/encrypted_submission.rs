@@ -15,7 +15,8 @@ use md5::{Digest, Md5};
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::{Oaep, RsaPrivateKey};
 
-use crate::xform::InstanceError;
+use crate::auth::secrets::hex;
+use crate::xform::{InstanceError, parse_xml};
 
 /// What an encrypted submission holds, opened.
 pub(crate) struct Opened {
@@ -28,9 +29,7 @@ pub(crate) struct Opened {
 
 /// Whether `xml` is an encrypted submission's manifest.
 pub(crate) fn is_manifest(xml: &str) -> bool {
-    let options = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
-    roxmltree::Document::parse_with_options(xml, options)
-        .is_ok_and(|document| document.root_element().attribute("encrypted") == Some("yes"))
+    parse_xml(xml).is_ok_and(|document| document.root_element().attribute("encrypted") == Some("yes"))
 }
 
 /// Opens the submission `manifest` describes with one of `private_keys`
@@ -42,8 +41,7 @@ pub(crate) fn open(
     parts: &[(String, &[u8])],
     private_keys: &[Vec<u8>],
 ) -> Result<Opened, InstanceError> {
-    let options = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
-    let document = roxmltree::Document::parse_with_options(manifest, options).map_err(|_| InstanceError::NotXml)?;
+    let document = parse_xml(manifest).map_err(|_| InstanceError::NotXml)?;
     let root = document.root_element();
     let form_id = root.attribute("id").ok_or(InstanceError::OtherForm)?;
     let text = |name: &str| -> Option<String> {
@@ -126,10 +124,6 @@ fn decrypt_file(key: &[u8], iv: &[u8; 16], encrypted: &[u8]) -> Result<Vec<u8>, 
     }
     bytes.truncate(bytes.len() - pad);
     Ok(bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A new key pair for the form: the public key as the form carries it

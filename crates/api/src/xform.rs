@@ -259,7 +259,7 @@ pub(crate) fn form(reference: &Reference<'_>) -> Form {
             .unwrap_or_default(),
     );
     let digest = Sha256::digest(xml.as_bytes());
-    let version: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let version = crate::auth::secrets::hex(&digest[..5]);
     Form { xml: xml.replace(VERSION_SLOT, &version), version }
 }
 
@@ -391,10 +391,16 @@ pub(crate) enum InstanceError {
     EncryptedPartMissing,
 }
 
+/// An app's XML, parsed with no DTD (so no entities: a document declaring
+/// one is refused rather than expanded).
+pub(crate) fn parse_xml(xml: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
+    let options = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
+    roxmltree::Document::parse_with_options(xml, options)
+}
+
 /// Reads a filled instance of the form.
 pub(crate) fn instance(xml: &str) -> Result<Instance, InstanceError> {
-    let options = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
-    let document = roxmltree::Document::parse_with_options(xml, options).map_err(|_| InstanceError::NotXml)?;
+    let document = parse_xml(xml).map_err(|_| InstanceError::NotXml)?;
     let root = document.root_element();
     if root.attribute("encrypted") == Some("yes") {
         // A manifest is opened first (`encrypted_submission`).

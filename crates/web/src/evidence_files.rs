@@ -133,7 +133,7 @@ fn content(
             reading.hasher.update(&piece);
             reading.next = upto;
             if upto == chunks {
-                let digest: String = reading.hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect();
+                let digest = crate::hex(&reading.hasher.clone().finalize());
                 if digest != sha256 {
                     tracing::error!("an evidence file does not match its recorded digest; download cut off");
                     return Some((Err(Cut::Altered), None));

@@ -65,6 +65,11 @@ pub struct WebConfig {
     pub public_url: Option<String>,
 }
 
+/// Bytes as lowercase hex (digests said to people and apps).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The largest evidence file by default (64 MiB) and its form around it.
 pub const DEFAULT_UPLOAD_MAX_BYTES: usize = (64 << 20) + (64 << 10);
 

@@ -160,7 +160,7 @@ async fn form_list(State(app): State<WebState>, peer: Peer, headers: HeaderMap, 
     };
     let form = &data["intakeForm"];
     let text = |key: &str| escape(form[key].as_str().unwrap_or_default());
-    let hash = hex(&Md5::digest(form["xml"].as_str().unwrap_or_default().as_bytes()));
+    let hash = crate::hex(&Md5::digest(form["xml"].as_str().unwrap_or_default().as_bytes()));
     let url = format!("{}/openrosa/{}/forms/{}.xml", base_url(&app, &headers), escape(&token), text("formId"));
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xforms xmlns=\"http://openrosa.org/xforms/xformsList\">\n\
@@ -289,8 +289,4 @@ async fn submit(State(app): State<WebState>, peer: Peer, Path(token): Path<Strin
         )
     };
     message(StatusCode::CREATED, &text)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

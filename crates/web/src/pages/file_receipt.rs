@@ -25,7 +25,7 @@ impl FileReceipt {
             Some(kind) => Text::spanish(kind.label(), t.lang),
             None => t.t("seguimiento-archivo-tipo-otro"),
         };
-        let sha256 = Sha256::digest(content).iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = crate::hex(&Sha256::digest(content));
         Self { kind, size: sizes::size(t, content.len() as u64), sha256 }
     }
 }
@@ -41,7 +41,7 @@ mod tests {
         assert_eq!(receipt.kind.as_str(), "Imagen JPEG");
         assert_eq!(receipt.size.as_str(), "11 bytes");
         assert_eq!(receipt.sha256.len(), 64);
-        let empty: String = Sha256::digest(b"").iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(empty, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        let empty = FileReceipt::of(Tr::new(Lang::Es), b"");
+        assert_eq!(empty.sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 }
