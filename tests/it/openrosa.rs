@@ -69,6 +69,8 @@ const ANSWERS: &str = "\
 /data/beneficiary[2]/kind=INDIGENOUS_COMMUNITY
 /data/beneficiary[2]/name=Comunidad nativa Río Arriba
 /data/place/department=25
+/data/place/province=2501
+/data/place/district=250101
 /data/place/detail=A dos horas por el río
 /data/defender_category=INDIGENOUS
 /data/aggression_types=THREAT HARASSMENT
@@ -98,6 +100,22 @@ fn fill(form: &[u8], answers: &str) -> (String, String) {
         .unwrap();
     assert!(run.status.success(), "the form does not fill: {}", String::from_utf8_lossy(&run.stderr));
     (std::fs::read_to_string(&out).unwrap(), String::from_utf8_lossy(&run.stdout).trim().to_owned())
+}
+
+/// Fills `form` with answers the apps' engine must refuse: what it says.
+fn fill_refused(form: &[u8], answers: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let (form_path, answers_path) = (dir.path().join("form.xml"), dir.path().join("answers.txt"));
+    std::fs::write(&form_path, form).unwrap();
+    std::fs::write(&answers_path, answers).unwrap();
+    let run = std::process::Command::new("bash")
+        .arg(harness())
+        .args(["fill", &form_path.display().to_string(), &answers_path.display().to_string()])
+        .arg(dir.path().join("out.xml"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "refused as Collect would: {}", String::from_utf8_lossy(&run.stderr));
+    String::from_utf8_lossy(&run.stderr).into_owned()
 }
 
 /// One part of a submission: its field name, file name and bytes.
@@ -219,6 +237,7 @@ async fn collect_and_tella_file_cases_with_their_attachments(db: Database) {
     let case_id = db.find_case_by_file_number(&number).await.unwrap();
     let file = db.case_file(case_id).await.unwrap();
     assert_eq!(file.channel, domain::categories::Channel::OdkCollect);
+    assert_eq!(file.request.place().ubigeo().as_str(), "250101", "the district chosen in the cascade");
     let files = db.evidence_files(&[case_id]).await.unwrap();
     let kinds: Vec<_> = files.iter().map(|f| f.file.kind).collect();
     assert_eq!(kinds, [domain::evidence::EvidenceType::Jpeg, domain::evidence::EvidenceType::Amr], "each file once");
@@ -233,9 +252,17 @@ async fn collect_and_tella_file_cases_with_their_attachments(db: Database) {
     let (status, answer) = post(&app, &collect, &[("xml_submission_file", "submission.xml", changed.as_bytes())]).await;
     assert_eq!(status, 409, "{answer}");
 
-    // Tella: one POST per attachment, each with the XML.
+    // The cascade offers only the provinces of the department chosen and
+    // the districts of the province: Lima's district is not a choice under
+    // Coronel Portillo (Ucayali).
+    let said = fill_refused(&form, &ANSWERS.replace("district=250101", "district=150101"));
+    assert!(said.contains("/data/place/district") && said.contains("250105"), "{said}");
+
+    // Tella: one POST per attachment, each with the XML; this requester
+    // knows the department only.
     let form = download_form(&app, &tella).await;
-    let (instance, _) = fill(&form, &ANSWERS.replace("Juana", "Rosa"));
+    let department_only = ANSWERS.replace("/data/place/province=2501\n/data/place/district=250101\n", "");
+    let (instance, _) = fill(&form, &department_only.replace("Juana", "Rosa"));
     for (name, bytes) in [("amenaza.jpg", &photo), ("llamada.amr", &voice)] {
         let (status, answer) =
             post(&app, &tella, &[("xml_submission_file", "submission.xml", instance.as_bytes()), (name, name, bytes)])
@@ -245,7 +272,9 @@ async fn collect_and_tella_file_cases_with_their_attachments(db: Database) {
     let cases = db.cases_page(&Default::default(), Default::default(), None, 10).await.unwrap().items;
     assert_eq!(cases.len(), 2);
     let tella_case = cases.iter().map(|(record, _)| record.id).find(|id| *id != case_id).unwrap();
-    assert_eq!(db.case_file(tella_case).await.unwrap().channel, domain::categories::Channel::Tella);
+    let tella_file = db.case_file(tella_case).await.unwrap();
+    assert_eq!(tella_file.channel, domain::categories::Channel::Tella);
+    assert_eq!(tella_file.request.place().ubigeo().as_str(), "25");
     assert_eq!(db.evidence_files(&[tella_case]).await.unwrap().len(), 2);
 }
 
@@ -394,6 +423,18 @@ async fn tokens_limits_and_refusals(db: Database) {
     let (status, answer) = post(&app, &token, &[("xml_submission_file", "s.xml", instance.as_bytes())]).await;
     assert_eq!(status, 400, "{answer}");
     assert!(answer.contains("/data/facts") && answer.contains("/data/beneficiary[1]/name"), "{answer}");
+    // A place not sent from the form: a district outside the province, a
+    // district INEI does not list. Refused, each said.
+    let well_filed = instance.replace("<name/>", "<name>Rosa</name>").replace("<facts/>", "<facts>Amenazas</facts>");
+    for (place, said) in [
+        ("<province>2501</province><district>150101</district>", "no está dentro"),
+        ("<province>2501</province><district>250199</district>", "el distrito indicado no existe"),
+    ] {
+        let sent = well_filed.replace("</department>", &format!("</department>{place}"));
+        let (status, answer) = post(&app, &token, &[("xml_submission_file", "s.xml", sent.as_bytes())]).await;
+        assert_eq!(status, 400, "{answer}");
+        assert!(answer.contains(said), "{answer}");
+    }
     // Nothing was filed by any of it.
     assert!(db.cases_page(&Default::default(), Default::default(), None, 10).await.unwrap().items.is_empty());
 
@@ -430,7 +471,10 @@ async fn tokens_limits_and_refusals(db: Database) {
         .collect();
     // (A body that is not a submission at all, or too large, is refused by
     // the transport before any operation runs: metrics count it.)
-    assert_eq!(refused, ["submitAppInstance:BAD_USER_INPUT"; 2], "the other form, the incomplete form");
+    assert_eq!(
+        refused, ["submitAppInstance:BAD_USER_INPUT"; 4],
+        "the other form, the incomplete form, the two places not from the form"
+    );
     assert!(of(AuditAction::AccessDenied) >= 3, "the revoked token's list, HEAD and POST");
     assert_eq!((of(AuditAction::IntakeTokenIssued), of(AuditAction::IntakeTokenRevoked)), (1, 1));
     // The token is in every path the app asks for, and in no log line

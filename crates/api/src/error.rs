@@ -125,6 +125,7 @@ impl From<DbError> for ApiError {
             DbError::CaseNotFound => ApiError::NotFound(error.to_string()),
             // A rule's length or start event is said next to that input.
             DbError::Rules(ref refusal) => ApiError::bad_input(refusal.input_field().unwrap_or(""), error.to_string()),
+            DbError::UnknownPlace(_) => ApiError::bad_input("place.ubigeo", error.to_string()),
             DbError::UnknownReference(_) | DbError::Rejected(_) => {
                 ApiError::BadInput { problems: vec![FieldError { field: String::new(), message: error.to_string() }] }
             }

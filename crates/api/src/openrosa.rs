@@ -250,8 +250,19 @@ async fn current_form(ctx: &Context<'_>) -> ApiResult<xform::Form> {
         db.departments().await?.into_iter().map(|d| (d.code.to_string(), d.name)).collect();
     let measure_types: Vec<(String, String)> =
         db.measure_types().await?.into_iter().filter(|t| t.active).map(|t| (t.code.to_string(), t.name)).collect();
+    let subdivisions = |list: Vec<db::Subdivision>| -> Vec<(String, String)> {
+        list.into_iter().map(|place| (place.code.to_string(), place.name)).collect()
+    };
+    let provinces = subdivisions(db.provinces().await?);
+    let districts = subdivisions(db.districts().await?);
     let public_key = keys.first().map(|k| k.public_key.as_str());
-    Ok(xform::form(&xform::Reference { departments: &departments, measure_types: &measure_types, public_key }))
+    Ok(xform::form(&xform::Reference {
+        departments: &departments,
+        provinces: &provinces,
+        districts: &districts,
+        measure_types: &measure_types,
+        public_key,
+    }))
 }
 
 /// What identifies a file among an app's resends of one instance: keyed,

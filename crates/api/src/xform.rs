@@ -25,6 +25,9 @@ const VERSION_SLOT: &str = "@@VERSION@@";
 pub(crate) struct Reference<'a> {
     /// Department codes and names.
     pub(crate) departments: &'a [(String, String)],
+    /// Province codes (four digits) and names, and district codes (six).
+    pub(crate) provinces: &'a [(String, String)],
+    pub(crate) districts: &'a [(String, String)],
     /// Active measure types: codes and names.
     pub(crate) measure_types: &'a [(String, String)],
     /// The public key (SubjectPublicKeyInfo DER, base64) ODK Collect
@@ -37,6 +40,10 @@ pub(crate) struct Form {
     pub(crate) xml: String,
     pub(crate) version: String,
 }
+
+/// The secondary instances listing provinces and districts.
+const PROVINCES: &str = "provinces";
+const DISTRICTS: &str = "districts";
 
 /// One choice of a list: the value stored and the label shown.
 type Choice = (String, String);
@@ -73,6 +80,16 @@ enum Question {
         name: &'static str,
         label: &'static str,
         media: &'static str,
+    },
+    /// One choice among the items of a secondary instance (`list`) whose
+    /// code lies in the answer to the sibling question `within`: a
+    /// province of the department chosen, a district of the province.
+    /// Optional: a requester may know the department only.
+    Within {
+        name: &'static str,
+        label: &'static str,
+        list: &'static str,
+        within: &'static str,
     },
     /// A group of questions, shown when `relevant` holds (an XPath
     /// expression on the instance), repeated when `repeat`.
@@ -167,6 +184,8 @@ fn questions(reference: &Reference<'_>) -> Vec<Question> {
                     required: true,
                     choices: reference.departments.to_vec(),
                 },
+                Q::Within { name: "province", label: "Provincia (si la sabe)", list: PROVINCES, within: "department" },
+                Q::Within { name: "district", label: "Distrito (si lo sabe)", list: DISTRICTS, within: "province" },
                 text("detail", "Comunidad, dirección o indicaciones para llegar", false),
             ],
         },
@@ -249,10 +268,14 @@ pub(crate) fn form(reference: &Reference<'_>) -> Form {
          xmlns:odk=\"http://www.opendatakit.org/xforms\">\n\
          <h:head>\n<h:title>{title}</h:title>\n<model odk:xforms-version=\"1.0.0\">\n\
          <instance>\n<data id=\"{FORM_ID}\" orx:version=\"{VERSION_SLOT}\" version=\"{VERSION_SLOT}\">\n{instance}\
-         <meta><instanceID/></meta>\n</data>\n</instance>\n{binds}\
+         <meta><instanceID/></meta>\n</data>\n</instance>\n{lists}{binds}\
          <bind nodeset=\"/data/meta/instanceID\" type=\"string\" readonly=\"true()\" jr:preload=\"uid\"/>\n\
          {submission}</model>\n</h:head>\n<h:body>\n{body}</h:body>\n</h:html>\n",
         title = escape(TITLE),
+        lists = [(PROVINCES, reference.provinces), (DISTRICTS, reference.districts)]
+            .iter()
+            .map(|(id, items)| secondary_instance(id, items))
+            .collect::<String>(),
         submission = reference
             .public_key
             .map(|key| format!("<submission base64RsaPublicKey=\"{}\"/>\n", escape(key)))
@@ -263,9 +286,32 @@ pub(crate) fn form(reference: &Reference<'_>) -> Form {
     Form { xml: xml.replace(VERSION_SLOT, &version), version }
 }
 
+/// A list as a secondary instance: each item's code, its name, and the
+/// code of what it lies in (the code less its last two digits), which the
+/// choice filters compare with an equality JavaRosa indexes.
+fn secondary_instance(id: &str, items: &[Choice]) -> String {
+    let mut out = format!("<instance id=\"{id}\">\n<root>\n");
+    for (code, name) in items {
+        let parent = &code[..code.len().saturating_sub(2)];
+        let _ = writeln!(
+            out,
+            "<item><name>{}</name><label>{}</label><parent>{}</parent></item>",
+            escape(code),
+            escape(name),
+            escape(parent)
+        );
+    }
+    out.push_str("</root>\n</instance>\n");
+    out
+}
+
 fn write_instance(out: &mut String, question: &Question) {
     match question {
-        Q::Text { name, .. } | Q::One { name, .. } | Q::Many { name, .. } | Q::Upload { name, .. } => {
+        Q::Text { name, .. }
+        | Q::One { name, .. }
+        | Q::Many { name, .. }
+        | Q::Upload { name, .. }
+        | Q::Within { name, .. } => {
             let _ = writeln!(out, "<{name}/>");
         }
         Q::Group { name, repeat, items, .. } => {
@@ -289,6 +335,17 @@ fn write_binds(out: &mut String, parent: &str, question: &Question, relevant: Op
         Q::One { name, required, .. } => (name, "select1", *required),
         Q::Many { name, required, .. } => (name, "select", *required),
         Q::Upload { name, .. } => (name, "binary", false),
+        Q::Within { name, within, .. } => {
+            // Asked once the wider place is known; an answer left from an
+            // earlier choice of the wider place is refused, not sent.
+            let _ = writeln!(
+                out,
+                "<bind nodeset=\"{parent}/{name}\" type=\"select1\" relevant=\"{parent}/{within} != ''\" \
+                 constraint=\"starts-with(., {parent}/{within})\" jr:constraintMsg=\"{}\"/>",
+                escape(PLACE_MISMATCH)
+            );
+            return;
+        }
         Q::Group { name, relevant, items, .. } => {
             let path = format!("{parent}/{name}");
             if let Some(relevant) = relevant {
@@ -327,6 +384,15 @@ fn write_body(out: &mut String, parent: &str, question: &Question) {
                 let _ = writeln!(out, "<item><label>{}</label><value>{}</value></item>", escape(label), escape(value));
             }
             let _ = writeln!(out, "</{element}>");
+        }
+        Q::Within { name, label, list, within } => {
+            let _ = writeln!(
+                out,
+                "<select1 ref=\"{parent}/{name}\"><label>{}</label>\n\
+                 <itemset nodeset=\"instance('{list}')/root/item[parent = {parent}/{within}]\">\
+                 <value ref=\"name\"/><label ref=\"label\"/></itemset>\n</select1>",
+                escape(label)
+            );
         }
         Q::Upload { name, label, media } => {
             let _ = writeln!(
@@ -389,7 +455,13 @@ pub(crate) enum InstanceError {
     Tampered,
     #[error("faltan partes cifradas del envío; envíelo de nuevo completo")]
     EncryptedPartMissing,
+    #[error("{PLACE_MISMATCH} (/data/place)")]
+    PlaceMismatch,
 }
+
+/// Said when a province or district is not in the department or province
+/// chosen (the form's constraint, and the parse's check behind it).
+const PLACE_MISMATCH: &str = "el lugar elegido no está dentro del departamento o la provincia elegidos";
 
 /// An app's XML, parsed with no DTD (so no entities: a document declaring
 /// one is refused rather than expanded).
@@ -431,7 +503,7 @@ pub(crate) fn instance(xml: &str) -> Result<Instance, InstanceError> {
     let beneficiaries = children(root, "beneficiary").map(beneficiary).collect();
     let place = child(root, "place");
     let place = r::PlaceInput {
-        ubigeo: place.and_then(|p| value(p, "department")).unwrap_or_default(),
+        ubigeo: place.map(most_precise_place).transpose()?.flatten().unwrap_or_default(),
         detail: place.and_then(|p| value(p, "detail")),
     };
     let mut requested_measures: Vec<r::RequestedMeasureInput> = words(get("measures"))
@@ -481,6 +553,21 @@ pub(crate) fn instance(xml: &str) -> Result<Instance, InstanceError> {
         requested_measures,
     };
     Ok(Instance { idempotency_key: format!("odk-{}", uuid.simple()), input, attachments })
+}
+
+/// The district, else the province, else the department answered, each
+/// lying in the one before (the form's constraint, checked again here:
+/// a submission need not come from the form).
+fn most_precise_place(place: roxmltree::Node<'_, '_>) -> Result<Option<String>, InstanceError> {
+    let mut chosen: Option<String> = None;
+    for level in ["department", "province", "district"] {
+        let Some(code) = value(place, level) else { break };
+        if chosen.as_ref().is_some_and(|wider| !code.starts_with(wider.as_str())) {
+            return Err(InstanceError::PlaceMismatch);
+        }
+        chosen = Some(code);
+    }
+    Ok(chosen)
 }
 
 fn beneficiary(group: roxmltree::Node<'_, '_>) -> r::BeneficiaryInput {
@@ -563,23 +650,55 @@ fn words(answer: Option<String>) -> impl Iterator<Item = String> {
 mod tests {
     use super::*;
 
-    fn reference() -> (Vec<Choice>, Vec<Choice>) {
-        (
-            vec![("25".into(), "Ucayali".into()), ("15".into(), "Lima".into())],
-            vec![("PATROL".into(), "Patrullaje policial".into())],
-        )
+    fn choice(code: &str, name: &str) -> Choice {
+        (code.to_owned(), name.to_owned())
     }
 
     #[test]
     fn the_version_changes_with_the_reference_data() {
-        let (departments, measure_types) = reference();
-        let one = form(&Reference { departments: &departments, measure_types: &measure_types, public_key: None });
-        let again = form(&Reference { departments: &departments, measure_types: &measure_types, public_key: None });
-        assert_eq!(one.xml, again.xml);
+        let departments = [choice("25", "Ucayali"), choice("15", "Lima")];
+        let provinces = [choice("2501", "Coronel Portillo")];
+        let districts = [choice("250101", "Callería")];
+        let measure_types = [choice("PATROL", "Patrullaje policial")];
+        let reference = Reference {
+            departments: &departments,
+            provinces: &provinces,
+            districts: &districts,
+            measure_types: &measure_types,
+            public_key: None,
+        };
+        let one = form(&reference);
+        assert_eq!(one.xml, form(&reference).xml);
         assert!(one.xml.contains(&format!("version=\"{}\"", one.version)));
-        let more = [departments.clone(), vec![("08".into(), "Cusco".into())]].concat();
-        let other = form(&Reference { departments: &more, measure_types: &measure_types, public_key: None });
-        assert_ne!(one.version, other.version);
+        assert!(one.xml.contains("<item><name>250101</name><label>Callería</label><parent>2501</parent></item>"));
+        let more = [departments.to_vec(), vec![choice("08", "Cusco")]].concat();
+        let more_districts = [districts.to_vec(), vec![choice("250102", "Campoverde")]].concat();
+        for other in [
+            Reference { departments: &more, ..reference },
+            Reference { districts: &more_districts, ..reference },
+            Reference { measure_types: &[], ..reference },
+        ] {
+            assert_ne!(one.version, form(&other).version);
+        }
+    }
+
+    #[test]
+    fn the_place_is_the_most_precise_answer_within_the_wider_ones() {
+        let place = |inner: &str| {
+            let xml = format!(
+                "<data id=\"resguardo-solicitud\"><place>{inner}</place>\
+                 <meta><instanceID>uuid:3f0e2e8a-5a4c-4d0b-9f57-2b1f5f3f6a11</instanceID></meta></data>"
+            );
+            instance(&xml).map(|read| read.input.place.ubigeo)
+        };
+        assert_eq!(place("<department>25</department>").unwrap(), "25");
+        assert_eq!(place("<department>25</department><province>2501</province><district/>").unwrap(), "2501");
+        let full = "<department>25</department><province>2501</province><district>250101</district>";
+        assert_eq!(place(full).unwrap(), "250101");
+        let stale = "<department>15</department><province>2501</province><district>250101</district>";
+        assert_eq!(place(stale).unwrap_err(), InstanceError::PlaceMismatch);
+        let other_province = "<department>25</department><province>2502</province><district>250101</district>";
+        assert_eq!(place(other_province).unwrap_err(), InstanceError::PlaceMismatch);
     }
 
     #[test]

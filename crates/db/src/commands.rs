@@ -109,9 +109,7 @@ impl Database {
             return Ok(filed);
         }
         let department = request.place().ubigeo().department();
-        if !reference::department_exists(&tx, department).await? {
-            return Err(DbError::UnknownReference("el departamento"));
-        }
+        reference::require_place(&tx, request.place().ubigeo()).await?;
         reference::require_active_measure_types(
             &tx,
             request.requested_measures().iter().filter_map(|m| m.measure_type()),

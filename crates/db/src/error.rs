@@ -13,6 +13,10 @@ pub enum DbError {
     /// A code that is well formed but not in the reference data.
     #[error("{0} no existe o no está activo")]
     UnknownReference(&'static str),
+    /// A well-formed ubigeo code INEI's list does not have (which level:
+    /// "el departamento indicado", "la provincia indicada"…).
+    #[error("{0} no existe en la lista de ubigeos del INEI")]
+    UnknownPlace(&'static str),
     /// A request the facade refuses for a business rule (a coordinator
     /// without a sector, an e-mail already taken…). The message is Spanish.
     #[error("{0}")]

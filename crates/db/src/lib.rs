@@ -61,5 +61,5 @@ pub use lists::{CaseFilter, CaseOrder, CaseRecord, Cursor, MeasureFilter, Measur
 pub use live::{LiveEvent, LiveEventKind, LiveSignal};
 pub use operations::{PoolState, WorkCounts};
 pub use queries::{AuditEntry, CaseEvent, CaseFile, DeadlineChangeRecord, PlannedNotification};
-pub use reference::{Department, MeasureType, Sector};
+pub use reference::{Department, MeasureType, Sector, Subdivision};
 pub use sealed::{SEALED_COLUMNS, SealedColumn, SealedForm, SealedRequest};

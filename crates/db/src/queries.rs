@@ -19,7 +19,7 @@ use crate::crypto::Keyring;
 use crate::entities::{audit_events, case_events, cases, deadline_changes, deadlines, outbox};
 use crate::error::{DbError, DbResult};
 use crate::parse::{parse_code, to_u16};
-use crate::reference::{Department, MeasureType, Sector};
+use crate::reference::{Department, MeasureType, Sector, Subdivision};
 use crate::sealed;
 
 /// Everything about one case: the request as filed and where it stands.
@@ -191,6 +191,14 @@ impl Database {
 
     pub async fn departments(&self) -> DbResult<Vec<Department>> {
         Ok(self.reference_data().await?.departments.clone())
+    }
+
+    pub async fn provinces(&self) -> DbResult<Vec<Subdivision>> {
+        Ok(self.reference_data().await?.provinces.clone())
+    }
+
+    pub async fn districts(&self) -> DbResult<Vec<Subdivision>> {
+        Ok(self.reference_data().await?.districts.clone())
     }
 
     pub async fn sectors(&self) -> DbResult<Vec<Sector>> {

@@ -5,14 +5,14 @@ use chrono::NaiveTime;
 use domain::calendar::{Calendar, HolidayDate, HolidayRule, NonWorkingDay, SuspensionPeriod};
 use domain::codes::RefCode;
 use domain::deadline::{DeadlineKind, DeadlineRule, DeadlineRules, DurationUnit, OwnerRole, StartEvent};
-use domain::place::DepartmentCode;
+use domain::place::{DepartmentCode, Precision, Ubigeo};
 use domain::reminders::{ReminderPolicies, ReminderPolicy};
 use domain::workflow::Track;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entities::{
-    calendar_state, deadline_rules, departments, holiday_rules, measure_types, non_working_days, reminder_policies,
-    sectors, suspension_periods,
+    calendar_state, deadline_rules, departments, districts, holiday_rules, measure_types, non_working_days, provinces,
+    reminder_policies, sectors, suspension_periods,
 };
 use crate::error::{DbError, DbResult};
 use crate::parse::{parse_code, parse_opt_code};
@@ -20,6 +20,14 @@ use crate::parse::{parse_code, parse_opt_code};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Department {
     pub code: DepartmentCode,
+    pub name: String,
+}
+
+/// A province or a district: its ubigeo code (which says what it lies
+/// in) and its name as INEI writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subdivision {
+    pub code: Ubigeo,
     pub name: String,
 }
 
@@ -53,6 +61,22 @@ pub(crate) async fn departments(conn: &impl ConnectionTrait) -> DbResult<Vec<Dep
             })
         })
         .collect()
+}
+
+fn subdivision(code: &str, name: String, column: &'static str) -> DbResult<Subdivision> {
+    Ok(Subdivision { code: Ubigeo::parse(code).map_err(|_| DbError::Corrupt(column))?, name })
+}
+
+/// Every province, by code.
+pub(crate) async fn provinces(conn: &impl ConnectionTrait) -> DbResult<Vec<Subdivision>> {
+    let rows = provinces::Entity::find().order_by_asc(provinces::Column::Code).all(conn).await?;
+    rows.into_iter().map(|row| subdivision(&row.code, row.name, "provinces.code")).collect()
+}
+
+/// Every district, by code.
+pub(crate) async fn districts(conn: &impl ConnectionTrait) -> DbResult<Vec<Subdivision>> {
+    let rows = districts::Entity::find().order_by_asc(districts::Column::Code).all(conn).await?;
+    rows.into_iter().map(|row| subdivision(&row.code, row.name, "districts.code")).collect()
 }
 
 pub(crate) async fn sectors(conn: &impl ConnectionTrait) -> DbResult<Vec<Sector>> {
@@ -92,6 +116,19 @@ pub(crate) async fn measure_types(conn: &impl ConnectionTrait) -> DbResult<Vec<M
 
 pub(crate) async fn department_exists(conn: &impl ConnectionTrait, code: DepartmentCode) -> DbResult<bool> {
     Ok(departments::Entity::find_by_id(code.as_str().to_owned()).one(conn).await?.is_some())
+}
+
+/// Fails unless the place is in INEI's list at the level it names.
+pub(crate) async fn require_place(conn: &impl ConnectionTrait, place: Ubigeo) -> DbResult<()> {
+    let code = place.as_str().to_owned();
+    let (found, level) = match place.precision() {
+        Precision::Department => (department_exists(conn, place.department()).await?, "el departamento indicado"),
+        Precision::Province => {
+            (provinces::Entity::find_by_id(code).one(conn).await?.is_some(), "la provincia indicada")
+        }
+        Precision::District => (districts::Entity::find_by_id(code).one(conn).await?.is_some(), "el distrito indicado"),
+    };
+    if found { Ok(()) } else { Err(DbError::UnknownPlace(level)) }
 }
 
 /// Fails unless every code names an active sector.

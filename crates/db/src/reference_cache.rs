@@ -1,4 +1,5 @@
-//! Reference data in memory: departments, sectors, the catalogue of
+//! Reference data in memory: departments (with their provinces and
+//! districts), sectors, the catalogue of
 //! measures, the deadline rules, the reminder policies and the calendar. Pages read them
 //! at every request (a measure's name, a rule's length) and admins change
 //! them a few times a year, so each instance keeps them and forgets them
@@ -28,7 +29,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
 
 use crate::connection::Database;
 use crate::error::DbResult;
-use crate::reference::{self, Department, MeasureType, Sector};
+use crate::reference::{self, Department, MeasureType, Sector, Subdivision};
 
 /// The PostgreSQL channel edits of reference data are announced on.
 pub(crate) const CHANNEL: &str = "resguardo_reference";
@@ -37,6 +38,9 @@ pub(crate) const CHANNEL: &str = "resguardo_reference";
 #[derive(Debug)]
 pub(crate) struct ReferenceData {
     pub(crate) departments: Vec<Department>,
+    /// Never edited, but read with the rest: the XForm lists them.
+    pub(crate) provinces: Vec<Subdivision>,
+    pub(crate) districts: Vec<Subdivision>,
     pub(crate) sectors: Vec<Sector>,
     pub(crate) measure_types: Vec<MeasureType>,
     pub(crate) deadline_rules: DeadlineRules,
@@ -120,6 +124,8 @@ impl Database {
         let conn = self.connection();
         let data = Arc::new(ReferenceData {
             departments: reference::departments(conn).await?,
+            provinces: reference::provinces(conn).await?,
+            districts: reference::districts(conn).await?,
             sectors: reference::sectors(conn).await?,
             measure_types: reference::measure_types(conn).await?,
             deadline_rules: reference::load_deadline_rules(conn).await?,

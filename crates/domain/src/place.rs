@@ -12,6 +12,14 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "String", into = "String")]
 pub struct DepartmentCode([u8; 2]);
 
+/// How precise a place is: which of INEI's three levels its code names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Precision {
+    Department,
+    Province,
+    District,
+}
+
 /// A place as precise as the requester could give it: department, province or
 /// district ubigeo code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -77,6 +85,14 @@ impl Ubigeo {
         (self.len >= 4).then(|| &self.as_str()[..4])
     }
 
+    pub fn precision(&self) -> Precision {
+        match self.len {
+            2 => Precision::Department,
+            4 => Precision::Province,
+            _ => Precision::District,
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or("00")
     }
@@ -132,6 +148,9 @@ mod tests {
         assert_eq!(Ubigeo::parse("1501").unwrap().province(), Some("1501"));
         assert_eq!(Ubigeo::parse("07").unwrap().province(), None);
         assert_eq!(DepartmentCode::parse("07").unwrap().to_string(), "07");
+        assert_eq!(lima.precision(), Precision::District);
+        assert_eq!(Ubigeo::parse("1501").unwrap().precision(), Precision::Province);
+        assert_eq!(Ubigeo::parse("15").unwrap().precision(), Precision::Department);
     }
 
     #[test]
