@@ -85,8 +85,9 @@ const ANSWERS: &str = "\
 /data/evidence[2]/audio=llamada.amr
 ";
 
-/// Fills `form` with `answers` in the apps' engine: the instance and its id.
-fn fill(form: &[u8], answers: &str) -> (String, String) {
+/// Runs the harness's `fill` on `form` with `answers`: its outcome, and the
+/// instance it wrote (empty when it refused).
+fn run_fill(form: &[u8], answers: &str) -> (std::process::Output, String) {
     let dir = tempfile::tempdir().unwrap();
     let (form_path, answers_path, out) =
         (dir.path().join("form.xml"), dir.path().join("answers.txt"), dir.path().join("out.xml"));
@@ -98,22 +99,19 @@ fn fill(form: &[u8], answers: &str) -> (String, String) {
         .arg(&out)
         .output()
         .unwrap();
+    (run, std::fs::read_to_string(&out).unwrap_or_default())
+}
+
+/// Fills `form` with `answers` in the apps' engine: the instance and its id.
+fn fill(form: &[u8], answers: &str) -> (String, String) {
+    let (run, instance) = run_fill(form, answers);
     assert!(run.status.success(), "the form does not fill: {}", String::from_utf8_lossy(&run.stderr));
-    (std::fs::read_to_string(&out).unwrap(), String::from_utf8_lossy(&run.stdout).trim().to_owned())
+    (instance, String::from_utf8_lossy(&run.stdout).trim().to_owned())
 }
 
 /// Fills `form` with answers the apps' engine must refuse: what it says.
 fn fill_refused(form: &[u8], answers: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let (form_path, answers_path) = (dir.path().join("form.xml"), dir.path().join("answers.txt"));
-    std::fs::write(&form_path, form).unwrap();
-    std::fs::write(&answers_path, answers).unwrap();
-    let run = std::process::Command::new("bash")
-        .arg(harness())
-        .args(["fill", &form_path.display().to_string(), &answers_path.display().to_string()])
-        .arg(dir.path().join("out.xml"))
-        .output()
-        .unwrap();
+    let (run, _) = run_fill(form, answers);
     assert_eq!(run.status.code(), Some(1), "refused as Collect would: {}", String::from_utf8_lossy(&run.stderr));
     String::from_utf8_lossy(&run.stderr).into_owned()
 }
