@@ -110,8 +110,27 @@ struct Driver {
     url: String,
 }
 
+/// How many times chromedriver is started before its failure is reported.
+const DRIVER_ATTEMPTS: u32 = 3;
+
 impl Driver {
+    /// Starts chromedriver. With `--port=0` it picks a free port for IPv6
+    /// and then binds the same number on IPv4, which another process may
+    /// have taken meanwhile (tests start browsers in parallel): it exits
+    /// saying so, and a new start picks another port.
     async fn start() -> Result<Self, StartError> {
+        let mut attempt = 1;
+        loop {
+            match Self::start_once().await {
+                Err(StartError(said)) if said.contains("port not available") && attempt < DRIVER_ATTEMPTS => {
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn start_once() -> Result<Self, StartError> {
         check_installed()?;
         let dir = tempfile::Builder::new()
             .prefix("resguardo-browser-")
