@@ -64,12 +64,17 @@ struct Slot {
 /// Shared by every clone of one `Database`.
 pub(crate) struct ReferenceCache {
     slot: Mutex<Slot>,
+    /// Held by the one load under way: a burst of requests on a cold
+    /// instance waits for it instead of each reading the two thousand
+    /// places again (sixteen such loads at once outlasted the request
+    /// timeout on a loaded machine).
+    loading: tokio::sync::Mutex<()>,
 }
 
 impl ReferenceCache {
     pub(crate) fn new(backend: DbBackend) -> Self {
         let heard = backend != DbBackend::Postgres;
-        Self { slot: Mutex::new(Slot { heard, ..Slot::default() }) }
+        Self { slot: Mutex::new(Slot { heard, ..Slot::default() }), loading: tokio::sync::Mutex::new(()) }
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Slot) -> T) -> T {
@@ -120,7 +125,17 @@ impl Database {
         }
         // Announcements must be heard before anything is kept.
         self.start_listening().await?;
-        let (_, generation) = self.reference_cache().current();
+        // While announcements go unheard nothing is kept, so waiting for
+        // another load would only queue the requests.
+        let _loading = match self.reference_cache().with(|slot| slot.heard) {
+            true => Some(self.reference_cache().loading.lock().await),
+            false => None,
+        };
+        // Another request may have loaded it while this one waited.
+        let (kept, generation) = self.reference_cache().current();
+        if let Some(data) = kept {
+            return Ok(data);
+        }
         let conn = self.connection();
         let data = Arc::new(ReferenceData {
             departments: reference::departments(conn).await?,
