@@ -22,6 +22,7 @@ mod m20261201_000005_in_progress_indexes;
 mod m20261201_000006_calendar_recomputations;
 mod m20261202_000001_evidence_files;
 mod m20261203_000001_provinces_and_districts;
+mod m20261204_000001_protection_cycle;
 mod seed;
 
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_calendar_recomputations::Migration),
             Box::new(m20261202_000001_evidence_files::Migration),
             Box::new(m20261203_000001_provinces_and_districts::Migration),
+            Box::new(m20261204_000001_protection_cycle::Migration),
         ]
     }
 }

@@ -118,6 +118,7 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
         Scope::Other => "MINJUSDH",
     };
     let act = json!({ "number": "RD 1", "date": "2026-03-04" });
+    let incident = json!({ "occurredOn": "2026-03-04", "description": "Otra amenaza", "aggressionTypes": ["THREAT"] });
     let key = format!("matrix-{}-{:?}", uuid::Uuid::new_v4(), scope);
     let entries: Vec<(&'static str, Rule, &'static str, Value)> = vec![
         ("departments", Rule::Everyone, "{ departments { code } }", json!({})),
@@ -179,6 +180,12 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             Rule::KeyHolder,
             "mutation($f: String!, $k: String!) { withdrawConsent(fileNumber: $f, accessKey: $k) { status } }",
             json!({ "f": file, "k": f.key }),
+        ),
+        (
+            "reportIncident",
+            Rule::KeyHolder,
+            "mutation($f: String!, $k: String!, $i: IncidentInput!) { reportIncident(fileNumber: $f, accessKey: $k, incident: $i) { status } }",
+            json!({ "f": file, "k": f.key, "i": incident }),
         ),
         (
             "login",
@@ -326,6 +333,18 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             Rule::Officers,
             "mutation($m: ID!, $a: ActInput!) { extendMeasure(measureId: $m, act: $a, until: \"2027-01-01\") { status } }",
             json!({ "m": measure, "a": act }),
+        ),
+        (
+            "renewMeasure",
+            Rule::Officers,
+            "mutation($m: ID!, $a: ActInput!) { renewMeasure(measureId: $m, act: $a) { status } }",
+            json!({ "m": measure, "a": act }),
+        ),
+        (
+            "reportCaseIncident",
+            Rule::Officers,
+            "mutation($c: ID!, $i: IncidentInput!) { reportCaseIncident(caseId: $c, incident: $i) { id } }",
+            json!({ "c": f.case, "i": incident }),
         ),
         (
             "liftMeasure",

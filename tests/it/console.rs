@@ -116,6 +116,12 @@ pub(crate) async fn file_request(app: &TestApp) -> (String, String) {
 /// admission through the API: the decision clock runs. Its case id.
 pub(crate) async fn admitted_case(app: &TestApp, token: &str) -> String {
     let (number, _) = file_request(app).await;
+    admit_filed(app, token, &number).await
+}
+
+/// The request filed as `number`, taken by the officer (`token`) through
+/// review to admission through the API. Its case id.
+pub(crate) async fn admit_filed(app: &TestApp, token: &str, number: &str) -> String {
     let ok = |answer: serde_json::Value| {
         assert!(answer["errors"].is_null(), "{answer}");
         answer["data"].clone()

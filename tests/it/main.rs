@@ -27,6 +27,7 @@ mod observability;
 mod openrosa;
 mod pages;
 mod procedure;
+mod protection_cycle;
 mod recomputation;
 mod reference_data;
 mod refusals;

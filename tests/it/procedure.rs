@@ -274,8 +274,14 @@ async fn from_intake_to_archive(db: Database) {
         ]
     );
     app.set_today("2026-11-02");
+    // A measure is still in force: the case closes because the risk
+    // ceased, which a new assessment must find first.
     let archive =
-        "mutation($c: ID!) { archiveCase(caseId: $c, reason: CONCLUDED, note: \"Riesgo controlado\") { status } }";
+        "mutation($c: ID!) { archiveCase(caseId: $c, reason: RISK_CEASED, note: \"Riesgo controlado\") { status } }";
+    let refused = app.graphql_as(Some(&officer), archive, json!({ "c": case_id })).await;
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("evalúe antes el riesgo"), "{refused}");
+    let reassess = "mutation($c: ID!) { assessRisk(caseId: $c, input: { track: URGENT, level: LOW, summary: \"Sin nuevos hechos\" }) { riskLevel } }";
+    ok(app.graphql_as(Some(&officer), reassess, json!({ "c": case_id })).await);
     assert_eq!(
         ok(app.graphql_as(Some(&officer), archive, json!({ "c": case_id })).await)["archiveCase"]["status"],
         "ARCHIVED"
@@ -295,7 +301,8 @@ async fn from_intake_to_archive(db: Database) {
         ok(app.graphql_as(Some(&auditor), trail, json!({ "c": case_id })).await)["auditTrail"]["edges"].clone();
     let (reads, changes): (Vec<&Value>, Vec<&Value>) =
         entries.as_array().unwrap().iter().partition(|e| e["node"]["action"] == "SENSITIVE_READ");
-    assert_eq!(changes.len(), 16, "one entry per change");
+    // Fifteen steps to the sector's last report, the new assessment, the archive.
+    assert_eq!(changes.len(), 17, "one entry per change");
     assert_eq!(changes[0]["node"]["actorRole"], "PUBLIC");
     assert_eq!(changes[4]["node"]["actorRole"], "PUBLIC", "the requester's answer");
     assert_eq!(changes[10]["node"]["actorRole"], "COORDINATOR");

@@ -84,11 +84,16 @@ async fn work_lists_are_scoped_by_role(db: Database) {
             .map(|e| e["node"]["deadline"]["kind"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert_eq!(kinds(ok(app.graphql_as(Some(&officer), list, json!({})).await)), ["DECISION"], "officers: decisions");
+    // The police protection granted is reviewed within 20 working days: the officer's.
+    assert_eq!(
+        kinds(ok(app.graphql_as(Some(&officer), list, json!({})).await)),
+        ["DECISION", "MEASURE_REVIEW"],
+        "officers: the DGDH's own deadlines"
+    );
     let supervisor_kinds = kinds(ok(app.graphql_as(Some(&supervisor), list, json!({})).await));
     assert_eq!(
         supervisor_kinds,
-        ["MEASURE_ACKNOWLEDGEMENT", "MEASURE_IMPLEMENTATION", "DECISION"],
+        ["MEASURE_ACKNOWLEDGEMENT", "MEASURE_IMPLEMENTATION", "DECISION", "MEASURE_REVIEW"],
         "supervisors: everything"
     );
     assert_eq!(

@@ -38,6 +38,7 @@ operations! {
     AnswerInformationRequest = "answerInformationRequest",
     AddEvidence = "addEvidence",
     WithdrawConsent = "withdrawConsent",
+    ReportIncident = "reportIncident",
     StartEvidenceUpload = "startEvidenceUpload",
     // Whoever started an upload (for a requester's, whoever holds its id).
     AppendEvidence = "appendEvidence",
@@ -65,6 +66,8 @@ operations! {
     NotifyMeasure = "notifyMeasure",
     ModifyMeasure = "modifyMeasure",
     ExtendMeasure = "extendMeasure",
+    RenewMeasure = "renewMeasure",
+    ReportCaseIncident = "reportCaseIncident",
     LiftMeasure = "liftMeasure",
     ArchiveCase = "archiveCase",
     IssueAccessKey = "issueAccessKey",
@@ -187,6 +190,7 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::AnswerInformationRequest
         | O::AddEvidence
         | O::WithdrawConsent
+        | O::ReportIncident
         | O::StartEvidenceUpload
         | O::AppendEvidence
         | O::EvidenceUpload
@@ -215,6 +219,8 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::NotifyMeasure
         | O::ModifyMeasure
         | O::ExtendMeasure
+        | O::RenewMeasure
+        | O::ReportCaseIncident
         | O::LiftMeasure
         | O::ArchiveCase
         | O::IssueAccessKey

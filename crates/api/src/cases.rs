@@ -506,6 +506,16 @@ fn note(command: &Command) -> Option<String> {
             resolution.denied.len()
         )),
         Command::ExtendMeasure { until, .. } => Some(format!("Prorrogada hasta el {until}")),
+        Command::RenewMeasure { act, .. } => Some(format!("Renovada por {} del {}", act.number.as_str(), act.date)),
+        Command::ReportIncident(incident) => {
+            let aggressions: Vec<&str> = incident.aggression_types.iter().map(|a| a.label()).collect();
+            Some(format!(
+                "Incidente del {} ({}): {}",
+                incident.occurred_on,
+                aggressions.join(", "),
+                incident.description.as_str()
+            ))
+        }
         Command::Assign { .. }
         | Command::StartReview
         | Command::CloseInformationPeriod

@@ -314,17 +314,21 @@ mirror!(
 mirror!(
     /// Why a case was archived.
     ArchiveReason = "domain::workflow::ArchiveReason" {
-        /// Measures ran their course or the risk is over.
+        /// Every measure ran its course: none is in force any more.
         Concluded,
-        /// The person protected withdrew consent.
+        /// The risk is over, as an assessment after the resolution found.
+        RiskCeased,
+        /// The person protected withdrew consent (recorded with `withdrawConsent`).
         ConsentWithdrawn,
+        /// Nobody could reach the people protected; the note says how it was tried.
+        BeneficiaryUnreachable,
         /// The requester withdrew the request (*desistimiento*).
         RequestWithdrawn,
         /// A duplicate of another request.
         Duplicate,
         /// The request was not admitted.
         NotAdmitted,
-        /// The request was referred to another entity.
+        /// The request was referred to another entity, named in the note.
         Referred,
     }
 );
@@ -358,6 +362,10 @@ mirror!(
         MeasureAcknowledgement,
         /// The sector's report that a measure is carried out.
         MeasureImplementation,
+        /// The officer's periodic review of a granted measure: renew, modify or lift it.
+        MeasureReview,
+        /// A new assessment of the risk after an incident was reported.
+        Reassessment,
     }
 );
 mirror!(
@@ -374,6 +382,10 @@ mirror!(
         InformationRequest,
         /// The measure's notification to its sector.
         MeasureNotification,
+        /// The act that granted, renewed or modified the measure.
+        MeasureAct,
+        /// The report of an incident.
+        IncidentReport,
     }
 );
 

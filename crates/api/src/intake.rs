@@ -17,6 +17,7 @@ use crate::authz::{Operation, Target};
 use crate::context::{authorize, authorize_unmetered, db, meter, state};
 use crate::enums::{CaseStatus, Channel, MeasureStatus};
 use crate::error::{ApiError, ApiResult};
+use crate::incidents::IncidentInput;
 use crate::inputs::{EvidenceInput, RequestInput, optional_text, text};
 use crate::requester::{RequesterProof, requester_case};
 use crate::scalars::{Date, Timestamp};
@@ -190,6 +191,23 @@ impl IntakeMutation {
             reference: optional_text("evidence.reference", evidence.reference.as_deref())?,
             file: None,
         };
+        requester_command(ctx, &file_number, &access_key, command).await
+    }
+
+    /// The requester (file number and access key) reports a new incident:
+    /// the assigned officer is told and, once the request is admitted, the
+    /// risk is assessed again within the REASSESSMENT rule's period (by
+    /// default 5 working days; 2 on the urgent track or for violence
+    /// against life or integrity).
+    async fn report_incident(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The file number (`AT-2026-000123`).")] file_number: String,
+        #[graphql(secret, desc = "The access key given when the request was filed.")] access_key: String,
+        #[graphql(desc = "The incident; its description sealed at rest.")] incident: IncidentInput,
+    ) -> ApiResult<RequestStatus> {
+        authorize(ctx, Operation::ReportIncident, Target::Nothing)?;
+        let command = Command::ReportIncident(crate::incidents::incident("incident", &incident)?);
         requester_command(ctx, &file_number, &access_key, command).await
     }
 

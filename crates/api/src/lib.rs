@@ -24,6 +24,7 @@ mod error;
 mod evidence;
 mod execution;
 mod field_order;
+mod incidents;
 mod inputs;
 mod intake;
 mod limits;

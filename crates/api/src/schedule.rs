@@ -20,7 +20,7 @@ use crate::context::{authorize, calendar, db, staff, today};
 use crate::deadlines::DeadlineView;
 use crate::enums::{DeadlineKind, DeliveryKind, DeliveryStatus, StartEvent, Track};
 use crate::error::{ApiError, ApiResult};
-use crate::inputs::{decode_cursor, page_size};
+use crate::inputs::{decode_cursor, page_size, ref_code};
 use crate::scalars::{Date, Timestamp};
 
 /// A running deadline in a work list, with what identifies its case.
@@ -162,6 +162,8 @@ pub(crate) struct DeadlineRuleView {
     working_days: i32,
     /// The event the deadline counts from.
     start_event: StartEvent,
+    /// Reviews: the type of measure it is for; `null`: every type without its own rule.
+    measure_type: Option<String>,
 }
 
 impl From<&DeadlineRule> for DeadlineRuleView {
@@ -171,6 +173,7 @@ impl From<&DeadlineRule> for DeadlineRuleView {
             track: rule.track.map(Into::into),
             working_days: i32::try_from(rule.amount).unwrap_or(i32::MAX),
             start_event: rule.start_event.into(),
+            measure_type: rule.measure_type.as_ref().map(ToString::to_string),
         }
     }
 }
@@ -255,11 +258,11 @@ fn scope(ctx: &Context<'_>) -> ApiResult<(Vec<Kind>, Option<RefCode>)> {
     Ok(match staff.role {
         Role::Supervisor => (Vec::new(), None),
         Role::Coordinator => (
-            vec![Kind::MeasureAcknowledgement, Kind::MeasureImplementation],
+            Kind::ALL.iter().copied().filter(|k| k.is_sectors()).collect(),
             Some(staff.sector.clone().ok_or(ApiError::Forbidden)?),
         ),
         Role::Officer | Role::Admin | Role::Auditor | Role::Public | Role::System | Role::Device => {
-            (vec![Kind::Decision, Kind::InformationAnswer], None)
+            (Kind::ALL.iter().copied().filter(|k| !k.is_sectors()).collect(), None)
         }
     })
 }
@@ -498,8 +501,8 @@ impl ScheduleMutation {
     }
 
     /// Changes the length (or, for decisions, the start event) of a kind of
-    /// deadline on a track; deadlines set from now on follow it. Returns every
-    /// rule. Admins.
+    /// deadline on a track, and for reviews perhaps of one type of measure;
+    /// deadlines set from now on follow it. Returns every rule. Admins.
     async fn save_deadline_rule(
         &self,
         ctx: &Context<'_>,
@@ -507,13 +510,18 @@ impl ScheduleMutation {
         #[graphql(desc = "The track; both when absent.")] track: Option<Track>,
         #[graphql(desc = "Its length in working days, 1 to 365.")] working_days: i32,
         #[graphql(desc = "Decisions: RECEIPT, ADMISSION or RISK_ASSESSMENT, the same on both tracks; \
-                    answers: INFORMATION_REQUEST; measures: MEASURE_NOTIFICATION.")]
+                    answers: INFORMATION_REQUEST; measures: MEASURE_NOTIFICATION; reviews: MEASURE_ACT; \
+                    re-assessments: INCIDENT_REPORT.")]
         start_event: StartEvent,
+        #[graphql(
+            desc = "Reviews only: the type of measure (`measureTypes`) the rule is for; every type when absent."
+        )]
+        measure_type: Option<String>,
     ) -> ApiResult<Vec<DeadlineRuleView>> {
         let request = authorize(ctx, Operation::SaveDeadlineRule, Target::Nothing)?;
         let kind: Kind = kind.into();
         let owner = match kind {
-            Kind::Decision => OwnerRole::Officer,
+            Kind::Decision | Kind::MeasureReview | Kind::Reassessment => OwnerRole::Officer,
             Kind::InformationAnswer => OwnerRole::Requester,
             Kind::MeasureAcknowledgement | Kind::MeasureImplementation => OwnerRole::Coordinator,
         };
@@ -524,6 +532,7 @@ impl ScheduleMutation {
             unit: DurationUnit::WorkingDays,
             start_event: start_event.into(),
             owner,
+            measure_type: measure_type.as_deref().map(|code| ref_code("measureType", code)).transpose()?,
         };
         let rules = db(ctx).save_deadline_rule(rule, &request.actor(), request.now).await?;
         Ok(rules.all().iter().map(Into::into).collect())

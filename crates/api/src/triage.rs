@@ -380,9 +380,41 @@ impl TriageMutation {
         .await
     }
 
-    /// Closes the file; its running deadlines are cancelled. Refused while a
-    /// measure is GRANTED, NOTIFIED, ACKNOWLEDGED or MODIFIED. Officers and
+    /// Renews an in-force measure at its review, by a new act, once the risk
+    /// was assessed again since it was granted or last renewed; its next
+    /// review counts from the act. Officers and supervisors.
+    async fn renew_measure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The measure's `id`.")] measure_id: ID,
+        #[graphql(desc = "The act that renews it.")] act: ActInput,
+    ) -> ApiResult<MeasureView> {
+        measure_command(ctx, Operation::RenewMeasure, &measure_id, |measure| {
+            Ok(Command::RenewMeasure { measure, act: self::act("act", &act)? })
+        })
+        .await
+    }
+
+    /// Records a new incident an officer learnt of (by phone, from an
+    /// organisation): as the requester's `reportIncident`. Officers and
     /// supervisors.
+    async fn report_case_incident(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The case's `id`.")] case_id: ID,
+        #[graphql(desc = "The incident; its description sealed at rest.")] incident: crate::incidents::IncidentInput,
+    ) -> ApiResult<CaseView> {
+        authorize(ctx, Operation::ReportCaseIncident, Target::Nothing)?;
+        let command = Command::ReportIncident(crate::incidents::incident("incident", &incident)?);
+        case_command(ctx, Operation::ReportCaseIncident, &case_id, command).await
+    }
+
+    /// Closes the file; its running deadlines are cancelled. Refused while a
+    /// measure is GRANTED, NOTIFIED, ACKNOWLEDGED or MODIFIED, and unless the
+    /// reason's condition holds: RISK_CEASED after an assessment later than
+    /// the resolution, CONCLUDED with no measure in force, CONSENT_WITHDRAWN
+    /// once withdrawn, BENEFICIARY_UNREACHABLE and REFERRED with a note.
+    /// Officers and supervisors.
     async fn archive_case(
         &self,
         ctx: &Context<'_>,

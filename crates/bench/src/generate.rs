@@ -301,7 +301,10 @@ fn commands(
     if path == P::Implemented {
         return Ok(steps);
     }
-    steps.push((Command::Archive { reason: ArchiveReason::Concluded, note: None }, 110));
+    // Closed as the law asks: a new assessment finds the risk gone.
+    let ceased = Command::AssessRisk { track, level: RiskLevel::Low, summary: text("El riesgo cesó.")? };
+    steps.push((ceased, 108));
+    steps.push((Command::Archive { reason: ArchiveReason::RiskCeased, note: None }, 110));
     Ok(steps)
 }
 

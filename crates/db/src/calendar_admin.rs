@@ -187,8 +187,8 @@ impl Database {
         Ok(CalendarChangeReport { finished: true, ..report })
     }
 
-    /// Replaces one deadline rule (by kind and track); the whole set must
-    /// stay consistent. New deadlines follow it; running ones keep theirs.
+    /// Replaces one deadline rule (by kind, track and, for reviews, type of
+    /// measure); the whole set must stay consistent. New deadlines follow it; running ones keep theirs.
     pub async fn save_deadline_rule(
         &self,
         rule: DeadlineRule,
@@ -196,9 +196,11 @@ impl Database {
         at: DateTime<Utc>,
     ) -> DbResult<DeadlineRules> {
         let tx = self.write_transaction().await?;
+        if let Some(measure_type) = &rule.measure_type {
+            reference::require_active_measure_types(&tx, [measure_type]).await?;
+        }
         let current = reference::load_deadline_rules(&tx).await?;
-        let mut all: Vec<DeadlineRule> =
-            current.all().iter().filter(|r| !(r.kind == rule.kind && r.track == rule.track)).cloned().collect();
+        let mut all: Vec<DeadlineRule> = current.all().iter().filter(|r| !r.same_slot(&rule)).cloned().collect();
         all.push(rule.clone());
         let checked = DeadlineRules::new(all)?;
         deadline_rules::Entity::delete_many()
@@ -206,6 +208,10 @@ impl Database {
             .filter(match rule.track {
                 Some(track) => deadline_rules::Column::Track.eq(track.code()),
                 None => deadline_rules::Column::Track.is_null(),
+            })
+            .filter(match &rule.measure_type {
+                Some(measure_type) => deadline_rules::Column::MeasureTypeCode.eq(measure_type.as_str()),
+                None => deadline_rules::Column::MeasureTypeCode.is_null(),
             })
             .exec(&tx)
             .await?;
@@ -217,6 +223,7 @@ impl Database {
             unit: Set(rule.unit.code().to_owned()),
             start_event: Set(rule.start_event.code().to_owned()),
             owner: Set(rule.owner.code().to_owned()),
+            measure_type_code: Set(rule.measure_type.as_ref().map(ToString::to_string)),
         })
         .exec_without_returning(&tx)
         .await?;

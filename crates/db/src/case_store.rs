@@ -147,6 +147,7 @@ pub(crate) fn case_from_row(row: &cases::Model, measures: Vec<Measure>, deadline
         consent_withdrawn_on: row.consent_withdrawn_on,
         track: parse_opt_code(Track::parse, row.track.as_deref(), "cases.track")?,
         risk_level: parse_opt_code(RiskLevel::parse, row.risk_level.as_deref(), "cases.risk_level")?,
+        risk_assessed_on: row.risk_assessed_on,
         information_request,
         resolution,
         measures,
@@ -186,6 +187,11 @@ pub(crate) fn deadline_from_row(d: &deadlines::Model) -> DbResult<Deadline> {
             unit: parse_code(DurationUnit::parse, &d.rule_unit, "deadlines.rule_unit")?,
             start_event: parse_code(StartEvent::parse, &d.rule_start_event, "deadlines.rule_start_event")?,
             owner: parse_code(OwnerRole::parse, &d.rule_owner, "deadlines.rule_owner")?,
+            measure_type: parse_opt_code(
+                RefCode::parse,
+                d.rule_measure_type.as_deref(),
+                "deadlines.rule_measure_type",
+            )?,
         },
         start: d.start_on,
         suspended_working_days: to_u32(d.suspended_working_days, "deadlines.suspended_working_days")?,
@@ -233,6 +239,7 @@ pub(crate) fn deadline_model(
         rule_unit: Set(d.rule.unit.code().to_owned()),
         rule_start_event: Set(d.rule.start_event.code().to_owned()),
         rule_owner: Set(d.rule.owner.code().to_owned()),
+        rule_measure_type: Set(d.rule.measure_type.as_ref().map(ToString::to_string)),
         start_on: Set(d.start),
         suspended_working_days: Set(to_i32(d.suspended_working_days, "deadlines.suspended_working_days")?),
         due_on: Set(d.due),
@@ -293,6 +300,7 @@ pub(crate) fn case_state_columns(case: &Case, model: &mut cases::ActiveModel) ->
     model.admitted_on = Set(case.admitted_on);
     model.track = Set(case.track.map(|t| t.code().to_owned()));
     model.risk_level = Set(case.risk_level.map(|r| r.code().to_owned()));
+    model.risk_assessed_on = Set(case.risk_assessed_on);
     model.information_requested_on = Set(case.information_request.as_ref().map(|i| i.requested_on));
     model.information_resume_status = Set(case.information_request.as_ref().map(|i| i.resume_status.code().to_owned()));
     model.resolution_act_number = Set(case.resolution.as_ref().map(|r| r.number.as_str().to_owned()));

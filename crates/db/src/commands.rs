@@ -225,12 +225,40 @@ impl Database {
             Command::EvaluateAdmissibility(evaluation) => Some(evaluation.clone()),
             _ => None,
         };
+        let incident = match &command {
+            Command::ReportIncident(incident) => Some(incident.aggression_types.clone()),
+            _ => None,
+        };
         let transition = loaded.case.apply(command, today, &Context { calendar: &calendar, rules: &rules })?;
 
         let deadline_ids = case_store::save(tx, &loaded, &transition.case, at).await?;
         if let Some(evaluation) = evaluation {
             crate::registry::record_admissibility(tx, case_id, &evaluation, today).await?;
         }
+        if let Some(aggression_types) = incident {
+            crate::registry::record_incident(tx, case_id, &aggression_types).await?;
+        }
+        let rules = (&calendar, &policies);
+        let events = self.record_transition(tx, &loaded, &transition, &deadline_ids, rules, payload, at, actor).await?;
+        Ok((transition.case, events))
+    }
+
+    /// What follows a transition saved in `tx`: its history entry (with
+    /// `payload`, sealed), its deadlines, reminders and notices, and the
+    /// live events to announce once `tx` commits.
+    #[expect(clippy::too_many_arguments, reason = "the transition, where it stands and who made it")]
+    pub(crate) async fn record_transition(
+        &self,
+        tx: &DatabaseTransaction,
+        loaded: &case_store::LoadedCase,
+        transition: &domain::workflow::Transition,
+        deadline_ids: &std::collections::HashMap<domain::deadline::DeadlineKey, Uuid>,
+        (calendar, policies): (&domain::calendar::Calendar, &domain::reminders::ReminderPolicies),
+        payload: serde_json::Value,
+        at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> DbResult<Vec<LiveEvent>> {
+        let case_id = loaded.row.id;
         let seq = next_event_seq(tx, case_id).await?;
         let origin = Origin { case_id, event_seq: seq, actor, now: at };
         let (action, measure) = transition
@@ -242,19 +270,18 @@ impl Database {
             })
             .ok_or(DbError::Corrupt("audit event"))?;
         let sealing = self.sealing_keys(tx).await?;
-        record_event(tx, &sealing, &origin, action, measure.map(|m| i32::from(m.0)), today, payload).await?;
+        record_event(tx, &sealing, &origin, action, measure.map(|m| i32::from(m.0)), lima_date(at), payload).await?;
         let reachable = crate::delivery::requester_reachable(&sealing, &loaded.row)?;
-        let mut planner = Planner::new(case_id, &transition.case, &calendar, &policies, reachable, at);
-        effects::carry_out(tx, &origin, &transition.effects, &deadline_ids, &mut planner, None).await?;
-        let events = live::transition_events(
+        let mut planner = Planner::new(case_id, &transition.case, calendar, policies, reachable, at);
+        effects::carry_out(tx, &origin, &transition.effects, deadline_ids, &mut planner, None).await?;
+        Ok(live::transition_events(
             case_id,
             &loaded.row.file_number,
             Some(&loaded.case),
             &transition.case,
             &transition.effects,
             at,
-        );
-        Ok((transition.case, events))
+        ))
     }
 }
 

@@ -37,6 +37,7 @@ mod recomputation;
 mod reference;
 mod reference_cache;
 mod registry;
+mod reviews;
 mod sealed;
 
 pub use accounts::{LoginRecord, NewUser, Session, SessionPolicy, User, UserChanges, normalise_email};

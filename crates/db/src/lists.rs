@@ -238,6 +238,7 @@ fn deadline_at(c: &mut Columns<'_>) -> Result<deadlines::Model, sea_orm::DbErr> 
         on_time: c.next()?,
         updated_at: c.next()?,
         sector_code: c.next()?,
+        rule_measure_type: c.next()?,
     })
 }
 

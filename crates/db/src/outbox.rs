@@ -52,6 +52,7 @@ pub(crate) fn topic_columns(topic: &Topic) -> (&'static str, Option<String>) {
         Topic::MeasureNotFeasible(no) => ("MEASURE_NOT_FEASIBLE", Some(no.0.to_string())),
         Topic::MeasureLifted(no) => ("MEASURE_LIFTED", Some(no.0.to_string())),
         Topic::DeadlineMoved(key) => ("DEADLINE_MOVED", Some(deadline_key_code(*key))),
+        Topic::IncidentReported => ("INCIDENT_REPORTED", None),
     }
 }
 
@@ -73,6 +74,7 @@ pub(crate) fn topic_from_columns(code: &str, reference: Option<&str>) -> Option<
         "MEASURE_NOT_FEASIBLE" => Topic::MeasureNotFeasible(measure()?),
         "MEASURE_LIFTED" => Topic::MeasureLifted(measure()?),
         "DEADLINE_MOVED" => Topic::DeadlineMoved(crate::case_store::parse_deadline_key(reference?)?),
+        "INCIDENT_REPORTED" => Topic::IncidentReported,
         _ => return None,
     })
 }

@@ -277,6 +277,11 @@ pub(crate) async fn load_deadline_rules(conn: &impl ConnectionTrait) -> DbResult
                 unit: parse_code(DurationUnit::parse, &row.unit, "deadline_rules.unit")?,
                 start_event: parse_code(StartEvent::parse, &row.start_event, "deadline_rules.start_event")?,
                 owner: parse_code(OwnerRole::parse, &row.owner, "deadline_rules.owner")?,
+                measure_type: parse_opt_code(
+                    RefCode::parse,
+                    row.measure_type_code.as_deref(),
+                    "deadline_rules.measure_type_code",
+                )?,
             })
         })
         .collect::<DbResult<Vec<_>>>()?;

@@ -6,6 +6,7 @@
 //! read into memory.
 
 use chrono::NaiveDate;
+use domain::categories::AggressionType;
 use domain::statistics::anonymised::CaseRecord;
 use domain::statistics::{
     AggressionGroup, DeadlineGroup, DurationGroup, Labels, MeasureGroup, Outcome, RegistryCounts, Report, ReportFilter,
@@ -19,7 +20,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::connection::Database;
-use crate::entities::{case_criteria, cases};
+use crate::entities::{case_criteria, cases, incident_aggression_types};
 use crate::error::{DbError, DbResult};
 
 /// What an evaluation decided.
@@ -61,6 +62,23 @@ pub(crate) async fn record_admissibility(
         .await?;
     case_criteria::Entity::delete_many().filter(case_criteria::Column::CaseId.eq(case_id)).exec(conn).await?;
     case_criteria::Entity::insert_many(criteria_rows(case_id, evaluation)).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Records the aggression types of an incident reported on the case, in
+/// the transaction of the command.
+pub(crate) async fn record_incident(
+    conn: &impl ConnectionTrait,
+    case_id: Uuid,
+    aggression_types: &[AggressionType],
+) -> DbResult<()> {
+    let incident_id = Uuid::new_v4();
+    let rows = aggression_types.iter().map(|a| incident_aggression_types::ActiveModel {
+        incident_id: Set(incident_id),
+        case_id: Set(case_id),
+        aggression_type: Set(a.code().to_owned()),
+    });
+    incident_aggression_types::Entity::insert_many(rows).exec_without_returning(conn).await?;
     Ok(())
 }
 
@@ -256,6 +274,27 @@ impl Database {
             })
             .collect::<DbResult<_>>()?;
 
+        // Requests with a later incident, of each aggression type and of
+        // any (`None`): requests, not incidents, so the same suppression
+        // holds.
+        let sql = Sql::new(
+            "SELECT i.aggression_type, COUNT(DISTINCT c.id) FROM incident_aggression_types i JOIN cases c ON c.id = i.case_id",
+        )
+        .cohort(filter)
+        .push(" GROUP BY 1", []);
+        let mut incidents: Vec<(Option<String>, u64)> = self
+            .rows(sql)
+            .await?
+            .iter()
+            .map(|row| Ok((Some(get(row, 0)?), count(row, 1)?)))
+            .collect::<DbResult<_>>()?;
+        let sql =
+            Sql::new("SELECT COUNT(DISTINCT c.id) FROM incident_aggression_types i JOIN cases c ON c.id = i.case_id")
+                .cohort(filter);
+        for row in self.rows(sql).await? {
+            incidents.push((None, count(&row, 0)?));
+        }
+
         let sql = Sql::new("SELECT b.gender, COUNT(*) FROM beneficiaries b JOIN cases c ON c.id = b.case_id")
             .cohort(filter)
             .push(" AND b.kind = 'PERSON' GROUP BY 1", []);
@@ -357,6 +396,7 @@ impl Database {
             by_track: self.by_column("c.track", filter).await?,
             by_received_on: self.by_column("c.received_on", filter).await?,
             aggressions,
+            incidents,
             people_by_gender,
             failed_criteria,
             measures,

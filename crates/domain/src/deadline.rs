@@ -10,7 +10,7 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, DueDateExplanation};
-use crate::codes::code_enum;
+use crate::codes::{MeasureTypeCode, RefCode, code_enum};
 use crate::place::DepartmentCode;
 use crate::workflow::{MeasureNo, Track};
 
@@ -25,6 +25,11 @@ code_enum! {
         MeasureAcknowledgement = "MEASURE_ACKNOWLEDGEMENT", "Acuse de recibo de la medida";
         /// The sector's report that a measure is carried out.
         MeasureImplementation = "MEASURE_IMPLEMENTATION", "Implementación de la medida";
+        /// The officer's periodic review of a granted measure: renew,
+        /// modify or lift it (measures are temporary, DOMAIN.md §10).
+        MeasureReview = "MEASURE_REVIEW", "Revisión de la medida";
+        /// A new assessment of the risk after an incident was reported.
+        Reassessment = "REASSESSMENT", "Nueva evaluación del riesgo tras un incidente";
     }
 }
 
@@ -37,6 +42,9 @@ code_enum! {
         RiskAssessment = "RISK_ASSESSMENT", "Evaluación del riesgo";
         InformationRequest = "INFORMATION_REQUEST", "Solicitud de información";
         MeasureNotification = "MEASURE_NOTIFICATION", "Notificación de la medida al sector";
+        /// The act that granted, renewed or modified the measure.
+        MeasureAct = "MEASURE_ACT", "Acto que otorga, renueva o modifica la medida";
+        IncidentReport = "INCIDENT_REPORT", "Reporte de un incidente";
     }
 }
 
@@ -67,6 +75,10 @@ pub struct DeadlineRule {
     pub unit: DurationUnit,
     pub start_event: StartEvent,
     pub owner: OwnerRole,
+    /// Reviews only: the rule holds for this type of measure, before the
+    /// rules for every type. `None` for every other kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure_type: Option<MeasureTypeCode>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,6 +91,8 @@ pub enum RuleError {
     Duration,
     #[error("hay dos reglas para el mismo plazo y la misma vía")]
     Duplicate,
+    #[error("solo la revisión de la medida puede tener una regla por tipo de medida")]
+    MeasureTypeNotAllowed,
 }
 
 impl RuleError {
@@ -88,6 +102,7 @@ impl RuleError {
         match self {
             RuleError::Duration => Some("workingDays"),
             RuleError::StartEventNotAllowed(..) => Some("startEvent"),
+            RuleError::MeasureTypeNotAllowed => Some("measureType"),
             RuleError::Missing(_) | RuleError::Duplicate => None,
         }
     }
@@ -98,6 +113,18 @@ impl RuleError {
 pub struct DeadlineRules(Vec<DeadlineRule>);
 
 impl DeadlineKind {
+    /// A sector's to meet (its coordinators' work lists); the others are
+    /// the DGDH's to watch (its officers').
+    pub fn is_sectors(self) -> bool {
+        match self {
+            DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => true,
+            DeadlineKind::Decision
+            | DeadlineKind::InformationAnswer
+            | DeadlineKind::MeasureReview
+            | DeadlineKind::Reassessment => false,
+        }
+    }
+
     /// The events each kind may be counted from.
     pub fn allowed_start_events(self) -> &'static [StartEvent] {
         match self {
@@ -106,6 +133,8 @@ impl DeadlineKind {
             DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => {
                 &[StartEvent::MeasureNotification]
             }
+            DeadlineKind::MeasureReview => &[StartEvent::MeasureAct],
+            DeadlineKind::Reassessment => &[StartEvent::IncidentReport],
         }
     }
 }
@@ -121,7 +150,10 @@ impl DeadlineRules {
             if !rule.kind.allowed_start_events().contains(&rule.start_event) {
                 return Err(RuleError::StartEventNotAllowed(rule.kind, rule.start_event));
             }
-            if rules[..i].iter().any(|r| r.kind == rule.kind && r.track == rule.track) {
+            if rule.measure_type.is_some() && rule.kind != DeadlineKind::MeasureReview {
+                return Err(RuleError::MeasureTypeNotAllowed);
+            }
+            if rules[..i].iter().any(|r| r.same_slot(rule)) {
                 return Err(RuleError::Duplicate);
             }
         }
@@ -144,7 +176,13 @@ impl DeadlineRules {
     /// working days (ordinary) or 15 (urgent) from admission; the requester
     /// has 10 working days to complete a request; a sector acknowledges a
     /// measure within 3 working days (1 when urgent) and carries it out
-    /// within 15 (3 when urgent) of being notified.
+    /// within 15 (3 when urgent) of being notified. Measures are reviewed
+    /// 120 working days (about six months) after the act that granted or
+    /// renewed them, 60 (about three) on the urgent track, and police
+    /// protection of a person every 20 (about a month), as it answers an
+    /// imminent risk and holds officers; a reported incident is assessed
+    /// again within 5 working days, 2 when urgent or when it was violence
+    /// against life or integrity (docs/decisions/0014).
     pub fn peru_default() -> Self {
         use DeadlineKind as K;
         use DurationUnit::WorkingDays as Wd;
@@ -155,8 +193,10 @@ impl DeadlineRules {
             unit: Wd,
             start_event,
             owner,
+            measure_type: None,
         };
-        Self(vec![
+        let officer = OwnerRole::Officer;
+        let mut rules = Self(vec![
             rule(K::Decision, Some(Track::Ordinary), 30, StartEvent::Admission, OwnerRole::Officer),
             rule(K::Decision, Some(Track::Urgent), 15, StartEvent::Admission, OwnerRole::Officer),
             rule(K::InformationAnswer, None, 10, StartEvent::InformationRequest, OwnerRole::Requester),
@@ -188,17 +228,40 @@ impl DeadlineRules {
                 StartEvent::MeasureNotification,
                 OwnerRole::Coordinator,
             ),
-        ])
+            rule(K::MeasureReview, Some(Track::Ordinary), 120, StartEvent::MeasureAct, officer),
+            rule(K::MeasureReview, Some(Track::Urgent), 60, StartEvent::MeasureAct, officer),
+            rule(K::Reassessment, Some(Track::Ordinary), 5, StartEvent::IncidentReport, officer),
+            rule(K::Reassessment, Some(Track::Urgent), 2, StartEvent::IncidentReport, officer),
+        ]);
+        if let Ok(police_protection) = RefCode::parse("POLICE_PROTECTION") {
+            rules.0.push(DeadlineRule {
+                measure_type: Some(police_protection),
+                ..rule(K::MeasureReview, None, 20, StartEvent::MeasureAct, officer)
+            });
+        }
+        rules
     }
 
-    /// The rule for a kind on a track: the track-specific one if any, else
-    /// the one for both tracks.
+    /// The rule for a kind on a track, for every type of measure: the
+    /// track-specific one if any, else the one for both tracks.
     pub fn rule(&self, kind: DeadlineKind, track: Track) -> Result<&DeadlineRule, RuleError> {
-        let for_kind = || self.0.iter().filter(move |r| r.kind == kind);
-        for_kind()
-            .find(|r| r.track == Some(track))
-            .or_else(|| for_kind().find(|r| r.track.is_none()))
-            .ok_or(RuleError::Missing(kind))
+        self.rule_for(kind, track, None)
+    }
+
+    /// As [`DeadlineRules::rule`], preferring the rules for `measure_type`
+    /// (reviews): this type on this track, this type on both, then the
+    /// rules for every type.
+    pub fn rule_for(
+        &self,
+        kind: DeadlineKind,
+        track: Track,
+        measure_type: Option<&MeasureTypeCode>,
+    ) -> Result<&DeadlineRule, RuleError> {
+        let among = |of_type: Option<&MeasureTypeCode>| {
+            let for_kind = move || self.0.iter().filter(move |r| r.kind == kind && r.measure_type.as_ref() == of_type);
+            for_kind().find(|r| r.track == Some(track)).or_else(|| for_kind().find(|r| r.track.is_none()))
+        };
+        measure_type.and_then(|t| among(Some(t))).or_else(|| among(None)).ok_or(RuleError::Missing(kind))
     }
 
     /// When the decision clock starts.
@@ -209,6 +272,13 @@ impl DeadlineRules {
 
     pub fn all(&self) -> &[DeadlineRule] {
         &self.0
+    }
+}
+
+impl DeadlineRule {
+    /// The same kind, track and type of measure: one replaces the other.
+    pub fn same_slot(&self, other: &DeadlineRule) -> bool {
+        self.kind == other.kind && self.track == other.track && self.measure_type == other.measure_type
     }
 }
 
@@ -516,6 +586,7 @@ mod tests {
             unit: DurationUnit::CalendarDays,
             start_event: StartEvent::InformationRequest,
             owner: OwnerRole::Requester,
+            measure_type: None,
         };
         // Thu 2026-07-23 is a holiday; +3 calendar days from Wed 07-22 is
         // Sat 07-25, so the period ends Mon 07-27.

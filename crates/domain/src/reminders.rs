@@ -151,7 +151,10 @@ pub fn owners(case: &Case, deadline: &Deadline) -> Vec<Audience> {
 /// sector's.
 pub fn escalation(case: &Case, deadline: &Deadline) -> Vec<Audience> {
     match deadline.key.kind {
-        DeadlineKind::Decision | DeadlineKind::InformationAnswer => vec![Audience::Supervisors],
+        DeadlineKind::Decision
+        | DeadlineKind::InformationAnswer
+        | DeadlineKind::MeasureReview
+        | DeadlineKind::Reassessment => vec![Audience::Supervisors],
         DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => {
             match deadline.key.measure.and_then(|no| case.measure(no)) {
                 Some(measure) => vec![Audience::SectorLeadCoordinators(measure.sector.clone()), Audience::Supervisors],
@@ -224,6 +227,7 @@ mod tests {
             consent_withdrawn_on: None,
             track: Some(Track::Urgent),
             risk_level: None,
+            risk_assessed_on: None,
             information_request: None,
             resolution: None,
             measures,

@@ -66,6 +66,12 @@ fn notice_sentence(topic: &Topic, file: &str, due: Option<NaiveDate>, reader: Re
         (Topic::MeasureNotified(_), Reader::Staff) => {
             format!("Su sector tiene una nueva asignación en el expediente {file}. Acuse recibo en Resguardo.")
         }
+        // Nothing of what happened: an e-mail can be read by anyone near the inbox.
+        (Topic::IncidentReported, Reader::Staff) => {
+            format!(
+                "Se reportó un nuevo incidente en el expediente {file}. Revise el caso y evalúe el riesgo de nuevo."
+            )
+        }
         (Topic::DeadlineMoved(_), Reader::Staff) => match due {
             Some(due) => format!("Un plazo del expediente {file} cambió: ahora vence el {}.", long_date(due)),
             None => format!("Un plazo del expediente {file} cambió."),

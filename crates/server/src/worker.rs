@@ -145,7 +145,8 @@ impl Worker {
         Ok(pass)
     }
 
-    /// Finishes any calendar recomputation cut short, deletes evidence
+    /// Finishes any calendar recomputation cut short, gives measures in
+    /// force without one their review deadline, deletes evidence
     /// uploads left unfinished past their time, announces deadlines that
     /// became due soon or overdue to live subscribers and plans today's
     /// overdue reminders.
@@ -153,6 +154,12 @@ impl Worker {
         // A recomputation that keeps failing must not hold up the reminders.
         if let Err(error) = self.db.finish_recomputations(now).await {
             tracing::error!(%error, "a calendar change's recomputation could not be finished; retried next pass");
+        }
+        // Measures granted before reviews existed; none once all have one.
+        match self.db.schedule_missing_reviews(now).await {
+            Ok(0) => {}
+            Ok(cases) => tracing::info!(cases, "measures in force given their review deadline"),
+            Err(error) => tracing::error!(%error, "measure reviews could not be scheduled; retried next pass"),
         }
         match self.db.expire_evidence_uploads(now).await {
             Ok(0) => {}

@@ -43,6 +43,8 @@ pub struct Model {
     /// ADMIT, NOT_ADMIT or REFER, once evaluated.
     pub admissibility_outcome: Option<String>,
     pub admissibility_decided_on: Option<Date>,
+    /// The day the risk was last assessed.
+    pub risk_assessed_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

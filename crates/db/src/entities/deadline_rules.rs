@@ -13,6 +13,8 @@ pub struct Model {
     pub unit: String,
     pub start_event: String,
     pub owner: String,
+    /// Reviews: the type of measure the rule is for; `None`: every type.
+    pub measure_type_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -27,6 +27,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// For measure deadlines: the measure's sector.
     pub sector_code: Option<String>,
+    /// Reviews: the type of measure the rule was for; `None` for a rule
+    /// for every type.
+    pub rule_measure_type: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,7 @@ pub(crate) mod evidence_chunks;
 pub(crate) mod evidence_files;
 pub(crate) mod file_number_counters;
 pub(crate) mod holiday_rules;
+pub(crate) mod incident_aggression_types;
 pub(crate) mod intake_form_keys;
 pub(crate) mod intake_tokens;
 pub(crate) mod measure_types;

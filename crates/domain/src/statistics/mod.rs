@@ -112,6 +112,9 @@ pub struct RegistryCounts {
     pub by_track: Vec<(Option<String>, u64)>,
     pub by_received_on: Vec<(NaiveDate, u64)>,
     pub aggressions: Vec<AggressionGroup>,
+    /// Requests with an incident reported after they were filed, by the
+    /// incident's aggression type; `None` for any type.
+    pub incidents: Vec<(Option<String>, u64)>,
     /// People (not collectives) to protect, by gender.
     pub people_by_gender: Vec<(Option<String>, u64)>,
     /// Among requests not admitted: the criteria they failed.

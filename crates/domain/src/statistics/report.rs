@@ -118,6 +118,8 @@ fn named(names: &std::collections::HashMap<String, String>, code: &str) -> Strin
 }
 
 const UNRECORDED: &str = "SIN_DATO";
+/// The incidents row that counts requests with an incident of any type.
+const ANY_TYPE: &str = "CUALQUIERA";
 
 /// Builds every table of the report. `calendar` counts the working days
 /// deadlines took.
@@ -176,6 +178,7 @@ pub fn build_report(filter: &ReportFilter, counts: &RegistryCounts, labels: &Lab
     );
     builder.dimension("meses", "Solicitudes por mes de ingreso", received, months(&counts.by_received_on));
     builder.people_by_gender(counts);
+    builder.incidents(counts);
     builder.failed_criteria(counts);
     builder.measures(counts, labels);
     builder.deadlines(counts, calendar);
@@ -390,6 +393,36 @@ impl Builder {
         rows.push(row(None, TOTAL, "Total", vec![total]));
         let column = Column { id: "personas", label: "Personas beneficiarias" };
         self.table("genero", "Personas beneficiarias (no colectivos) por género", vec![column], rows);
+    }
+
+    /// Requests with a new incident reported after they were filed, of
+    /// any aggression type and of each (a request may report several).
+    fn incidents(&mut self, counts: &RegistryCounts) {
+        let received_count: u64 = counts.requests.iter().map(|g| g.count).sum();
+        let received = self.received();
+        let mut rows = Vec::new();
+        let mut types: Vec<(&str, String, u64)> = counts
+            .incidents
+            .iter()
+            .map(|(code, n)| match code {
+                Some(code) => (code.as_str(), label(AggressionType::parse, AggressionType::label, code), *n),
+                None => (ANY_TYPE, "De cualquier tipo".to_owned(), *n),
+            })
+            .collect();
+        if !types.iter().any(|(code, _, _)| *code == ANY_TYPE) {
+            types.push((ANY_TYPE, "De cualquier tipo".to_owned(), 0));
+        }
+        // The row for any type first, then each type in code order.
+        types.sort_by_key(|(code, _, _)| (*code != ANY_TYPE, *code));
+        for (code, name, n) in types {
+            let with = self.cells.count(&format!("incident:{code}"), n);
+            // Requests without such an incident: shown nowhere, but they
+            // follow by subtraction, so they are bound too.
+            let without = self.cells.count(&format!("no_incident:{code}"), received_count.saturating_sub(n));
+            self.cells.sum(received, vec![with, without]);
+            rows.push(row(None, code, &name, vec![with]));
+        }
+        self.table("incidentes", "Solicitudes con nuevos incidentes, por tipo de agresión", vec![REQUESTS], rows);
     }
 
     /// Among requests not admitted, how many failed each criterion (a

@@ -158,6 +158,9 @@ pub struct Case {
     pub consent_withdrawn_on: Option<NaiveDate>,
     pub track: Option<Track>,
     pub risk_level: Option<RiskLevel>,
+    /// The day the risk was last assessed: a renewal, and closing because
+    /// the risk ceased, need an assessment newer than what they follow.
+    pub risk_assessed_on: Option<NaiveDate>,
     pub information_request: Option<OpenInformationRequest>,
     /// The act that granted (or denied) the measures.
     pub resolution: Option<ActReference>,

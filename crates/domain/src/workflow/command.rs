@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::categories::{AggressionType, AggressorType};
 use crate::codes::{MeasureTypeCode, SectorCode, code_enum};
 use crate::evidence::EvidenceFile;
 use crate::text::{LongText, ShortText};
@@ -29,9 +30,13 @@ code_enum! {
 
 code_enum! {
     pub enum ArchiveReason ("motivo de archivo") {
-        /// Measures ran their course or the risk is over.
+        /// Every measure ran its course: none is in force any more.
         Concluded = "CONCLUDED", "Conclusión del caso";
+        /// The risk is over, as an assessment after the resolution found.
+        RiskCeased = "RISK_CEASED", "Cese del riesgo";
         ConsentWithdrawn = "CONSENT_WITHDRAWN", "Retiro del consentimiento";
+        /// Nobody could reach the people protected; the note says how it was tried.
+        BeneficiaryUnreachable = "BENEFICIARY_UNREACHABLE", "Persona beneficiaria inubicable";
         RequestWithdrawn = "REQUEST_WITHDRAWN", "Desistimiento de la solicitud";
         Duplicate = "DUPLICATE", "Solicitud duplicada";
         NotAdmitted = "NOT_ADMITTED", "Solicitud no admitida";
@@ -125,6 +130,27 @@ impl AdmissibilityEvaluation {
     }
 }
 
+/// A new aggression after the request (*hechos sobrevinientes*), reported
+/// by the requester or an officer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    pub occurred_on: NaiveDate,
+    /// What happened (sensitive: the history keeps it sealed).
+    pub description: LongText,
+    pub aggression_types: Vec<AggressionType>,
+    pub aggressor: Option<AggressorType>,
+}
+
+impl Incident {
+    /// Violence against life or integrity: the risk is assessed again on
+    /// the urgent track's (shorter) deadline, whatever the case's track.
+    pub fn threatens_life_or_integrity(&self) -> bool {
+        self.aggression_types.iter().any(|a| {
+            matches!(a, AggressionType::PhysicalAggression | AggressionType::AttemptedKilling | AggressionType::Killing)
+        })
+    }
+}
+
 /// A measure the resolution grants.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantedMeasure {
@@ -215,6 +241,13 @@ pub enum Command {
         act: ActReference,
         until: NaiveDate,
     },
+    /// The review found the measure still needed: it stays as it is, by a
+    /// new act, after a new assessment of the risk.
+    RenewMeasure {
+        measure: MeasureNo,
+        act: ActReference,
+    },
+    ReportIncident(Incident),
     LiftMeasure {
         measure: MeasureNo,
         act: ActReference,
@@ -237,6 +270,7 @@ impl Command {
             | Command::ReportNotFeasible { measure, .. }
             | Command::ModifyMeasure { measure, .. }
             | Command::ExtendMeasure { measure, .. }
+            | Command::RenewMeasure { measure, .. }
             | Command::LiftMeasure { measure, .. } => Some(*measure),
             Command::Assign { .. }
             | Command::StartReview
@@ -248,6 +282,7 @@ impl Command {
             | Command::EvaluateAdmissibility(_)
             | Command::AssessRisk { .. }
             | Command::IssueResolution(_)
+            | Command::ReportIncident(_)
             | Command::Archive { .. } => None,
         }
     }

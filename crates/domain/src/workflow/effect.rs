@@ -70,6 +70,8 @@ pub enum Topic {
     MeasureNotFeasible(MeasureNo),
     MeasureLifted(MeasureNo),
     DeadlineMoved(DeadlineKey),
+    /// A new incident was reported; the risk is to be assessed again.
+    IncidentReported,
 }
 
 code_enum! {
@@ -94,6 +96,10 @@ code_enum! {
         MeasureModified = "MEASURE_MODIFIED", "modificar la medida";
         MeasureExtended = "MEASURE_EXTENDED", "prorrogar la medida";
         MeasureLifted = "MEASURE_LIFTED", "levantar la medida";
+        MeasureRenewed = "MEASURE_RENEWED", "renovar la medida";
+        IncidentReported = "INCIDENT_REPORTED", "reportar un incidente";
+        /// Measures granted before reviews existed got their review date.
+        ReviewsScheduled = "REVIEWS_SCHEDULED", "programar la revisión de las medidas";
         Archived = "ARCHIVED", "archivar la solicitud";
         DeadlinesRecomputed = "DEADLINES_RECOMPUTED", "recalcular los plazos";
         // Administration and access, outside any case.

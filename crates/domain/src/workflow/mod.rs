@@ -14,7 +14,7 @@ pub use case::{
 };
 pub use command::{
     AdmissibilityDecision, AdmissibilityError, AdmissibilityEvaluation, ArchiveReason, Command, Criterion,
-    CriterionCheck, DeniedMeasure, GrantedMeasure, Resolution,
+    CriterionCheck, DeniedMeasure, GrantedMeasure, Incident, Resolution,
 };
 pub use effect::{Audience, AuditAction, AuditEvent, DeadlineChange, Effect, Notification, Topic};
 pub use receipt::{FIRST_RECEIPT_DAY, ReceiptDayError, receipt_day};

@@ -11,9 +11,10 @@ pub fn case_states(action: AuditAction) -> Vec<CaseStatus> {
     use CaseStatus as S;
     let measure_phase = [S::ResolutionIssued, S::MeasuresInImplementation, S::FollowUp];
     match action {
-        AuditAction::Assigned | AuditAction::EvidenceAdded | AuditAction::ConsentWithdrawn => {
-            S::ALL.iter().copied().filter(|s| s.is_open()).collect()
-        }
+        AuditAction::Assigned
+        | AuditAction::EvidenceAdded
+        | AuditAction::ConsentWithdrawn
+        | AuditAction::IncidentReported => S::ALL.iter().copied().filter(|s| s.is_open()).collect(),
         AuditAction::ReviewStarted => vec![S::Received],
         AuditAction::InformationRequested => vec![S::UnderReview, S::Admitted, S::RiskAssessed],
         AuditAction::InformationReceived | AuditAction::InformationPeriodClosed => vec![S::InformationRequested],
@@ -27,10 +28,12 @@ pub fn case_states(action: AuditAction) -> Vec<CaseStatus> {
         | AuditAction::MeasureNotFeasible
         | AuditAction::MeasureModified
         | AuditAction::MeasureExtended
+        | AuditAction::MeasureRenewed
         | AuditAction::MeasureLifted => measure_phase.to_vec(),
         AuditAction::Archived => S::ALL.iter().copied().filter(|s| *s != S::Archived).collect(),
         AuditAction::Received
         | AuditAction::DeadlinesRecomputed
+        | AuditAction::ReviewsScheduled
         | AuditAction::UserCreated
         | AuditAction::UserUpdated
         | AuditAction::LoggedIn
@@ -65,6 +68,7 @@ pub fn measure_states(action: AuditAction) -> Vec<MeasureStatus> {
             vec![M::Granted, M::Notified, M::Acknowledged, M::Implemented, M::NotFeasible, M::Extended]
         }
         AuditAction::MeasureExtended => vec![M::Implemented, M::Extended],
+        AuditAction::MeasureRenewed => vec![M::Notified, M::Acknowledged, M::Implemented, M::Extended],
         AuditAction::MeasureLifted => M::ALL.iter().copied().filter(|s| *s != M::Lifted).collect(),
         AuditAction::Received
         | AuditAction::Assigned
@@ -74,11 +78,13 @@ pub fn measure_states(action: AuditAction) -> Vec<MeasureStatus> {
         | AuditAction::InformationPeriodClosed
         | AuditAction::EvidenceAdded
         | AuditAction::ConsentWithdrawn
+        | AuditAction::IncidentReported
         | AuditAction::AdmissibilityEvaluated
         | AuditAction::RiskAssessed
         | AuditAction::ResolutionIssued
         | AuditAction::Archived
         | AuditAction::DeadlinesRecomputed
+        | AuditAction::ReviewsScheduled
         | AuditAction::UserCreated
         | AuditAction::UserUpdated
         | AuditAction::LoggedIn

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::calendar::{Calendar, NonWorkingDay};
+use crate::categories::AggressionType;
 use crate::codes::RefCode;
 use crate::deadline::{DeadlineKey, DeadlineKind, DeadlineRules, DeadlineStatus, StartEvent};
 use crate::place::DepartmentCode;
@@ -162,9 +163,163 @@ fn an_urgent_request_from_receipt_to_archive() {
     w.apply(lift, "2026-08-12");
     assert_eq!(w.case.status, CaseStatus::FollowUp);
 
-    w.apply(Command::Archive { reason: ArchiveReason::Concluded, note: None }, "2026-12-01");
+    // Measure 1 is still in force: closing needs an assessment that finds
+    // the risk over.
+    let concluded = Command::Archive { reason: ArchiveReason::Concluded, note: None };
+    assert_eq!(
+        w.try_apply(concluded, "2026-12-01"),
+        Err(TransitionError::ArchiveRequirement(ArchiveReason::Concluded))
+    );
+    let ceased = || Command::Archive { reason: ArchiveReason::RiskCeased, note: None };
+    assert_eq!(
+        w.try_apply(ceased(), "2026-12-01"),
+        Err(TransitionError::ArchiveRequirement(ArchiveReason::RiskCeased))
+    );
+    w.apply(Command::AssessRisk { track: Track::Urgent, level: RiskLevel::Low, summary: text("Cesó.") }, "2026-12-01");
+    w.apply(ceased(), "2026-12-01");
     assert_eq!(w.case.status, CaseStatus::Archived);
     assert!(w.case.pending_deadlines().next().is_none());
+}
+
+fn review(w: &Walk, measure: MeasureNo) -> &crate::deadline::Deadline {
+    w.case.deadline(DeadlineKey { kind: DeadlineKind::MeasureReview, measure: Some(measure) }).unwrap()
+}
+
+fn reassessment(w: &Walk) -> Option<&crate::deadline::Deadline> {
+    w.case.deadline(DeadlineKey { kind: DeadlineKind::Reassessment, measure: None })
+}
+
+/// Admitted 2026-07-15, assessed ordinary, resolved 2026-08-10; measure 1
+/// notified, acknowledged and implemented.
+fn granted_ordinary() -> Walk {
+    let mut w = Walk::received("2026-07-13");
+    w.apply(Command::StartReview, "2026-07-14")
+        .apply(admit(), "2026-07-15")
+        .apply(assess(Track::Ordinary), "2026-07-16")
+        .apply(resolution("2026-08-10"), "2026-08-10")
+        .apply(Command::NotifyMeasure { measure: M2 }, "2026-08-10")
+        .apply(Command::ReportImplemented { measure: M2, report: None }, "2026-08-12");
+    w
+}
+
+#[test]
+fn granted_measures_are_reviewed_by_the_rule_for_their_type_and_renewed_after_a_new_assessment() {
+    let w = granted_ordinary();
+    let calendar = Calendar::peru_default();
+    let lima_or_loreto = DepartmentCode::parse("16").unwrap();
+    // Police protection: 20 working days; legal aid: the ordinary 120.
+    assert_eq!(review(&w, M1).due, calendar.add_working_days(date("2026-08-10"), 20, Some(lima_or_loreto)));
+    assert_eq!(review(&w, M2).due, calendar.add_working_days(date("2026-08-10"), 120, Some(lima_or_loreto)));
+    assert_eq!(review(&w, M2).rule.start_event, StartEvent::MeasureAct);
+
+    let mut w = w;
+    let renew = |on: &str| Command::RenewMeasure { measure: M2, act: act("RD 010", on) };
+    assert_eq!(w.try_apply(renew("2026-12-01"), "2026-12-01"), Err(TransitionError::AssessmentRequired));
+    w.apply(assess(Track::Ordinary), "2026-12-01").apply(renew("2026-12-01"), "2026-12-01");
+    assert_eq!(w.audits(), [AuditAction::MeasureRenewed]);
+    assert_eq!(w.case.measure(M2).unwrap().status, MeasureStatus::Implemented);
+    assert_eq!(
+        w.deadline_changes(),
+        [(DeadlineKind::MeasureReview, DeadlineChange::Met), (DeadlineKind::MeasureReview, DeadlineChange::Set)]
+    );
+    assert_eq!(review(&w, M2).start, date("2026-12-01"));
+    assert_eq!(review(&w, M2).version, 2);
+
+    // Lifting meets the review; modifying meets it and starts the next.
+    let lift = Command::LiftMeasure { measure: M2, act: act("RD 011", "2026-12-02"), reason: text("Cesó.") };
+    w.apply(lift, "2026-12-02");
+    assert!(matches!(review(&w, M2).status, DeadlineStatus::Met { .. }));
+    let modify = Command::ModifyMeasure { measure: M1, act: act("RD 012", "2026-12-02"), details: text("Otra.") };
+    w.apply(modify, "2026-12-02");
+    assert_eq!((review(&w, M1).start, review(&w, M1).status), (date("2026-12-02"), DeadlineStatus::Open));
+}
+
+#[test]
+fn an_incident_starts_a_reassessment_and_an_urgent_one_moves_the_running_deadlines() {
+    let mut w = granted_ordinary();
+    let incident = |on: &str, aggression| {
+        Command::ReportIncident(Incident {
+            occurred_on: date(on),
+            description: text("Volvieron a rondar la casa."),
+            aggression_types: vec![aggression],
+            aggressor: None,
+        })
+    };
+    assert_eq!(
+        w.try_apply(incident("2026-09-02", AggressionType::Threat), "2026-09-01"),
+        Err(TransitionError::IncidentDate)
+    );
+    w.apply(incident("2026-09-01", AggressionType::Threat), "2026-09-01");
+    assert_eq!(w.audits(), [AuditAction::IncidentReported]);
+    assert_eq!(
+        w.notifications()[0],
+        Notification { audience: Audience::AssignedOfficer, topic: Topic::IncidentReported }
+    );
+    assert_eq!(reassessment(&w).unwrap().due, date("2026-09-08"), "5 working days on the ordinary track");
+
+    // Violence against life: the urgent period, and the supervisors told.
+    w.apply(incident("2026-09-02", AggressionType::AttemptedKilling), "2026-09-02");
+    assert_eq!(reassessment(&w).unwrap().due, date("2026-09-04"), "2 working days");
+    assert!(w.notifications().iter().any(|n| n.audience == Audience::Supervisors));
+    // A later, milder one does not push it back.
+    w.apply(incident("2026-09-03", AggressionType::Threat), "2026-09-03");
+    assert_eq!(reassessment(&w).unwrap().due, date("2026-09-04"));
+
+    let review_before = review(&w, M2).due;
+    w.apply(assess(Track::Urgent), "2026-09-03");
+    assert_eq!(reassessment(&w).unwrap().status, DeadlineStatus::Met { on: date("2026-09-03"), on_time: true });
+    let moved = review(&w, M2);
+    assert!(moved.due < review_before, "the urgent track's 60 working days replace the ordinary 120");
+    assert!(
+        w.deadline_changes()
+            .contains(&(DeadlineKind::MeasureReview, DeadlineChange::Moved { previous_due: review_before }))
+    );
+}
+
+#[test]
+fn an_incident_before_admission_starts_no_reassessment() {
+    let mut w = Walk::received("2026-07-13");
+    let incident = Incident {
+        occurred_on: date("2026-07-13"),
+        description: text("Otra amenaza."),
+        aggression_types: vec![AggressionType::Killing],
+        aggressor: None,
+    };
+    w.apply(Command::ReportIncident(incident), "2026-07-14");
+    assert!(reassessment(&w).is_none());
+    assert_eq!(w.audits(), [AuditAction::IncidentReported]);
+}
+
+#[test]
+fn each_closing_reason_needs_what_the_procedure_asks() {
+    let unreachable =
+        |note: Option<&str>| Command::Archive { reason: ArchiveReason::BeneficiaryUnreachable, note: note.map(text) };
+    let mut w = Walk::received("2026-07-13");
+    assert_eq!(
+        w.try_apply(unreachable(None), "2026-07-14"),
+        Err(TransitionError::ArchiveRequirement(ArchiveReason::BeneficiaryUnreachable))
+    );
+    assert_eq!(TransitionError::ArchiveRequirement(ArchiveReason::BeneficiaryUnreachable).input_field(), Some("note"));
+    let withdrawn = Command::Archive { reason: ArchiveReason::ConsentWithdrawn, note: None };
+    assert!(w.try_apply(withdrawn, "2026-07-14").is_err());
+    w.apply(unreachable(Some("Tres llamadas y una visita sin respuesta.")), "2026-07-14");
+    assert_eq!(w.case.status, CaseStatus::Archived);
+}
+
+#[test]
+fn measures_granted_before_reviews_existed_get_their_review_date() {
+    let mut w = granted_ordinary();
+    w.case.deadlines.retain(|d| d.key.kind != DeadlineKind::MeasureReview);
+    let ctx = Context { calendar: &w.calendar, rules: &w.rules };
+    let scheduled = w.case.schedule_missing_reviews(&ctx).unwrap().unwrap();
+    let reviews: Vec<_> =
+        scheduled.case.deadlines.iter().filter(|d| d.key.kind == DeadlineKind::MeasureReview).collect();
+    assert_eq!(reviews.len(), 2);
+    assert!(reviews.iter().all(|d| d.start == date("2026-08-10")));
+    assert!(
+        scheduled.effects.contains(&Effect::Audit(AuditEvent { action: AuditAction::ReviewsScheduled, measure: None }))
+    );
+    assert_eq!(scheduled.case.schedule_missing_reviews(&ctx).unwrap(), None);
 }
 
 #[test]

@@ -6,12 +6,14 @@
 use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
-use crate::deadline::{Deadline, DeadlineKey, DeadlineKind, DeadlineRules, DeadlineStatus, RuleError, StartEvent};
+use crate::deadline::{
+    Deadline, DeadlineKey, DeadlineKind, DeadlineRule, DeadlineRules, DeadlineStatus, RuleError, StartEvent,
+};
 use crate::place::DepartmentCode;
 use crate::workflow::steps;
 use crate::workflow::{
-    ActReference, AdmissibilityDecision, Audience, AuditAction, AuditEvent, Case, CaseStatus, Command, DeadlineChange,
-    Effect, Measure, MeasureNo, MeasureStatus, Notification, OpenInformationRequest, Topic, Track,
+    ActReference, AdmissibilityDecision, ArchiveReason, Audience, AuditAction, AuditEvent, Case, CaseStatus, Command,
+    DeadlineChange, Effect, Measure, MeasureNo, MeasureStatus, Notification, OpenInformationRequest, Topic, Track,
 };
 
 /// What a transition is computed with besides the case and the command.
@@ -50,8 +52,35 @@ pub enum TransitionError {
     PendingMeasures,
     #[error("la prórroga debe terminar después de hoy")]
     ExtensionNotInFuture,
+    /// A renewal needs the risk assessed since the measure was granted or
+    /// last renewed.
+    #[error(
+        "para renovar la medida, evalúe antes el riesgo de nuevo: la última evaluación es anterior a su otorgamiento o última renovación"
+    )]
+    AssessmentRequired,
+    #[error("la fecha del incidente no puede ser posterior a hoy ni anterior a la recepción de la solicitud")]
+    IncidentDate,
+    /// What closing for this reason needs is missing.
+    #[error("{}", archive_requirement(*.0))]
+    ArchiveRequirement(ArchiveReason),
     #[error(transparent)]
     Rules(#[from] RuleError),
+}
+
+/// What archiving for `reason` needs, said to the person who tried.
+fn archive_requirement(reason: ArchiveReason) -> &'static str {
+    match reason {
+        ArchiveReason::Concluded => {
+            "para archivar por conclusión, ninguna medida debe seguir vigente: levántelas antes"
+        }
+        ArchiveReason::RiskCeased => {
+            "para archivar por cese del riesgo, evalúe antes el riesgo de nuevo: hace falta una evaluación posterior a la resolución"
+        }
+        ArchiveReason::ConsentWithdrawn => "la persona protegida no ha retirado su consentimiento",
+        ArchiveReason::BeneficiaryUnreachable => "explique en la nota cómo se intentó ubicar a la persona beneficiaria",
+        ArchiveReason::Referred => "indique en la nota a qué entidad se derivó el caso",
+        ArchiveReason::RequestWithdrawn | ArchiveReason::Duplicate | ArchiveReason::NotAdmitted => "",
+    }
 }
 
 /// `no se puede calificar la solicitud: la solicitud está en estado
@@ -78,11 +107,22 @@ impl TransitionError {
             TransitionError::ActDate => Some("act.date"),
             TransitionError::EmptyResolution => Some("granted"),
             TransitionError::ExtensionNotInFuture => Some("until"),
+            TransitionError::IncidentDate => Some("incident.occurredOn"),
+            TransitionError::ArchiveRequirement(reason) => match reason {
+                ArchiveReason::BeneficiaryUnreachable | ArchiveReason::Referred => Some("note"),
+                ArchiveReason::Concluded
+                | ArchiveReason::RiskCeased
+                | ArchiveReason::ConsentWithdrawn
+                | ArchiveReason::RequestWithdrawn
+                | ArchiveReason::Duplicate
+                | ArchiveReason::NotAdmitted => Some("reason"),
+            },
             TransitionError::NotAllowed { .. }
             | TransitionError::MeasureNotAllowed { .. }
             | TransitionError::UnknownMeasure(_)
             | TransitionError::InformationPeriodRunning
             | TransitionError::PendingMeasures
+            | TransitionError::AssessmentRequired
             | TransitionError::Rules(_) => None,
         }
     }
@@ -104,6 +144,7 @@ impl Case {
             consent_withdrawn_on: None,
             track: None,
             risk_level: None,
+            risk_assessed_on: None,
             information_request: None,
             resolution: None,
             measures: Vec::new(),
@@ -210,6 +251,8 @@ impl Case {
                 let track_changed = step.case.effective_track() != track;
                 step.case.track = Some(track);
                 step.case.risk_level = Some(level);
+                step.case.risk_assessed_on = Some(today);
+                step.close(reassessment_key(), DeadlineChange::Met, today);
                 if before_decision.contains(&step.case.status) {
                     step.case.status = CaseStatus::RiskAssessed;
                 }
@@ -227,6 +270,7 @@ impl Case {
                     return Err(TransitionError::EmptyResolution);
                 }
                 let first_no = step.case.measures.iter().map(|m| m.no.0).max().unwrap_or(0) + 1;
+                let granted_nos: Vec<MeasureNo> = (first_no..).take(resolution.granted.len()).map(MeasureNo).collect();
                 for (no, granted) in (first_no..).zip(resolution.granted) {
                     step.case.measures.push(Measure {
                         no: MeasureNo(no),
@@ -236,6 +280,9 @@ impl Case {
                         notified_on: None,
                         extended_until: None,
                     });
+                }
+                for no in granted_nos {
+                    step.set_deadline(DeadlineKind::MeasureReview, Some(no), resolution.act.date)?;
                 }
                 step.close(decision_key(), DeadlineChange::Met, resolution.act.date);
                 step.case.resolution = Some(resolution.act);
@@ -293,6 +340,10 @@ impl Case {
                 step.check_act_date(&act)?;
                 step.measure_transition(measure, action, MeasureStatus::Modified)?;
                 step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
+                // The review happened: the measure as changed is reviewed
+                // in its turn, counted from the act that changed it.
+                step.close(measure_key(DeadlineKind::MeasureReview, measure), DeadlineChange::Met, today);
+                step.set_deadline(DeadlineKind::MeasureReview, Some(measure), act.date)?;
                 action
             }
             Command::ExtendMeasure { measure, act, until } => {
@@ -315,16 +366,56 @@ impl Case {
                 let lifted = step.measure_transition(measure, action, MeasureStatus::Lifted)?;
                 let (sector, was_notified) = (lifted.sector.clone(), lifted.notified_on.is_some());
                 step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
+                step.close(measure_key(DeadlineKind::MeasureReview, measure), DeadlineChange::Met, today);
                 if was_notified {
                     step.notify(Audience::SectorCoordinators(sector), Topic::MeasureLifted(measure));
                 }
                 action
             }
-            Command::Archive { reason: _, note: _ } => {
+            Command::RenewMeasure { measure, act } => {
+                let action = AuditAction::MeasureRenewed;
+                step.require(action)?;
+                step.check_act_date(&act)?;
+                let review = measure_key(DeadlineKind::MeasureReview, measure);
+                step.measure_transition(measure, action, None)?;
+                let granted_on = step.case.resolution.as_ref().map_or(step.case.received_on, |r| r.date);
+                let period_start = step.case.deadline(review).map_or(granted_on, |d| d.start);
+                if step.case.risk_assessed_on.is_none_or(|on| on < period_start) {
+                    return Err(TransitionError::AssessmentRequired);
+                }
+                step.close(review, DeadlineChange::Met, today);
+                step.set_deadline(DeadlineKind::MeasureReview, Some(measure), act.date)?;
+                action
+            }
+            Command::ReportIncident(incident) => {
+                let action = AuditAction::IncidentReported;
+                step.require(action)?;
+                if incident.occurred_on > today || incident.occurred_on < step.case.received_on {
+                    return Err(TransitionError::IncidentDate);
+                }
+                // Before admission the incident joins the facts the first
+                // assessment weighs; afterwards it starts a new one.
+                if steps::case_allows(AuditAction::RiskAssessed, step.case.status) {
+                    let track = match incident.threatens_life_or_integrity() {
+                        true => Track::Urgent,
+                        false => step.case.effective_track(),
+                    };
+                    step.start_reassessment(track)?;
+                }
+                step.notify(Audience::AssignedOfficer, Topic::IncidentReported);
+                if incident.threatens_life_or_integrity() {
+                    step.notify(Audience::Supervisors, Topic::IncidentReported);
+                }
+                action
+            }
+            Command::Archive { reason, note } => {
                 let action = AuditAction::Archived;
                 step.require(action)?;
                 if step.case.measures.iter().any(|m| m.status.is_pending()) {
                     return Err(TransitionError::PendingMeasures);
+                }
+                if !step.case.allows_archiving(reason, note.is_some()) {
+                    return Err(TransitionError::ArchiveRequirement(reason));
                 }
                 let pending: Vec<DeadlineKey> = step.case.pending_deadlines().map(|d| d.key).collect();
                 for key in pending {
@@ -351,6 +442,46 @@ impl Case {
     }
 }
 
+impl Case {
+    /// Gives every measure still in force that has no review deadline one,
+    /// by the rules, from the resolution's date: for measures granted
+    /// before reviews existed. `None` when none lacks one.
+    pub fn schedule_missing_reviews(&self, ctx: &Context<'_>) -> Result<Option<Transition>, TransitionError> {
+        let granted_on = self.resolution.as_ref().map_or(self.received_on, |r| r.date);
+        let missing: Vec<MeasureNo> = self
+            .measures
+            .iter()
+            .filter(|m| m.status.is_in_force())
+            .filter(|m| self.deadline(measure_key(DeadlineKind::MeasureReview, m.no)).is_none())
+            .map(|m| m.no)
+            .collect();
+        if missing.is_empty() || !self.status.is_open() {
+            return Ok(None);
+        }
+        let mut step = Step::new(self, granted_on, ctx);
+        for no in missing {
+            step.set_deadline(DeadlineKind::MeasureReview, Some(no), granted_on)?;
+        }
+        Ok(Some(step.finish(AuditAction::ReviewsScheduled, None)))
+    }
+
+    /// Whether the case may be closed for `reason` (with a note or not),
+    /// besides having no measure pending.
+    fn allows_archiving(&self, reason: ArchiveReason, has_note: bool) -> bool {
+        match reason {
+            ArchiveReason::Concluded => !self.measures.iter().any(|m| m.status.is_in_force()),
+            ArchiveReason::RiskCeased => match (&self.resolution, self.risk_assessed_on) {
+                (_, None) => false,
+                (Some(resolution), Some(assessed)) => assessed >= resolution.date,
+                (None, Some(_)) => true,
+            },
+            ArchiveReason::ConsentWithdrawn => self.consent_withdrawn_on.is_some(),
+            ArchiveReason::BeneficiaryUnreachable | ArchiveReason::Referred => has_note,
+            ArchiveReason::RequestWithdrawn | ArchiveReason::Duplicate | ArchiveReason::NotAdmitted => true,
+        }
+    }
+}
+
 /// Every status but `Archived`.
 fn decision_key() -> DeadlineKey {
     DeadlineKey { kind: DeadlineKind::Decision, measure: None }
@@ -358,6 +489,10 @@ fn decision_key() -> DeadlineKey {
 
 fn information_key() -> DeadlineKey {
     DeadlineKey { kind: DeadlineKind::InformationAnswer, measure: None }
+}
+
+fn reassessment_key() -> DeadlineKey {
+    DeadlineKey { kind: DeadlineKind::Reassessment, measure: None }
 }
 
 fn measure_key(kind: DeadlineKind, measure: MeasureNo) -> DeadlineKey {
@@ -400,14 +535,16 @@ impl<'a> Step<'a> {
         &mut self,
         no: MeasureNo,
         action: AuditAction,
-        to: MeasureStatus,
+        to: impl Into<Option<MeasureStatus>>,
     ) -> Result<&Measure, TransitionError> {
         let measure = self.case.measures.iter_mut().find(|m| m.no == no).ok_or(TransitionError::UnknownMeasure(no))?;
         let from = steps::measure_states(action);
         if !from.contains(&measure.status) {
             return Err(TransitionError::MeasureNotAllowed { action, status: measure.status, allowed: from });
         }
-        measure.status = to;
+        if let Some(to) = to.into() {
+            measure.status = to;
+        }
         Ok(measure)
     }
 
@@ -485,14 +622,44 @@ impl<'a> Step<'a> {
         measure: Option<MeasureNo>,
         start: NaiveDate,
     ) -> Result<(), TransitionError> {
+        self.set_deadline_on(kind, measure, start, self.case.effective_track())
+    }
+
+    /// As [`Step::set_deadline`], with `track`'s rule.
+    fn set_deadline_on(
+        &mut self,
+        kind: DeadlineKind,
+        measure: Option<MeasureNo>,
+        start: NaiveDate,
+        track: Track,
+    ) -> Result<(), TransitionError> {
         let key = DeadlineKey { kind, measure };
-        let rule = self.ctx.rules.rule(kind, self.case.effective_track())?;
-        let mut deadline = Deadline::set(key, rule, start, self.ctx.calendar, self.case.department);
+        let rule = self.rule(key, track)?;
+        let mut deadline = Deadline::set(key, &rule, start, self.ctx.calendar, self.case.department);
         if let Some(previous) = self.case.deadline(key) {
             deadline.version = previous.version + 1;
         }
         self.record(DeadlineChange::Set, deadline);
         Ok(())
+    }
+
+    /// The rule for `key` on `track`: for a measure's deadline, the rule
+    /// for its type if there is one.
+    fn rule(&self, key: DeadlineKey, track: Track) -> Result<DeadlineRule, TransitionError> {
+        let measure_type = key.measure.and_then(|no| self.case.measure(no)).map(|m| &m.measure_type);
+        Ok(self.ctx.rules.rule_for(key.kind, track, measure_type)?.clone())
+    }
+
+    /// An incident asks for the risk to be assessed again within `track`'s
+    /// period; a re-assessment already due sooner stays as it is.
+    fn start_reassessment(&mut self, track: Track) -> Result<(), TransitionError> {
+        let key = reassessment_key();
+        let rule = self.rule(key, track)?;
+        let candidate = Deadline::set(key, &rule, self.today, self.ctx.calendar, self.case.department);
+        match self.case.deadline(key).filter(|d| d.is_pending()) {
+            Some(running) if running.due <= candidate.due => Ok(()),
+            _ => self.set_deadline_on(DeadlineKind::Reassessment, None, self.today, track),
+        }
     }
 
     /// Closes a pending deadline (met, lapsed or cancelled on `on`).
@@ -557,10 +724,7 @@ impl<'a> Step<'a> {
             return;
         };
         let rule = match rule_track {
-            Some(track) => match self.ctx.rules.rule(key.kind, track) {
-                Ok(rule) => rule.clone(),
-                Err(_) => deadline.rule.clone(),
-            },
+            Some(track) => self.rule(key, track).unwrap_or_else(|_| deadline.rule.clone()),
             None => deadline.rule.clone(),
         };
         let previous_due = deadline.due;
@@ -568,7 +732,10 @@ impl<'a> Step<'a> {
         if recomputed.due != previous_due {
             self.record(DeadlineChange::Moved { previous_due }, recomputed);
             let audience = match key.kind {
-                DeadlineKind::Decision | DeadlineKind::InformationAnswer => Audience::AssignedOfficer,
+                DeadlineKind::Decision
+                | DeadlineKind::InformationAnswer
+                | DeadlineKind::MeasureReview
+                | DeadlineKind::Reassessment => Audience::AssignedOfficer,
                 DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => {
                     let sector = key.measure.and_then(|no| self.case.measure(no)).map(|m| m.sector.clone());
                     match sector {

@@ -1,0 +1,282 @@
+//! After the resolution, over real HTTP (issue 19): granted measures are
+//! reviewed and renewed only after the risk is assessed again; a new
+//! incident, reported by the requester or by an officer, starts a short
+//! re-assessment whose move to the urgent track recomputes the running
+//! deadlines; a case closes only for a reason whose condition holds.
+
+use db::Database;
+use domain::roles::Role;
+use serde_json::{Value, json};
+
+use crate::app::TestApp;
+use crate::console::{admit_filed, file_request};
+use crate::live_client::LiveClient;
+use crate::support::on_both_databases;
+
+on_both_databases!(a_measure_is_reviewed_and_renewed_only_after_a_new_assessment);
+on_both_databases!(an_incident_reopens_the_risk_and_the_urgent_track_moves_the_reviews);
+
+const DEADLINES: &str = "query($id: ID!) {
+    case(id: $id) {
+        track
+        deadlines { kind measureNumber start due status onTime overdue workingDays track version }
+        measures { id number measureType status }
+        history { action note }
+    }
+}";
+
+fn ok(body: Value) -> Value {
+    assert!(body["errors"].is_null(), "unexpected errors: {}", body["errors"]);
+    body["data"].clone()
+}
+
+fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"].as_str().unwrap_or("")
+}
+
+/// The case's deadline of `kind` (for measure `number`, if given).
+fn deadline(case: &Value, kind: &str, number: Option<u64>) -> Value {
+    case["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == kind && d["measureNumber"].as_u64() == number)
+        .unwrap_or_else(|| panic!("no {kind} deadline for {number:?}: {}", case["deadlines"]))
+        .clone()
+}
+
+async fn case(app: &TestApp, token: &str, id: &str) -> Value {
+    ok(app.graphql_as(Some(token), DEADLINES, json!({ "id": id })).await)["case"].clone()
+}
+
+/// An admitted request, assessed on the ordinary track on Monday 13 July
+/// 2026 and granted `measures` by the act of Monday 3 August. The case id
+/// and the requester's file number and access key.
+async fn granted(app: &TestApp, officer: &str, measures: Value) -> (String, String, String) {
+    app.set_today("2026-07-13");
+    let (number, key) = file_request(app).await;
+    let case_id = admit_filed(app, officer, &number).await;
+    let assess = "mutation($c: ID!) { assessRisk(caseId: $c, input: { track: ORDINARY, level: HIGH, summary: \"Amenazas reiteradas\" }) { track } }";
+    ok(app.graphql_as(Some(officer), assess, json!({ "c": case_id })).await);
+    app.set_today("2026-08-03");
+    let resolve = "mutation($c: ID!, $g: [GrantedMeasureInput!]!) { issueResolution(caseId: $c, input: {
+        act: { number: \"RD N.° 050-2026-JUS/DGDH\", date: \"2026-08-03\" }, granted: $g, denied: []
+    }) { status } }";
+    ok(app.graphql_as(Some(officer), resolve, json!({ "c": case_id, "g": measures })).await);
+    (case_id, number, key)
+}
+
+async fn a_measure_is_reviewed_and_renewed_only_after_a_new_assessment(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let mininter = app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
+    let measures = json!([{ "measureType": "POLICE_PROTECTION" }, { "measureType": "LEGAL_AID" }]);
+    let (case_id, _, _) = granted(&app, &officer, measures).await;
+
+    // Each granted measure is reviewed by the rule for its type: police
+    // protection within 20 working days (6 August is a holiday), the
+    // others within the ordinary 120.
+    let granted = case(&app, &officer, &case_id).await;
+    let police = deadline(&granted, "MEASURE_REVIEW", Some(1));
+    assert_eq!(
+        (&police["start"], &police["due"], &police["workingDays"], &police["status"]),
+        (&json!("2026-08-03"), &json!("2026-09-01"), &json!(20), &json!("OPEN"))
+    );
+    let legal = deadline(&granted, "MEASURE_REVIEW", Some(2));
+    assert_eq!(
+        (&legal["workingDays"], &legal["track"], &legal["due"]),
+        (&json!(120), &json!("ORDINARY"), &json!("2027-01-26"))
+    );
+
+    // The sector carries the protection out.
+    let police_id = granted["measures"][0]["id"].as_str().unwrap().to_owned();
+    let on = |token: &str, mutation: &str| {
+        let query = format!("mutation($m: ID!) {{ {mutation} }}");
+        let (app, token, police_id) = (&app, token.to_owned(), police_id.clone());
+        async move { ok(app.graphql_as(Some(&token), &query, json!({ "m": police_id })).await) }
+    };
+    on(&officer, "notifyMeasure(measureId: $m) { status }").await;
+    app.set_today("2026-08-04");
+    on(&mininter, "acknowledgeMeasure(measureId: $m) { status }").await;
+    on(&mininter, "reportMeasureImplemented(measureId: $m, report: \"Rondas diarias\") { status }").await;
+
+    // Nobody reviewed it by 1 September: on the 2nd it shows overdue.
+    app.set_today("2026-09-02");
+    let late = deadline(&case(&app, &officer, &case_id).await, "MEASURE_REVIEW", Some(1));
+    assert_eq!((&late["status"], &late["overdue"]), (&json!("OPEN"), &json!(true)));
+
+    // Renewing needs the risk assessed again since the grant.
+    let renew = "mutation($m: ID!) { renewMeasure(measureId: $m, act: { number: \"RD N.° 071-2026-JUS/DGDH\", date: \"2026-09-02\" }) { status } }";
+    let refused = app.graphql_as(Some(&officer), renew, json!({ "m": police_id })).await;
+    assert_eq!(code(&refused), "INVALID_TRANSITION", "{refused}");
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("evalúe antes el riesgo"), "{refused}");
+    let forbidden = app.graphql_as(Some(&mininter), renew, json!({ "m": police_id })).await;
+    assert_eq!(code(&forbidden), "FORBIDDEN", "sectors do not renew");
+
+    let reassess = "mutation($c: ID!) { assessRisk(caseId: $c, input: { track: ORDINARY, level: MEDIUM, summary: \"Persisten las amenazas\" }) { riskLevel } }";
+    ok(app.graphql_as(Some(&officer), reassess, json!({ "c": case_id })).await);
+    let renewed = ok(app.graphql_as(Some(&officer), renew, json!({ "m": police_id })).await);
+    assert_eq!(renewed["renewMeasure"]["status"], "IMPLEMENTED", "still carried out");
+
+    // The next review counts from the renewing act; the late one is met.
+    let after = case(&app, &officer, &case_id).await;
+    let next = deadline(&after, "MEASURE_REVIEW", Some(1));
+    assert_eq!(
+        (&next["start"], &next["due"], &next["status"], &next["overdue"], &next["version"]),
+        (&json!("2026-09-02"), &json!("2026-09-30"), &json!("OPEN"), &json!(false), &json!(2))
+    );
+    let renewal = after["history"].as_array().unwrap().iter().find(|e| e["action"] == "MEASURE_RENEWED").unwrap();
+    assert_eq!(renewal["note"], "Renovada por RD N.° 071-2026-JUS/DGDH del 2026-09-02");
+    let changes = app.db.deadline_changes(case_id.parse().unwrap()).await.unwrap();
+    let met: Vec<_> = changes.iter().filter(|c| c.deadline == "MEASURE_REVIEW:1" && c.change == "MET").collect();
+    assert_eq!(met.len(), 1, "{changes:?}");
+    assert_eq!(met[0].due.to_string(), "2026-09-01", "met a day after it was due");
+
+    // Closing: a measure in force bars CONCLUDED; the risk ceased needs an
+    // assessment after the resolution, which there is.
+    let archive = |reason: &str| {
+        format!("mutation($c: ID!) {{ archiveCase(caseId: $c, reason: {reason}, note: \"Cierre\") {{ status }} }}")
+    };
+    let legal_id = after["measures"][1]["id"].as_str().unwrap();
+    let lift = "mutation($m: ID!) { liftMeasure(measureId: $m, act: { number: \"RD N.° 072-2026-JUS/DGDH\", date: \"2026-09-02\" }, reason: \"Ya cuenta con abogado\") { status } }";
+    ok(app.graphql_as(Some(&officer), lift, json!({ "m": legal_id })).await);
+    let concluded = app.graphql_as(Some(&officer), &archive("CONCLUDED"), json!({ "c": case_id })).await;
+    assert_eq!(code(&concluded), "BAD_USER_INPUT", "{concluded}");
+    assert_eq!(concluded["errors"][0]["extensions"]["field"], "reason");
+    let closed = ok(app.graphql_as(Some(&officer), &archive("RISK_CEASED"), json!({ "c": case_id })).await);
+    assert_eq!(closed["archiveCase"]["status"], "ARCHIVED");
+    let closed = case(&app, &officer, &case_id).await;
+    assert_eq!(deadline(&closed, "MEASURE_REVIEW", Some(1))["status"], "CANCELLED");
+}
+
+async fn an_incident_reopens_the_risk_and_the_urgent_track_moves_the_reviews(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let coordinator = app.staff(Role::Coordinator, "minjusdh@minjusdh.gob.pe", Some("MINJUSDH")).await;
+    let (case_id, number, key) = granted(&app, &officer, json!([{ "measureType": "LEGAL_AID" }])).await;
+    let before = deadline(&case(&app, &officer, &case_id).await, "MEASURE_REVIEW", Some(1));
+    assert_eq!((&before["workingDays"], &before["track"]), (&json!(120), &json!("ORDINARY")));
+
+    // Tuesday 1 September: the requester reports a new threat.
+    app.set_today("2026-09-01");
+    let report = "mutation($f: String!, $k: String!, $i: IncidentInput!) {
+        reportIncident(fileNumber: $f, accessKey: $k, incident: $i) { status }
+    }";
+    let incident = |on: &str, aggression: &str| json!({ "occurredOn": on, "description": "Volvieron a rondar la casa de madrugada.", "aggressionTypes": [aggression], "aggressor": "ILLEGAL_LOGGING" });
+    let future = app.graphql(report, json!({ "f": number, "k": key, "i": incident("2026-09-02", "THREAT") })).await;
+    assert_eq!(code(&future), "BAD_USER_INPUT");
+    assert_eq!(future["errors"][0]["extensions"]["field"], "incident.occurredOn");
+    let mut none = incident("2026-09-01", "THREAT");
+    none["aggressionTypes"] = json!([]);
+    let none = app.graphql(report, json!({ "f": number, "k": key, "i": none })).await;
+    assert_eq!(none["errors"][0]["extensions"]["field"], "incident.aggressionTypes");
+    let wrong_key = app
+        .graphql(report, json!({ "f": number, "k": "AAAA-AAAA-AAAA-AAAA-AAAA", "i": incident("2026-09-01", "THREAT") }))
+        .await;
+    assert_eq!(code(&wrong_key), "FORBIDDEN");
+    assert!(!wrong_key.to_string().contains("rondar"), "an error never repeats what was typed");
+
+    // Officers' pages hear of it live, by codes alone.
+    let mut desk = LiveClient::connect(&app, Some(&officer)).await;
+    desk.subscribe("desk", "subscription { caseEvents { kind fileNumber action } }", json!({})).await;
+    assert!(desk.round_trip().await.is_empty());
+    let reported =
+        ok(app.graphql(report, json!({ "f": number, "k": key, "i": incident("2026-09-01", "THREAT") })).await);
+    let heard = desk.next_for("desk").await;
+    let event = &heard["payload"]["data"]["caseEvents"];
+    assert_eq!((&event["kind"], &event["action"]), (&json!("CASE_CHANGED"), &json!("INCIDENT_REPORTED")), "{heard}");
+    assert_eq!(event["fileNumber"], number.as_str());
+    assert!(!heard.to_string().contains("rondar"), "{heard}");
+    assert_eq!(reported["reportIncident"]["status"], "RESOLUTION_ISSUED");
+    let reassessment = deadline(&case(&app, &officer, &case_id).await, "REASSESSMENT", None);
+    assert_eq!(
+        (&reassessment["due"], &reassessment["workingDays"]),
+        (&json!("2026-09-08"), &json!(5)),
+        "5 working days on the ordinary track"
+    );
+    let id = case_id.parse().unwrap();
+    let told: Vec<(String, String)> = app
+        .db
+        .planned_notifications(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.topic == "INCIDENT_REPORTED")
+        .map(|n| (n.audience, n.topic))
+        .collect();
+    assert_eq!(told, [("ASSIGNED_OFFICER".to_owned(), "INCIDENT_REPORTED".to_owned())]);
+
+    // Wednesday: the officer learns by phone of an attack on her life:
+    // the re-assessment is due within 2 working days, supervisors told.
+    app.set_today("2026-09-02");
+    let officer_report =
+        "mutation($c: ID!, $i: IncidentInput!) { reportCaseIncident(caseId: $c, incident: $i) { status } }";
+    let forbidden = app
+        .graphql_as(
+            Some(&coordinator),
+            officer_report,
+            json!({ "c": case_id, "i": incident("2026-09-02", "ATTEMPTED_KILLING") }),
+        )
+        .await;
+    assert_eq!(code(&forbidden), "FORBIDDEN", "sectors do not record incidents");
+    ok(app
+        .graphql_as(
+            Some(&officer),
+            officer_report,
+            json!({ "c": case_id, "i": incident("2026-09-02", "ATTEMPTED_KILLING") }),
+        )
+        .await);
+    let urgent = deadline(&case(&app, &officer, &case_id).await, "REASSESSMENT", None);
+    assert_eq!((&urgent["due"], &urgent["workingDays"]), (&json!("2026-09-04"), &json!(2)));
+    let audiences: Vec<String> = app
+        .db
+        .planned_notifications(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.topic == "INCIDENT_REPORTED")
+        .map(|n| n.audience)
+        .collect();
+    assert!(audiences.contains(&"SUPERVISORS".to_owned()), "{audiences:?}");
+
+    // Thursday: the re-assessment puts the case on the urgent track: the
+    // review's 120 ordinary working days become the urgent 60.
+    app.set_today("2026-09-03");
+    let reassess = "mutation($c: ID!) { assessRisk(caseId: $c, input: { track: URGENT, level: EXTREME, summary: \"Atentado contra su vida\" }) { track } }";
+    assert_eq!(
+        ok(app.graphql_as(Some(&officer), reassess, json!({ "c": case_id })).await)["assessRisk"]["track"],
+        "URGENT"
+    );
+    let after = case(&app, &officer, &case_id).await;
+    let met = deadline(&after, "REASSESSMENT", None);
+    assert_eq!((&met["status"], &met["onTime"]), (&json!("MET"), &json!(true)));
+    let moved = deadline(&after, "MEASURE_REVIEW", Some(1));
+    assert_eq!(
+        (&moved["start"], &moved["workingDays"], &moved["track"], &moved["due"]),
+        (&json!("2026-08-03"), &json!(60), &json!("URGENT"), &json!("2026-10-28"))
+    );
+    let changes = app.db.deadline_changes(id).await.unwrap();
+    assert!(changes.iter().any(|c| c.deadline == "MEASURE_REVIEW:1" && c.change == "MOVED"), "{changes:?}");
+
+    // Officers read what happened; the history keeps both reports.
+    let history: Vec<&Value> =
+        after["history"].as_array().unwrap().iter().filter(|e| e["action"] == "INCIDENT_REPORTED").collect();
+    assert_eq!(history.len(), 2);
+    assert!(history[0]["note"].as_str().unwrap().contains("Volvieron a rondar"), "{}", history[0]);
+
+    // The registry counts the request once among those with a new
+    // incident, and once for each type reported (supervisors read exact
+    // figures).
+    let supervisor = app.staff(Role::Supervisor, "supervisora@dgdh.gob.pe", None).await;
+    let statistics =
+        "{ statistics(from: \"2026-07-01\", to: \"2026-07-31\") { tables { id rows { code values { value } } } } }";
+    let report = ok(app.graphql_as(Some(&supervisor), statistics, json!({})).await);
+    let table = report["statistics"]["tables"].as_array().unwrap().iter().find(|t| t["id"] == "incidentes").unwrap();
+    let rows: Vec<(&str, &Value)> = table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["code"].as_str().unwrap(), &r["values"][0]["value"]))
+        .collect();
+    assert_eq!(rows, [("CUALQUIERA", &json!(1.0)), ("ATTEMPTED_KILLING", &json!(1.0)), ("THREAT", &json!(1.0))]);
+}
