@@ -22,6 +22,7 @@ on_both_databases!(
     an_admin_keeps_the_sectors_the_catalogue_the_deadline_rules_and_the_reminders,
     a_page_hears_of_a_change_to_its_case_through_server_sent_events,
     an_officer_sees_the_case_files_downloads_them_and_attaches_one,
+    an_officer_records_an_incident_and_renews_a_measure_after_assessing_again,
 );
 
 /// A browser signed in to the console: its session cookie.
@@ -1077,4 +1078,71 @@ async fn an_officer_sees_the_case_files_downloads_them_and_attaches_one(db: Data
     let html = compressed.bytes().await.unwrap().len();
     let weight = crate::pages::first_visit_weight(&app, html, &attached).await;
     println!("the case page with two files: {html} bytes of HTML gzip, {weight} with its CSS and JS");
+}
+
+async fn an_officer_records_an_incident_and_renews_a_measure_after_assessing_again(db: Database) {
+    let app = TestApp::spawn(db).await;
+    app.set_time("2026-07-13T14:00:00Z");
+    let token = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let case_id = admitted_case(&app, &token).await;
+    let ok = |answer: serde_json::Value| assert!(answer["errors"].is_null(), "{answer}");
+    let assess = "mutation($c: ID!) { assessRisk(caseId: $c, input: { track: ORDINARY, level: HIGH, summary: \"Amenazas\" }) { id } }";
+    ok(app.graphql_as(Some(&token), assess, json!({ "c": case_id })).await);
+    // Granted the next day: the assessment before it does not renew it.
+    app.set_time("2026-07-14T14:00:00Z");
+    let resolve = "mutation($c: ID!) { issueResolution(caseId: $c, input: { act: { number: \"RD 060-2026\", date: \"2026-07-14\" }, granted: [{ measureType: \"LEGAL_AID\" }] }) { id } }";
+    ok(app.graphql_as(Some(&token), resolve, json!({ "c": case_id })).await);
+    let measures = app
+        .graphql_as(Some(&token), "query($c: ID!) { case(id: $c) { measures { id } } }", json!({ "c": case_id }))
+        .await;
+    let notify = "mutation($m: ID!) { notifyMeasure(measureId: $m) { id } }";
+    ok(app.graphql_as(Some(&token), notify, json!({ "m": measures["data"]["case"]["measures"][0]["id"] })).await);
+
+    // A week later.
+    app.set_time("2026-07-20T14:00:00Z");
+    let (_, officer) = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await;
+    let officer = officer.expect("a session cookie");
+    let case_path = format!("/consola/casos/{case_id}");
+    let case = officer.get(&case_path).await;
+    assert!(case.body.contains("Revisión de la medida"), "the review deadline shows: {}", case.body);
+    assert!(case.body.contains("value=\"renovar\"") && case.body.contains("value=\"registrar-incidente\""));
+
+    // Renewing before a new assessment: refused, said on the page.
+    let renew = [("renovar.act.number", "RD 070-2026"), ("renovar.act.date", "2026-07-20")];
+    let refused = officer.press(&case, &case_path, "renovar", &renew).await;
+    assert!(refused.body.contains("evalúe antes el riesgo"), "{}", refused.body);
+
+    // An incident the officer heard of by phone, without its type first.
+    let what = ("registrar-incidente.incident.description", "Llamada: la siguieron hasta su casa.");
+    let day = ("registrar-incidente.incident.occurredOn", "2026-07-18");
+    let untyped = officer.press(&refused, &case_path, "registrar-incidente", &[day, what]).await;
+    assert_eq!(untyped.status, 422, "{}", untyped.body);
+    assert!(untyped.has_error_at("f-registrar-incidente-incident-aggressionTypes"), "{}", untyped.body);
+    assert!(untyped.body.contains("la siguieron hasta su casa"), "what was typed is kept");
+    let typed = [day, what, ("registrar-incidente.incident.aggressionTypes", "SURVEILLANCE")];
+    let recorded = officer.press(&untyped, &case_path, "registrar-incidente", &typed).await;
+    assert!(recorded.body.contains("Listo: se registró «Registrar un nuevo hecho»"), "{}", recorded.body);
+    assert!(recorded.body.contains("Nueva evaluación del riesgo tras un incidente"), "{}", recorded.body);
+
+    // Assessing again meets the re-assessment and lets the renewal through.
+    let assessed = officer
+        .press(
+            &recorded,
+            &case_path,
+            "evaluar-riesgo",
+            &[
+                ("evaluar-riesgo.input.track", "ORDINARY"),
+                ("evaluar-riesgo.input.level", "HIGH"),
+                ("evaluar-riesgo.input.summary", "Persiste la vigilancia"),
+            ],
+        )
+        .await;
+    let renewed = officer.press(&assessed, &case_path, "renovar", &renew).await;
+    assert!(renewed.body.contains("Listo: se registró «Renovar la medida»"), "{}", renewed.body);
+    let history = app
+        .graphql_as(Some(&token), "query($c: ID!) { case(id: $c) { history { action } } }", json!({ "c": case_id }))
+        .await;
+    let actions: Vec<&str> =
+        history["data"]["case"]["history"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(actions.ends_with(&["INCIDENT_REPORTED", "RISK_ASSESSED", "MEASURE_RENEWED"]), "{actions:?}");
 }

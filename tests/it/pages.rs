@@ -14,6 +14,7 @@ on_both_databases!(
     a_defender_files_step_by_step_and_a_resend_gets_the_same_receipt,
     a_third_party_says_how_they_know_the_person,
     a_requester_follows_answers_adds_evidence_and_withdraws,
+    a_requester_reports_a_new_incident_without_script,
     a_requester_sends_a_file_with_the_evidence_form_and_keeps_its_receipt,
     a_page_drawn_too_long_ago_or_a_busy_hour_loses_nothing,
     posts_from_elsewhere_are_refused_and_every_page_is_private,
@@ -408,6 +409,62 @@ async fn a_requester_follows_answers_adds_evidence_and_withdraws(db: Database) {
         assert!(actions.contains(&action), "{action} in {actions:?}");
     }
     assert!(!history["data"]["case"]["consentWithdrawnOn"].is_null(), "{history}");
+}
+
+async fn a_requester_reports_a_new_incident_without_script(db: Database) {
+    let app = TestApp::spawn(db).await;
+    app.set_today("2026-07-15");
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let (receipt, _) = file(&app, &defender_steps()).await;
+    let (number, key) = (receipt.text_of("recibo-expediente"), receipt.text_of("recibo-clave"));
+    let case = case_id(&app, &officer, &number).await;
+    let lookup = get(&app, "/seguimiento").await;
+    let credentials = [("fileNumber", number.as_str()), ("accessKey", key.as_str())];
+    let status = post(&app, "/seguimiento", &answer(&lookup, "consultar", &credentials)).await;
+    assert!(status.body.contains("value=\"informar-incidente\""), "{}", status.body);
+
+    // A day not written as one, nothing chosen: each said at its field,
+    // what was typed kept, nothing recorded.
+    let what = ("incident.description", "Dos hombres en moto rondaron la casa de noche.");
+    let wrong = [("incident.occurredOn", "ayer"), what];
+    let refused = post(&app, "/seguimiento", &answer(&status, "informar-incidente", &wrong)).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.has_error_at("f-incident-occurredOn"), "{}", refused.body);
+    assert!(refused.body.contains("Dos hombres en moto"), "the account is kept to correct");
+    let later = [("incident.occurredOn", "2026-07-16"), what, ("incident.aggressionTypes", "THREAT")];
+    let future = post(&app, "/seguimiento", &answer(&status, "informar-incidente", &later)).await;
+    assert!(future.has_error_at("f-incident-occurredOn"), "{}", future.body);
+    let none = post(&app, "/seguimiento", &answer(&status, "informar-incidente", &[])).await;
+    for field in ["occurredOn", "description", "aggressionTypes"] {
+        assert!(none.has_error_at(&format!("f-incident-{field}")), "{field}: {}", none.body);
+    }
+
+    let typed = [
+        ("incident.occurredOn", "2026-07-15"),
+        what,
+        ("incident.aggressionTypes", "THREAT"),
+        ("incident.aggressionTypes", "SURVEILLANCE"),
+        ("incident.aggressor", "ILLEGAL_LOGGING"),
+    ];
+    let reported = post(&app, "/seguimiento", &answer(&status, "informar-incidente", &typed)).await;
+    assert_eq!(reported.status, 200, "{}", reported.body);
+    assert!(reported.body.contains("El hecho quedó registrado"), "{}", reported.body);
+    assert!(!reported.body.contains("Dos hombres en moto"), "the form starts empty again");
+
+    let history = app
+        .graphql_as(Some(&officer), "query($c: ID!) { case(id: $c) { history { action note } } }", json!({ "c": case }))
+        .await;
+    let incidents: Vec<&serde_json::Value> = history["data"]["case"]["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "INCIDENT_REPORTED")
+        .collect();
+    assert_eq!(incidents.len(), 1, "{history}");
+    assert_eq!(
+        incidents[0]["note"],
+        "Incidente del 2026-07-15 (Amenaza, Seguimiento o vigilancia): Dos hombres en moto rondaron la casa de noche."
+    );
 }
 
 async fn a_page_drawn_too_long_ago_or_a_busy_hour_loses_nothing(db: Database) {

@@ -33,7 +33,7 @@ on_both_databases!(
 );
 
 /// How many states the walk stops at.
-const STATES: usize = 33;
+const STATES: usize = 34;
 
 async fn sign_in(page: &Page, email: &str, password: &str) {
     page.fill("f-email", email).await;
@@ -136,6 +136,11 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     assert!(!page.exists(&super::button("notificar")).await, "both measures notified");
     assert!(page.visible_text().await.contains("Notificada al sector"));
     visit.at(page, "caso-medidas").await;
+    // A new incident recorded with nothing but its day: what is missing, at once.
+    page.action("registrar-incidente").await;
+    page.assert_error_at("f-registrar-incidente-incident-description").await;
+    page.assert_error_at("f-registrar-incidente-incident-aggressionTypes").await;
+    visit.at(page, "caso-incidente-errores").await;
     page.press("nav.menu a[href='/consola/registro']").await;
     assert!(page.exists("svg.grafico[role=img]").await, "the charts are drawn");
     visit.at(page, "registro").await;

@@ -1,7 +1,7 @@
 //! Every page and state a person can reach, in the order they reach them:
 //! the start page, each step empty and with errors, the receipt, the
 //! lookup (empty, with a wrong key), the status with a pending question,
-//! the confirmation of a withdrawal, a page that does not exist, the
+//! a new incident sent empty, the confirmation of a withdrawal, a page that does not exist, the
 //! quick exit's blank page. The accessibility, layout and safety checks
 //! each visit them all, in Spanish or with `?lengua=qu`.
 
@@ -154,6 +154,11 @@ pub(crate) async fn tour(page: &Page, officer: &Officer<'_>, lang: &str, visit: 
     look_up(page, &filed.file_number, &filed.access_key).await;
     assert!(page.text(".pregunta blockquote").await.contains(QUESTION), "the pending question is shown");
     visit.at(page, "estado-con-pregunta").await;
+    // A new incident sent with nothing filled in: every problem at once.
+    page.action("informar-incidente").await;
+    page.assert_error_at("f-incident-aggressionTypes").await;
+    page.assert_error_at("f-incident-occurredOn").await;
+    visit.at(page, "incidente-errores").await;
     page.action("retirar").await;
     assert!(page.exists(&super::button("retirar-confirmado")).await, "withdrawing asks to confirm");
     visit.at(page, "retiro-confirmar").await;

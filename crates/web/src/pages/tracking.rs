@@ -2,26 +2,27 @@
 //! posted, never in a URL), the request's status as `myRequest` gives it,
 //! and what the requester can do: answer the DGDH's question, add
 //! evidence (with a file: the one form posted as `multipart/form-data`),
-//! withdraw consent (after a confirmation). Every post carries the two in
+//! report a new incident, withdraw consent (after a confirmation). Every post carries the two in
 //! hidden fields; nothing is remembered between posts.
 
 use askama::Template;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use domain::categories::{AggressionType, AggressorType};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::catalogue::{Text, Tr};
 use super::chrome::{self, Chrome, LangSwitch};
-use super::controls::{Control, ControlKind, Feedback, Field, Group, InputKind, place_problems};
+use super::controls::{Choice, Control, ControlKind, Feedback, Field, Group, InputKind, place_problems};
 use super::dates;
 use super::file_receipt::FileReceipt;
 use super::form_data::FormData;
 use super::form_token::same_origin;
 use super::home::LangParam;
 use super::notice;
-use super::operation::{self, Failure};
+use super::operation::{self, Failure, FieldProblem};
 use super::posted::{self, Posted};
 use super::sizes;
 use super::upload::{self, Attached, Received};
@@ -33,6 +34,10 @@ const ACCESS_KEY: &str = "accessKey";
 const FORM_ID: &str = "seguimiento";
 /// The evidence form's file.
 const FILE: &str = "evidence.file";
+/// The incident form's required fields.
+const INCIDENT_DAY: &str = "incident.occurredOn";
+const INCIDENT_DESCRIPTION: &str = "incident.description";
+const INCIDENT_TYPES: &str = "incident.aggressionTypes";
 /// What the file chooser offers: what the API takes (it checks the content).
 const ACCEPT: &str = "image/*,audio/*,video/*,application/pdf";
 
@@ -57,6 +62,10 @@ const ANSWER: &str = with_status!(
 const EVIDENCE: &str = with_status!(
     "mutation SeguimientoPrueba($f: String!, $k: String!, $e: EvidenceInput!, $file: Upload) { \
      addEvidence(fileNumber: $f, accessKey: $k, evidence: $e, file: $file) { ...Estado } }"
+);
+const INCIDENT: &str = with_status!(
+    "mutation SeguimientoIncidente($f: String!, $k: String!, $i: IncidentInput!) { \
+     reportIncident(fileNumber: $f, accessKey: $k, incident: $i) { ...Estado } }"
 );
 const WITHDRAW: &str = with_status!(
     "mutation SeguimientoRetirar($f: String!, $k: String!, $r: String) { \
@@ -91,7 +100,13 @@ struct Measure {
 /// The data of each operation, under its field's name.
 #[derive(Deserialize)]
 struct Answered {
-    #[serde(alias = "myRequest", alias = "answerInformationRequest", alias = "addEvidence", alias = "withdrawConsent")]
+    #[serde(
+        alias = "myRequest",
+        alias = "answerInformationRequest",
+        alias = "addEvidence",
+        alias = "reportIncident",
+        alias = "withdrawConsent"
+    )]
     status: Status,
 }
 
@@ -205,15 +220,18 @@ pub(crate) async fn post(State(app): State<WebState>, peer: Peer, request: Reque
         (false, "") if file_again => "agregar-prueba",
         (false, action) => action,
     };
-    if action == "agregar-prueba" {
-        let problems = file_problems(&app, t, &form, &file);
-        if !problems.is_empty() {
-            let said = Said { problems, file_again, ..Said::default() };
-            return match operation::run::<Answered>(&app, &caller, STATUS, credentials).await {
-                Ok(answered) => status(&app, &form, t, answered.status, said),
-                Err(failure) => refused(&app, &form, t, failure),
-            };
-        }
+    // What the page itself finds wrong, before asking the API.
+    let problems = match action {
+        "agregar-prueba" => file_problems(&app, t, &form, &file),
+        "informar-incidente" => incident_problems(t, &form),
+        _ => Vec::new(),
+    };
+    if !problems.is_empty() {
+        let said = Said { problems, file_again, ..Said::default() };
+        return match operation::run::<Answered>(&app, &caller, STATUS, credentials).await {
+            Ok(answered) => status(&app, &form, t, answered.status, said),
+            Err(failure) => refused(&app, &form, t, failure),
+        };
     }
     let mut receipt = None;
     let (outcome, done) = match action {
@@ -230,6 +248,10 @@ pub(crate) async fn post(State(app): State<WebState>, peer: Peer, request: Reque
             receipt = shown;
             (outcome, Some("seguimiento-prueba-enviada"))
         }
+        "informar-incidente" => (
+            operation::run::<Answered>(&app, &caller, INCIDENT, with(json!({ "i": incident(&form) }))).await,
+            Some("seguimiento-incidente-enviado"),
+        ),
         "retirar-confirmado" => (
             operation::run::<Answered>(&app, &caller, WITHDRAW, with(json!({ "r": form.optional("reason") }))).await,
             Some("seguimiento-retiro-hecho"),
@@ -251,10 +273,8 @@ pub(crate) async fn post(State(app): State<WebState>, peer: Peer, request: Reque
         Err(Failure::Input(problems)) => {
             // The action's input was refused: show the status again, with
             // the problems next to that form's fields.
-            let problems = problems
-                .into_iter()
-                .map(|p| (action_field(action, &p.field), Text::spanish(p.message, t.lang)))
-                .collect();
+            let problems =
+                problems.into_iter().map(|p| (action_field(action, &p), Text::spanish(p.message, t.lang))).collect();
             match operation::run::<Answered>(&app, &caller, STATUS, credentials).await {
                 Ok(answered) => {
                     let confirming = action == "retirar-confirmado";
@@ -308,6 +328,36 @@ fn file_problems(app: &WebState, t: Tr, form: &FormData, file: &Attached) -> Vec
     }
 }
 
+/// What the page itself finds wrong with an incident, all at once: what
+/// is missing, and a day not written as a date, which the API could not
+/// even be asked about. (The API checks everything else.)
+fn incident_problems(t: Tr, form: &FormData) -> Vec<(String, Text)> {
+    let mut problems = Vec::new();
+    let day = form.value(INCIDENT_DAY).trim();
+    if day.is_empty() {
+        problems.push((INCIDENT_DAY.to_owned(), t.t("error-obligatorio")));
+    } else if day.parse::<chrono::NaiveDate>().is_err() {
+        problems.push((INCIDENT_DAY.to_owned(), t.t("incidente-fecha-error")));
+    }
+    if form.optional(INCIDENT_DESCRIPTION).is_none() {
+        problems.push((INCIDENT_DESCRIPTION.to_owned(), t.t("error-obligatorio")));
+    }
+    if form.values(INCIDENT_TYPES).next().is_none() {
+        problems.push((INCIDENT_TYPES.to_owned(), t.t("error-obligatorio")));
+    }
+    problems
+}
+
+/// The incident as `IncidentInput`.
+fn incident(form: &FormData) -> Value {
+    json!({
+        "occurredOn": form.value(INCIDENT_DAY).trim(),
+        "description": form.value(INCIDENT_DESCRIPTION),
+        "aggressionTypes": form.values(INCIDENT_TYPES).collect::<Vec<_>>(),
+        "aggressor": form.optional("incident.aggressor"),
+    })
+}
+
 /// Adds the evidence, with its file if one came; the file's receipt once
 /// the API took it.
 async fn add_evidence(
@@ -333,9 +383,12 @@ fn largest(app: &WebState, t: Tr) -> String {
 }
 
 /// The form field a problem the API found belongs to.
-fn action_field(action: &str, field: &str) -> String {
+fn action_field(action: &str, problem: &FieldProblem) -> String {
+    let field = problem.field.as_str();
     match action {
         "agregar-prueba" => format!("evidence.{}", field.rsplit('.').next().unwrap_or(field)),
+        // Its fields are named by the whole path (`incident.occurredOn`).
+        "informar-incidente" => problem.path.clone(),
         _ => field.to_owned(),
     }
 }
@@ -406,6 +459,9 @@ fn status(app: &WebState, form: &FormData, t: Tr, status: Status, said: Said) ->
         if open {
             let hint = if file_again { "seguimiento-archivo-otra-vez" } else { "seguimiento-archivo-ayuda" };
             forms.push(evidence_form(t, values, t.t1(hint, "tamano", largest(app, t))));
+        }
+        if open {
+            forms.push(incident_form(t, values));
         }
         if open && !status.consent_withdrawn {
             forms.push(withdrawal_form(t, values, false));
@@ -500,6 +556,45 @@ fn evidence_form(t: Tr, values: &FormData, file_hint: Text) -> ActionForm {
         serious: false,
         cancel: None,
         multipart: true,
+    }
+}
+
+/// A new incident: when, what happened, what it was and who is thought to
+/// be behind it, as in the request's facts.
+fn incident_form(t: Tr, values: &FormData) -> ActionForm {
+    let coded = |name: &str, choices: Vec<(&'static str, Text)>| -> Vec<Choice> {
+        let chosen: Vec<&str> = values.values(name).collect();
+        choices.into_iter().map(|(code, label)| Choice::new(name, code, label, chosen.contains(&code))).collect()
+    };
+    let aggressions = AggressionType::ALL.iter().map(|a| (a.code(), t.t(&format!("agresion-{}", a.code())))).collect();
+    let aggressors = AggressorType::ALL.iter().map(|a| (a.code(), t.t(&format!("agresor-{}", a.code())))).collect();
+    let day = Field::new(INCIDENT_DAY, t.t("incidente-fecha")).required().hint(t.t("incidente-fecha-ayuda"));
+    ActionForm {
+        action: "informar-incidente",
+        heading: t.t("seguimiento-incidente-titulo"),
+        intro: Some(t.t("seguimiento-incidente-ayuda")),
+        groups: vec![Group::untitled(
+            "incident",
+            vec![
+                Control::input(day, values.value(INCIDENT_DAY).to_owned(), InputKind::Text),
+                text_area(Field::new(INCIDENT_DESCRIPTION, t.t("incidente-relato")).required(), values, 5),
+                Control::checkboxes(
+                    Field::new(INCIDENT_TYPES, t.t("hechos-agresiones"))
+                        .required()
+                        .hint(t.t("hechos-agresiones-ayuda")),
+                    coded(INCIDENT_TYPES, aggressions),
+                ),
+                Control::select(
+                    Field::new("incident.aggressor", t.t("hechos-agresor")),
+                    t.t("elija"),
+                    coded("incident.aggressor", aggressors),
+                ),
+            ],
+        )],
+        button: t.t("seguimiento-incidente-enviar"),
+        serious: false,
+        cancel: None,
+        multipart: false,
     }
 }
 

@@ -7,6 +7,7 @@
 //! posted as `multipart/form-data`.
 
 use chrono::NaiveDate;
+use domain::categories::{AggressionType, AggressorType};
 use domain::text::{ShortText, TextError};
 use domain::workflow::steps::{case_allows, measure_allows};
 use domain::workflow::{ArchiveReason, AuditAction, CaseStatus, Criterion, MeasureStatus, RiskLevel, Track};
@@ -30,13 +31,15 @@ pub(crate) enum Step {
     Notify,
     Modify,
     Extend,
+    Renew,
     Lift,
+    ReportIncident,
     Archive,
     AttachEvidence,
 }
 
 impl Step {
-    const ALL: [Step; 13] = [
+    const ALL: [Step; 15] = [
         Step::Assign,
         Step::StartReview,
         Step::Admissibility,
@@ -47,7 +50,9 @@ impl Step {
         Step::Notify,
         Step::Modify,
         Step::Extend,
+        Step::Renew,
         Step::Lift,
+        Step::ReportIncident,
         Step::Archive,
         Step::AttachEvidence,
     ];
@@ -65,7 +70,9 @@ impl Step {
             Step::Notify => "notificar",
             Step::Modify => "modificar",
             Step::Extend => "prorrogar",
+            Step::Renew => "renovar",
             Step::Lift => "levantar",
+            Step::ReportIncident => "registrar-incidente",
             Step::Archive => "archivar",
             Step::AttachEvidence => "adjuntar-prueba",
         }
@@ -88,14 +95,16 @@ impl Step {
             Step::Notify => AuditAction::MeasureNotified,
             Step::Modify => AuditAction::MeasureModified,
             Step::Extend => AuditAction::MeasureExtended,
+            Step::Renew => AuditAction::MeasureRenewed,
             Step::Lift => AuditAction::MeasureLifted,
+            Step::ReportIncident => AuditAction::IncidentReported,
             Step::Archive => AuditAction::Archived,
             Step::AttachEvidence => AuditAction::EvidenceAdded,
         }
     }
 
     pub(crate) fn is_measure_step(self) -> bool {
-        matches!(self, Step::Notify | Step::Modify | Step::Extend | Step::Lift)
+        matches!(self, Step::Notify | Step::Modify | Step::Extend | Step::Renew | Step::Lift)
     }
 
     /// It sends a file (the variable `file`).
@@ -143,6 +152,12 @@ impl Step {
             }
             Step::Extend => {
                 "mutation ConsolaProrrogarMedida($measureId: ID!, $act: ActInput!, $until: Date!) { extendMeasure(measureId: $measureId, act: $act, until: $until) { id } }"
+            }
+            Step::Renew => {
+                "mutation ConsolaRenovarMedida($measureId: ID!, $act: ActInput!) { renewMeasure(measureId: $measureId, act: $act) { id } }"
+            }
+            Step::ReportIncident => {
+                "mutation ConsolaRegistrarIncidente($caseId: ID!, $incident: IncidentInput!) { reportCaseIncident(caseId: $caseId, incident: $incident) { id } }"
             }
             Step::Lift => {
                 "mutation ConsolaLevantarMedida($measureId: ID!, $act: ActInput!, $reason: String!) { liftMeasure(measureId: $measureId, act: $act, reason: $reason) { id } }"
@@ -320,8 +335,11 @@ impl Builder<'_> {
                 )]
             }
             Step::Resolution => self.resolution(step),
+            Step::ReportIncident => self.incident(step),
             Step::Archive => {
-                let reason = Field::new(name(step, "reason"), t.t("campo-motivo-archivo")).required();
+                let reason = Field::new(name(step, "reason"), t.t("campo-motivo-archivo"))
+                    .required()
+                    .hint(t.t("campo-motivo-archivo-ayuda"));
                 let reasons = ArchiveReason::ALL
                     .iter()
                     .map(|r| {
@@ -354,7 +372,7 @@ impl Builder<'_> {
                     ],
                 )]
             }
-            Step::Notify | Step::Modify | Step::Extend | Step::Lift => Vec::new(),
+            Step::Notify | Step::Modify | Step::Extend | Step::Renew | Step::Lift => Vec::new(),
         };
         self.form(step, None, groups)
     }
@@ -405,6 +423,61 @@ impl Builder<'_> {
             ],
         ));
         groups
+    }
+
+    /// A new incident the officer learnt of: as the requester's form.
+    fn incident(&self, step: Step) -> Vec<Group> {
+        let t = self.t;
+        let v = |path: &str| self.value(step, None, path);
+        let chosen = self.posted_step.as_ref().filter(|(posted, _)| *posted == step).map_or_else(Vec::new, |_| {
+            self.posted.values(&name(step, "incident.aggressionTypes")).map(str::to_owned).collect()
+        });
+        let aggressions = AggressionType::ALL
+            .iter()
+            .map(|a| {
+                let field = name(step, "incident.aggressionTypes");
+                Choice::new(&field, a.code(), Text::plain(a.label()), chosen.iter().any(|c| c == a.code()))
+            })
+            .collect();
+        let aggressors = AggressorType::ALL
+            .iter()
+            .map(|a| {
+                let field = name(step, "incident.aggressor");
+                Choice::new(&field, a.code(), Text::plain(a.label()), v("incident.aggressor") == a.code())
+            })
+            .collect();
+        let day = v("incident.occurredOn");
+        let day = if day.is_empty() && self.posted_step.is_none() { self.today.to_string() } else { day };
+        vec![Group::untitled(
+            name(step, "incident"),
+            vec![
+                Control::input(
+                    Field::new(name(step, "incident.occurredOn"), t.t("campo-incidente-fecha"))
+                        .required()
+                        .hint(t.t("campo-fecha-ayuda")),
+                    day,
+                    InputKind::Text,
+                ),
+                Control::text_area(
+                    Field::new(name(step, "incident.description"), t.t("campo-incidente-relato"))
+                        .required()
+                        .hint(t.t("campo-incidente-relato-ayuda")),
+                    v("incident.description"),
+                    4,
+                ),
+                Control::checkboxes(
+                    Field::new(name(step, "incident.aggressionTypes"), t.t("campo-incidente-agresiones"))
+                        .required()
+                        .hint(t.t("campo-incidente-agresiones-ayuda")),
+                    aggressions,
+                ),
+                Control::select(
+                    Field::new(name(step, "incident.aggressor"), t.t("campo-incidente-agresor")),
+                    t.t("elija"),
+                    aggressors,
+                ),
+            ],
+        )]
     }
 
     fn act_controls(&self, step: Step, measure: Option<&str>, prefix: &str) -> Vec<Control> {
@@ -508,7 +581,7 @@ impl Builder<'_> {
         let t = self.t;
         let v = |path: &str| self.value(step, Some(measure_id), path);
         let mut controls = match step {
-            Step::Modify | Step::Extend | Step::Lift => self.act_controls(step, Some(measure_id), ""),
+            Step::Modify | Step::Extend | Step::Renew | Step::Lift => self.act_controls(step, Some(measure_id), ""),
             _ => Vec::new(),
         };
         match step {
@@ -636,6 +709,26 @@ pub(crate) fn variables(
             json!({ "caseId": case_id, "input": { "act": { "number": number, "date": act_date }, "granted": granted, "denied": denied } })
         }
         Step::Notify => json!({ "measureId": measure_id }),
+        Step::Renew => {
+            let number = required("act.number", &mut problems);
+            let act_date = date("act.date", &mut problems);
+            json!({ "measureId": measure_id, "act": { "number": number, "date": act_date } })
+        }
+        Step::ReportIncident => {
+            let occurred_on = date("incident.occurredOn", &mut problems);
+            let description = required("incident.description", &mut problems);
+            let types_field = name(step, "incident.aggressionTypes");
+            let aggression_types: Vec<&str> = form.values(&types_field).collect();
+            if aggression_types.is_empty() {
+                problems.push((types_field.clone(), t.t("error-obligatorio")));
+            }
+            json!({ "caseId": case_id, "incident": {
+                "occurredOn": occurred_on,
+                "description": description,
+                "aggressionTypes": aggression_types,
+                "aggressor": optional("incident.aggressor"),
+            } })
+        }
         Step::Modify | Step::Extend | Step::Lift => {
             let number = required("act.number", &mut problems);
             let act_date = date("act.date", &mut problems);
