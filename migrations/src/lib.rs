@@ -23,6 +23,7 @@ mod m20261201_000006_calendar_recomputations;
 mod m20261202_000001_evidence_files;
 mod m20261203_000001_provinces_and_districts;
 mod m20261204_000001_protection_cycle;
+mod m20261205_000001_plans_and_complaints;
 mod seed;
 
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_evidence_files::Migration),
             Box::new(m20261203_000001_provinces_and_districts::Migration),
             Box::new(m20261204_000001_protection_cycle::Migration),
+            Box::new(m20261205_000001_plans_and_complaints::Migration),
         ]
     }
 }

@@ -347,6 +347,30 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             json!({ "c": f.case, "i": incident }),
         ),
         (
+            "setProtectionPlanGoal",
+            Rule::Officers,
+            "mutation($c: ID!) { setProtectionPlanGoal(caseId: $c, goal: \"Que siga en su comunidad\") { id } }",
+            json!({ "c": f.case }),
+        ),
+        (
+            "verifyMeasure",
+            Rule::Officers,
+            "mutation($m: ID!) { verifyMeasure(measureId: $m, verified: true, note: \"Visita\") { status } }",
+            json!({ "m": measure }),
+        ),
+        (
+            "recordComplaint",
+            Rule::Officers,
+            "mutation($c: ID!, $i: ComplaintInput!) { recordComplaint(caseId: $c, input: $i) { id } }",
+            json!({ "c": f.case, "i": { "filedOn": "2026-03-04", "office": "Fiscalía Provincial Penal", "fileNumber": "CF 1-2026" } }),
+        ),
+        (
+            "updateComplaint",
+            Rule::Officers,
+            "mutation($c: ID!, $i: ComplaintUpdateInput!) { updateComplaint(caseId: $c, input: $i) { id } }",
+            json!({ "c": f.case, "i": { "complaintNumber": 1, "status": "DISMISSED", "on": "2026-03-04" } }),
+        ),
+        (
             "liftMeasure",
             Rule::Officers,
             "mutation($m: ID!, $a: ActInput!) { liftMeasure(measureId: $m, act: $a, reason: \"Fin\") { status } }",

@@ -229,6 +229,32 @@ async fn canaries_never_leave_their_place(db: Database) {
     for (query, measure, text) in reports {
         ok(app.graphql_as(Some(&coordinator), query, json!({ "m": measure, "r": text })).await);
     }
+    // The protection cycle's free text: incidents, the complaint.
+    let incident = |description: String| json!({ "occurredOn": "2026-07-13", "description": description, "aggressionTypes": ["THREAT"] });
+    ok(app.graphql("mutation($f: String!, $k: String!, $i: IncidentInput!) { reportIncident(fileNumber: $f, accessKey: $k, incident: $i) { status } }", json!({ "f": file, "k": key, "i": incident(plant("INCIDENTE")) })).await);
+    ok(app
+        .graphql_as(
+            Some(&officer),
+            "mutation($c: ID!, $i: IncidentInput!) { reportCaseIncident(caseId: $c, incident: $i) { status } }",
+            json!({ "c": case, "i": incident(plant("INCIDENTEOFICIAL")) }),
+        )
+        .await);
+    let complaint = json!({ "filedOn": "2026-07-13", "office": plant("FISCALIA"), "fileNumber": plant("CARPETA") });
+    ok(app
+        .graphql_as(
+            Some(&officer),
+            "mutation($c: ID!, $i: ComplaintInput!) { recordComplaint(caseId: $c, input: $i) { status } }",
+            json!({ "c": case, "i": complaint }),
+        )
+        .await);
+    let stage = json!({ "complaintNumber": 1, "status": "PRELIMINARY_INQUIRY", "on": "2026-07-13", "note": plant("DISPOSICION") });
+    ok(app
+        .graphql_as(
+            Some(&officer),
+            "mutation($c: ID!, $i: ComplaintUpdateInput!) { updateComplaint(caseId: $c, input: $i) { status } }",
+            json!({ "c": case, "i": stage }),
+        )
+        .await);
     let act = json!({ "number": "RD 78", "date": "2026-07-13" });
     ok(app.graphql_as(Some(&officer), "mutation($m: ID!, $a: ActInput!, $d: String!) { modifyMeasure(measureId: $m, act: $a, details: $d) { status } }", json!({ "m": measures[0], "a": act, "d": plant("CAMBIO") })).await);
     ok(app.graphql_as(Some(&officer), "mutation($m: ID!, $a: ActInput!, $r: String!) { liftMeasure(measureId: $m, act: $a, reason: $r) { status } }", json!({ "m": measures[0], "a": act, "r": plant("LEVANTA") })).await);

@@ -22,7 +22,7 @@ on_both_databases!(
     an_admin_keeps_the_sectors_the_catalogue_the_deadline_rules_and_the_reminders,
     a_page_hears_of_a_change_to_its_case_through_server_sent_events,
     an_officer_sees_the_case_files_downloads_them_and_attaches_one,
-    an_officer_records_an_incident_and_renews_a_measure_after_assessing_again,
+    an_officer_takes_the_protection_cycle_steps_from_the_case_page,
 );
 
 /// A browser signed in to the console: its session cookie.
@@ -1080,7 +1080,7 @@ async fn an_officer_sees_the_case_files_downloads_them_and_attaches_one(db: Data
     println!("the case page with two files: {html} bytes of HTML gzip, {weight} with its CSS and JS");
 }
 
-async fn an_officer_records_an_incident_and_renews_a_measure_after_assessing_again(db: Database) {
+async fn an_officer_takes_the_protection_cycle_steps_from_the_case_page(db: Database) {
     let app = TestApp::spawn(db).await;
     app.set_time("2026-07-13T14:00:00Z");
     let token = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
@@ -1145,4 +1145,50 @@ async fn an_officer_records_an_incident_and_renews_a_measure_after_assessing_aga
     let actions: Vec<&str> =
         history["data"]["case"]["history"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
     assert!(actions.ends_with(&["INCIDENT_REPORTED", "RISK_ASSESSED", "MEASURE_RENEWED"]), "{actions:?}");
+
+    // The road to justice: the complaint filed, then its stage.
+    assert!(!renewed.body.contains("value=\"actualizar-denuncia\""), "nothing to update before a complaint");
+    let filing = [
+        ("registrar-denuncia.input.filedOn", "2026-07-18"),
+        ("registrar-denuncia.input.office", "Fiscalía Provincial Penal de Pasco"),
+        ("registrar-denuncia.input.fileNumber", "CF 506-2026"),
+    ];
+    let recorded = officer.press(&renewed, &case_path, "registrar-denuncia", &filing).await;
+    assert!(recorded.body.contains("Denuncia n.° 1: <strong>Denuncia presentada</strong>"), "{}", recorded.body);
+    assert!(recorded.body.contains("Fiscalía Provincial Penal de Pasco · carpeta CF 506-2026"));
+    let unchosen = officer
+        .press(&recorded, &case_path, "actualizar-denuncia", &[("actualizar-denuncia.input.on", "2026-07-20")])
+        .await;
+    assert!(unchosen.has_error_at("f-actualizar-denuncia-input-status"), "{}", unchosen.body);
+    let stage = [
+        ("actualizar-denuncia.input.complaintNumber", "1"),
+        ("actualizar-denuncia.input.status", "PRELIMINARY_INQUIRY"),
+        ("actualizar-denuncia.input.on", "2026-07-15"),
+    ];
+    let early = officer.press(&unchosen, &case_path, "actualizar-denuncia", &stage).await;
+    assert!(early.has_error_at("f-actualizar-denuncia-input-on"), "before its filing: {}", early.body);
+    let mut stage = stage.to_vec();
+    stage[2].1 = "2026-07-20";
+    stage.push(("actualizar-denuncia.input.note", "Disposición de apertura"));
+    let updated = officer.press(&early, &case_path, "actualizar-denuncia", &stage).await;
+    assert!(updated.body.contains("Denuncia n.° 1: <strong>Diligencias preliminares</strong>"), "{}", updated.body);
+    assert!(updated.body.contains("Diligencias preliminares: Disposición de apertura"));
+
+    // The plan's goal, then the sector's report verified.
+    let goal = [("objetivo-plan.goal", "Que la lideresa siga en su comunidad")];
+    let planned = officer.press(&updated, &case_path, "objetivo-plan", &goal).await;
+    assert!(planned.body.contains("Objetivo del plan de protección:</strong> Que la lideresa siga en su comunidad"));
+    assert!(!planned.body.contains("value=\"verificar\""), "nothing to verify before the sector reports");
+    app.staff(Role::Coordinator, "minjusdh@minjusdh.gob.pe", Some("MINJUSDH")).await;
+    let sector = app.login("minjusdh@minjusdh.gob.pe", crate::app::PASSWORD).await;
+    let implemented =
+        "mutation($m: ID!) { reportMeasureImplemented(measureId: $m, report: \"Abogada asignada\") { id } }";
+    ok(app.graphql_as(Some(&sector), implemented, json!({ "m": measures["data"]["case"]["measures"][0]["id"] })).await);
+    let reported = officer.get(&case_path).await;
+    assert!(reported.body.contains("Verificación de la implementación de la medida"), "its deadline shows");
+    let unchosen = officer.press(&reported, &case_path, "verificar", &[("verificar.note", "Llamada")]).await;
+    assert!(unchosen.has_error_at("f-verificar-verified-1"), "{}", unchosen.body);
+    let checked = [("verificar.verified", "true"), ("verificar.note", "Llamada a la lideresa: ya tiene abogada")];
+    let verified = officer.press(&unchosen, &case_path, "verificar", &checked).await;
+    assert!(verified.body.contains("verificada por la DGDH el lunes 20 de julio"), "{}", verified.body);
 }

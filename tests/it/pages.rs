@@ -411,16 +411,30 @@ async fn a_requester_follows_answers_adds_evidence_and_withdraws(db: Database) {
     assert!(!history["data"]["case"]["consentWithdrawnOn"].is_null(), "{history}");
 }
 
+/// A request a defender filed through the pages, followed on its status page.
+struct Followed {
+    status: Page,
+    number: String,
+    key: String,
+    case: String,
+}
+
+async fn filed_and_followed(app: &TestApp, officer: &str) -> Followed {
+    let (receipt, _) = file(app, &defender_steps()).await;
+    let (number, key) = (receipt.text_of("recibo-expediente"), receipt.text_of("recibo-clave"));
+    let case = case_id(app, officer, &number).await;
+    let lookup = get(app, "/seguimiento").await;
+    let credentials = [("fileNumber", number.as_str()), ("accessKey", key.as_str())];
+    let status = post(app, "/seguimiento", &answer(&lookup, "consultar", &credentials)).await;
+    assert_eq!(status.status, 200, "{}", status.body);
+    Followed { status, number, key, case }
+}
+
 async fn a_requester_reports_a_new_incident_without_script(db: Database) {
     let app = TestApp::spawn(db).await;
     app.set_today("2026-07-15");
     let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
-    let (receipt, _) = file(&app, &defender_steps()).await;
-    let (number, key) = (receipt.text_of("recibo-expediente"), receipt.text_of("recibo-clave"));
-    let case = case_id(&app, &officer, &number).await;
-    let lookup = get(&app, "/seguimiento").await;
-    let credentials = [("fileNumber", number.as_str()), ("accessKey", key.as_str())];
-    let status = post(&app, "/seguimiento", &answer(&lookup, "consultar", &credentials)).await;
+    let Followed { status, case, .. } = filed_and_followed(&app, &officer).await;
     assert!(status.body.contains("value=\"informar-incidente\""), "{}", status.body);
 
     // A day not written as one, nothing chosen: each said at its field,
@@ -609,12 +623,7 @@ async fn a_requester_sends_a_file_with_the_evidence_form_and_keeps_its_receipt(d
     let config = api::ApiConfig { rate_limits: api::RateLimits::OFF, ..api::ApiConfig::default() };
     let app = TestApp::spawn_with_web(db, config, web).await;
     let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
-    let (receipt, _) = file(&app, &defender_steps()).await;
-    let (number, key) = (receipt.text_of("recibo-expediente"), receipt.text_of("recibo-clave"));
-    let case = case_id(&app, &officer, &number).await;
-    let lookup = get(&app, "/seguimiento").await;
-    let credentials = [("fileNumber", number.as_str()), ("accessKey", key.as_str())];
-    let status = post(&app, "/seguimiento", &answer(&lookup, "consultar", &credentials)).await;
+    let Followed { status, number, key, case } = filed_and_followed(&app, &officer).await;
     // The evidence form alone sends a file; the file chooser offers what the API takes.
     assert_eq!(status.body.matches("enctype=\"multipart/form-data\"").count(), 1, "{}", status.body);
     assert!(

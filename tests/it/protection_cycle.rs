@@ -2,10 +2,15 @@
 //! reviewed and renewed only after the risk is assessed again; a new
 //! incident, reported by the requester or by an officer, starts a short
 //! re-assessment whose move to the urgent track recomputes the running
-//! deadlines; a case closes only for a reason whose condition holds.
+//! deadlines; a case closes only for a reason whose condition holds; the
+//! measures form a plan with a goal, and the officer verifies each one its
+//! sector reports carried out; a
+//! complaint to the Public Prosecutor is followed through its stages, past
+//! the case's archiving, and counted in the registry.
 
 use db::Database;
 use domain::roles::Role;
+use domain::workflow::AuditAction;
 use serde_json::{Value, json};
 
 use crate::app::TestApp;
@@ -15,6 +20,8 @@ use crate::support::on_both_databases;
 
 on_both_databases!(a_measure_is_reviewed_and_renewed_only_after_a_new_assessment);
 on_both_databases!(an_incident_reopens_the_risk_and_the_urgent_track_moves_the_reviews);
+on_both_databases!(a_complaint_is_followed_to_its_end_and_counted_in_the_registry);
+on_both_databases!(the_officer_verifies_what_the_sector_reports_under_the_plans_goal);
 
 const DEADLINES: &str = "query($id: ID!) {
     case(id: $id) {
@@ -43,6 +50,27 @@ fn deadline(case: &Value, kind: &str, number: Option<u64>) -> Value {
         .find(|d| d["kind"] == kind && d["measureNumber"].as_u64() == number)
         .unwrap_or_else(|| panic!("no {kind} deadline for {number:?}: {}", case["deadlines"]))
         .clone()
+}
+
+/// The registry's table `id` for July 2026, as a supervisor (exact
+/// figures) reads it: each row's code and first value.
+async fn july_table(app: &TestApp, id: &str) -> Vec<(String, Value)> {
+    let supervisor = app.staff(Role::Supervisor, "supervisora@dgdh.gob.pe", None).await;
+    let statistics =
+        "{ statistics(from: \"2026-07-01\", to: \"2026-07-31\") { tables { id rows { code values { value } } } } }";
+    let report = ok(app.graphql_as(Some(&supervisor), statistics, json!({})).await);
+    let table = report["statistics"]["tables"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap().clone();
+    table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["code"].as_str().unwrap().to_owned(), r["values"][0]["value"].clone()))
+        .collect()
+}
+
+/// `(code, value)` pairs as `july_table` gives them.
+fn counted(rows: &[(&str, f64)]) -> Vec<(String, Value)> {
+    rows.iter().map(|(code, n)| ((*code).to_owned(), json!(n))).collect()
 }
 
 async fn case(app: &TestApp, token: &str, id: &str) -> Value {
@@ -267,16 +295,159 @@ async fn an_incident_reopens_the_risk_and_the_urgent_track_moves_the_reviews(db:
     // The registry counts the request once among those with a new
     // incident, and once for each type reported (supervisors read exact
     // figures).
-    let supervisor = app.staff(Role::Supervisor, "supervisora@dgdh.gob.pe", None).await;
-    let statistics =
-        "{ statistics(from: \"2026-07-01\", to: \"2026-07-31\") { tables { id rows { code values { value } } } } }";
-    let report = ok(app.graphql_as(Some(&supervisor), statistics, json!({})).await);
-    let table = report["statistics"]["tables"].as_array().unwrap().iter().find(|t| t["id"] == "incidentes").unwrap();
-    let rows: Vec<(&str, &Value)> = table["rows"]
-        .as_array()
+    assert_eq!(
+        july_table(&app, "incidentes").await,
+        counted(&[("CUALQUIERA", 1.0), ("ATTEMPTED_KILLING", 1.0), ("THREAT", 1.0)])
+    );
+}
+
+async fn a_complaint_is_followed_to_its_end_and_counted_in_the_registry(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let coordinator = app.staff(Role::Coordinator, "minjusdh@minjusdh.gob.pe", Some("MINJUSDH")).await;
+    let (case_id, _, _) = granted(&app, &officer, json!([{ "measureType": "LEGAL_AID" }])).await;
+    let record = "mutation($c: ID!, $i: ComplaintInput!) { recordComplaint(caseId: $c, input: $i) { id } }";
+    let filing = |on: &str| json!({ "filedOn": on, "office": "Segunda Fiscalía Supraprovincial Especializada en Derechos Humanos", "fileNumber": "CF 2506014500-2026-311-0" });
+
+    // A day to come is refused at its field; the sector may not record one.
+    let future = app.graphql_as(Some(&officer), record, json!({ "c": case_id, "i": filing("2026-08-04") })).await;
+    assert_eq!(code(&future), "BAD_USER_INPUT", "{future}");
+    assert_eq!(future["errors"][0]["extensions"]["field"], "input.filedOn");
+    assert!(!future.to_string().contains("Supraprovincial"), "an error never repeats what was typed");
+    let forbidden =
+        app.graphql_as(Some(&coordinator), record, json!({ "c": case_id, "i": filing("2026-07-20") })).await;
+    assert_eq!(code(&forbidden), "FORBIDDEN");
+    ok(app.graphql_as(Some(&officer), record, json!({ "c": case_id, "i": filing("2026-07-20") })).await);
+
+    let update = "mutation($c: ID!, $i: ComplaintUpdateInput!) { updateComplaint(caseId: $c, input: $i) { id } }";
+    let stage = |status: &str, on: &str| json!({ "complaintNumber": 1, "status": status, "on": on, "note": "Disposición fiscal n.° 1" });
+    let early = app
+        .graphql_as(Some(&officer), update, json!({ "c": case_id, "i": stage("PRELIMINARY_INQUIRY", "2026-07-01") }))
+        .await;
+    assert_eq!(early["errors"][0]["extensions"]["field"], "input.on", "{early}");
+    let unknown = app
+        .graphql_as(
+            Some(&officer),
+            update,
+            json!({ "c": case_id, "i": { "complaintNumber": 2, "status": "TRIAL", "on": "2026-08-03" } }),
+        )
+        .await;
+    assert_eq!(unknown["errors"][0]["extensions"]["field"], "input.complaintNumber", "{unknown}");
+    ok(app
+        .graphql_as(Some(&officer), update, json!({ "c": case_id, "i": stage("PRELIMINARY_INQUIRY", "2026-07-28") }))
+        .await);
+
+    let complaints = "query($id: ID!) { case(id: $id) { complaints { number filedOn office fileNumber status statusLabel statusOn stages { status on note } } } }";
+    let read = ok(app.graphql_as(Some(&officer), complaints, json!({ "id": case_id })).await);
+    assert_eq!(
+        read["case"]["complaints"],
+        json!([{
+            "number": 1, "filedOn": "2026-07-20",
+            "office": "Segunda Fiscalía Supraprovincial Especializada en Derechos Humanos", "fileNumber": "CF 2506014500-2026-311-0",
+            "status": "PRELIMINARY_INQUIRY", "statusLabel": "Diligencias preliminares", "statusOn": "2026-07-28",
+            "stages": [{ "status": "PRELIMINARY_INQUIRY", "on": "2026-07-28", "note": "Disposición fiscal n.° 1" }]
+        }])
+    );
+    // Reading them is a sensitive read on the trail; sealed at rest.
+    let trail = app.db.audit_trail(case_id.parse().unwrap()).await.unwrap();
+    let read = |e: &&db::AuditEntry| e.action == AuditAction::SensitiveRead;
+    assert!(trail.iter().filter(read).any(|e| e.fields.as_deref().is_some_and(|f| f.contains("complaints"))));
+    let stored = crate::confidentiality::raw_storage(&app.db).await;
+    assert!(
+        !crate::confidentiality::contains(&stored, "Supraprovincial Especializada"),
+        "the office is sealed at rest"
+    );
+
+    // Archived, the case's complaint is still followed to its end.
+    let lift = "mutation($m: ID!) { liftMeasure(measureId: $m, act: { number: \"RD 090-2026\", date: \"2026-08-03\" }, reason: \"Cesó\") { id } }";
+    let measures = ok(app.graphql_as(Some(&officer), DEADLINES, json!({ "id": case_id })).await);
+    ok(app.graphql_as(Some(&officer), lift, json!({ "m": measures["case"]["measures"][0]["id"] })).await);
+    let archive = "mutation($c: ID!) { archiveCase(caseId: $c, reason: CONCLUDED) { status } }";
+    ok(app.graphql_as(Some(&officer), archive, json!({ "c": case_id })).await);
+    ok(app.graphql_as(Some(&officer), update, json!({ "c": case_id, "i": stage("DISMISSED", "2026-08-03") })).await);
+    let refused = app.graphql_as(Some(&officer), record, json!({ "c": case_id, "i": filing("2026-08-03") })).await;
+    assert_eq!(code(&refused), "INVALID_TRANSITION", "no new complaint on an archived case");
+
+    // The registry: one request of July with a complaint, now dismissed.
+    assert_eq!(july_table(&app, "denuncias").await, counted(&[("CUALQUIERA", 1.0), ("DISMISSED", 1.0)]));
+}
+
+async fn the_officer_verifies_what_the_sector_reports_under_the_plans_goal(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let officer = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    let mininter = app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
+    let (case_id, _, _) = granted(&app, &officer, json!([{ "measureType": "POLICE_PROTECTION" }])).await;
+    let goal = "mutation($c: ID!, $g: String!) { setProtectionPlanGoal(caseId: $c, goal: $g) { protectionPlan { goal setOn } } }";
+    let set = ok(app
+        .graphql_as(Some(&officer), goal, json!({ "c": case_id, "g": "Que la lideresa pueda seguir en su comunidad." }))
+        .await);
+    assert_eq!(
+        set["setProtectionPlanGoal"]["protectionPlan"],
+        json!({ "goal": "Que la lideresa pueda seguir en su comunidad.", "setOn": "2026-08-03" })
+    );
+    let sector_goal = app.graphql_as(Some(&mininter), goal, json!({ "c": case_id, "g": "Otro" })).await;
+    assert_eq!(code(&sector_goal), "FORBIDDEN");
+
+    let police = case(&app, &officer, &case_id).await["measures"][0]["id"].as_str().unwrap().to_owned();
+    let on = |token: &str, mutation: &str| {
+        let query = format!("mutation($m: ID!) {{ {mutation} }}");
+        let (app, token, police) = (&app, token.to_owned(), police.clone());
+        async move { app.graphql_as(Some(&token), &query, json!({ "m": police })).await }
+    };
+    ok(on(&officer, "notifyMeasure(measureId: $m) { status }").await);
+    app.set_today("2026-08-04");
+    ok(on(&mininter, "reportMeasureImplemented(measureId: $m, report: \"Patrullaje diario\") { status }").await);
+
+    // The sector's report opens the officer's verification: 10 working days.
+    let verification = deadline(&case(&app, &officer, &case_id).await, "MEASURE_VERIFICATION", Some(1));
+    assert_eq!(
+        (&verification["start"], &verification["due"], &verification["workingDays"]),
+        (&json!("2026-08-04"), &json!("2026-08-19"), &json!(10)),
+        "6 August is a holiday"
+    );
+    let verify = |verified: bool| {
+        format!(
+            "verifyMeasure(measureId: $m, verified: {verified}, note: \"Llamada a la lideresa\") {{ status verifiedOn }}"
+        )
+    };
+    assert_eq!(code(&on(&mininter, &verify(true)).await), "FORBIDDEN", "a sector does not verify itself");
+
+    // The lideresa says no patrol came: back to the sector, told, its
+    // implementation deadline running again.
+    app.set_today("2026-08-05");
+    let failed = ok(on(&officer, &verify(false)).await);
+    assert_eq!(failed["verifyMeasure"], json!({ "status": "ACKNOWLEDGED", "verifiedOn": null }));
+    let again = case(&app, &officer, &case_id).await;
+    assert_eq!(deadline(&again, "MEASURE_VERIFICATION", Some(1))["status"], "MET");
+    let implementation = deadline(&again, "MEASURE_IMPLEMENTATION", Some(1));
+    assert_eq!((&implementation["start"], &implementation["status"]), (&json!("2026-08-05"), &json!("OPEN")));
+    let told: Vec<(String, Option<String>)> = app
+        .db
+        .planned_notifications(case_id.parse().unwrap())
+        .await
         .unwrap()
-        .iter()
-        .map(|r| (r["code"].as_str().unwrap(), &r["values"][0]["value"]))
+        .into_iter()
+        .filter(|n| n.topic == "MEASURE_VERIFICATION_FAILED")
+        .map(|n| (n.audience, n.sector))
         .collect();
-    assert_eq!(rows, [("CUALQUIERA", &json!(1.0)), ("ATTEMPTED_KILLING", &json!(1.0)), ("THREAT", &json!(1.0))]);
+    assert_eq!(told, [("SECTOR_COORDINATORS".to_owned(), Some("MININTER".to_owned()))]);
+
+    // Carried out at last, and verified.
+    app.set_today("2026-08-07");
+    ok(on(&mininter, "reportMeasureImplemented(measureId: $m, report: \"Patrullaje desde hoy\") { status }").await);
+    app.set_today("2026-08-10");
+    let verified = ok(on(&officer, &verify(true)).await);
+    assert_eq!(verified["verifyMeasure"], json!({ "status": "IMPLEMENTED", "verifiedOn": "2026-08-10" }));
+    let desk = app.graphql_as(Some(&mininter), "{ measures { nodes { verifiedOn } } }", json!({})).await;
+    assert_eq!(desk["data"]["measures"]["nodes"][0]["verifiedOn"], "2026-08-10", "the sector sees it verified: {desk}");
+
+    // The registry counts it among those implemented and verified.
+    let supervisor = app.staff(Role::Supervisor, "supervisora@dgdh.gob.pe", None).await;
+    let statistics = "{ statistics(from: \"2026-07-01\", to: \"2026-07-31\") { tables { id columns { id } rows { code values { value } } } } }";
+    let report = ok(app.graphql_as(Some(&supervisor), statistics, json!({})).await);
+    let table = report["statistics"]["tables"].as_array().unwrap().iter().find(|t| t["id"] == "medidas").unwrap();
+    let columns: Vec<&str> = table["columns"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let verified_column = columns.iter().position(|c| *c == "verificadas").unwrap();
+    let total = table["rows"].as_array().unwrap().iter().find(|r| r["code"] == "TOTAL").unwrap();
+    assert_eq!(total["values"][verified_column]["value"], json!(1.0), "{table}");
 }

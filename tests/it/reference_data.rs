@@ -82,8 +82,10 @@ async fn seeds_places_sectors_and_measures(db: Database) {
     assert_eq!((evacuation.kind.as_str(), evacuation.default_sector.as_str()), ("URGENT", "MININTER"));
 
     let rules = db.deadline_rules().await.unwrap();
-    // Seven from the start, five for reviews and re-assessments (issue 19).
-    assert_eq!(rules.all().len(), 12);
+    // Seven from the start, five for reviews and re-assessments, two for
+    // verifications (issue 19).
+    assert_eq!(rules.all().len(), 14);
+    assert_eq!(rules.all().len(), domain::deadline::DeadlineRules::peru_default().all().len(), "as the defaults");
 }
 
 async fn calendar_from_the_database_gives_the_worked_examples(db: Database) {

@@ -11,12 +11,13 @@
 use std::collections::BTreeSet;
 
 use domain::calendar::Calendar;
+use domain::categories::AggressionType;
 use domain::codes::RefCode;
 use domain::deadline::DeadlineRules;
 use domain::place::DepartmentCode;
 use domain::workflow::{
-    ActReference, ArchiveReason, Case, CaseStatus, Command, Context, Measure, MeasureNo, MeasureStatus, Resolution,
-    StaffRef, Track,
+    ActReference, ArchiveReason, Case, CaseStatus, Command, ComplaintFiling, ComplaintNo, ComplaintStatus,
+    ComplaintUpdate, Context, Incident, Measure, MeasureNo, MeasureStatus, Resolution, StaffRef, Track,
 };
 
 use crate::fixtures::{admit, assess, date, resolution, text};
@@ -48,6 +49,26 @@ fn commands() -> Vec<Command> {
         Command::ModifyMeasure { measure: m1, act: act("RD 2", on), details: text("Rondas nocturnas.") },
         Command::ExtendMeasure { measure: m1, act: act("RD 3", on), until: date("2026-09-30") },
         Command::LiftMeasure { measure: m1, act: act("RD 4", on), reason: text("Cesó el riesgo.") },
+        Command::RenewMeasure { measure: m1, act: act("RD 7", on) },
+        Command::VerifyMeasure { measure: m1, verified: true, note: text("Visita a la comunidad.") },
+        Command::SetPlanGoal { goal: text("Que siga en su comunidad.") },
+        Command::ReportIncident(Incident {
+            occurred_on: date("2026-03-11"),
+            description: text("Otra amenaza."),
+            aggression_types: vec![AggressionType::Threat],
+            aggressor: None,
+        }),
+        Command::RecordComplaint(ComplaintFiling {
+            filed_on: date("2026-03-11"),
+            office: text("Fiscalía Provincial Penal"),
+            file_number: text("CF 1-2026"),
+        }),
+        Command::UpdateComplaint(ComplaintUpdate {
+            complaint: ComplaintNo(1),
+            status: ComplaintStatus::Dismissed,
+            on: date("2026-03-10"),
+            note: None,
+        }),
         Command::Archive { reason: ArchiveReason::Concluded, note: None },
         resolution("2026-03-11", &[("POLICE_PROTECTION", "MININTER")]),
         Command::IssueResolution(Resolution { act: act("RD 5", on), granted: Vec::new(), denied: Vec::new() }),
@@ -72,6 +93,7 @@ fn every_refusal_reads_as_refusals_txt_says() {
                 status: *measure_status,
                 notified_on: None,
                 extended_until: None,
+                verified_on: None,
             };
             let case = Case { status: *status, measures: vec![measure], ..received.clone() };
             for command in commands() {

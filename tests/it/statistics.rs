@@ -171,7 +171,8 @@ async fn a_known_april_reads_exactly_for_supervisors(db: Database) {
     assert_eq!(row(&report, "canales", "WEB"), ["12"]);
     assert_eq!(row(&report, "vias", "URGENT"), ["5"]);
     assert_eq!(row(&report, "meses", "2026-04"), ["12"]);
-    assert_eq!(row_in_group(&report, "medidas", Some("MININTER"), "POLICE_PATROLS"), ["5", "0", "5", "0", "0"]);
+    // Granted, implemented, in progress, not feasible, lifted, verified.
+    assert_eq!(row_in_group(&report, "medidas", Some("MININTER"), "POLICE_PATROLS"), ["5", "0", "5", "0", "0", "0"]);
     // Five decisions met on time, each 5 working days after admission
     // (7 → 13 April); the one admitted without a resolution still runs.
     assert_eq!(row(&report, "plazos", "DECISION"), ["6", "5", "0", "1", "0", "0", "0"]);

@@ -68,6 +68,10 @@ operations! {
     ExtendMeasure = "extendMeasure",
     RenewMeasure = "renewMeasure",
     ReportCaseIncident = "reportCaseIncident",
+    RecordComplaint = "recordComplaint",
+    SetProtectionPlanGoal = "setProtectionPlanGoal",
+    VerifyMeasure = "verifyMeasure",
+    UpdateComplaint = "updateComplaint",
     LiftMeasure = "liftMeasure",
     ArchiveCase = "archiveCase",
     IssueAccessKey = "issueAccessKey",
@@ -221,6 +225,10 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::ExtendMeasure
         | O::RenewMeasure
         | O::ReportCaseIncident
+        | O::RecordComplaint
+        | O::UpdateComplaint
+        | O::SetProtectionPlanGoal
+        | O::VerifyMeasure
         | O::LiftMeasure
         | O::ArchiveCase
         | O::IssueAccessKey

@@ -174,6 +174,24 @@ impl CaseView {
         crate::schedule::deliveries_of(ctx, self.0.id).await
     }
 
+    /// The protection plan's goal, once set; its parts are `measures`.
+    /// Personal data: every read is audited.
+    async fn protection_plan(&self, ctx: &Context<'_>) -> ApiResult<Option<crate::plans::ProtectionPlanView>> {
+        record_read(ctx, self.0.id, selected(ctx, "protectionPlan"));
+        let events = loaders(ctx).load_one(EventsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(crate::plans::plan_of(&events))
+    }
+
+    /// The complaints filed with the Public Prosecutor, by number, with
+    /// their offices and file numbers (personal data: every read is
+    /// audited).
+    async fn complaints(&self, ctx: &Context<'_>) -> ApiResult<Vec<crate::complaints::ComplaintView>> {
+        record_read(ctx, self.0.id, selected(ctx, "complaints"));
+        let events = loaders(ctx).load_one(EventsOf(self.0.id)).await?.unwrap_or_default();
+        let records = domain::workflow::ComplaintRecord::from_history(events.iter().filter_map(|e| e.command.as_ref()));
+        Ok(records.into_iter().map(crate::complaints::ComplaintView).collect())
+    }
+
     /// Everything that happened to the file, oldest first. Its notes may hold
     /// personal data: every read is audited.
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<EventView>> {
@@ -506,6 +524,24 @@ fn note(command: &Command) -> Option<String> {
             resolution.denied.len()
         )),
         Command::ExtendMeasure { until, .. } => Some(format!("Prorrogada hasta el {until}")),
+        Command::RecordComplaint(filing) => Some(format!(
+            "Denuncia presentada el {} ante {} (carpeta {})",
+            filing.filed_on,
+            filing.office.as_str(),
+            filing.file_number.as_str()
+        )),
+        Command::UpdateComplaint(update) => Some(format!(
+            "Denuncia n.° {}: {} desde el {}{}",
+            update.complaint.0,
+            update.status.label(),
+            update.on,
+            update.note.as_ref().map_or(String::new(), |note| format!(". {}", note.as_str()))
+        )),
+        Command::SetPlanGoal { goal } => Some(format!("Objetivo del plan: {}", goal.as_str())),
+        Command::VerifyMeasure { verified, note, .. } => Some(match verified {
+            true => format!("Verificada: {}", note.as_str()),
+            false => format!("No implementada como se informó: {}", note.as_str()),
+        }),
         Command::RenewMeasure { act, .. } => Some(format!("Renovada por {} del {}", act.number.as_str(), act.date)),
         Command::ReportIncident(incident) => {
             let aggressions: Vec<&str> = incident.aggression_types.iter().map(|a| a.label()).collect();

@@ -312,6 +312,29 @@ mirror!(
     }
 );
 mirror!(
+    /// Where a complaint filed with the Public Prosecutor stands, by the
+    /// stages of the Código Procesal Penal (2004); `statusLabel` gives the
+    /// Spanish label.
+    ComplaintStatus = "domain::workflow::ComplaintStatus" {
+        /// Filed with the prosecutor's office.
+        Filed,
+        /// The prosecutor's preliminary inquiry (*diligencias preliminares*).
+        PreliminaryInquiry,
+        /// The investigation formally opened (*investigación preparatoria formalizada*).
+        FormalInvestigation,
+        /// The prosecutor accused (*acusación fiscal*).
+        Indictment,
+        /// Before the court (*juicio oral*).
+        Trial,
+        /// A conviction (final for the registry; appeals are recorded as a new stage).
+        Conviction,
+        /// An acquittal.
+        Acquittal,
+        /// The prosecutor closed it (*archivo fiscal*); it may reopen.
+        Dismissed,
+    }
+);
+mirror!(
     /// Why a case was archived.
     ArchiveReason = "domain::workflow::ArchiveReason" {
         /// Every measure ran its course: none is in force any more.
@@ -366,6 +389,9 @@ mirror!(
         MeasureReview,
         /// A new assessment of the risk after an incident was reported.
         Reassessment,
+        /// The officer's check that a measure the sector reported carried out
+        /// really is.
+        MeasureVerification,
     }
 );
 mirror!(
@@ -386,6 +412,8 @@ mirror!(
         MeasureAct,
         /// The report of an incident.
         IncidentReport,
+        /// The sector's report that the measure is carried out.
+        ImplementationReport,
     }
 );
 

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod authz;
 mod calendar;
 mod cases;
+mod complaints;
 mod context;
 mod deadlines;
 mod document;
@@ -33,6 +34,7 @@ mod loaders;
 mod measures;
 mod node;
 mod openrosa;
+mod plans;
 mod rate_limit;
 mod reference;
 mod request_errors;
@@ -95,6 +97,8 @@ pub struct Mutation(
     accounts::AccountsMutation,
     second_factor::SecondFactorMutation,
     triage::TriageMutation,
+    complaints::ComplaintsMutation,
+    plans::PlansMutation,
     measures::MeasuresMutation,
     reference::ReferenceMutation,
     schedule::ScheduleMutation,

@@ -71,6 +71,12 @@ impl MeasureView {
         self.0.measure.extended_until.map(Date)
     }
 
+    /// When the officer found it carried out as its sector reported; none
+    /// until then, and again once it changed.
+    async fn verified_on(&self) -> Option<Date> {
+        self.0.measure.verified_on.map(Date)
+    }
+
     /// The earliest due date among its running deadlines; `null` when none runs.
     async fn next_due_on(&self, ctx: &Context<'_>) -> ApiResult<Option<Date>> {
         Ok(self.current_next_due(ctx).await?.map(Date))

@@ -10,7 +10,7 @@ use chrono::NaiveTime;
 use db::{CalendarChange, CalendarEntry, Cursor, DeadlineFilter, DeadlineItem, DeliveryRecord};
 use domain::calendar::HolidayDate;
 use domain::codes::RefCode;
-use domain::deadline::{DeadlineKind as Kind, DeadlineRule, DurationUnit, OwnerRole};
+use domain::deadline::{DeadlineKind as Kind, DeadlineRule, DurationUnit};
 use domain::place::DepartmentCode;
 use domain::reminders::ReminderPolicy;
 use domain::roles::Role;
@@ -520,11 +520,7 @@ impl ScheduleMutation {
     ) -> ApiResult<Vec<DeadlineRuleView>> {
         let request = authorize(ctx, Operation::SaveDeadlineRule, Target::Nothing)?;
         let kind: Kind = kind.into();
-        let owner = match kind {
-            Kind::Decision | Kind::MeasureReview | Kind::Reassessment => OwnerRole::Officer,
-            Kind::InformationAnswer => OwnerRole::Requester,
-            Kind::MeasureAcknowledgement | Kind::MeasureImplementation => OwnerRole::Coordinator,
-        };
+        let owner = kind.owner();
         let rule = DeadlineRule {
             kind,
             track: track.map(Into::into),

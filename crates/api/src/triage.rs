@@ -440,7 +440,7 @@ async fn case_command(ctx: &Context<'_>, operation: Operation, case_id: &ID, com
 /// As [`case_command`], for a command built from an input argument: what
 /// the workflow refuses about the command's fields is reported under
 /// `input` (`input.act.date`).
-async fn case_command_under(
+pub(crate) async fn case_command_under(
     ctx: &Context<'_>,
     operation: Operation,
     case_id: &ID,

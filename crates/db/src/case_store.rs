@@ -12,14 +12,14 @@ use domain::deadline::{
 use domain::place::DepartmentCode;
 use domain::text::Text;
 use domain::workflow::{
-    ActReference, Case, CaseStatus, Measure, MeasureNo, MeasureStatus, OpenInformationRequest, RiskLevel, StaffRef,
-    Track,
+    ActReference, Case, CaseStatus, Complaint, ComplaintNo, ComplaintStatus, Measure, MeasureNo, MeasureStatus,
+    OpenInformationRequest, RiskLevel, StaffRef, Track,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement};
 use uuid::Uuid;
 
-use crate::entities::{cases, deadlines, measures};
+use crate::entities::{cases, complaints, deadlines, measures};
 use crate::error::{DbError, DbResult};
 use crate::parse::{parse_code, parse_opt_code, to_u16, to_u32};
 
@@ -61,10 +61,22 @@ pub(crate) async fn load(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<Load
         .order_by_asc(deadlines::Column::DeadlineKey)
         .all(conn)
         .await?;
-    loaded(row, measure_rows, deadline_rows)
+    let complaint_rows = complaints::Entity::find()
+        .filter(complaints::Column::CaseId.eq(id))
+        .order_by_asc(complaints::Column::ComplaintNo)
+        .all(conn)
+        .await?;
+    loaded(row, Children { measures: measure_rows, deadlines: deadline_rows, complaints: complaint_rows })
 }
 
-/// Several cases at once, in three statements (the worker's passes); the
+/// A case's rows besides its own.
+struct Children {
+    measures: Vec<measures::Model>,
+    deadlines: Vec<deadlines::Model>,
+    complaints: Vec<complaints::Model>,
+}
+
+/// Several cases at once, in four statements (the worker's passes); the
 /// ids not found are left out.
 pub(crate) async fn load_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbResult<Vec<LoadedCase>> {
     let rows = cases::Entity::find().filter(cases::Column::Id.is_in(ids.iter().copied())).all(conn).await?;
@@ -78,13 +90,22 @@ pub(crate) async fn load_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbRe
         .order_by_asc(deadlines::Column::DeadlineKey)
         .all(conn)
         .await?;
+    let complaints = complaints::Entity::find()
+        .filter(complaints::Column::CaseId.is_in(ids.iter().copied()))
+        .order_by_asc(complaints::Column::ComplaintNo)
+        .all(conn)
+        .await?;
     let mut measure_rows = by_case(measures, |m| m.case_id);
     let mut deadline_rows = by_case(deadlines, |d| d.case_id);
+    let mut complaint_rows = by_case(complaints, |c| c.case_id);
     rows.into_iter()
         .map(|row| {
-            let measures = measure_rows.remove(&row.id).unwrap_or_default();
-            let deadlines = deadline_rows.remove(&row.id).unwrap_or_default();
-            loaded(row, measures, deadlines)
+            let children = Children {
+                measures: measure_rows.remove(&row.id).unwrap_or_default(),
+                deadlines: deadline_rows.remove(&row.id).unwrap_or_default(),
+                complaints: complaint_rows.remove(&row.id).unwrap_or_default(),
+            };
+            loaded(row, children)
         })
         .collect()
 }
@@ -98,11 +119,8 @@ fn by_case<T>(rows: Vec<T>, case: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> 
     grouped
 }
 
-fn loaded(
-    row: cases::Model,
-    measure_rows: Vec<measures::Model>,
-    deadline_rows: Vec<deadlines::Model>,
-) -> DbResult<LoadedCase> {
+fn loaded(row: cases::Model, children: Children) -> DbResult<LoadedCase> {
+    let Children { measures: measure_rows, deadlines: deadline_rows, complaints: complaint_rows } = children;
     let mut measure_ids = HashMap::new();
     let mut case_measures = Vec::with_capacity(measure_rows.len());
     for m in measure_rows {
@@ -117,10 +135,13 @@ fn loaded(
         deadline_ids.insert(deadline.key, d.id);
         case_deadlines.push(deadline);
     }
-    let case = case_from_row(&row, case_measures, case_deadlines)?;
+    let mut case = case_from_row(&row, case_measures, case_deadlines)?;
+    case.complaints = complaint_rows.iter().map(complaint_from_row).collect::<DbResult<_>>()?;
     Ok(LoadedCase { row, case, measure_ids, deadline_ids })
 }
 
+/// The case its row holds, with `measures` and `deadlines` and no
+/// complaints (a list's row needs none).
 pub(crate) fn case_from_row(row: &cases::Model, measures: Vec<Measure>, deadlines: Vec<Deadline>) -> DbResult<Case> {
     let information_request = match (row.information_requested_on, row.information_resume_status.as_deref()) {
         (Some(requested_on), Some(resume)) => Some(OpenInformationRequest {
@@ -150,9 +171,30 @@ pub(crate) fn case_from_row(row: &cases::Model, measures: Vec<Measure>, deadline
         risk_assessed_on: row.risk_assessed_on,
         information_request,
         resolution,
+        plan_set_on: row.plan_set_on,
         measures,
+        complaints: Vec::new(),
         deadlines,
     })
+}
+
+fn complaint_from_row(c: &complaints::Model) -> DbResult<Complaint> {
+    Ok(Complaint {
+        no: ComplaintNo(to_u16(c.complaint_no, "complaints.complaint_no")?),
+        filed_on: c.filed_on,
+        status: parse_code(ComplaintStatus::parse, &c.status, "complaints.status")?,
+        status_on: c.status_on,
+    })
+}
+
+fn complaint_model(case_id: Uuid, c: &Complaint) -> complaints::ActiveModel {
+    complaints::ActiveModel {
+        case_id: Set(case_id),
+        complaint_no: Set(i32::from(c.no.0)),
+        filed_on: Set(c.filed_on),
+        status: Set(c.status.code().to_owned()),
+        status_on: Set(c.status_on),
+    }
 }
 
 fn measure_from_row(m: &measures::Model) -> DbResult<Measure> {
@@ -163,6 +205,7 @@ fn measure_from_row(m: &measures::Model) -> DbResult<Measure> {
         status: parse_code(MeasureStatus::parse, &m.status, "measures.status")?,
         notified_on: m.notified_on,
         extended_until: m.extended_until,
+        verified_on: m.verified_on,
     })
 }
 
@@ -272,6 +315,7 @@ pub(crate) fn measure_model(
         status: Set(m.status.code().to_owned()),
         notified_on: Set(m.notified_on),
         extended_until: Set(m.extended_until),
+        verified_on: Set(m.verified_on),
         updated_at: Set(now),
     }
 }
@@ -301,6 +345,7 @@ pub(crate) fn case_state_columns(case: &Case, model: &mut cases::ActiveModel) ->
     model.track = Set(case.track.map(|t| t.code().to_owned()));
     model.risk_level = Set(case.risk_level.map(|r| r.code().to_owned()));
     model.risk_assessed_on = Set(case.risk_assessed_on);
+    model.plan_set_on = Set(case.plan_set_on);
     model.information_requested_on = Set(case.information_request.as_ref().map(|i| i.requested_on));
     model.information_resume_status = Set(case.information_request.as_ref().map(|i| i.resume_status.code().to_owned()));
     model.resolution_act_number = Set(case.resolution.as_ref().map(|r| r.number.as_str().to_owned()));
@@ -459,8 +504,8 @@ async fn update_from_values(
     Ok(updated)
 }
 
-/// Inserts or updates the measures and deadlines of `new` that differ from
-/// `old`.
+/// Inserts or updates the measures, complaints and deadlines of `new` that
+/// differ from `old`.
 pub(crate) async fn save_children(
     conn: &impl ConnectionTrait,
     case_id: Uuid,
@@ -487,6 +532,17 @@ pub(crate) async fn save_children(
                 measures::Entity::insert(measure_model(Uuid::new_v4(), case_id, measure, new, now))
                     .exec_without_returning(conn)
                     .await?;
+            }
+        }
+    }
+    for complaint in &new.complaints {
+        match old.complaint(complaint.no) {
+            Some(same) if same == complaint => {}
+            Some(_) => {
+                complaints::Entity::update(complaint_model(case_id, complaint)).exec(conn).await?;
+            }
+            None => {
+                complaints::Entity::insert(complaint_model(case_id, complaint)).exec_without_returning(conn).await?;
             }
         }
     }

@@ -161,6 +161,7 @@ fn measure_record(row: measures::Model) -> DbResult<MeasureRecord> {
             status: parse_code(MeasureStatus::parse, &row.status, "measures.status")?,
             notified_on: row.notified_on,
             extended_until: row.extended_until,
+            verified_on: row.verified_on,
         },
     })
 }
@@ -210,6 +211,7 @@ fn measure_at(c: &mut Columns<'_>) -> Result<measures::Model, sea_orm::DbErr> {
         status: c.next()?,
         notified_on: c.next()?,
         extended_until: c.next()?,
+        verified_on: c.next()?,
         updated_at: c.next()?,
         next_due_on: c.next()?,
     })

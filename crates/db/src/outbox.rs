@@ -51,6 +51,7 @@ pub(crate) fn topic_columns(topic: &Topic) -> (&'static str, Option<String>) {
         Topic::MeasureImplemented(no) => ("MEASURE_IMPLEMENTED", Some(no.0.to_string())),
         Topic::MeasureNotFeasible(no) => ("MEASURE_NOT_FEASIBLE", Some(no.0.to_string())),
         Topic::MeasureLifted(no) => ("MEASURE_LIFTED", Some(no.0.to_string())),
+        Topic::MeasureVerificationFailed(no) => ("MEASURE_VERIFICATION_FAILED", Some(no.0.to_string())),
         Topic::DeadlineMoved(key) => ("DEADLINE_MOVED", Some(deadline_key_code(*key))),
         Topic::IncidentReported => ("INCIDENT_REPORTED", None),
     }
@@ -73,6 +74,7 @@ pub(crate) fn topic_from_columns(code: &str, reference: Option<&str>) -> Option<
         "MEASURE_IMPLEMENTED" => Topic::MeasureImplemented(measure()?),
         "MEASURE_NOT_FEASIBLE" => Topic::MeasureNotFeasible(measure()?),
         "MEASURE_LIFTED" => Topic::MeasureLifted(measure()?),
+        "MEASURE_VERIFICATION_FAILED" => Topic::MeasureVerificationFailed(measure()?),
         "DEADLINE_MOVED" => Topic::DeadlineMoved(crate::case_store::parse_deadline_key(reference?)?),
         "INCIDENT_REPORTED" => Topic::IncidentReported,
         _ => return None,

@@ -185,6 +185,30 @@ impl Database {
         self.rows(sql).await?.iter().map(|row| Ok((get::<T>(row, 0)?, count(row, 1)?))).collect()
     }
 
+    /// Requests of the cohort with a row in `table` (one of several a
+    /// request may have), by its `column` and, under `None`, of any:
+    /// requests, not rows, so the same suppression holds.
+    async fn requests_with(
+        &self,
+        table: &str,
+        column: &str,
+        filter: &ReportFilter,
+    ) -> DbResult<Vec<(Option<String>, u64)>> {
+        let from = format!("FROM {table} x JOIN cases c ON c.id = x.case_id");
+        let sql =
+            Sql::new(&format!("SELECT x.{column}, COUNT(DISTINCT c.id) {from}")).cohort(filter).push(" GROUP BY 1", []);
+        let mut counts: Vec<(Option<String>, u64)> = self
+            .rows(sql)
+            .await?
+            .iter()
+            .map(|row| Ok((Some(get(row, 0)?), count(row, 1)?)))
+            .collect::<DbResult<_>>()?;
+        for row in self.rows(Sql::new(&format!("SELECT COUNT(DISTINCT c.id) {from}")).cohort(filter)).await? {
+            counts.push((None, count(&row, 0)?));
+        }
+        Ok(counts)
+    }
+
     /// The requests `filter` selects, as their clear columns say (no
     /// sealed value is read): the material of the anonymised export.
     pub async fn case_records(&self, filter: &ReportFilter) -> DbResult<Vec<CaseRecord>> {
@@ -274,26 +298,10 @@ impl Database {
             })
             .collect::<DbResult<_>>()?;
 
-        // Requests with a later incident, of each aggression type and of
-        // any (`None`): requests, not incidents, so the same suppression
-        // holds.
-        let sql = Sql::new(
-            "SELECT i.aggression_type, COUNT(DISTINCT c.id) FROM incident_aggression_types i JOIN cases c ON c.id = i.case_id",
-        )
-        .cohort(filter)
-        .push(" GROUP BY 1", []);
-        let mut incidents: Vec<(Option<String>, u64)> = self
-            .rows(sql)
-            .await?
-            .iter()
-            .map(|row| Ok((Some(get(row, 0)?), count(row, 1)?)))
-            .collect::<DbResult<_>>()?;
-        let sql =
-            Sql::new("SELECT COUNT(DISTINCT c.id) FROM incident_aggression_types i JOIN cases c ON c.id = i.case_id")
-                .cohort(filter);
-        for row in self.rows(sql).await? {
-            incidents.push((None, count(&row, 0)?));
-        }
+        // Requests with a later incident, of each aggression type, and
+        // with a complaint, at each stage.
+        let incidents = self.requests_with("incident_aggression_types", "aggression_type", filter).await?;
+        let complaints = self.requests_with("complaints", "status", filter).await?;
 
         let sql = Sql::new("SELECT b.gender, COUNT(*) FROM beneficiaries b JOIN cases c ON c.id = b.case_id")
             .cohort(filter)
@@ -311,14 +319,16 @@ impl Database {
             self.rows(sql).await?.iter().map(|row| Ok((get(row, 0)?, count(row, 1)?))).collect::<DbResult<_>>()?;
 
         let mut sql = Sql::new(
-            "SELECT m.measure_type_code, m.sector_code, m.status, COUNT(*) FROM measures m JOIN cases c ON c.id = m.case_id",
+            "SELECT m.measure_type_code, m.sector_code, m.status, \
+             CAST(CASE WHEN m.verified_on IS NULL THEN 0 ELSE 1 END AS BIGINT), COUNT(*) \
+             FROM measures m JOIN cases c ON c.id = m.case_id",
         )
         .cohort(filter);
         if let Some(sector) = &filter.sector {
             sql = sql.push(" AND m.sector_code = ?", [sector.as_str().into()]);
         }
         let measures = self
-            .rows(sql.push(" GROUP BY 1, 2, 3", []))
+            .rows(sql.push(" GROUP BY 1, 2, 3, 4", []))
             .await?
             .iter()
             .map(|row| {
@@ -326,7 +336,8 @@ impl Database {
                     measure_type: get(row, 0)?,
                     sector: get(row, 1)?,
                     status: get(row, 2)?,
-                    count: count(row, 3)?,
+                    verified: get::<i64>(row, 3)? == 1,
+                    count: count(row, 4)?,
                 })
             })
             .collect::<DbResult<_>>()?;
@@ -397,6 +408,7 @@ impl Database {
             by_received_on: self.by_column("c.received_on", filter).await?,
             aggressions,
             incidents,
+            complaints,
             people_by_gender,
             failed_criteria,
             measures,

@@ -154,7 +154,8 @@ pub fn escalation(case: &Case, deadline: &Deadline) -> Vec<Audience> {
         DeadlineKind::Decision
         | DeadlineKind::InformationAnswer
         | DeadlineKind::MeasureReview
-        | DeadlineKind::Reassessment => vec![Audience::Supervisors],
+        | DeadlineKind::Reassessment
+        | DeadlineKind::MeasureVerification => vec![Audience::Supervisors],
         DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => {
             match deadline.key.measure.and_then(|no| case.measure(no)) {
                 Some(measure) => vec![Audience::SectorLeadCoordinators(measure.sector.clone()), Audience::Supervisors],
@@ -230,6 +231,8 @@ mod tests {
             risk_assessed_on: None,
             information_request: None,
             resolution: None,
+            plan_set_on: None,
+            complaints: Vec::new(),
             measures,
             deadlines: vec![deadline],
         }
@@ -295,6 +298,7 @@ mod tests {
             status: MeasureStatus::Notified,
             notified_on: Some(date("2026-08-03")),
             extended_until: None,
+            verified_on: None,
         };
         let rules = DeadlineRules::peru_default();
         let deadline = crate::deadline::Deadline {

@@ -66,6 +66,10 @@ fn notice_sentence(topic: &Topic, file: &str, due: Option<NaiveDate>, reader: Re
         (Topic::MeasureNotified(_), Reader::Staff) => {
             format!("Su sector tiene una nueva asignación en el expediente {file}. Acuse recibo en Resguardo.")
         }
+        (Topic::MeasureVerificationFailed(_), Reader::Staff) => format!(
+            "La verificación de la Dirección General de Derechos Humanos encontró que una medida del expediente {file} \
+             no está implementada como se informó. Revise la medida en Resguardo: el plazo para implementarla corre de nuevo."
+        ),
         // Nothing of what happened: an e-mail can be read by anyone near the inbox.
         (Topic::IncidentReported, Reader::Staff) => {
             format!(

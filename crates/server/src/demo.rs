@@ -15,8 +15,8 @@ use domain::request::{
 use domain::roles::Role;
 use domain::text::Text;
 use domain::workflow::{
-    ActReference, AdmissibilityDecision, AdmissibilityEvaluation, ArchiveReason, Command, Criterion, CriterionCheck,
-    GrantedMeasure, MeasureNo, Resolution, RiskLevel, StaffRef, Track,
+    ActReference, AdmissibilityDecision, AdmissibilityEvaluation, ArchiveReason, Command, ComplaintFiling, Criterion,
+    CriterionCheck, GrantedMeasure, MeasureNo, Resolution, RiskLevel, StaffRef, Track,
 };
 use uuid::Uuid;
 
@@ -113,10 +113,16 @@ pub async fn load(db: &Database, secret: &api::AccessKeySecret, now: DateTime<Ut
         resolution,
         Command::NotifyMeasure { measure: MeasureNo(1) },
         Command::NotifyMeasure { measure: MeasureNo(2) },
+        Command::SetPlanGoal { goal: text("Que la defensora pueda seguir vigilando el río sin ser amenazada.")? },
+        Command::RecordComplaint(ComplaintFiling {
+            filed_on: domain::business_day::lima_date(now),
+            office: text("Fiscalía Provincial Penal de Cusco")?,
+            file_number: text("CF 1506014500-2026-000-0")?,
+        }),
     ] {
         apply(db, id, command, &as_officer, now).await?;
     }
-    cases.push((number, "medidas notificadas a Mininter y Minjusdh", None));
+    cases.push((number, "medidas notificadas a Mininter y Minjusdh, con plan y denuncia", None));
 
     let (number, id, _) =
         file(db, secret, "150101", Channel::InPerson, DefenderCategory::TradeUnionist, AggressorType::Individual, now)

@@ -45,6 +45,7 @@ pub struct Model {
     pub admissibility_decided_on: Option<Date>,
     /// The day the risk was last assessed.
     pub risk_assessed_on: Option<Date>,
+    pub plan_set_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

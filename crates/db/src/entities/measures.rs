@@ -14,6 +14,7 @@ pub struct Model {
     pub status: String,
     pub notified_on: Option<Date>,
     pub extended_until: Option<Date>,
+    pub verified_on: Option<Date>,
     pub updated_at: DateTimeUtc,
     /// The earliest due date of an open deadline; 9999-12-31 when none.
     pub next_due_on: Date,

@@ -12,6 +12,7 @@ pub(crate) mod case_aggression_types;
 pub(crate) mod case_criteria;
 pub(crate) mod case_events;
 pub(crate) mod cases;
+pub(crate) mod complaints;
 pub(crate) mod deadline_announcements;
 pub(crate) mod deadline_changes;
 pub(crate) mod deadline_rules;

@@ -72,6 +72,8 @@ pub struct MeasureGroup {
     pub measure_type: String,
     pub sector: String,
     pub status: String,
+    /// The officer verified it carried out as the sector reported.
+    pub verified: bool,
     pub count: u64,
 }
 
@@ -115,6 +117,9 @@ pub struct RegistryCounts {
     /// Requests with an incident reported after they were filed, by the
     /// incident's aggression type; `None` for any type.
     pub incidents: Vec<(Option<String>, u64)>,
+    /// Requests with a complaint filed with the Public Prosecutor, by the
+    /// complaint's stage; `None` for any stage.
+    pub complaints: Vec<(Option<String>, u64)>,
     /// People (not collectives) to protect, by gender.
     pub people_by_gender: Vec<(Option<String>, u64)>,
     /// Among requests not admitted: the criteria they failed.

@@ -14,7 +14,7 @@ use crate::categories::{AggressionType, AggressorType, Channel, DefenderCategory
 use crate::codes::UnknownCode;
 use crate::deadline::DeadlineKind;
 use crate::place::DepartmentCode;
-use crate::workflow::{Criterion, MeasureStatus, Track};
+use crate::workflow::{ComplaintStatus, Criterion, MeasureStatus, Track};
 
 /// A column of a table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -118,8 +118,8 @@ fn named(names: &std::collections::HashMap<String, String>, code: &str) -> Strin
 }
 
 const UNRECORDED: &str = "SIN_DATO";
-/// The incidents row that counts requests with an incident of any type.
-const ANY_TYPE: &str = "CUALQUIERA";
+/// The row of a `requests_with` table that counts requests with any.
+const ANY: &str = "CUALQUIERA";
 
 /// Builds every table of the report. `calendar` counts the working days
 /// deadlines took.
@@ -178,7 +178,18 @@ pub fn build_report(filter: &ReportFilter, counts: &RegistryCounts, labels: &Lab
     );
     builder.dimension("meses", "Solicitudes por mes de ingreso", received, months(&counts.by_received_on));
     builder.people_by_gender(counts);
-    builder.incidents(counts);
+    builder.requests_with(
+        ("incidentes", "Solicitudes con nuevos incidentes, por tipo de agresión", "De cualquier tipo"),
+        counts,
+        |c| &c.incidents,
+        |code| label(AggressionType::parse, AggressionType::label, code),
+    );
+    builder.requests_with(
+        ("denuncias", "Solicitudes con denuncia ante el Ministerio Público, por estado", "En cualquier estado"),
+        counts,
+        |c| &c.complaints,
+        |code| label(ComplaintStatus::parse, ComplaintStatus::label, code),
+    );
     builder.failed_criteria(counts);
     builder.measures(counts, labels);
     builder.deadlines(counts, calendar);
@@ -395,34 +406,39 @@ impl Builder {
         self.table("genero", "Personas beneficiarias (no colectivos) por género", vec![column], rows);
     }
 
-    /// Requests with a new incident reported after they were filed, of
-    /// any aggression type and of each (a request may report several).
-    fn incidents(&mut self, counts: &RegistryCounts) {
+    /// Requests with something that came after they were filed, of which
+    /// a request may have several (`counts`: by code, `None` for any):
+    /// the row for any first, then each code in order.
+    fn requests_with(
+        &mut self,
+        (id, title, any): (&'static str, &'static str, &str),
+        counts: &RegistryCounts,
+        of: impl Fn(&RegistryCounts) -> &[(Option<String>, u64)],
+        describe: impl Fn(&str) -> String,
+    ) {
         let received_count: u64 = counts.requests.iter().map(|g| g.count).sum();
         let received = self.received();
-        let mut rows = Vec::new();
-        let mut types: Vec<(&str, String, u64)> = counts
-            .incidents
+        let mut rows: Vec<(&str, String, u64)> = of(counts)
             .iter()
             .map(|(code, n)| match code {
-                Some(code) => (code.as_str(), label(AggressionType::parse, AggressionType::label, code), *n),
-                None => (ANY_TYPE, "De cualquier tipo".to_owned(), *n),
+                Some(code) => (code.as_str(), describe(code), *n),
+                None => (ANY, any.to_owned(), *n),
             })
             .collect();
-        if !types.iter().any(|(code, _, _)| *code == ANY_TYPE) {
-            types.push((ANY_TYPE, "De cualquier tipo".to_owned(), 0));
+        if !rows.iter().any(|(code, _, _)| *code == ANY) {
+            rows.push((ANY, any.to_owned(), 0));
         }
-        // The row for any type first, then each type in code order.
-        types.sort_by_key(|(code, _, _)| (*code != ANY_TYPE, *code));
-        for (code, name, n) in types {
-            let with = self.cells.count(&format!("incident:{code}"), n);
-            // Requests without such an incident: shown nowhere, but they
-            // follow by subtraction, so they are bound too.
-            let without = self.cells.count(&format!("no_incident:{code}"), received_count.saturating_sub(n));
+        rows.sort_by_key(|(code, _, _)| (*code != ANY, *code));
+        let mut table_rows = Vec::new();
+        for (code, name, n) in rows {
+            let with = self.cells.count(&format!("{id}:{code}"), n);
+            // Requests without one: shown nowhere, but they follow by
+            // subtraction, so they are bound too.
+            let without = self.cells.count(&format!("{id}:sin:{code}"), received_count.saturating_sub(n));
             self.cells.sum(received, vec![with, without]);
-            rows.push(row(None, code, &name, vec![with]));
+            table_rows.push(row(None, code, &name, vec![with]));
         }
-        self.table("incidentes", "Solicitudes con nuevos incidentes, por tipo de agresión", vec![REQUESTS], rows);
+        self.table(id, title, vec![REQUESTS], table_rows);
     }
 
     /// Among requests not admitted, how many failed each criterion (a
@@ -457,7 +473,12 @@ impl Builder {
             Column { id: "en_curso", label: "En curso" },
             Column { id: "no_viables", label: "No viables" },
             Column { id: "levantadas", label: "Levantadas" },
+            Column { id: "verificadas", label: "Implementadas y verificadas por la DGDH" },
         ];
+        // The columns that add up to those granted; the verified ones are
+        // some of the implemented ones.
+        const OUTCOMES: usize = 5;
+        const VERIFIED: usize = 5;
         let outcome = |status: &str| match MeasureStatus::parse(status) {
             Ok(MeasureStatus::Implemented | MeasureStatus::Extended) => 1,
             Ok(MeasureStatus::NotFeasible) => 3,
@@ -480,13 +501,17 @@ impl Builder {
             for m in counts.measures.iter().filter(|m| m.sector == sector && m.measure_type == kind) {
                 values[0] += m.count;
                 values[outcome(&m.status)] += m.count;
+                if m.verified && outcome(&m.status) == 1 {
+                    values[VERIFIED] += m.count;
+                }
             }
             let cells: Vec<CellId> = values
                 .iter()
                 .enumerate()
                 .map(|(i, v)| self.cells.count(&format!("measures:{sector}:{kind}:{i}"), *v))
                 .collect();
-            self.cells.sum(cells[0], cells[1..].to_vec());
+            self.cells.sum(cells[0], cells[1..OUTCOMES].to_vec());
+            self.bind_unverified(&format!("measures:{sector}:{kind}"), &values, &cells);
             for (i, cell) in cells.iter().enumerate() {
                 column_parts[i].push(*cell);
                 sums[i] += values[i];
@@ -496,12 +521,20 @@ impl Builder {
         }
         let totals: Vec<CellId> =
             sums.iter().enumerate().map(|(i, v)| self.cells.count(&format!("measures:total:{i}"), *v)).collect();
-        self.cells.sum(totals[0], totals[1..].to_vec());
+        self.cells.sum(totals[0], totals[1..OUTCOMES].to_vec());
+        self.bind_unverified("measures:total", &sums, &totals);
         for (total, parts) in totals.iter().zip(column_parts) {
             self.cells.sum(*total, parts);
         }
         rows.push(row(None, TOTAL, "Total", totals));
         self.table("medidas", "Medidas otorgadas por tipo y sector, y cómo terminaron", columns, rows);
+    }
+
+    /// Implemented but not verified: shown nowhere, but it follows by
+    /// subtraction, so it is bound too.
+    fn bind_unverified(&mut self, key: &str, values: &[u64], cells: &[CellId]) {
+        let unverified = self.cells.count(&format!("{key}:sin_verificar"), values[1].saturating_sub(values[5]));
+        self.cells.sum(cells[1], vec![cells[5], unverified]);
     }
 
     fn deadlines(&mut self, counts: &RegistryCounts, calendar: &Calendar) {

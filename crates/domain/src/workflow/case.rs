@@ -10,6 +10,7 @@ use crate::codes::{MeasureTypeCode, SectorCode, code_enum};
 use crate::deadline::{Deadline, DeadlineKey};
 use crate::place::DepartmentCode;
 use crate::text::Text;
+use crate::workflow::{Complaint, ComplaintNo};
 
 code_enum! {
     /// Where a request stands in the procedure (DOMAIN.md §2).
@@ -128,6 +129,9 @@ pub struct Measure {
     pub notified_on: Option<NaiveDate>,
     /// Until when an extended measure stays in force.
     pub extended_until: Option<NaiveDate>,
+    /// When the officer found it carried out as the sector reported; none
+    /// until then, and again after it changed.
+    pub verified_on: Option<NaiveDate>,
 }
 
 /// An officer's account, opaque to the workflow (the shell knows who it is).
@@ -164,7 +168,12 @@ pub struct Case {
     pub information_request: Option<OpenInformationRequest>,
     /// The act that granted (or denied) the measures.
     pub resolution: Option<ActReference>,
+    /// When the protection plan's goal was last set (the goal itself is
+    /// in the sealed history).
+    pub plan_set_on: Option<NaiveDate>,
     pub measures: Vec<Measure>,
+    /// The complaints filed with the Public Prosecutor, by number.
+    pub complaints: Vec<Complaint>,
     /// One per key; a deadline set again replaces the earlier one.
     pub deadlines: Vec<Deadline>,
 }
@@ -172,6 +181,10 @@ pub struct Case {
 impl Case {
     pub fn measure(&self, no: MeasureNo) -> Option<&Measure> {
         self.measures.iter().find(|m| m.no == no)
+    }
+
+    pub fn complaint(&self, no: ComplaintNo) -> Option<&Complaint> {
+        self.complaints.iter().find(|c| c.no == no)
     }
 
     pub fn deadline(&self, key: DeadlineKey) -> Option<&Deadline> {

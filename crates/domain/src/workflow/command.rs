@@ -9,7 +9,7 @@ use crate::categories::{AggressionType, AggressorType};
 use crate::codes::{MeasureTypeCode, SectorCode, code_enum};
 use crate::evidence::EvidenceFile;
 use crate::text::{LongText, ShortText};
-use crate::workflow::{ActReference, MeasureNo, RiskLevel, StaffRef, Track};
+use crate::workflow::{ActReference, ComplaintFiling, ComplaintUpdate, MeasureNo, RiskLevel, StaffRef, Track};
 
 code_enum! {
     /// The checks made before admitting a request: (a)–(d) of DOMAIN.md §2.2
@@ -241,6 +241,18 @@ pub enum Command {
         act: ActReference,
         until: NaiveDate,
     },
+    /// The protection plan's goal: what the measures granted, together,
+    /// are for (the measures are its parts, each with its sector).
+    SetPlanGoal {
+        goal: ShortText,
+    },
+    /// The officer checked a measure the sector reported carried out:
+    /// verified, or not carried out as reported (back to the sector).
+    VerifyMeasure {
+        measure: MeasureNo,
+        verified: bool,
+        note: ShortText,
+    },
     /// The review found the measure still needed: it stays as it is, by a
     /// new act, after a new assessment of the risk.
     RenewMeasure {
@@ -248,6 +260,11 @@ pub enum Command {
         act: ActReference,
     },
     ReportIncident(Incident),
+    /// A complaint filed with the Public Prosecutor about what the case is
+    /// about, by whoever filed it (the defender, the DGDH, an organisation).
+    RecordComplaint(ComplaintFiling),
+    /// The complaint reached a new stage.
+    UpdateComplaint(ComplaintUpdate),
     LiftMeasure {
         measure: MeasureNo,
         act: ActReference,
@@ -271,6 +288,7 @@ impl Command {
             | Command::ModifyMeasure { measure, .. }
             | Command::ExtendMeasure { measure, .. }
             | Command::RenewMeasure { measure, .. }
+            | Command::VerifyMeasure { measure, .. }
             | Command::LiftMeasure { measure, .. } => Some(*measure),
             Command::Assign { .. }
             | Command::StartReview
@@ -283,6 +301,9 @@ impl Command {
             | Command::AssessRisk { .. }
             | Command::IssueResolution(_)
             | Command::ReportIncident(_)
+            | Command::SetPlanGoal { .. }
+            | Command::RecordComplaint(_)
+            | Command::UpdateComplaint(_)
             | Command::Archive { .. } => None,
         }
     }

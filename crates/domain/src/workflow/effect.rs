@@ -69,6 +69,8 @@ pub enum Topic {
     MeasureImplemented(MeasureNo),
     MeasureNotFeasible(MeasureNo),
     MeasureLifted(MeasureNo),
+    /// The officer found the measure not carried out as the sector reported.
+    MeasureVerificationFailed(MeasureNo),
     DeadlineMoved(DeadlineKey),
     /// A new incident was reported; the risk is to be assessed again.
     IncidentReported,
@@ -97,7 +99,11 @@ code_enum! {
         MeasureExtended = "MEASURE_EXTENDED", "prorrogar la medida";
         MeasureLifted = "MEASURE_LIFTED", "levantar la medida";
         MeasureRenewed = "MEASURE_RENEWED", "renovar la medida";
+        MeasureVerified = "MEASURE_VERIFIED", "verificar la implementación de la medida";
+        PlanGoalSet = "PLAN_GOAL_SET", "fijar el objetivo del plan de protección";
         IncidentReported = "INCIDENT_REPORTED", "reportar un incidente";
+        ComplaintRecorded = "COMPLAINT_RECORDED", "registrar una denuncia ante el Ministerio Público";
+        ComplaintUpdated = "COMPLAINT_UPDATED", "actualizar el estado de una denuncia";
         /// Measures granted before reviews existed got their review date.
         ReviewsScheduled = "REVIEWS_SCHEDULED", "programar la revisión de las medidas";
         Archived = "ARCHIVED", "archivar la solicitud";

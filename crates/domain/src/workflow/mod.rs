@@ -3,6 +3,7 @@
 
 mod case;
 mod command;
+mod complaint;
 mod effect;
 mod receipt;
 pub mod steps;
@@ -16,6 +17,7 @@ pub use command::{
     AdmissibilityDecision, AdmissibilityError, AdmissibilityEvaluation, ArchiveReason, Command, Criterion,
     CriterionCheck, DeniedMeasure, GrantedMeasure, Incident, Resolution,
 };
+pub use complaint::{Complaint, ComplaintFiling, ComplaintNo, ComplaintRecord, ComplaintStatus, ComplaintUpdate};
 pub use effect::{Audience, AuditAction, AuditEvent, DeadlineChange, Effect, Notification, Topic};
 pub use receipt::{FIRST_RECEIPT_DAY, ReceiptDayError, receipt_day};
 pub use transition::{Context, Transition, TransitionError};

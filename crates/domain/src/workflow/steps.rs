@@ -14,7 +14,11 @@ pub fn case_states(action: AuditAction) -> Vec<CaseStatus> {
         AuditAction::Assigned
         | AuditAction::EvidenceAdded
         | AuditAction::ConsentWithdrawn
-        | AuditAction::IncidentReported => S::ALL.iter().copied().filter(|s| s.is_open()).collect(),
+        | AuditAction::IncidentReported
+        | AuditAction::ComplaintRecorded => S::ALL.iter().copied().filter(|s| s.is_open()).collect(),
+        // The road to justice outlasts the protection: an archived case's
+        // complaint is still followed.
+        AuditAction::ComplaintUpdated => S::ALL.to_vec(),
         AuditAction::ReviewStarted => vec![S::Received],
         AuditAction::InformationRequested => vec![S::UnderReview, S::Admitted, S::RiskAssessed],
         AuditAction::InformationReceived | AuditAction::InformationPeriodClosed => vec![S::InformationRequested],
@@ -29,7 +33,9 @@ pub fn case_states(action: AuditAction) -> Vec<CaseStatus> {
         | AuditAction::MeasureModified
         | AuditAction::MeasureExtended
         | AuditAction::MeasureRenewed
-        | AuditAction::MeasureLifted => measure_phase.to_vec(),
+        | AuditAction::MeasureVerified
+        | AuditAction::MeasureLifted
+        | AuditAction::PlanGoalSet => measure_phase.to_vec(),
         AuditAction::Archived => S::ALL.iter().copied().filter(|s| *s != S::Archived).collect(),
         AuditAction::Received
         | AuditAction::DeadlinesRecomputed
@@ -69,6 +75,7 @@ pub fn measure_states(action: AuditAction) -> Vec<MeasureStatus> {
         }
         AuditAction::MeasureExtended => vec![M::Implemented, M::Extended],
         AuditAction::MeasureRenewed => vec![M::Notified, M::Acknowledged, M::Implemented, M::Extended],
+        AuditAction::MeasureVerified => vec![M::Implemented, M::Extended],
         AuditAction::MeasureLifted => M::ALL.iter().copied().filter(|s| *s != M::Lifted).collect(),
         AuditAction::Received
         | AuditAction::Assigned
@@ -79,6 +86,9 @@ pub fn measure_states(action: AuditAction) -> Vec<MeasureStatus> {
         | AuditAction::EvidenceAdded
         | AuditAction::ConsentWithdrawn
         | AuditAction::IncidentReported
+        | AuditAction::ComplaintRecorded
+        | AuditAction::ComplaintUpdated
+        | AuditAction::PlanGoalSet
         | AuditAction::AdmissibilityEvaluated
         | AuditAction::RiskAssessed
         | AuditAction::ResolutionIssued

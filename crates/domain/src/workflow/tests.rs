@@ -291,6 +291,102 @@ fn an_incident_before_admission_starts_no_reassessment() {
 }
 
 #[test]
+fn a_measure_reported_carried_out_is_verified_by_the_officer_or_goes_back_to_its_sector() {
+    // Measure 2 was reported implemented on 12 August: verification due.
+    let mut w = granted_ordinary();
+    let verification = |w: &Walk| {
+        w.case.deadline(DeadlineKey { kind: DeadlineKind::MeasureVerification, measure: Some(M2) }).cloned().unwrap()
+    };
+    assert_eq!((verification(&w).start, verification(&w).status), (date("2026-08-12"), DeadlineStatus::Open));
+    assert_eq!(verification(&w).due, w.calendar.add_working_days(date("2026-08-12"), 10, w.case.department.into()));
+
+    w.apply(Command::SetPlanGoal { goal: text("Que la lideresa siga en su comunidad.") }, "2026-08-13");
+    assert_eq!((w.audits(), w.case.plan_set_on), (vec![AuditAction::PlanGoalSet], Some(date("2026-08-13"))));
+
+    // Not as reported: back to the sector, told, with its time again.
+    let verify = |verified| Command::VerifyMeasure { measure: M2, verified, note: text("Visita a la comunidad.") };
+    w.apply(verify(false), "2026-08-14");
+    assert_eq!(w.case.measure(M2).unwrap().status, MeasureStatus::Acknowledged);
+    assert_eq!(verification(&w).status, DeadlineStatus::Met { on: date("2026-08-14"), on_time: true });
+    let implementation = w.case.deadline(DeadlineKey { kind: DeadlineKind::MeasureImplementation, measure: Some(M2) });
+    assert_eq!(
+        (implementation.unwrap().start, implementation.unwrap().status),
+        (date("2026-08-14"), DeadlineStatus::Open)
+    );
+    assert!(
+        w.notifications().iter().any(|n| n.topic == Topic::MeasureVerificationFailed(M2)
+            && matches!(n.audience, Audience::SectorCoordinators(_)))
+    );
+    let refused = w.try_apply(verify(true), "2026-08-14").unwrap_err().to_string();
+    assert!(refused.contains("«Recibida por el sector»"), "nothing to verify until reported again: {refused}");
+
+    // Reported again, then verified.
+    w.apply(Command::ReportImplemented { measure: M2, report: None }, "2026-08-17");
+    assert_eq!((verification(&w).start, verification(&w).version), (date("2026-08-17"), 2));
+    w.apply(verify(true), "2026-08-18");
+    assert_eq!(w.case.measure(M2).unwrap().verified_on, Some(date("2026-08-18")));
+    assert_eq!(w.case.measure(M2).unwrap().status, MeasureStatus::Implemented);
+    // A modification undoes the verification.
+    let modify = Command::ModifyMeasure { measure: M2, act: act("RD 013", "2026-08-19"), details: text("Otra.") };
+    w.apply(modify, "2026-08-19");
+    assert_eq!(w.case.measure(M2).unwrap().verified_on, None);
+}
+
+#[test]
+fn a_complaint_is_followed_through_its_stages_even_after_the_case_is_archived() {
+    let mut w = Walk::received("2026-07-13");
+    let filing = |on: &str| {
+        Command::RecordComplaint(ComplaintFiling {
+            filed_on: date(on),
+            office: text("Fiscalía Provincial Penal de Coronel Portillo"),
+            file_number: text("CF 1506014500-2026-123-0"),
+        })
+    };
+    assert_eq!(w.try_apply(filing("2026-07-15"), "2026-07-14"), Err(TransitionError::ComplaintDate));
+    assert_eq!(TransitionError::ComplaintDate.input_field(), Some("filedOn"));
+    // Filed before the request: the complaint is often what came first.
+    w.apply(filing("2026-07-01"), "2026-07-14");
+    assert_eq!(w.audits(), [AuditAction::ComplaintRecorded]);
+    assert_eq!(
+        w.case.complaints,
+        [Complaint {
+            no: ComplaintNo(1),
+            filed_on: date("2026-07-01"),
+            status: ComplaintStatus::Filed,
+            status_on: date("2026-07-01")
+        }]
+    );
+    w.apply(filing("2026-07-14"), "2026-07-14");
+    assert_eq!(w.case.complaints[1].no, ComplaintNo(2));
+
+    let update = |no: u16, status, on: &str| {
+        Command::UpdateComplaint(ComplaintUpdate { complaint: ComplaintNo(no), status, on: date(on), note: None })
+    };
+    assert_eq!(
+        w.try_apply(update(3, ComplaintStatus::Dismissed, "2026-07-14"), "2026-07-14"),
+        Err(TransitionError::UnknownComplaint(ComplaintNo(3)))
+    );
+    assert_eq!(
+        w.try_apply(update(1, ComplaintStatus::Filed, "2026-07-14"), "2026-07-14"),
+        Err(TransitionError::ComplaintStatusUnchanged)
+    );
+    assert_eq!(
+        w.try_apply(update(1, ComplaintStatus::PreliminaryInquiry, "2026-06-30"), "2026-07-14"),
+        Err(TransitionError::ComplaintUpdateDate),
+        "before the complaint's last stage"
+    );
+    w.apply(update(1, ComplaintStatus::PreliminaryInquiry, "2026-07-10"), "2026-07-14");
+    assert_eq!(w.audits(), [AuditAction::ComplaintUpdated]);
+    assert!(w.case.complaint(ComplaintNo(1)).unwrap().status.is_open());
+
+    // Archived, the case still follows its complaints; it takes no new one.
+    w.apply(Command::Archive { reason: ArchiveReason::RequestWithdrawn, note: None }, "2026-07-15");
+    w.apply(update(1, ComplaintStatus::Dismissed, "2026-07-15"), "2026-07-15");
+    assert!(!w.case.complaint(ComplaintNo(1)).unwrap().status.is_open());
+    assert!(matches!(w.try_apply(filing("2026-07-15"), "2026-07-15"), Err(TransitionError::NotAllowed { .. })));
+}
+
+#[test]
 fn each_closing_reason_needs_what_the_procedure_asks() {
     let unreachable =
         |note: Option<&str>| Command::Archive { reason: ArchiveReason::BeneficiaryUnreachable, note: note.map(text) };

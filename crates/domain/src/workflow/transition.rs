@@ -10,10 +10,12 @@ use crate::deadline::{
     Deadline, DeadlineKey, DeadlineKind, DeadlineRule, DeadlineRules, DeadlineStatus, RuleError, StartEvent,
 };
 use crate::place::DepartmentCode;
+use crate::workflow::complaint::next_complaint_no;
 use crate::workflow::steps;
 use crate::workflow::{
     ActReference, AdmissibilityDecision, ArchiveReason, Audience, AuditAction, AuditEvent, Case, CaseStatus, Command,
-    DeadlineChange, Effect, Measure, MeasureNo, MeasureStatus, Notification, OpenInformationRequest, Topic, Track,
+    Complaint, ComplaintNo, ComplaintStatus, DeadlineChange, Effect, Measure, MeasureNo, MeasureStatus, Notification,
+    OpenInformationRequest, Topic, Track,
 };
 
 /// What a transition is computed with besides the case and the command.
@@ -60,6 +62,14 @@ pub enum TransitionError {
     AssessmentRequired,
     #[error("la fecha del incidente no puede ser posterior a hoy ni anterior a la recepción de la solicitud")]
     IncidentDate,
+    #[error("la fecha de la denuncia no puede ser posterior a hoy")]
+    ComplaintDate,
+    #[error("la fecha no puede ser posterior a hoy ni anterior a la del estado anterior de la denuncia")]
+    ComplaintUpdateDate,
+    #[error("la solicitud no tiene la denuncia n.° {}", .0.0)]
+    UnknownComplaint(ComplaintNo),
+    #[error("la denuncia ya está en ese estado")]
+    ComplaintStatusUnchanged,
     /// What closing for this reason needs is missing.
     #[error("{}", archive_requirement(*.0))]
     ArchiveRequirement(ArchiveReason),
@@ -108,6 +118,10 @@ impl TransitionError {
             TransitionError::EmptyResolution => Some("granted"),
             TransitionError::ExtensionNotInFuture => Some("until"),
             TransitionError::IncidentDate => Some("incident.occurredOn"),
+            TransitionError::ComplaintDate => Some("filedOn"),
+            TransitionError::ComplaintUpdateDate => Some("on"),
+            TransitionError::UnknownComplaint(_) => Some("complaintNumber"),
+            TransitionError::ComplaintStatusUnchanged => Some("status"),
             TransitionError::ArchiveRequirement(reason) => match reason {
                 ArchiveReason::BeneficiaryUnreachable | ArchiveReason::Referred => Some("note"),
                 ArchiveReason::Concluded
@@ -147,7 +161,9 @@ impl Case {
             risk_assessed_on: None,
             information_request: None,
             resolution: None,
+            plan_set_on: None,
             measures: Vec::new(),
+            complaints: Vec::new(),
             deadlines: Vec::new(),
         };
         let mut step = Step::new(&case, received_on, ctx);
@@ -279,6 +295,7 @@ impl Case {
                         status: MeasureStatus::Granted,
                         notified_on: None,
                         extended_until: None,
+                        verified_on: None,
                     });
                 }
                 for no in granted_nos {
@@ -322,6 +339,8 @@ impl Case {
                 step.require(action)?;
                 step.measure_transition(measure, action, MeasureStatus::Implemented)?;
                 step.close_measure_deadlines(measure, DeadlineChange::Met);
+                // The sector's word is checked: the officer verifies it.
+                step.set_deadline(DeadlineKind::MeasureVerification, Some(measure), today)?;
                 step.notify(Audience::AssignedOfficer, Topic::MeasureImplemented(measure));
                 action
             }
@@ -340,6 +359,9 @@ impl Case {
                 step.check_act_date(&act)?;
                 step.measure_transition(measure, action, MeasureStatus::Modified)?;
                 step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
+                step.close(measure_key(DeadlineKind::MeasureVerification, measure), DeadlineChange::Cancelled, today);
+                // The measure as changed has yet to be carried out and checked.
+                step.set_verified(measure, None);
                 // The review happened: the measure as changed is reviewed
                 // in its turn, counted from the act that changed it.
                 step.close(measure_key(DeadlineKind::MeasureReview, measure), DeadlineChange::Met, today);
@@ -366,6 +388,7 @@ impl Case {
                 let lifted = step.measure_transition(measure, action, MeasureStatus::Lifted)?;
                 let (sector, was_notified) = (lifted.sector.clone(), lifted.notified_on.is_some());
                 step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
+                step.close(measure_key(DeadlineKind::MeasureVerification, measure), DeadlineChange::Cancelled, today);
                 step.close(measure_key(DeadlineKind::MeasureReview, measure), DeadlineChange::Met, today);
                 if was_notified {
                     step.notify(Audience::SectorCoordinators(sector), Topic::MeasureLifted(measure));
@@ -387,6 +410,29 @@ impl Case {
                 step.set_deadline(DeadlineKind::MeasureReview, Some(measure), act.date)?;
                 action
             }
+            Command::SetPlanGoal { goal: _ } => {
+                let action = AuditAction::PlanGoalSet;
+                step.require(action)?;
+                step.case.plan_set_on = Some(today);
+                action
+            }
+            Command::VerifyMeasure { measure, verified, note: _ } => {
+                let action = AuditAction::MeasureVerified;
+                step.require(action)?;
+                step.close(measure_key(DeadlineKind::MeasureVerification, measure), DeadlineChange::Met, today);
+                if verified {
+                    step.measure_transition(measure, action, None)?;
+                    step.set_verified(measure, Some(today));
+                } else {
+                    // Not as reported: back to the sector, whose time to
+                    // carry it out runs again from today.
+                    let sector = step.measure_transition(measure, action, MeasureStatus::Acknowledged)?.sector.clone();
+                    step.set_verified(measure, None);
+                    step.set_deadline(DeadlineKind::MeasureImplementation, Some(measure), today)?;
+                    step.notify(Audience::SectorCoordinators(sector), Topic::MeasureVerificationFailed(measure));
+                }
+                action
+            }
             Command::ReportIncident(incident) => {
                 let action = AuditAction::IncidentReported;
                 step.require(action)?;
@@ -406,6 +452,40 @@ impl Case {
                 if incident.threatens_life_or_integrity() {
                     step.notify(Audience::Supervisors, Topic::IncidentReported);
                 }
+                action
+            }
+            Command::RecordComplaint(filing) => {
+                let action = AuditAction::ComplaintRecorded;
+                step.require(action)?;
+                if filing.filed_on > today {
+                    return Err(TransitionError::ComplaintDate);
+                }
+                let no = next_complaint_no(step.case.complaints.iter().map(|c| c.no));
+                step.case.complaints.push(Complaint {
+                    no,
+                    filed_on: filing.filed_on,
+                    status: ComplaintStatus::Filed,
+                    status_on: filing.filed_on,
+                });
+                action
+            }
+            Command::UpdateComplaint(update) => {
+                let action = AuditAction::ComplaintUpdated;
+                step.require(action)?;
+                let complaint = step
+                    .case
+                    .complaints
+                    .iter_mut()
+                    .find(|c| c.no == update.complaint)
+                    .ok_or(TransitionError::UnknownComplaint(update.complaint))?;
+                if update.status == complaint.status {
+                    return Err(TransitionError::ComplaintStatusUnchanged);
+                }
+                if update.on > today || update.on < complaint.status_on {
+                    return Err(TransitionError::ComplaintUpdateDate);
+                }
+                complaint.status = update.status;
+                complaint.status_on = update.on;
                 action
             }
             Command::Archive { reason, note } => {
@@ -680,6 +760,12 @@ impl<'a> Step<'a> {
         self.record(change, closed);
     }
 
+    fn set_verified(&mut self, measure: MeasureNo, on: Option<NaiveDate>) {
+        if let Some(m) = self.case.measures.iter_mut().find(|m| m.no == measure) {
+            m.verified_on = on;
+        }
+    }
+
     fn close_measure_deadlines(&mut self, measure: MeasureNo, change: DeadlineChange) {
         for kind in [DeadlineKind::MeasureAcknowledgement, DeadlineKind::MeasureImplementation] {
             self.close(measure_key(kind, measure), change, self.today);
@@ -735,7 +821,8 @@ impl<'a> Step<'a> {
                 DeadlineKind::Decision
                 | DeadlineKind::InformationAnswer
                 | DeadlineKind::MeasureReview
-                | DeadlineKind::Reassessment => Audience::AssignedOfficer,
+                | DeadlineKind::Reassessment
+                | DeadlineKind::MeasureVerification => Audience::AssignedOfficer,
                 DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => {
                     let sector = key.measure.and_then(|no| self.case.measure(no)).map(|m| m.sector.clone());
                     match sector {

@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 use domain::categories::{AggressionType, AggressorType};
 use domain::text::{ShortText, TextError};
 use domain::workflow::steps::{case_allows, measure_allows};
-use domain::workflow::{ArchiveReason, AuditAction, CaseStatus, Criterion, MeasureStatus, RiskLevel, Track};
+use domain::workflow::{
+    ArchiveReason, AuditAction, CaseStatus, ComplaintStatus, Criterion, MeasureStatus, RiskLevel, Track,
+};
 use serde_json::{Value, json};
 
 use super::case_view::Data;
@@ -32,14 +34,18 @@ pub(crate) enum Step {
     Modify,
     Extend,
     Renew,
+    Verify,
     Lift,
     ReportIncident,
+    SetPlanGoal,
+    RecordComplaint,
+    UpdateComplaint,
     Archive,
     AttachEvidence,
 }
 
 impl Step {
-    const ALL: [Step; 15] = [
+    const ALL: [Step; 19] = [
         Step::Assign,
         Step::StartReview,
         Step::Admissibility,
@@ -51,8 +57,12 @@ impl Step {
         Step::Modify,
         Step::Extend,
         Step::Renew,
+        Step::Verify,
         Step::Lift,
         Step::ReportIncident,
+        Step::SetPlanGoal,
+        Step::RecordComplaint,
+        Step::UpdateComplaint,
         Step::Archive,
         Step::AttachEvidence,
     ];
@@ -71,8 +81,12 @@ impl Step {
             Step::Modify => "modificar",
             Step::Extend => "prorrogar",
             Step::Renew => "renovar",
+            Step::Verify => "verificar",
+            Step::SetPlanGoal => "objetivo-plan",
             Step::Lift => "levantar",
             Step::ReportIncident => "registrar-incidente",
+            Step::RecordComplaint => "registrar-denuncia",
+            Step::UpdateComplaint => "actualizar-denuncia",
             Step::Archive => "archivar",
             Step::AttachEvidence => "adjuntar-prueba",
         }
@@ -96,15 +110,19 @@ impl Step {
             Step::Modify => AuditAction::MeasureModified,
             Step::Extend => AuditAction::MeasureExtended,
             Step::Renew => AuditAction::MeasureRenewed,
+            Step::Verify => AuditAction::MeasureVerified,
+            Step::SetPlanGoal => AuditAction::PlanGoalSet,
             Step::Lift => AuditAction::MeasureLifted,
             Step::ReportIncident => AuditAction::IncidentReported,
+            Step::RecordComplaint => AuditAction::ComplaintRecorded,
+            Step::UpdateComplaint => AuditAction::ComplaintUpdated,
             Step::Archive => AuditAction::Archived,
             Step::AttachEvidence => AuditAction::EvidenceAdded,
         }
     }
 
     pub(crate) fn is_measure_step(self) -> bool {
-        matches!(self, Step::Notify | Step::Modify | Step::Extend | Step::Renew | Step::Lift)
+        matches!(self, Step::Notify | Step::Modify | Step::Extend | Step::Renew | Step::Verify | Step::Lift)
     }
 
     /// It sends a file (the variable `file`).
@@ -155,6 +173,18 @@ impl Step {
             }
             Step::Renew => {
                 "mutation ConsolaRenovarMedida($measureId: ID!, $act: ActInput!) { renewMeasure(measureId: $measureId, act: $act) { id } }"
+            }
+            Step::Verify => {
+                "mutation ConsolaVerificarMedida($measureId: ID!, $verified: Boolean!, $note: String!) { verifyMeasure(measureId: $measureId, verified: $verified, note: $note) { id } }"
+            }
+            Step::SetPlanGoal => {
+                "mutation ConsolaObjetivoPlan($caseId: ID!, $goal: String!) { setProtectionPlanGoal(caseId: $caseId, goal: $goal) { id } }"
+            }
+            Step::RecordComplaint => {
+                "mutation ConsolaRegistrarDenuncia($caseId: ID!, $input: ComplaintInput!) { recordComplaint(caseId: $caseId, input: $input) { id } }"
+            }
+            Step::UpdateComplaint => {
+                "mutation ConsolaActualizarDenuncia($caseId: ID!, $input: ComplaintUpdateInput!) { updateComplaint(caseId: $caseId, input: $input) { id } }"
             }
             Step::ReportIncident => {
                 "mutation ConsolaRegistrarIncidente($caseId: ID!, $incident: IncidentInput!) { reportCaseIncident(caseId: $caseId, incident: $incident) { id } }"
@@ -227,6 +257,8 @@ impl Builder<'_> {
         let case_steps = Step::ALL
             .into_iter()
             .filter(|s| !s.is_measure_step() && case_allows(s.action(), status))
+            // A complaint is updated once there is one.
+            .filter(|s| *s != Step::UpdateComplaint || !self.data.case.complaints.is_empty())
             .map(|s| self.case_form(s))
             .collect();
         let measure_steps = self
@@ -336,6 +368,18 @@ impl Builder<'_> {
             }
             Step::Resolution => self.resolution(step),
             Step::ReportIncident => self.incident(step),
+            Step::SetPlanGoal => {
+                // The goal in force, to adjust rather than retype.
+                let posted = self.posted_step.as_ref().is_some_and(|(posted, _)| *posted == step);
+                let current = self.data.case.protection_plan.as_ref().map(|p| p.goal.clone()).unwrap_or_default();
+                let goal = if posted { v("goal") } else { current };
+                let field = Field::new(name(step, "goal"), t.t("campo-objetivo-plan"))
+                    .required()
+                    .hint(t.t("campo-objetivo-plan-ayuda"));
+                vec![Group::untitled(name(step, ""), vec![Control::text_area(field, goal, 3)])]
+            }
+            Step::RecordComplaint => self.complaint(step),
+            Step::UpdateComplaint => self.complaint_update(step),
             Step::Archive => {
                 let reason = Field::new(name(step, "reason"), t.t("campo-motivo-archivo"))
                     .required()
@@ -372,7 +416,7 @@ impl Builder<'_> {
                     ],
                 )]
             }
-            Step::Notify | Step::Modify | Step::Extend | Step::Renew | Step::Lift => Vec::new(),
+            Step::Notify | Step::Modify | Step::Extend | Step::Renew | Step::Verify | Step::Lift => Vec::new(),
         };
         self.form(step, None, groups)
     }
@@ -425,6 +469,87 @@ impl Builder<'_> {
         groups
     }
 
+    /// The day a form's date field starts with: what was typed, or today
+    /// on a page no form was posted from.
+    fn day(&self, step: Step, path: &str) -> String {
+        let day = self.value(step, None, path);
+        if day.is_empty() && self.posted_step.is_none() { self.today.to_string() } else { day }
+    }
+
+    /// A complaint filed with the Public Prosecutor.
+    fn complaint(&self, step: Step) -> Vec<Group> {
+        let t = self.t;
+        let v = |path: &str| self.value(step, None, path);
+        let input = |path: &str, label: &str, value: String| {
+            Control::input(Field::new(name(step, path), t.t(label)).required(), value, InputKind::Text)
+        };
+        vec![Group::untitled(
+            name(step, "input"),
+            vec![
+                Control::input(
+                    Field::new(name(step, "input.filedOn"), t.t("campo-denuncia-fecha"))
+                        .required()
+                        .hint(t.t("campo-fecha-ayuda")),
+                    self.day(step, "input.filedOn"),
+                    InputKind::Text,
+                ),
+                input("input.office", "campo-denuncia-fiscalia", v("input.office")),
+                input("input.fileNumber", "campo-denuncia-carpeta", v("input.fileNumber")),
+            ],
+        )]
+    }
+
+    /// A complaint's new stage.
+    fn complaint_update(&self, step: Step) -> Vec<Group> {
+        let t = self.t;
+        let v = |path: &str| self.value(step, None, path);
+        let field = |path: &str| name(step, path);
+        let complaints = self
+            .data
+            .case
+            .complaints
+            .iter()
+            .map(|c| {
+                let label = t.with(
+                    "denuncia-opcion",
+                    [("numero", (c.number as usize).into()), ("carpeta", c.file_number.as_str().into())],
+                );
+                let number = c.number.to_string();
+                let chosen = v("input.complaintNumber") == number || self.data.case.complaints.len() == 1;
+                Choice::new(&field("input.complaintNumber"), number, label, chosen)
+            })
+            .collect();
+        let statuses = ComplaintStatus::ALL
+            .iter()
+            .map(|s| {
+                Choice::new(&field("input.status"), s.code(), Text::plain(s.label()), v("input.status") == s.code())
+            })
+            .collect();
+        vec![Group::untitled(
+            name(step, "input"),
+            vec![
+                Control::select(
+                    Field::new(field("input.complaintNumber"), t.t("campo-denuncia")).required(),
+                    t.t("elija"),
+                    complaints,
+                ),
+                Control::select(
+                    Field::new(field("input.status"), t.t("campo-denuncia-estado")).required(),
+                    t.t("elija"),
+                    statuses,
+                ),
+                Control::input(
+                    Field::new(field("input.on"), t.t("campo-denuncia-estado-fecha"))
+                        .required()
+                        .hint(t.t("campo-fecha-ayuda")),
+                    self.day(step, "input.on"),
+                    InputKind::Text,
+                ),
+                Control::text_area(Field::new(field("input.note"), t.t("campo-denuncia-nota")), v("input.note"), 3),
+            ],
+        )]
+    }
+
     /// A new incident the officer learnt of: as the requester's form.
     fn incident(&self, step: Step) -> Vec<Group> {
         let t = self.t;
@@ -446,8 +571,7 @@ impl Builder<'_> {
                 Choice::new(&field, a.code(), Text::plain(a.label()), v("incident.aggressor") == a.code())
             })
             .collect();
-        let day = v("incident.occurredOn");
-        let day = if day.is_empty() && self.posted_step.is_none() { self.today.to_string() } else { day };
+        let day = self.day(step, "incident.occurredOn");
         vec![Group::untitled(
             name(step, "incident"),
             vec![
@@ -600,6 +724,25 @@ impl Builder<'_> {
                 v("reason"),
                 3,
             )),
+            Step::Verify => {
+                let outcomes = [("true", "verificacion-si"), ("false", "verificacion-no")]
+                    .into_iter()
+                    .map(|(value, label)| {
+                        Choice::new(&name(step, "verified"), value, t.t(label), v("verified") == value)
+                    })
+                    .collect();
+                controls.push(Control::radios(
+                    Field::new(name(step, "verified"), t.t("campo-verificacion")).required(),
+                    outcomes,
+                ));
+                controls.push(Control::text_area(
+                    Field::new(name(step, "note"), t.t("campo-verificacion-nota"))
+                        .required()
+                        .hint(t.t("campo-verificacion-nota-ayuda")),
+                    v("note"),
+                    3,
+                ));
+            }
             _ => {}
         }
         let groups = if controls.is_empty() {
@@ -709,10 +852,43 @@ pub(crate) fn variables(
             json!({ "caseId": case_id, "input": { "act": { "number": number, "date": act_date }, "granted": granted, "denied": denied } })
         }
         Step::Notify => json!({ "measureId": measure_id }),
+        Step::Verify => {
+            let verified = match field("verified").as_str() {
+                "true" => true,
+                "false" => false,
+                _ => {
+                    problems.push((name(step, "verified"), t.t("error-elija-opcion")));
+                    false
+                }
+            };
+            let note = required("note", &mut problems);
+            json!({ "measureId": measure_id, "verified": verified, "note": note })
+        }
+        Step::SetPlanGoal => json!({ "caseId": case_id, "goal": form.value(&name(step, "goal")) }),
         Step::Renew => {
             let number = required("act.number", &mut problems);
             let act_date = date("act.date", &mut problems);
             json!({ "measureId": measure_id, "act": { "number": number, "date": act_date } })
+        }
+        Step::RecordComplaint => {
+            let filed_on = date("input.filedOn", &mut problems);
+            let office = required("input.office", &mut problems);
+            let file_number = required("input.fileNumber", &mut problems);
+            json!({ "caseId": case_id, "input": { "filedOn": filed_on, "office": office, "fileNumber": file_number } })
+        }
+        Step::UpdateComplaint => {
+            let number = field("input.complaintNumber").parse::<u32>().ok();
+            if number.is_none() {
+                problems.push((name(step, "input.complaintNumber"), t.t("error-elija-opcion")));
+            }
+            let status = field("input.status");
+            if ComplaintStatus::parse(&status).is_err() {
+                problems.push((name(step, "input.status"), t.t("error-elija-opcion")));
+            }
+            let on = date("input.on", &mut problems);
+            json!({ "caseId": case_id, "input": {
+                "complaintNumber": number, "status": status, "on": on, "note": optional("input.note"),
+            } })
         }
         Step::ReportIncident => {
             let occurred_on = date("incident.occurredOn", &mut problems);

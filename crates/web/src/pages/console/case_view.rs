@@ -1,8 +1,8 @@
 //! What the case page reads (one operation: `case` with what an officer
 //! may see, the officers to assign to, the catalogue) and how it shows
 //! it: the request, the measures by sector, every deadline with why its
-//! due date is what it is, the evidence files, the history, the e-mails
-//! sent.
+//! due date is what it is, the evidence files, the complaints to the
+//! Public Prosecutor, the history, the e-mails sent.
 
 use std::collections::HashMap;
 
@@ -24,11 +24,13 @@ pub(crate) const QUERY: &str = with_me!(
          place { ubigeo detail } defenderCategory defenderCategoryDetail aggressionTypes aggressorType \
          language languageDetail interpreterNeeded consent { status reason } facts \
          evidence { description reference } requestedMeasures { measureType description } } \
-       measures { id number measureTypeName sector status statusLabel notifiedOn extendedUntil } \
+       protectionPlan { goal setOn } \
+       measures { id number measureTypeName sector status statusLabel notifiedOn extendedUntil verifiedOn } \
        deadlines { label measureNumber start due status statusOn onTime workingDays suspendedWorkingDays \
          workingDaysLeft explanation { skippedDays { date reasons { description legalBasis } } } } \
        evidenceFiles { id number kindLabel size sha256 givenName sentByRequester sentByRole receivedAt } \
        deliveries { kind topic toRequester recipientId status attempts plannedFor sentAt } \
+       complaints { number filedOn office fileNumber statusLabel statusOn stages { statusLabel on note } } \
        history { seq description occurredOn actor { displayName } measureNumber note } } }"
 );
 
@@ -95,12 +97,43 @@ pub(crate) struct Case {
     pub(crate) consent_withdrawn_on: Option<NaiveDate>,
     pub(crate) assigned_officer: Option<Person>,
     pub(crate) resolution: Option<Act>,
+    pub(crate) protection_plan: Option<ProtectionPlan>,
     pub(crate) request: Request,
     pub(crate) measures: Vec<Measure>,
     pub(crate) deadlines: Vec<Deadline>,
     pub(crate) evidence_files: Vec<EvidenceFile>,
     pub(crate) deliveries: Vec<Delivery>,
+    pub(crate) complaints: Vec<Complaint>,
     pub(crate) history: Vec<Event>,
+}
+
+/// The goal the case's measures are for, together.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProtectionPlan {
+    pub(crate) goal: String,
+    pub(crate) set_on: NaiveDate,
+}
+
+/// A complaint filed with the Public Prosecutor, and its stages.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Complaint {
+    pub(crate) number: u32,
+    pub(crate) filed_on: NaiveDate,
+    pub(crate) office: String,
+    pub(crate) file_number: String,
+    pub(crate) status_label: String,
+    pub(crate) status_on: NaiveDate,
+    pub(crate) stages: Vec<ComplaintStage>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ComplaintStage {
+    pub(crate) status_label: String,
+    pub(crate) on: NaiveDate,
+    pub(crate) note: Option<String>,
 }
 
 /// A file received as evidence (reading `givenName` is an audited read,
@@ -208,6 +241,7 @@ pub(crate) struct Measure {
     pub(crate) status_label: String,
     pub(crate) notified_on: Option<NaiveDate>,
     pub(crate) extended_until: Option<NaiveDate>,
+    pub(crate) verified_on: Option<NaiveDate>,
 }
 
 #[derive(Deserialize)]
