@@ -855,6 +855,22 @@ async fn an_admin_keeps_the_sectors_the_catalogue_the_deadline_rules_and_the_rem
     typed.push(("regla.workingDays", "10"));
     let saved = admin.press(&refused, "/consola/reglas", "regla", &typed).await;
     assert!(saved.body.contains("Guardado.") && saved.body.contains("10 días hábiles"), "{}", saved.body);
+    // A type of measure's own review: named in its row, opened by its link.
+    assert!(saved.body.contains("Revisión de la medida: Protección policial"), "{}", saved.body);
+    let police = admin.get("/consola/reglas?regla=MEASURE_REVIEW&via=&tipo=POLICE_PROTECTION").await;
+    assert!(police.body.contains("value=\"POLICE_PROTECTION\" selected") && police.body.contains("value=\"20\""));
+    let typed = [
+        ("regla.kind", "MEASURE_REVIEW"),
+        ("regla.measureType", "POLICE_PROTECTION"),
+        ("regla.startEvent", "MEASURE_ACT"),
+        ("regla.workingDays", "15"),
+    ];
+    let saved = admin.press(&police, "/consola/reglas", "regla", &typed).await;
+    assert!(saved.body.contains("Guardado."), "{}", saved.body);
+    let rules = app.db.deadline_rules().await.unwrap();
+    let police_rule =
+        rules.all().iter().find(|r| r.measure_type.as_ref().is_some_and(|m| m.as_str() == "POLICE_PROTECTION"));
+    assert_eq!(police_rule.map(|r| r.amount), Some(15), "that rule changed, not the one for every type");
     let reminders = [("avisos-URGENT.beforeDue", "3, 1, x"), ("avisos-URGENT.sendAt", "08:30")];
     let refused = admin.press(&saved, "/consola/reglas", "avisos-URGENT", &reminders).await;
     assert!(refused.has_error_at("f-avisos-URGENT-beforeDue"), "{}", refused.body);

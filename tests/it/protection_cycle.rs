@@ -22,6 +22,7 @@ on_both_databases!(a_measure_is_reviewed_and_renewed_only_after_a_new_assessment
 on_both_databases!(an_incident_reopens_the_risk_and_the_urgent_track_moves_the_reviews);
 on_both_databases!(a_complaint_is_followed_to_its_end_and_counted_in_the_registry);
 on_both_databases!(the_officer_verifies_what_the_sector_reports_under_the_plans_goal);
+on_both_databases!(measures_granted_before_reviews_existed_get_theirs_from_the_worker);
 
 const DEADLINES: &str = "query($id: ID!) {
     case(id: $id) {
@@ -450,4 +451,59 @@ async fn the_officer_verifies_what_the_sector_reports_under_the_plans_goal(db: D
     let verified_column = columns.iter().position(|c| *c == "verificadas").unwrap();
     let total = table["rows"].as_array().unwrap().iter().find(|r| r["code"] == "TOTAL").unwrap();
     assert_eq!(total["values"][verified_column]["value"], json!(1.0), "{table}");
+}
+
+async fn measures_granted_before_reviews_existed_get_theirs_from_the_worker(db: Database) {
+    use crate::fixtures::{admit, assess, at, fresh_keys, request, resolution};
+    use sea_orm::ConnectionTrait;
+    let officer = db::Actor { user_id: Some(uuid::Uuid::new_v4()), role: Role::Officer, request_id: None };
+    let filed = |db: Database| async move {
+        let channel = domain::categories::Channel::Web;
+        db.submit_request(&request(), channel, &fresh_keys(), at("2026-07-13"), &db::Actor::public(None))
+            .await
+            .unwrap()
+            .id
+    };
+    let (granted, lifted) = (filed(db.clone()).await, filed(db.clone()).await);
+    for id in [granted, lifted] {
+        for command in [
+            domain::workflow::Command::StartReview,
+            admit(),
+            assess(domain::workflow::Track::Ordinary),
+            resolution("2026-07-20", &[("LEGAL_AID", "MINJUSDH")]),
+        ] {
+            db.apply(id, command, at("2026-07-20"), &officer).await.unwrap();
+        }
+    }
+    let lift = domain::workflow::Command::LiftMeasure {
+        measure: domain::workflow::MeasureNo(1),
+        act: domain::workflow::ActReference {
+            number: crate::fixtures::text("RD 9"),
+            date: crate::fixtures::date("2026-07-21"),
+        },
+        reason: crate::fixtures::text("Ya no la necesita."),
+    };
+    db.apply(lifted, lift, at("2026-07-21"), &officer).await.unwrap();
+    // As a database from before reviews holds them: no review deadlines.
+    let conn = db.connection();
+    conn.execute_unprepared(
+        "DELETE FROM deadline_changes WHERE deadline_id IN (SELECT id FROM deadlines WHERE kind = 'MEASURE_REVIEW')",
+    )
+    .await
+    .unwrap();
+    conn.execute_unprepared("DELETE FROM deadlines WHERE kind = 'MEASURE_REVIEW'").await.unwrap();
+
+    assert_eq!(db.schedule_missing_reviews(at("2026-08-03")).await.unwrap(), 1, "the lifted measure needs none");
+    let file = db.case_file(granted).await.unwrap();
+    let key = domain::deadline::DeadlineKey {
+        kind: domain::deadline::DeadlineKind::MeasureReview,
+        measure: Some(domain::workflow::MeasureNo(1)),
+    };
+    let review = file.case.deadline(key).unwrap();
+    assert_eq!((review.start, review.rule.amount), (crate::fixtures::date("2026-07-20"), 120), "from the resolution");
+    let trail = db.audit_trail(granted).await.unwrap();
+    assert_eq!(trail.last().unwrap().action, AuditAction::ReviewsScheduled);
+    assert_eq!(trail.last().unwrap().actor_role, Role::System);
+    assert_eq!(db.schedule_missing_reviews(at("2026-08-04")).await.unwrap(), 0, "nothing left to do");
+    assert!(db.case_file(lifted).await.unwrap().case.deadline(key).is_none());
 }

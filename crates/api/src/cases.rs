@@ -176,20 +176,20 @@ impl CaseView {
 
     /// The protection plan's goal, once set; its parts are `measures`.
     /// Personal data: every read is audited.
-    async fn protection_plan(&self, ctx: &Context<'_>) -> ApiResult<Option<crate::plans::ProtectionPlanView>> {
+    async fn protection_plan(&self, ctx: &Context<'_>) -> ApiResult<Option<crate::plan_view::ProtectionPlanView>> {
         record_read(ctx, self.0.id, selected(ctx, "protectionPlan"));
         let events = loaders(ctx).load_one(EventsOf(self.0.id)).await?.unwrap_or_default();
-        Ok(crate::plans::plan_of(&events))
+        Ok(crate::plan_view::plan_of(&events))
     }
 
     /// The complaints filed with the Public Prosecutor, by number, with
     /// their offices and file numbers (personal data: every read is
     /// audited).
-    async fn complaints(&self, ctx: &Context<'_>) -> ApiResult<Vec<crate::complaints::ComplaintView>> {
+    async fn complaints(&self, ctx: &Context<'_>) -> ApiResult<Vec<crate::complaint_view::ComplaintView>> {
         record_read(ctx, self.0.id, selected(ctx, "complaints"));
         let events = loaders(ctx).load_one(EventsOf(self.0.id)).await?.unwrap_or_default();
         let records = domain::workflow::ComplaintRecord::from_history(events.iter().filter_map(|e| e.command.as_ref()));
-        Ok(records.into_iter().map(crate::complaints::ComplaintView).collect())
+        Ok(records.into_iter().map(crate::complaint_view::ComplaintView).collect())
     }
 
     /// Everything that happened to the file, oldest first. Its notes may hold

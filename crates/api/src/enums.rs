@@ -326,7 +326,7 @@ mirror!(
         Indictment,
         /// Before the court (*juicio oral*).
         Trial,
-        /// A conviction (final for the registry; appeals are recorded as a new stage).
+        /// A conviction.
         Conviction,
         /// An acquittal.
         Acquittal,

@@ -4,7 +4,7 @@
 //! out, separate from the sector's own word (public reviews found measures
 //! never verified).
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object};
 use domain::workflow::Command;
 
 use crate::authz::{Operation, Target};
@@ -13,7 +13,6 @@ use crate::context::authorize;
 use crate::error::ApiResult;
 use crate::inputs::text;
 use crate::measures::{MeasureView, measure_command};
-use crate::scalars::Date;
 use crate::triage::case_command_under;
 
 #[derive(Default)]
@@ -53,23 +52,4 @@ impl PlansMutation {
         })
         .await
     }
-}
-
-/// The goal of a case's protection plan; its parts are the case's
-/// `measures`, each with its sector, status and verification.
-#[derive(SimpleObject)]
-#[graphql(name = "ProtectionPlan")]
-pub(crate) struct ProtectionPlanView {
-    /// What the measures are for, together. Personal data.
-    pub(crate) goal: String,
-    /// When it was set (`YYYY-MM-DD`, America/Lima).
-    pub(crate) set_on: Date,
-}
-
-/// The plan's goal as the history last set it.
-pub(crate) fn plan_of(events: &[db::CaseEvent]) -> Option<ProtectionPlanView> {
-    events.iter().rev().find_map(|event| {
-        let Some(Command::SetPlanGoal { goal }) = &event.command else { return None };
-        Some(ProtectionPlanView { goal: goal.as_str().to_owned(), set_on: Date(event.occurred_on) })
-    })
 }

@@ -188,7 +188,8 @@ impl Database {
     }
 
     /// Replaces one deadline rule (by kind, track and, for reviews, type of
-    /// measure); the whole set must stay consistent. New deadlines follow it; running ones keep theirs.
+    /// measure); the whole set must stay consistent. New deadlines follow
+    /// it; running ones keep theirs.
     pub async fn save_deadline_rule(
         &self,
         rule: DeadlineRule,

@@ -419,14 +419,14 @@ impl Case {
             Command::VerifyMeasure { measure, verified, note: _ } => {
                 let action = AuditAction::MeasureVerified;
                 step.require(action)?;
+                // Not as reported: back to the sector, whose time to carry
+                // it out runs again from today.
+                let back_to = (!verified).then_some(MeasureStatus::Acknowledged);
+                let sector = step.measure_transition(measure, action, back_to)?.sector.clone();
                 step.close(measure_key(DeadlineKind::MeasureVerification, measure), DeadlineChange::Met, today);
                 if verified {
-                    step.measure_transition(measure, action, None)?;
                     step.set_verified(measure, Some(today));
                 } else {
-                    // Not as reported: back to the sector, whose time to
-                    // carry it out runs again from today.
-                    let sector = step.measure_transition(measure, action, MeasureStatus::Acknowledged)?.sector.clone();
                     step.set_verified(measure, None);
                     step.set_deadline(DeadlineKind::MeasureImplementation, Some(measure), today)?;
                     step.notify(Audience::SectorCoordinators(sector), Topic::MeasureVerificationFailed(measure));

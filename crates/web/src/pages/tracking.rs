@@ -2,8 +2,9 @@
 //! posted, never in a URL), the request's status as `myRequest` gives it,
 //! and what the requester can do: answer the DGDH's question, add
 //! evidence (with a file: the one form posted as `multipart/form-data`),
-//! report a new incident, withdraw consent (after a confirmation). Every post carries the two in
-//! hidden fields; nothing is remembered between posts.
+//! report a new incident, withdraw consent (after a confirmation). Every
+//! post carries the two in hidden fields; nothing is remembered between
+//! posts.
 
 use askama::Template;
 use axum::extract::{Query, Request, State};

@@ -25,12 +25,13 @@ use crate::pages::form_data::FormData;
 use crate::pages::posted;
 
 const QUERY: &str = with_me!(
-    "query ConsolaReglas { me { ...Yo } deadlineRules { kind track workingDays startEvent } \
+    "query ConsolaReglas { me { ...Yo } deadlineRules { kind track workingDays startEvent measureType } \
+     measureTypes { code name active } \
      reminderPolicies { track beforeDue overdueEveryWorkingDay sendAt } }"
 );
 const SAVE_RULE: &str = "mutation ConsolaRegla($kind: DeadlineKind!, $track: Track, $workingDays: Int!, \
-     $startEvent: StartEvent!) { saveDeadlineRule(kind: $kind, track: $track, workingDays: $workingDays, \
-     startEvent: $startEvent) { kind } }";
+     $startEvent: StartEvent!, $measureType: String) { saveDeadlineRule(kind: $kind, track: $track, \
+     workingDays: $workingDays, startEvent: $startEvent, measureType: $measureType) { kind } }";
 const SAVE_POLICY: &str = "mutation ConsolaAvisos($track: Track!, $beforeDue: [Int!]!, \
      $overdueEveryWorkingDay: Boolean!, $sendAt: String!) { saveReminderPolicy(track: $track, \
      beforeDue: $beforeDue, overdueEveryWorkingDay: $overdueEveryWorkingDay, sendAt: $sendAt) { track } }";
@@ -48,7 +49,15 @@ fn policy_prefix(track: Track) -> String {
 struct Data {
     me: Me,
     deadline_rules: Vec<Rule>,
+    measure_types: Vec<MeasureType>,
     reminder_policies: Vec<Policy>,
+}
+
+#[derive(Deserialize)]
+struct MeasureType {
+    code: String,
+    name: String,
+    active: bool,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +67,8 @@ struct Rule {
     track: Option<String>,
     working_days: u32,
     start_event: String,
+    /// Reviews: the type of measure it is for; every type when absent.
+    measure_type: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -103,9 +114,10 @@ struct Rules {
 pub(crate) struct Editing {
     regla: Option<String>,
     via: Option<String>,
+    tipo: Option<String>,
 }
 
-/// `GET /consola/reglas[?regla=KIND&via=TRACK]`.
+/// `GET /consola/reglas[?regla=KIND&via=TRACK&tipo=MEASURE_TYPE]`.
 pub(crate) async fn page(State(app): State<WebState>, session: Session, Query(editing): Query<Editing>) -> Response {
     draw(&app, &session, &editing, None, Feedback::default(), Vec::new()).await
 }
@@ -141,11 +153,13 @@ pub(crate) async fn post(State(app): State<WebState>, SignedPost { session, post
         if !problems.is_empty() {
             return draw(&app, &session, &Editing::default(), Some((RULE, form)), Feedback::default(), problems).await;
         }
+        let optional = |value: String| if value.is_empty() { Value::Null } else { json!(value) };
         let variables = json!({
             "kind": field(RULE, "kind"),
-            "track": if track.is_empty() { Value::Null } else { json!(track) },
+            "track": optional(track),
             "workingDays": days,
             "startEvent": field(RULE, "startEvent"),
+            "measureType": optional(field(RULE, "measureType")),
         });
         (SAVE_RULE, variables)
     } else if let Some(track) = policy_track {
@@ -211,14 +225,22 @@ async fn draw(
     let rules = data
         .deadline_rules
         .iter()
-        .map(|r| RuleRow {
-            kind: DeadlineKind::parse(&r.kind).map_or(r.kind.clone(), |k| k.label().to_owned()),
-            track: track_label(t, r.track.as_deref()),
-            length: t.t1("reglas-dias-habiles", "dias", r.working_days as usize),
-            start: StartEvent::parse(&r.start_event).map_or(r.start_event.clone(), |e| e.label().to_owned()),
-            change: admin.then(|| {
-                format!("/consola/reglas?regla={}&via={}#regla-titulo", r.kind, r.track.as_deref().unwrap_or(""))
-            }),
+        .map(|r| {
+            let kind = DeadlineKind::parse(&r.kind).map_or(r.kind.clone(), |k| k.label().to_owned());
+            let measure_type = r.measure_type.as_deref().unwrap_or("");
+            RuleRow {
+                kind: match data.measure_types.iter().find(|m| m.code == measure_type) {
+                    Some(m) => format!("{kind}: {}", m.name),
+                    None => kind,
+                },
+                track: track_label(t, r.track.as_deref()),
+                length: t.t1("reglas-dias-habiles", "dias", r.working_days as usize),
+                start: StartEvent::parse(&r.start_event).map_or(r.start_event.clone(), |e| e.label().to_owned()),
+                change: admin.then(|| {
+                    let track = r.track.as_deref().unwrap_or("");
+                    format!("/consola/reglas?regla={}&via={track}&tipo={measure_type}#regla-titulo", r.kind)
+                }),
+            }
         })
         .collect();
     let policies = data
@@ -242,10 +264,11 @@ async fn draw(
                 .find(|r| {
                     Some(&r.kind) == editing.regla.as_ref()
                         && r.track.as_deref().unwrap_or("") == editing.via.as_deref().unwrap_or("")
+                        && r.measure_type.as_deref().unwrap_or("") == editing.tipo.as_deref().unwrap_or("")
                 })
                 .map_or_else(RuleValues::default, RuleValues::of),
         };
-        forms.push((RULE.to_owned(), t.t("reglas-regla-form"), vec![rule_group(t, &rule)]));
+        forms.push((RULE.to_owned(), t.t("reglas-regla-form"), vec![rule_group(t, &rule, &data.measure_types)]));
         for track in Track::ALL.iter().copied() {
             let prefix = policy_prefix(track);
             let current = data.reminder_policies.iter().find(|p| p.track == track.code());
@@ -278,6 +301,7 @@ struct RuleValues {
     track: String,
     working_days: String,
     start_event: String,
+    measure_type: String,
 }
 
 impl RuleValues {
@@ -287,6 +311,7 @@ impl RuleValues {
             track: rule.track.clone().unwrap_or_default(),
             working_days: rule.working_days.to_string(),
             start_event: rule.start_event.clone(),
+            measure_type: rule.measure_type.clone().unwrap_or_default(),
         }
     }
 
@@ -297,11 +322,12 @@ impl RuleValues {
             track: value("track"),
             working_days: value("workingDays"),
             start_event: value("startEvent"),
+            measure_type: value("measureType"),
         }
     }
 }
 
-fn rule_group(t: Tr, values: &RuleValues) -> Group {
+fn rule_group(t: Tr, values: &RuleValues, measure_types: &[MeasureType]) -> Group {
     let name = |f: &str| format!("{RULE}.{f}");
     let choices = |field: &str, items: Vec<(&'static str, &'static str)>, selected: &str| -> Vec<Choice> {
         items
@@ -321,6 +347,18 @@ fn rule_group(t: Tr, values: &RuleValues) -> Group {
                 Field::new(name("track"), t.t("reglas-via")).hint(t.t("reglas-via-ayuda")),
                 t.t("reglas-ambas-vias"),
                 choices("track", Track::ALL.iter().map(|k| (k.code(), k.label())).collect(), &values.track),
+            ),
+            Control::select(
+                Field::new(name("measureType"), t.t("reglas-tipo-medida")).hint(t.t("reglas-tipo-medida-ayuda")),
+                t.t("reglas-todos-los-tipos"),
+                measure_types
+                    .iter()
+                    .filter(|m| m.active || m.code == values.measure_type)
+                    .map(|m| {
+                        let selected = m.code == values.measure_type;
+                        Choice::new(&name("measureType"), &m.code, Text::plain(&m.name), selected)
+                    })
+                    .collect(),
             ),
             Control::input(
                 Field::new(name("workingDays"), t.t("reglas-duracion")).required().hint(t.t("reglas-duracion-ayuda")),
