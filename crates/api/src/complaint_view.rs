@@ -59,8 +59,10 @@ impl ComplaintView {
 /// A stage a complaint reached.
 pub(crate) struct ComplaintStageView<'a>(&'a ComplaintUpdate);
 
+/// A stage a complaint reached after it was filed, with the act's date.
 #[Object(name = "ComplaintStage")]
 impl ComplaintStageView<'_> {
+    /// The stage.
     async fn status(&self) -> ComplaintStatus {
         self.0.status.into()
     }

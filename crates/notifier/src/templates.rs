@@ -191,6 +191,25 @@ mod tests {
     }
 
     #[test]
+    fn the_protection_cycles_notices_say_what_to_do_and_nothing_of_the_case() {
+        let notice = |topic| {
+            let letter = Letter {
+                file_number: "AT-2026-000009".into(),
+                reader: Reader::Staff,
+                link: "https://resguardo.example/consola".into(),
+                body: Body::Notice { topic, due: None },
+            };
+            render(&letter, "2026-08-05T14:00:00Z".parse().unwrap()).text
+        };
+        let incident = notice(Topic::IncidentReported);
+        assert!(incident.contains("nuevo incidente en el expediente AT-2026-000009"), "{incident}");
+        assert!(incident.contains("evalúe el riesgo de nuevo"));
+        let verification = notice(Topic::MeasureVerificationFailed(domain::workflow::MeasureNo(2)));
+        assert!(verification.contains("no está implementada como se informó"), "{verification}");
+        assert!(verification.contains("AT-2026-000009") && !verification.contains("n.° 2"), "the file number alone");
+    }
+
+    #[test]
     fn requesters_are_sent_to_their_tracking_page() {
         let letter = Letter {
             file_number: "AT-2026-000007".into(),

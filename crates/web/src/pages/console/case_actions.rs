@@ -471,8 +471,8 @@ impl Builder<'_> {
 
     /// The day a form's date field starts with: what was typed, or today
     /// on a page no form was posted from.
-    fn day(&self, step: Step, path: &str) -> String {
-        let day = self.value(step, None, path);
+    fn day(&self, step: Step, measure: Option<&str>, path: &str) -> String {
+        let day = self.value(step, measure, path);
         if day.is_empty() && self.posted_step.is_none() { self.today.to_string() } else { day }
     }
 
@@ -490,7 +490,7 @@ impl Builder<'_> {
                     Field::new(name(step, "input.filedOn"), t.t("campo-denuncia-fecha"))
                         .required()
                         .hint(t.t("campo-fecha-ayuda")),
-                    self.day(step, "input.filedOn"),
+                    self.day(step, None, "input.filedOn"),
                     InputKind::Text,
                 ),
                 input("input.office", "campo-denuncia-fiscalia", v("input.office")),
@@ -542,7 +542,7 @@ impl Builder<'_> {
                     Field::new(field("input.on"), t.t("campo-denuncia-estado-fecha"))
                         .required()
                         .hint(t.t("campo-fecha-ayuda")),
-                    self.day(step, "input.on"),
+                    self.day(step, None, "input.on"),
                     InputKind::Text,
                 ),
                 Control::text_area(Field::new(field("input.note"), t.t("campo-denuncia-nota")), v("input.note"), 3),
@@ -571,7 +571,7 @@ impl Builder<'_> {
                 Choice::new(&field, a.code(), Text::plain(a.label()), v("incident.aggressor") == a.code())
             })
             .collect();
-        let day = self.day(step, "incident.occurredOn");
+        let day = self.day(step, None, "incident.occurredOn");
         vec![Group::untitled(
             name(step, "incident"),
             vec![
@@ -608,8 +608,7 @@ impl Builder<'_> {
         let t = self.t;
         let number_path = format!("{prefix}act.number");
         let date_path = format!("{prefix}act.date");
-        let date = self.value(step, measure, &date_path);
-        let date = if date.is_empty() && self.posted_step.is_none() { self.today.to_string() } else { date };
+        let date = self.day(step, measure, &date_path);
         vec![
             Control::input(
                 Field::new(name(step, &number_path), t.t("campo-acto-numero"))
