@@ -74,6 +74,13 @@ fn counted(rows: &[(&str, f64)]) -> Vec<(String, Value)> {
     rows.iter().map(|(code, n)| ((*code).to_owned(), json!(n))).collect()
 }
 
+/// Who the outbox plans to tell about `topic` in the case: audience and
+/// sector.
+async fn told(app: &TestApp, case_id: &str, topic: &str) -> Vec<(String, Option<String>)> {
+    let notices = app.db.planned_notifications(case_id.parse().unwrap()).await.unwrap();
+    notices.into_iter().filter(|n| n.topic == topic).map(|n| (n.audience, n.sector)).collect()
+}
+
 async fn case(app: &TestApp, token: &str, id: &str) -> Value {
     ok(app.graphql_as(Some(token), DEADLINES, json!({ "id": id })).await)["case"].clone()
 }
@@ -224,16 +231,7 @@ async fn an_incident_reopens_the_risk_and_the_urgent_track_moves_the_reviews(db:
         "5 working days on the ordinary track"
     );
     let id = case_id.parse().unwrap();
-    let told: Vec<(String, String)> = app
-        .db
-        .planned_notifications(id)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|n| n.topic == "INCIDENT_REPORTED")
-        .map(|n| (n.audience, n.topic))
-        .collect();
-    assert_eq!(told, [("ASSIGNED_OFFICER".to_owned(), "INCIDENT_REPORTED".to_owned())]);
+    assert_eq!(told(&app, &case_id, "INCIDENT_REPORTED").await, [("ASSIGNED_OFFICER".to_owned(), None)]);
 
     // Wednesday: the officer learns by phone of an attack on her life:
     // the re-assessment is due within 2 working days, supervisors told.
@@ -257,16 +255,8 @@ async fn an_incident_reopens_the_risk_and_the_urgent_track_moves_the_reviews(db:
         .await);
     let urgent = deadline(&case(&app, &officer, &case_id).await, "REASSESSMENT", None);
     assert_eq!((&urgent["due"], &urgent["workingDays"]), (&json!("2026-09-04"), &json!(2)));
-    let audiences: Vec<String> = app
-        .db
-        .planned_notifications(id)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|n| n.topic == "INCIDENT_REPORTED")
-        .map(|n| n.audience)
-        .collect();
-    assert!(audiences.contains(&"SUPERVISORS".to_owned()), "{audiences:?}");
+    let audiences = told(&app, &case_id, "INCIDENT_REPORTED").await;
+    assert!(audiences.contains(&("SUPERVISORS".to_owned(), None)), "{audiences:?}");
 
     // Thursday: the re-assessment puts the case on the urgent track: the
     // review's 120 ordinary working days become the urgent 60.
@@ -422,16 +412,10 @@ async fn the_officer_verifies_what_the_sector_reports_under_the_plans_goal(db: D
     assert_eq!(deadline(&again, "MEASURE_VERIFICATION", Some(1))["status"], "MET");
     let implementation = deadline(&again, "MEASURE_IMPLEMENTATION", Some(1));
     assert_eq!((&implementation["start"], &implementation["status"]), (&json!("2026-08-05"), &json!("OPEN")));
-    let told: Vec<(String, Option<String>)> = app
-        .db
-        .planned_notifications(case_id.parse().unwrap())
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|n| n.topic == "MEASURE_VERIFICATION_FAILED")
-        .map(|n| (n.audience, n.sector))
-        .collect();
-    assert_eq!(told, [("SECTOR_COORDINATORS".to_owned(), Some("MININTER".to_owned()))]);
+    assert_eq!(
+        told(&app, &case_id, "MEASURE_VERIFICATION_FAILED").await,
+        [("SECTOR_COORDINATORS".to_owned(), Some("MININTER".to_owned()))]
+    );
 
     // Carried out at last, and verified.
     app.set_today("2026-08-07");
