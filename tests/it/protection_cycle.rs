@@ -81,6 +81,12 @@ async fn told(app: &TestApp, case_id: &str, topic: &str) -> Vec<(String, Option<
     notices.into_iter().filter(|n| n.topic == topic).map(|n| (n.audience, n.sector)).collect()
 }
 
+/// `mutation` (a field taking `$m`) on the measure `id`, as `token`.
+async fn on_measure(app: &TestApp, token: &str, id: &str, mutation: impl AsRef<str>) -> Value {
+    let query = format!("mutation($m: ID!) {{ {} }}", mutation.as_ref());
+    app.graphql_as(Some(token), &query, json!({ "m": id })).await
+}
+
 async fn case(app: &TestApp, token: &str, id: &str) -> Value {
     ok(app.graphql_as(Some(token), DEADLINES, json!({ "id": id })).await)["case"].clone()
 }
@@ -126,15 +132,11 @@ async fn a_measure_is_reviewed_and_renewed_only_after_a_new_assessment(db: Datab
 
     // The sector carries the protection out.
     let police_id = granted["measures"][0]["id"].as_str().unwrap().to_owned();
-    let on = |token: &str, mutation: &str| {
-        let query = format!("mutation($m: ID!) {{ {mutation} }}");
-        let (app, token, police_id) = (&app, token.to_owned(), police_id.clone());
-        async move { ok(app.graphql_as(Some(&token), &query, json!({ "m": police_id })).await) }
-    };
-    on(&officer, "notifyMeasure(measureId: $m) { status }").await;
+    ok(on_measure(&app, &officer, &police_id, "notifyMeasure(measureId: $m) { status }").await);
     app.set_today("2026-08-04");
-    on(&mininter, "acknowledgeMeasure(measureId: $m) { status }").await;
-    on(&mininter, "reportMeasureImplemented(measureId: $m, report: \"Rondas diarias\") { status }").await;
+    ok(on_measure(&app, &mininter, &police_id, "acknowledgeMeasure(measureId: $m) { status }").await);
+    let implemented = "reportMeasureImplemented(measureId: $m, report: \"Rondas diarias\") { status }";
+    ok(on_measure(&app, &mininter, &police_id, implemented).await);
 
     // Nobody reviewed it by 1 September: on the 2nd it shows overdue.
     app.set_today("2026-09-02");
@@ -380,14 +382,15 @@ async fn the_officer_verifies_what_the_sector_reports_under_the_plans_goal(db: D
     assert_eq!(code(&sector_goal), "FORBIDDEN");
 
     let police = case(&app, &officer, &case_id).await["measures"][0]["id"].as_str().unwrap().to_owned();
-    let on = |token: &str, mutation: &str| {
-        let query = format!("mutation($m: ID!) {{ {mutation} }}");
-        let (app, token, police) = (&app, token.to_owned(), police.clone());
-        async move { app.graphql_as(Some(&token), &query, json!({ "m": police })).await }
-    };
-    ok(on(&officer, "notifyMeasure(measureId: $m) { status }").await);
+    ok(on_measure(&app, &officer, &police, "notifyMeasure(measureId: $m) { status }").await);
     app.set_today("2026-08-04");
-    ok(on(&mininter, "reportMeasureImplemented(measureId: $m, report: \"Patrullaje diario\") { status }").await);
+    ok(on_measure(
+        &app,
+        &mininter,
+        &police,
+        "reportMeasureImplemented(measureId: $m, report: \"Patrullaje diario\") { status }",
+    )
+    .await);
 
     // The sector's report opens the officer's verification: 10 working days.
     let verification = deadline(&case(&app, &officer, &case_id).await, "MEASURE_VERIFICATION", Some(1));
@@ -401,12 +404,16 @@ async fn the_officer_verifies_what_the_sector_reports_under_the_plans_goal(db: D
             "verifyMeasure(measureId: $m, verified: {verified}, note: \"Llamada a la lideresa\") {{ status verifiedOn }}"
         )
     };
-    assert_eq!(code(&on(&mininter, &verify(true)).await), "FORBIDDEN", "a sector does not verify itself");
+    assert_eq!(
+        code(&on_measure(&app, &mininter, &police, &verify(true)).await),
+        "FORBIDDEN",
+        "a sector does not verify itself"
+    );
 
     // The lideresa says no patrol came: back to the sector, told, its
     // implementation deadline running again.
     app.set_today("2026-08-05");
-    let failed = ok(on(&officer, &verify(false)).await);
+    let failed = ok(on_measure(&app, &officer, &police, &verify(false)).await);
     assert_eq!(failed["verifyMeasure"], json!({ "status": "ACKNOWLEDGED", "verifiedOn": null }));
     let again = case(&app, &officer, &case_id).await;
     assert_eq!(deadline(&again, "MEASURE_VERIFICATION", Some(1))["status"], "MET");
@@ -419,9 +426,15 @@ async fn the_officer_verifies_what_the_sector_reports_under_the_plans_goal(db: D
 
     // Carried out at last, and verified.
     app.set_today("2026-08-07");
-    ok(on(&mininter, "reportMeasureImplemented(measureId: $m, report: \"Patrullaje desde hoy\") { status }").await);
+    ok(on_measure(
+        &app,
+        &mininter,
+        &police,
+        "reportMeasureImplemented(measureId: $m, report: \"Patrullaje desde hoy\") { status }",
+    )
+    .await);
     app.set_today("2026-08-10");
-    let verified = ok(on(&officer, &verify(true)).await);
+    let verified = ok(on_measure(&app, &officer, &police, &verify(true)).await);
     assert_eq!(verified["verifyMeasure"], json!({ "status": "IMPLEMENTED", "verifiedOn": "2026-08-10" }));
     let desk = app.graphql_as(Some(&mininter), "{ measures { nodes { verifiedOn } } }", json!({})).await;
     assert_eq!(desk["data"]["measures"]["nodes"][0]["verifiedOn"], "2026-08-10", "the sector sees it verified: {desk}");

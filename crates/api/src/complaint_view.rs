@@ -37,17 +37,17 @@ impl ComplaintView {
 
     /// The stage it is at now.
     async fn status(&self) -> ComplaintStatus {
-        self.0.stages.last().map_or(domain::workflow::ComplaintStatus::Filed, |s| s.status).into()
+        self.0.current().0.into()
     }
 
     /// In Spanish, for people.
     async fn status_label(&self) -> &'static str {
-        self.0.stages.last().map_or(domain::workflow::ComplaintStatus::Filed, |s| s.status).label()
+        self.0.current().0.label()
     }
 
     /// When it reached that stage (`YYYY-MM-DD`, America/Lima).
     async fn status_on(&self) -> Date {
-        Date(self.0.stages.last().map_or(self.0.filing.filed_on, |s| s.on))
+        Date(self.0.current().1)
     }
 
     /// Every stage after the filing, oldest first.

@@ -87,6 +87,12 @@ pub struct ComplaintRecord {
 }
 
 impl ComplaintRecord {
+    /// The stage it is at and since when: the last one recorded, or the
+    /// filing.
+    pub fn current(&self) -> (ComplaintStatus, NaiveDate) {
+        self.stages.last().map_or((ComplaintStatus::Filed, self.filing.filed_on), |s| (s.status, s.on))
+    }
+
     /// The complaints of a case from its history's commands, in order,
     /// numbered as the transitions number them.
     pub fn from_history<'a>(commands: impl Iterator<Item = &'a super::Command>) -> Vec<ComplaintRecord> {
