@@ -24,6 +24,7 @@ mod m20261202_000001_evidence_files;
 mod m20261203_000001_provinces_and_districts;
 mod m20261204_000001_protection_cycle;
 mod m20261205_000001_plans_and_complaints;
+mod m20261206_000001_coordination_meetings;
 mod seed;
 
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_provinces_and_districts::Migration),
             Box::new(m20261204_000001_protection_cycle::Migration),
             Box::new(m20261205_000001_plans_and_complaints::Migration),
+            Box::new(m20261206_000001_coordination_meetings::Migration),
         ]
     }
 }

@@ -118,6 +118,11 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
         Scope::Other => "MINJUSDH",
     };
     let act = json!({ "number": "RD 1", "date": "2026-03-04" });
+    // The fixture's meeting agreed 1 for MININTER and 2 for MINJUSDH.
+    let agreement = match scope {
+        Scope::Own => 1,
+        Scope::Other => 2,
+    };
     let incident = json!({ "occurredOn": "2026-03-04", "description": "Otra amenaza", "aggressionTypes": ["THREAT"] });
     let key = format!("matrix-{}-{:?}", uuid::Uuid::new_v4(), scope);
     let entries: Vec<(&'static str, Rule, &'static str, Value)> = vec![
@@ -357,6 +362,24 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             Rule::Officers,
             "mutation($m: ID!) { verifyMeasure(measureId: $m, verified: true, note: \"Visita\") { status } }",
             json!({ "m": measure }),
+        ),
+        (
+            "recordMeeting",
+            Rule::Officers,
+            "mutation($i: MeetingInput!) { recordMeeting(input: $i) { id } }",
+            json!({ "i": { "heldOn": "2026-03-02", "sectors": ["MININTER"], "cases": [f.case] } }),
+        ),
+        (
+            "meetings",
+            Rule::OfficersOrCoordinators,
+            "{ meetings { id agreements { number text } } }",
+            json!({}),
+        ),
+        (
+            "reportAgreementDone",
+            Rule::OwnSectorCoordinator,
+            "mutation($c: ID!, $n: Int!) { reportAgreementDone(caseId: $c, agreementNumber: $n) { doneOn } }",
+            json!({ "c": f.case, "n": agreement }),
         ),
         (
             "recordComplaint",
@@ -634,6 +657,19 @@ async fn fixture(app: &TestApp, officer: &str) -> Fixture {
             .await;
         assert!(body["errors"].is_null(), "{body}");
     }
+    let agreement = |sector: &str| json!({ "caseId": case_id, "sector": sector, "text": "Acuerdo de prueba" });
+    let meeting = app
+        .graphql_as(
+            Some(officer),
+            "mutation($i: MeetingInput!) { recordMeeting(input: $i) { id } }",
+            json!({ "i": {
+                "heldOn": "2026-03-02",
+                "sectors": ["MININTER", "MINJUSDH"],
+                "agreements": [agreement("MININTER"), agreement("MINJUSDH")],
+            } }),
+        )
+        .await;
+    assert!(meeting["errors"].is_null(), "{meeting}");
     let me = app.graphql_as(Some(officer), "{ me { id } }", json!({})).await;
     let officer_id = me["data"]["me"]["id"].as_str().unwrap().to_owned();
     let auditor = app.db.users().await.unwrap().into_iter().find(|u| u.role == Role::Auditor).unwrap();

@@ -23,6 +23,7 @@ mod limits;
 mod lists;
 mod live;
 mod live_client;
+mod meetings;
 mod observability;
 mod openrosa;
 mod pages;

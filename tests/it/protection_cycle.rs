@@ -94,7 +94,7 @@ async fn case(app: &TestApp, token: &str, id: &str) -> Value {
 /// An admitted request, assessed on the ordinary track on Monday 13 July
 /// 2026 and granted `measures` by the act of Monday 3 August. The case id
 /// and the requester's file number and access key.
-async fn granted(app: &TestApp, officer: &str, measures: Value) -> (String, String, String) {
+pub(crate) async fn granted(app: &TestApp, officer: &str, measures: Value) -> (String, String, String) {
     app.set_today("2026-07-13");
     let (number, key) = file_request(app).await;
     let case_id = admit_filed(app, officer, &number).await;
@@ -492,10 +492,10 @@ async fn measures_granted_before_reviews_existed_get_theirs_from_the_worker(db: 
 
     assert_eq!(db.schedule_missing_reviews(at("2026-08-03")).await.unwrap(), 1, "the lifted measure needs none");
     let file = db.case_file(granted).await.unwrap();
-    let key = domain::deadline::DeadlineKey {
-        kind: domain::deadline::DeadlineKind::MeasureReview,
-        measure: Some(domain::workflow::MeasureNo(1)),
-    };
+    let key = domain::deadline::DeadlineKey::measure(
+        domain::deadline::DeadlineKind::MeasureReview,
+        domain::workflow::MeasureNo(1),
+    );
     let review = file.case.deadline(key).unwrap();
     assert_eq!((review.start, review.rule.amount), (crate::fixtures::date("2026-07-20"), 120), "from the resolution");
     let trail = db.audit_trail(granted).await.unwrap();

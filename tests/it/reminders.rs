@@ -77,7 +77,7 @@ async fn office(db: &Database) -> Office {
 }
 
 /// The instant it is `time` in Lima on `date`.
-fn at(date: &str, time: &str) -> DateTime<Utc> {
+pub(crate) fn at(date: &str, time: &str) -> DateTime<Utc> {
     let date: NaiveDate = date.parse().unwrap();
     domain::business_day::lima_instant(date, chrono::NaiveTime::parse_from_str(time, "%H:%M").unwrap())
 }
@@ -101,7 +101,7 @@ fn request() -> Request {
     .unwrap()
 }
 
-fn worker(db: &Database, smtp: &SmtpServer) -> Worker {
+pub(crate) fn worker(db: &Database, smtp: &SmtpServer) -> Worker {
     worker_sending(db, smtp, WorkerConfig::default().concurrency)
 }
 
@@ -138,7 +138,7 @@ async fn urgent_case(db: &Database, office: &Office, filed: &str, admitted: &str
 
 /// Runs the worker at 09:30 in Lima every day from `from` to `to`, and
 /// returns what each day sent (by date).
-async fn days(worker: &Worker, smtp: &SmtpServer, from: &str, to: &str) -> BTreeMap<NaiveDate, Vec<Received>> {
+pub(crate) async fn days(worker: &Worker, smtp: &SmtpServer, from: &str, to: &str) -> BTreeMap<NaiveDate, Vec<Received>> {
     let mut by_day = BTreeMap::new();
     let mut seen: HashSet<String> = smtp.received().into_iter().map(|m| m.message_id).collect();
     let mut day: NaiveDate = from.parse().unwrap();
@@ -166,7 +166,7 @@ fn no_canary(messages: &[Received]) {
     }
 }
 
-fn summary(messages: &[Received]) -> Vec<(String, String)> {
+pub(crate) fn summary(messages: &[Received]) -> Vec<(String, String)> {
     let mut lines: Vec<(String, String)> = messages
         .iter()
         .map(|m| {

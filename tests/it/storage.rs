@@ -98,14 +98,14 @@ async fn the_procedure_end_to_end(db: Database) {
     let file = db.case_file(id).await.unwrap();
     assert_eq!(file.case.status, CaseStatus::MeasuresInImplementation);
     assert_eq!(file.case.track, Some(Track::Urgent));
-    let decision = file.case.deadline(DeadlineKey { kind: DeadlineKind::Decision, measure: None }).unwrap();
+    let decision = file.case.deadline(DeadlineKey::case(DeadlineKind::Decision)).unwrap();
     assert_eq!(decision.due, date("2026-08-11"));
     assert_eq!(decision.status, DeadlineStatus::Met { on: date("2026-08-10"), on_time: true });
     assert_eq!(file.case.measure(MeasureNo(1)).unwrap().status, MeasureStatus::Acknowledged);
     assert_eq!(file.case.measure(MeasureNo(2)).unwrap().status, MeasureStatus::Granted);
     let implementation = file
         .case
-        .deadline(DeadlineKey { kind: DeadlineKind::MeasureImplementation, measure: Some(MeasureNo(1)) })
+        .deadline(DeadlineKey::measure(DeadlineKind::MeasureImplementation, MeasureNo(1)))
         .unwrap();
     assert_eq!(implementation.due, date("2026-08-13"), "three working days for an urgent measure");
 
@@ -218,7 +218,7 @@ async fn the_decision_clock_can_start_at_receipt(db: Database) {
         .unwrap();
     let id = file(&db, "2026-07-15").await;
     let file = db.case_file(id).await.unwrap();
-    let decision = file.case.deadline(DeadlineKey { kind: DeadlineKind::Decision, measure: None }).unwrap();
+    let decision = file.case.deadline(DeadlineKey::case(DeadlineKind::Decision)).unwrap();
     assert_eq!(decision.due, date("2026-09-01"), "30 working days from receipt");
 }
 
@@ -236,7 +236,7 @@ async fn a_request_for_information_moves_the_stored_deadline(db: Database) {
     let answer = Command::ReceiveInformation { answer: text("En el caserío, a una hora de la capital.") };
     db.apply(id, answer, at("2026-03-11"), &Actor::public(None)).await.unwrap();
     let file = db.case_file(id).await.unwrap();
-    let decision = file.case.deadline(DeadlineKey { kind: DeadlineKind::Decision, measure: None }).unwrap();
+    let decision = file.case.deadline(DeadlineKey::case(DeadlineKind::Decision)).unwrap();
     assert_eq!((decision.due, decision.suspended_working_days), (date("2026-03-30"), 5));
     let outbox = db.planned_notifications(id).await.unwrap();
     assert!(outbox.iter().any(|n| n.audience == "REQUESTER" && n.topic == "INFORMATION_REQUESTED"));

@@ -75,6 +75,7 @@ operations! {
     LiftMeasure = "liftMeasure",
     ArchiveCase = "archiveCase",
     IssueAccessKey = "issueAccessKey",
+    RecordMeeting = "recordMeeting",
     StartCaseEvidenceUpload = "startCaseEvidenceUpload",
     AttachEvidence = "attachEvidence",
     // Evidence files, and `Case.evidenceFiles`: never coordinators.
@@ -89,6 +90,10 @@ operations! {
     ReportMeasureProgress = "reportMeasureProgress",
     ReportMeasureImplemented = "reportMeasureImplemented",
     ReportMeasureNotFeasible = "reportMeasureNotFeasible",
+    // Coordination meetings: officers see all, coordinators their sector's
+    // part; coordinators report their sector's agreements done.
+    Meetings = "meetings",
+    ReportAgreementDone = "reportAgreementDone",
     // Administration.
     Users = "users",
     CreateUser = "createUser",
@@ -132,7 +137,7 @@ operations! {
 #[derive(Debug, Clone, Copy)]
 pub enum Target<'a> {
     Nothing,
-    /// A measure carried out by `sector`.
+    /// A measure or an agreement carried out by `sector`.
     SectorMeasure {
         sector: &'a RefCode,
     },
@@ -232,6 +237,7 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
         | O::LiftMeasure
         | O::ArchiveCase
         | O::IssueAccessKey
+        | O::RecordMeeting
         | O::StartCaseEvidenceUpload
         | O::AttachEvidence
         | O::EvidenceFile
@@ -240,8 +246,9 @@ fn allowed(policy: Policy, operation: Operation, role: Role) -> bool {
             true => role == R::Supervisor,
             false => officer,
         },
-        O::Measures | O::Measure | O::MeasureEvents | O::Node => officer || role == R::Coordinator,
-        O::AcknowledgeMeasure
+        O::Measures | O::Measure | O::MeasureEvents | O::Node | O::Meetings => officer || role == R::Coordinator,
+        O::ReportAgreementDone
+        | O::AcknowledgeMeasure
         | O::ReportMeasureProgress
         | O::ReportMeasureImplemented
         | O::ReportMeasureNotFeasible => role == R::Coordinator,

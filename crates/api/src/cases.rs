@@ -192,6 +192,13 @@ impl CaseView {
         Ok(records.into_iter().map(crate::complaint_view::ComplaintView).collect())
     }
 
+    /// What the coordination meetings agreed about the case, by number,
+    /// with their deadlines.
+    async fn agreements(&self, ctx: &Context<'_>) -> ApiResult<Vec<crate::meetings::AgreementView>> {
+        let agreements = db(ctx).case_agreements(self.0.id).await?;
+        Ok(agreements.into_iter().map(crate::meetings::AgreementView).collect())
+    }
+
     /// Everything that happened to the file, oldest first. Its notes may hold
     /// personal data: every read is audited.
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<EventView>> {
@@ -552,6 +559,17 @@ fn note(command: &Command) -> Option<String> {
                 incident.description.as_str()
             ))
         }
+        Command::AddAgreement(terms) => Some(format!(
+            "Acuerdo de la reunión de coordinación del {} ({}): {}",
+            terms.held_on,
+            terms.sector.as_str(),
+            terms.text.as_str()
+        )),
+        Command::ReportAgreementDone { agreement, report } => Some(format!(
+            "Acuerdo n.° {} cumplido{}",
+            agreement.0,
+            report.as_ref().map_or(String::new(), |r| format!(": {}", r.as_str()))
+        )),
         Command::Assign { .. }
         | Command::StartReview
         | Command::CloseInformationPeriod

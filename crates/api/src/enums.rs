@@ -392,6 +392,9 @@ mirror!(
         /// The officer's check that a measure the sector reported carried out
         /// really is.
         MeasureVerification,
+        /// A sector's agreement at a coordination meeting, carried out
+        /// (15 working days unless the meeting gave another period).
+        Agreement,
     }
 );
 mirror!(
@@ -414,6 +417,8 @@ mirror!(
         IncidentReport,
         /// The sector's report that the measure is carried out.
         ImplementationReport,
+        /// The intersectoral coordination meeting that made the agreement.
+        CoordinationMeeting,
     }
 );
 

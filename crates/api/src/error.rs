@@ -138,6 +138,7 @@ impl From<DbError> for ApiError {
                 EvidenceRefusal::ChunkChanged => ApiError::Conflict(refusal.to_string()),
                 _ => ApiError::bad_input(refusal.input_field(), refusal.to_string()),
             },
+            DbError::InAgreement(index, refusal) => ApiError::from(*refusal).under(&format!("agreements.{index}")),
             DbError::Conflict | DbError::IdempotencyKeyReused => ApiError::Conflict(error.to_string()),
             DbError::NoKeys => {
                 tracing::error!("encryption keys are not configured");

@@ -33,6 +33,7 @@ mod limits;
 mod live;
 mod loaders;
 mod measures;
+mod meetings;
 mod node;
 mod openrosa;
 mod plan_view;
@@ -85,6 +86,7 @@ pub struct Query(
     audit::AuditQuery,
     schedule::ScheduleQuery,
     statistics::StatisticsQuery,
+    meetings::MeetingsQuery,
 );
 
 /// Changes: filing and following a request (anyone, then the requester with
@@ -100,6 +102,7 @@ pub struct Mutation(
     second_factor::SecondFactorMutation,
     triage::TriageMutation,
     complaints::ComplaintsMutation,
+    meetings::MeetingsMutation,
     plans::PlansMutation,
     measures::MeasuresMutation,
     reference::ReferenceMutation,

@@ -12,14 +12,14 @@ use domain::deadline::{
 use domain::place::DepartmentCode;
 use domain::text::Text;
 use domain::workflow::{
-    ActReference, Case, CaseStatus, Complaint, ComplaintNo, ComplaintStatus, Measure, MeasureNo, MeasureStatus,
+    ActReference, Agreement, AgreementNo, Case, CaseStatus, Complaint, ComplaintNo, ComplaintStatus, Measure, MeasureNo, MeasureStatus,
     OpenInformationRequest, RiskLevel, StaffRef, Track,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement};
 use uuid::Uuid;
 
-use crate::entities::{cases, complaints, deadlines, measures};
+use crate::entities::{agreements, cases, complaints, deadlines, measures};
 use crate::error::{DbError, DbResult};
 use crate::parse::{parse_code, parse_opt_code, to_u16, to_u32};
 
@@ -32,21 +32,32 @@ pub(crate) struct LoadedCase {
     pub(crate) deadline_ids: HashMap<DeadlineKey, Uuid>,
 }
 
-/// How a deadline key is stored: `DECISION`, `MEASURE_IMPLEMENTATION:2`.
+/// How a deadline key is stored: `DECISION`, `MEASURE_IMPLEMENTATION:2`,
+/// `AGREEMENT:1` (the number is the measure's or, for an agreement's
+/// deadline, the agreement's).
 pub(crate) fn deadline_key_code(key: DeadlineKey) -> String {
-    match key.measure {
+    match key.measure.map(|m| m.0).or(key.agreement.map(|a| a.0)) {
         None => key.kind.code().to_owned(),
-        Some(no) => format!("{}:{}", key.kind.code(), no.0),
+        Some(no) => format!("{}:{no}", key.kind.code()),
     }
 }
 
 /// The inverse of `deadline_key_code`.
 pub(crate) fn parse_deadline_key(code: &str) -> Option<DeadlineKey> {
-    let (kind, measure) = match code.split_once(':') {
-        Some((kind, no)) => (kind, Some(MeasureNo(no.parse().ok()?))),
-        None => (code, None),
+    let (kind, no) = match code.split_once(':') {
+        Some((kind, no)) => (DeadlineKind::parse(kind).ok()?, Some(no.parse().ok()?)),
+        None => (DeadlineKind::parse(code).ok()?, None),
     };
-    Some(DeadlineKey { kind: DeadlineKind::parse(kind).ok()?, measure })
+    Some(deadline_key(kind, no))
+}
+
+/// The key of a deadline of `kind` about number `no`.
+fn deadline_key(kind: DeadlineKind, no: Option<u16>) -> DeadlineKey {
+    match (kind, no) {
+        (_, None) => DeadlineKey::case(kind),
+        (DeadlineKind::Agreement, Some(no)) => DeadlineKey::agreement(AgreementNo(no)),
+        (_, Some(no)) => DeadlineKey::measure(kind, MeasureNo(no)),
+    }
 }
 
 pub(crate) async fn load(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<LoadedCase> {
@@ -66,7 +77,18 @@ pub(crate) async fn load(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<Load
         .order_by_asc(complaints::Column::ComplaintNo)
         .all(conn)
         .await?;
-    loaded(row, Children { measures: measure_rows, deadlines: deadline_rows, complaints: complaint_rows })
+    let agreement_rows = agreements::Entity::find()
+        .filter(agreements::Column::CaseId.eq(id))
+        .order_by_asc(agreements::Column::AgreementNo)
+        .all(conn)
+        .await?;
+    let children = Children {
+        measures: measure_rows,
+        deadlines: deadline_rows,
+        complaints: complaint_rows,
+        agreements: agreement_rows,
+    };
+    loaded(row, children)
 }
 
 /// A case's rows besides its own.
@@ -74,9 +96,10 @@ struct Children {
     measures: Vec<measures::Model>,
     deadlines: Vec<deadlines::Model>,
     complaints: Vec<complaints::Model>,
+    agreements: Vec<agreements::Model>,
 }
 
-/// Several cases at once, in four statements (the worker's passes); the
+/// Several cases at once, in five statements (the worker's passes); the
 /// ids not found are left out.
 pub(crate) async fn load_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbResult<Vec<LoadedCase>> {
     let rows = cases::Entity::find().filter(cases::Column::Id.is_in(ids.iter().copied())).all(conn).await?;
@@ -95,7 +118,13 @@ pub(crate) async fn load_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbRe
         .order_by_asc(complaints::Column::ComplaintNo)
         .all(conn)
         .await?;
+    let agreements = agreements::Entity::find()
+        .filter(agreements::Column::CaseId.is_in(ids.iter().copied()))
+        .order_by_asc(agreements::Column::AgreementNo)
+        .all(conn)
+        .await?;
     let mut measure_rows = by_case(measures, |m| m.case_id);
+    let mut agreement_rows = by_case(agreements, |a| a.case_id);
     let mut deadline_rows = by_case(deadlines, |d| d.case_id);
     let mut complaint_rows = by_case(complaints, |c| c.case_id);
     rows.into_iter()
@@ -104,6 +133,7 @@ pub(crate) async fn load_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbRe
                 measures: measure_rows.remove(&row.id).unwrap_or_default(),
                 deadlines: deadline_rows.remove(&row.id).unwrap_or_default(),
                 complaints: complaint_rows.remove(&row.id).unwrap_or_default(),
+                agreements: agreement_rows.remove(&row.id).unwrap_or_default(),
             };
             loaded(row, children)
         })
@@ -120,7 +150,12 @@ fn by_case<T>(rows: Vec<T>, case: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> 
 }
 
 fn loaded(row: cases::Model, children: Children) -> DbResult<LoadedCase> {
-    let Children { measures: measure_rows, deadlines: deadline_rows, complaints: complaint_rows } = children;
+    let Children {
+        measures: measure_rows,
+        deadlines: deadline_rows,
+        complaints: complaint_rows,
+        agreements: agreement_rows,
+    } = children;
     let mut measure_ids = HashMap::new();
     let mut case_measures = Vec::with_capacity(measure_rows.len());
     for m in measure_rows {
@@ -137,6 +172,7 @@ fn loaded(row: cases::Model, children: Children) -> DbResult<LoadedCase> {
     }
     let mut case = case_from_row(&row, case_measures, case_deadlines)?;
     case.complaints = complaint_rows.iter().map(complaint_from_row).collect::<DbResult<_>>()?;
+    case.agreements = agreement_rows.iter().map(crate::meetings::agreement_of).collect::<DbResult<_>>()?;
     Ok(LoadedCase { row, case, measure_ids, deadline_ids })
 }
 
@@ -174,6 +210,7 @@ pub(crate) fn case_from_row(row: &cases::Model, measures: Vec<Measure>, deadline
         plan_set_on: row.plan_set_on,
         measures,
         complaints: Vec::new(),
+        agreements: Vec::new(),
         deadlines,
     })
 }
@@ -197,6 +234,17 @@ fn complaint_model(case_id: Uuid, c: &Complaint) -> complaints::ActiveModel {
     }
 }
 
+fn agreement_model(case_id: Uuid, a: &Agreement) -> DbResult<agreements::ActiveModel> {
+    Ok(agreements::ActiveModel {
+        case_id: Set(case_id),
+        agreement_no: Set(i32::from(a.no.0)),
+        meeting_id: Set(Uuid::parse_str(&a.meeting.0).map_err(|_| DbError::Corrupt("agreements.meeting_id"))?),
+        sector_code: Set(a.sector.as_str().to_owned()),
+        agreed_on: Set(a.agreed_on),
+        done_on: Set(a.done_on),
+    })
+}
+
 fn measure_from_row(m: &measures::Model) -> DbResult<Measure> {
     Ok(Measure {
         no: MeasureNo(to_u16(m.measure_no, "measures.measure_no")?),
@@ -211,7 +259,8 @@ fn measure_from_row(m: &measures::Model) -> DbResult<Measure> {
 
 pub(crate) fn deadline_from_row(d: &deadlines::Model) -> DbResult<Deadline> {
     let kind = parse_code(DeadlineKind::parse, &d.kind, "deadlines.kind")?;
-    let measure = d.measure_no.map(|n| to_u16(n, "deadlines.measure_no").map(MeasureNo)).transpose()?;
+    let measure = d.measure_no.map(|n| to_u16(n, "deadlines.measure_no")).transpose()?;
+    let agreement = d.agreement_no.map(|n| to_u16(n, "deadlines.agreement_no")).transpose()?;
     let on = || d.status_on.ok_or(DbError::Corrupt("deadlines.status_on"));
     let status = match d.status.as_str() {
         "OPEN" => DeadlineStatus::Open,
@@ -222,7 +271,7 @@ pub(crate) fn deadline_from_row(d: &deadlines::Model) -> DbResult<Deadline> {
         _ => return Err(DbError::Corrupt("deadlines.status")),
     };
     Ok(Deadline {
-        key: DeadlineKey { kind, measure },
+        key: deadline_key(kind, measure.or(agreement)),
         rule: DeadlineRule {
             kind,
             track: parse_opt_code(Track::parse, d.rule_track.as_deref(), "deadlines.rule_track")?,
@@ -269,7 +318,7 @@ pub(crate) fn deadline_model(
     now: DateTime<Utc>,
 ) -> DbResult<deadlines::ActiveModel> {
     let (status, status_on, on_time) = deadline_status_columns(d.status);
-    let sector = d.key.measure.and_then(|no| case.measure(no)).map(|m| m.sector.as_str().to_owned());
+    let sector = case.sector_of(d.key).map(|s| s.as_str().to_owned());
     Ok(deadlines::ActiveModel {
         sector_code: Set(sector),
         id: Set(id),
@@ -277,6 +326,7 @@ pub(crate) fn deadline_model(
         deadline_key: Set(deadline_key_code(d.key)),
         kind: Set(d.key.kind.code().to_owned()),
         measure_no: Set(d.key.measure.map(|m| i32::from(m.0))),
+        agreement_no: Set(d.key.agreement.map(|a| i32::from(a.0))),
         rule_track: Set(d.rule.track.map(|t| t.code().to_owned())),
         rule_amount: Set(to_i32(d.rule.amount, "deadlines.rule_amount")?),
         rule_unit: Set(d.rule.unit.code().to_owned()),
@@ -504,7 +554,7 @@ async fn update_from_values(
     Ok(updated)
 }
 
-/// Inserts or updates the measures, complaints and deadlines of `new` that
+/// Inserts or updates the measures, complaints, agreements and deadlines of `new` that
 /// differ from `old`.
 pub(crate) async fn save_children(
     conn: &impl ConnectionTrait,
@@ -543,6 +593,17 @@ pub(crate) async fn save_children(
             }
             None => {
                 complaints::Entity::insert(complaint_model(case_id, complaint)).exec_without_returning(conn).await?;
+            }
+        }
+    }
+    for agreement in &new.agreements {
+        match old.agreement(agreement.no) {
+            Some(same) if same == agreement => {}
+            Some(_) => {
+                agreements::Entity::update(agreement_model(case_id, agreement)?).exec(conn).await?;
+            }
+            None => {
+                agreements::Entity::insert(agreement_model(case_id, agreement)?).exec_without_returning(conn).await?;
             }
         }
     }

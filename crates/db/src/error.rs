@@ -30,6 +30,10 @@ pub enum DbError {
     Rules(#[from] RuleError),
     #[error(transparent)]
     Evidence(#[from] EvidenceRefusal),
+    /// The agreement at this position of a meeting was refused (the
+    /// meeting was not recorded).
+    #[error("{1}")]
+    InAgreement(usize, Box<DbError>),
     /// Someone else changed the case between our read and our write.
     #[error("la solicitud fue modificada al mismo tiempo por otra persona; vuelva a intentarlo")]
     Conflict,

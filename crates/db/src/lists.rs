@@ -241,6 +241,7 @@ fn deadline_at(c: &mut Columns<'_>) -> Result<deadlines::Model, sea_orm::DbErr> 
         updated_at: c.next()?,
         sector_code: c.next()?,
         rule_measure_type: c.next()?,
+        agreement_no: c.next()?,
     })
 }
 

@@ -16,7 +16,7 @@ use domain::calendar::Calendar;
 use domain::deadline::Deadline;
 use domain::reminders::{self, PlannedReminder, ReminderPolicies};
 use domain::roles::Role;
-use domain::workflow::{Audience, Case, CaseStatus, DeadlineChange, MeasureNo, Notification, Topic};
+use domain::workflow::{AgreementNo, Audience, Case, CaseStatus, DeadlineChange, MeasureNo, Notification, Topic};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -54,6 +54,8 @@ pub(crate) fn topic_columns(topic: &Topic) -> (&'static str, Option<String>) {
         Topic::MeasureVerificationFailed(no) => ("MEASURE_VERIFICATION_FAILED", Some(no.0.to_string())),
         Topic::DeadlineMoved(key) => ("DEADLINE_MOVED", Some(deadline_key_code(*key))),
         Topic::IncidentReported => ("INCIDENT_REPORTED", None),
+        Topic::AgreementAdded(no) => ("AGREEMENT_ADDED", Some(no.0.to_string())),
+        Topic::AgreementDone(no) => ("AGREEMENT_DONE", Some(no.0.to_string())),
     }
 }
 
@@ -77,6 +79,8 @@ pub(crate) fn topic_from_columns(code: &str, reference: Option<&str>) -> Option<
         "MEASURE_VERIFICATION_FAILED" => Topic::MeasureVerificationFailed(measure()?),
         "DEADLINE_MOVED" => Topic::DeadlineMoved(crate::case_store::parse_deadline_key(reference?)?),
         "INCIDENT_REPORTED" => Topic::IncidentReported,
+        "AGREEMENT_ADDED" => Topic::AgreementAdded(AgreementNo(reference?.parse().ok()?)),
+        "AGREEMENT_DONE" => Topic::AgreementDone(AgreementNo(reference?.parse().ok()?)),
         _ => return None,
     })
 }

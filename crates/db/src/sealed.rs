@@ -69,9 +69,14 @@ pub(crate) const INTAKE_FORM_KEY: SealedColumn = SealedColumn {
 pub(crate) const EVIDENCE_CHUNK: SealedColumn =
     SealedColumn { table: "evidence_chunks", column: "sealed", id: "id", legacy_json: false, form: SealedForm::Chunk };
 
+/// A coordination meeting's other bodies present (an organisation that
+/// accompanies a defender names them by association).
+pub(crate) const MEETING_DETAILS: SealedColumn =
+    SealedColumn { table: "meetings", column: "details", id: "id", legacy_json: false, form: SealedForm::Text };
+
 /// Every sealed column.
-pub const SEALED_COLUMNS: [SealedColumn; 6] =
-    [REQUEST, PAYLOAD, TOTP_SECRET, EVIDENCE_NAME, EVIDENCE_CHUNK, INTAKE_FORM_KEY];
+pub const SEALED_COLUMNS: [SealedColumn; 7] =
+    [REQUEST, PAYLOAD, TOTP_SECRET, EVIDENCE_NAME, EVIDENCE_CHUNK, INTAKE_FORM_KEY, MEETING_DETAILS];
 
 /// What a chunk of evidence is bound to: a chunk moved to another file,
 /// case or place in the file does not open.

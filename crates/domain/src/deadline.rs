@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, DueDateExplanation};
 use crate::codes::{MeasureTypeCode, RefCode, code_enum};
 use crate::place::DepartmentCode;
-use crate::workflow::{MeasureNo, Track};
+use crate::workflow::{AgreementNo, MeasureNo, Track};
 
 code_enum! {
     /// What a deadline is for.
@@ -33,6 +33,8 @@ code_enum! {
         /// The officer's check that a measure the sector reported carried
         /// out really is (public reviews found measures never verified).
         MeasureVerification = "MEASURE_VERIFICATION", "Verificación de la implementación de la medida";
+        /// A sector's agreement at a coordination meeting, carried out.
+        Agreement = "AGREEMENT", "Cumplimiento de un acuerdo de coordinación";
     }
 }
 
@@ -49,6 +51,7 @@ code_enum! {
         MeasureAct = "MEASURE_ACT", "Acto que otorga, renueva o modifica la medida";
         IncidentReport = "INCIDENT_REPORT", "Reporte de un incidente";
         ImplementationReport = "IMPLEMENTATION_REPORT", "Informe del sector de que la medida se implementó";
+        CoordinationMeeting = "COORDINATION_MEETING", "Reunión de coordinación intersectorial";
     }
 }
 
@@ -121,7 +124,9 @@ impl DeadlineKind {
     /// the DGDH's to watch (its officers').
     pub fn is_sectors(self) -> bool {
         match self {
-            DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => true,
+            DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation | DeadlineKind::Agreement => {
+                true
+            }
             DeadlineKind::Decision
             | DeadlineKind::InformationAnswer
             | DeadlineKind::MeasureReview
@@ -138,7 +143,24 @@ impl DeadlineKind {
             | DeadlineKind::Reassessment
             | DeadlineKind::MeasureVerification => OwnerRole::Officer,
             DeadlineKind::InformationAnswer => OwnerRole::Requester,
-            DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => OwnerRole::Coordinator,
+            DeadlineKind::MeasureAcknowledgement
+            | DeadlineKind::MeasureImplementation
+            | DeadlineKind::Agreement => OwnerRole::Coordinator,
+        }
+    }
+
+    /// Whether its length is the track's: a track change recomputes it.
+    /// The requester's answer period is the same on both, and an agreement
+    /// runs for the period the meeting gave.
+    pub fn follows_track(self) -> bool {
+        match self {
+            DeadlineKind::InformationAnswer | DeadlineKind::Agreement => false,
+            DeadlineKind::Decision
+            | DeadlineKind::MeasureAcknowledgement
+            | DeadlineKind::MeasureImplementation
+            | DeadlineKind::MeasureReview
+            | DeadlineKind::Reassessment
+            | DeadlineKind::MeasureVerification => true,
         }
     }
 
@@ -153,6 +175,7 @@ impl DeadlineKind {
             DeadlineKind::MeasureReview => &[StartEvent::MeasureAct],
             DeadlineKind::Reassessment => &[StartEvent::IncidentReport],
             DeadlineKind::MeasureVerification => &[StartEvent::ImplementationReport],
+            DeadlineKind::Agreement => &[StartEvent::CoordinationMeeting],
         }
     }
 }
@@ -201,7 +224,9 @@ impl DeadlineRules {
     /// imminent risk and holds officers; a reported incident is assessed
     /// again within 5 working days, 2 when urgent or when it was violence
     /// against life or integrity; the officer verifies a measure the sector
-    /// reports carried out within 10 working days, 5 when urgent
+    /// reports carried out within 10 working days, 5 when urgent; a
+    /// coordination meeting's agreement is carried out within 15 working
+    /// days of the meeting unless the meeting gave another period
     /// (docs/decisions/0014).
     pub fn peru_default() -> Self {
         use DeadlineKind as K;
@@ -254,6 +279,7 @@ impl DeadlineRules {
             rule(K::Reassessment, Some(Track::Urgent), 2, StartEvent::IncidentReport, officer),
             rule(K::MeasureVerification, Some(Track::Ordinary), 10, StartEvent::ImplementationReport, officer),
             rule(K::MeasureVerification, Some(Track::Urgent), 5, StartEvent::ImplementationReport, officer),
+            rule(K::Agreement, None, 15, StartEvent::CoordinationMeeting, OwnerRole::Coordinator),
         ]);
         if let Ok(police_protection) = RefCode::parse("POLICE_PROTECTION") {
             rules.0.push(DeadlineRule {
@@ -304,12 +330,33 @@ impl DeadlineRule {
     }
 }
 
-/// Which deadline of a case this is.
+/// Which deadline of a case this is: made by one of the constructors, so
+/// that at most one of `measure` and `agreement` is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct DeadlineKey {
     pub kind: DeadlineKind,
     /// The measure, for measure deadlines.
     pub measure: Option<MeasureNo>,
+    /// The agreement, for an agreement's deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<AgreementNo>,
+}
+
+impl DeadlineKey {
+    /// A deadline of the case itself (the decision, a re-assessment…).
+    pub fn case(kind: DeadlineKind) -> Self {
+        Self { kind, measure: None, agreement: None }
+    }
+
+    /// A deadline of one of its measures.
+    pub fn measure(kind: DeadlineKind, measure: MeasureNo) -> Self {
+        Self { kind, measure: Some(measure), agreement: None }
+    }
+
+    /// The deadline of one of its agreements.
+    pub fn agreement(agreement: AgreementNo) -> Self {
+        Self { kind: DeadlineKind::Agreement, measure: None, agreement: Some(agreement) }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -525,7 +572,7 @@ mod tests {
         let calendar = Calendar::peru_default();
         let rules = DeadlineRules::peru_default();
         let rule = rules.rule(DeadlineKind::Decision, Track::Ordinary).unwrap();
-        let key = DeadlineKey { kind: DeadlineKind::Decision, measure: None };
+        let key = DeadlineKey::case(DeadlineKind::Decision);
         let deadline = Deadline::set(key, rule, date("2026-07-15"), &calendar, lima());
         assert_eq!(deadline.due, date("2026-09-01"));
         assert_eq!(deadline.explain(&calendar, lima()).due, deadline.due);
@@ -538,7 +585,7 @@ mod tests {
         let before = Calendar::peru_default();
         let rules = DeadlineRules::peru_default();
         let rule = rules.rule(DeadlineKind::Decision, Track::Ordinary).unwrap();
-        let key = DeadlineKey { kind: DeadlineKind::Decision, measure: None };
+        let key = DeadlineKey::case(DeadlineKind::Decision);
         // Due Tue 2026-09-01 on version 0.
         let deadline = Deadline::set(key, rule, date("2026-07-15"), &before, lima());
         let day = |department| NonWorkingDay {
@@ -567,7 +614,7 @@ mod tests {
         let calendar = Calendar::peru_default();
         let rules = DeadlineRules::peru_default();
         let rule = rules.rule(DeadlineKind::Decision, Track::Ordinary).unwrap();
-        let key = DeadlineKey { kind: DeadlineKind::Decision, measure: None };
+        let key = DeadlineKey::case(DeadlineKind::Decision);
         // Due Tue 2026-09-01.
         let deadline = Deadline::set(key, rule, date("2026-07-15"), &calendar, lima());
         let left = |today: &str| deadline.working_days_left(date(today), &calendar, lima());
@@ -585,7 +632,7 @@ mod tests {
         let calendar = Calendar::peru_default();
         let rules = DeadlineRules::peru_default();
         let rule = rules.rule(DeadlineKind::Decision, Track::Urgent).unwrap();
-        let key = DeadlineKey { kind: DeadlineKind::Decision, measure: None };
+        let key = DeadlineKey::case(DeadlineKind::Decision);
         // Admitted Mon 2026-03-02: +15 working days = Mon 2026-03-23.
         let deadline = Deadline::set(key, rule, date("2026-03-02"), &calendar, lima());
         assert_eq!(deadline.due, date("2026-03-23"));
@@ -620,7 +667,7 @@ mod tests {
         let calendar = Calendar::peru_default();
         let rules = DeadlineRules::peru_default();
         let rule = rules.rule(DeadlineKind::Decision, Track::Ordinary).unwrap();
-        let key = DeadlineKey { kind: DeadlineKind::Decision, measure: None };
+        let key = DeadlineKey::case(DeadlineKind::Decision);
         let deadline = Deadline::set(key, rule, date("2026-07-15"), &calendar, lima());
         assert_eq!(deadline.recomputed(rule, &calendar, lima()).version, 1);
         let urgent = rules.rule(DeadlineKind::Decision, Track::Urgent).unwrap();

@@ -139,8 +139,8 @@ pub fn owners(case: &Case, deadline: &Deadline) -> Vec<Audience> {
     match deadline.rule.owner {
         OwnerRole::Officer => vec![Audience::AssignedOfficer],
         OwnerRole::Requester => vec![Audience::Requester],
-        OwnerRole::Coordinator => match deadline.key.measure.and_then(|no| case.measure(no)) {
-            Some(measure) => vec![Audience::SectorCoordinators(measure.sector.clone())],
+        OwnerRole::Coordinator => match case.sector_of(deadline.key) {
+            Some(sector) => vec![Audience::SectorCoordinators(sector.clone())],
             None => vec![Audience::AssignedOfficer],
         },
     }
@@ -156,9 +156,9 @@ pub fn escalation(case: &Case, deadline: &Deadline) -> Vec<Audience> {
         | DeadlineKind::MeasureReview
         | DeadlineKind::Reassessment
         | DeadlineKind::MeasureVerification => vec![Audience::Supervisors],
-        DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => {
-            match deadline.key.measure.and_then(|no| case.measure(no)) {
-                Some(measure) => vec![Audience::SectorLeadCoordinators(measure.sector.clone()), Audience::Supervisors],
+        DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation | DeadlineKind::Agreement => {
+            match case.sector_of(deadline.key) {
+                Some(sector) => vec![Audience::SectorLeadCoordinators(sector.clone()), Audience::Supervisors],
                 None => vec![Audience::Supervisors],
             }
         }
@@ -233,6 +233,7 @@ mod tests {
             resolution: None,
             plan_set_on: None,
             complaints: Vec::new(),
+            agreements: Vec::new(),
             measures,
             deadlines: vec![deadline],
         }
@@ -243,7 +244,7 @@ mod tests {
         let rule = rules.rule(DeadlineKind::Decision, Track::Urgent).unwrap().clone();
         let calendar = Calendar::peru_default();
         let mut deadline = crate::deadline::Deadline {
-            key: DeadlineKey { kind: DeadlineKind::Decision, measure: None },
+            key: DeadlineKey::case(DeadlineKind::Decision),
             rule,
             start: date("2026-07-15"),
             suspended_working_days: 0,
@@ -302,7 +303,7 @@ mod tests {
         };
         let rules = DeadlineRules::peru_default();
         let deadline = crate::deadline::Deadline {
-            key: DeadlineKey { kind: DeadlineKind::MeasureAcknowledgement, measure: Some(MeasureNo(1)) },
+            key: DeadlineKey::measure(DeadlineKind::MeasureAcknowledgement, MeasureNo(1)),
             rule: rules.rule(DeadlineKind::MeasureAcknowledgement, Track::Urgent).unwrap().clone(),
             start: date("2026-08-03"),
             suspended_working_days: 0,

@@ -76,6 +76,13 @@ fn notice_sentence(topic: &Topic, file: &str, due: Option<NaiveDate>, reader: Re
                 "Se reportó un nuevo incidente en el expediente {file}. Revise el caso y evalúe el riesgo de nuevo."
             )
         }
+        (Topic::AgreementAdded(_), Reader::Staff) => format!(
+            "La reunión de coordinación encargó a su sector un acuerdo sobre el expediente {file}. \
+             Revíselo en Resguardo e informe cuando esté cumplido."
+        ),
+        (Topic::AgreementDone(_), Reader::Staff) => {
+            format!("El sector responsable informó que cumplió un acuerdo de coordinación del expediente {file}.")
+        }
         (Topic::DeadlineMoved(_), Reader::Staff) => match due {
             Some(due) => format!("Un plazo del expediente {file} cambió: ahora vence el {}.", long_date(due)),
             None => format!("Un plazo del expediente {file} cambió."),

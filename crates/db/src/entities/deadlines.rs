@@ -25,11 +25,13 @@ pub struct Model {
     pub status_on: Option<Date>,
     pub on_time: Option<bool>,
     pub updated_at: DateTimeUtc,
-    /// For measure deadlines: the measure's sector.
+    /// For measure and agreement deadlines: their sector.
     pub sector_code: Option<String>,
     /// Reviews: the type of measure the rule was for; `None` for a rule
     /// for every type.
     pub rule_measure_type: Option<String>,
+    /// For an agreement's deadline: the agreement's number.
+    pub agreement_no: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

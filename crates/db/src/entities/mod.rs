@@ -2,6 +2,7 @@
 //! leave this crate: the facade speaks domain types.
 #![expect(unreachable_pub, reason = "sea-orm's derives generate `pub` items; the module itself is crate-private")]
 
+pub(crate) mod agreements;
 pub(crate) mod audit_chain_head;
 pub(crate) mod audit_events;
 pub(crate) mod audit_read_cases;
@@ -29,6 +30,9 @@ pub(crate) mod intake_form_keys;
 pub(crate) mod intake_tokens;
 pub(crate) mod measure_types;
 pub(crate) mod measures;
+pub(crate) mod meeting_cases;
+pub(crate) mod meeting_sectors;
+pub(crate) mod meetings;
 pub(crate) mod non_working_days;
 pub(crate) mod outbox;
 pub(crate) mod provinces;

@@ -10,7 +10,7 @@ use crate::codes::{MeasureTypeCode, SectorCode, code_enum};
 use crate::deadline::{Deadline, DeadlineKey};
 use crate::place::DepartmentCode;
 use crate::text::Text;
-use crate::workflow::{Complaint, ComplaintNo};
+use crate::workflow::{Agreement, AgreementNo, Complaint, ComplaintNo};
 
 code_enum! {
     /// Where a request stands in the procedure (DOMAIN.md §2).
@@ -174,6 +174,8 @@ pub struct Case {
     pub measures: Vec<Measure>,
     /// The complaints filed with the Public Prosecutor, by number.
     pub complaints: Vec<Complaint>,
+    /// What the coordination meetings agreed about the case, by number.
+    pub agreements: Vec<Agreement>,
     /// One per key; a deadline set again replaces the earlier one.
     pub deadlines: Vec<Deadline>,
 }
@@ -185,6 +187,16 @@ impl Case {
 
     pub fn complaint(&self, no: ComplaintNo) -> Option<&Complaint> {
         self.complaints.iter().find(|c| c.no == no)
+    }
+
+    pub fn agreement(&self, no: AgreementNo) -> Option<&Agreement> {
+        self.agreements.iter().find(|a| a.no == no)
+    }
+
+    /// The sector a deadline is about: its measure's or its agreement's.
+    pub fn sector_of(&self, key: DeadlineKey) -> Option<&SectorCode> {
+        let measure = key.measure.and_then(|no| self.measure(no)).map(|m| &m.sector);
+        measure.or_else(|| key.agreement.and_then(|no| self.agreement(no)).map(|a| &a.sector))
     }
 
     pub fn deadline(&self, key: DeadlineKey) -> Option<&Deadline> {

@@ -9,7 +9,9 @@ use crate::categories::{AggressionType, AggressorType};
 use crate::codes::{MeasureTypeCode, SectorCode, code_enum};
 use crate::evidence::EvidenceFile;
 use crate::text::{LongText, ShortText};
-use crate::workflow::{ActReference, ComplaintFiling, ComplaintUpdate, MeasureNo, RiskLevel, StaffRef, Track};
+use crate::workflow::{
+    ActReference, AgreementNo, AgreementTerms, ComplaintFiling, ComplaintUpdate, MeasureNo, RiskLevel, StaffRef, Track,
+};
 
 code_enum! {
     /// The checks made before admitting a request: (a)–(d) of DOMAIN.md §2.2
@@ -265,6 +267,14 @@ pub enum Command {
     RecordComplaint(ComplaintFiling),
     /// The complaint reached a new stage.
     UpdateComplaint(ComplaintUpdate),
+    /// A coordination meeting agreed that a sector does something for the
+    /// case by a date.
+    AddAgreement(AgreementTerms),
+    /// The responsible sector reports the agreement carried out.
+    ReportAgreementDone {
+        agreement: AgreementNo,
+        report: Option<LongText>,
+    },
     LiftMeasure {
         measure: MeasureNo,
         act: ActReference,
@@ -304,6 +314,8 @@ impl Command {
             | Command::SetPlanGoal { .. }
             | Command::RecordComplaint(_)
             | Command::UpdateComplaint(_)
+            | Command::AddAgreement(_)
+            | Command::ReportAgreementDone { .. }
             | Command::Archive { .. } => None,
         }
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::{SectorCode, code_enum};
 use crate::deadline::{Deadline, DeadlineKey};
-use crate::workflow::{CaseStatus, MeasureNo};
+use crate::workflow::{AgreementNo, CaseStatus, MeasureNo};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Effect {
@@ -74,6 +74,10 @@ pub enum Topic {
     DeadlineMoved(DeadlineKey),
     /// A new incident was reported; the risk is to be assessed again.
     IncidentReported,
+    /// A coordination meeting gave the sector an agreement to carry out.
+    AgreementAdded(AgreementNo),
+    /// The sector reported the agreement carried out.
+    AgreementDone(AgreementNo),
 }
 
 code_enum! {
@@ -104,6 +108,8 @@ code_enum! {
         IncidentReported = "INCIDENT_REPORTED", "reportar un incidente";
         ComplaintRecorded = "COMPLAINT_RECORDED", "registrar una denuncia ante el Ministerio Público";
         ComplaintUpdated = "COMPLAINT_UPDATED", "actualizar el estado de una denuncia";
+        AgreementAdded = "AGREEMENT_ADDED", "registrar un acuerdo de coordinación";
+        AgreementDone = "AGREEMENT_DONE", "informar el cumplimiento de un acuerdo";
         /// Measures granted before reviews existed got their review date.
         ReviewsScheduled = "REVIEWS_SCHEDULED", "programar la revisión de las medidas";
         Archived = "ARCHIVED", "archivar la solicitud";
@@ -125,6 +131,8 @@ code_enum! {
         IntakeTokenIssued = "INTAKE_TOKEN_ISSUED", "emitir un token de aplicación";
         IntakeTokenRevoked = "INTAKE_TOKEN_REVOKED", "revocar un token de aplicación";
         AccessKeyIssued = "ACCESS_KEY_ISSUED", "emitir una nueva clave de acceso";
+        /// A coordination meeting, with the cases it discussed.
+        MeetingRecorded = "MEETING_RECORDED", "registrar una reunión de coordinación";
         /// An app's submission refused (bad form, conflict, too many):
         /// every one is on the trail, as every one received is.
         AppSubmissionRefused = "APP_SUBMISSION_REFUSED", "rechazar un envío de aplicación";

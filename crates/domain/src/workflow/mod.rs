@@ -1,6 +1,7 @@
 //! The procedure as a state machine (DOMAIN.md §2): the case state, the
 //! commands, the effects, and the pure transitions between them.
 
+mod agreement;
 mod case;
 mod command;
 mod complaint;
@@ -9,6 +10,9 @@ mod receipt;
 pub mod steps;
 mod transition;
 
+pub use agreement::{
+    Agreement, AgreementNo, AgreementRecord, AgreementTerms, MAX_AGREEMENT_WORKING_DAYS, MeetingRef,
+};
 pub use case::{
     ActNumber, ActReference, Case, CaseStatus, Measure, MeasureNo, MeasureStatus, OpenInformationRequest, RiskLevel,
     StaffRef, Track,

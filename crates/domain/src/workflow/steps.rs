@@ -15,7 +15,9 @@ pub fn case_states(action: AuditAction) -> Vec<CaseStatus> {
         | AuditAction::EvidenceAdded
         | AuditAction::ConsentWithdrawn
         | AuditAction::IncidentReported
-        | AuditAction::ComplaintRecorded => S::ALL.iter().copied().filter(|s| s.is_open()).collect(),
+        | AuditAction::ComplaintRecorded
+        | AuditAction::AgreementAdded
+        | AuditAction::AgreementDone => S::ALL.iter().copied().filter(|s| s.is_open()).collect(),
         // The road to justice outlasts the protection: an archived case's
         // complaint is still followed.
         AuditAction::ComplaintUpdated => S::ALL.to_vec(),
@@ -56,6 +58,7 @@ pub fn case_states(action: AuditAction) -> Vec<CaseStatus> {
         | AuditAction::IntakeTokenIssued
         | AuditAction::IntakeTokenRevoked
         | AuditAction::AccessKeyIssued
+        | AuditAction::MeetingRecorded
         | AuditAction::AppSubmissionRefused => Vec::new(),
     }
 }
@@ -88,6 +91,8 @@ pub fn measure_states(action: AuditAction) -> Vec<MeasureStatus> {
         | AuditAction::IncidentReported
         | AuditAction::ComplaintRecorded
         | AuditAction::ComplaintUpdated
+        | AuditAction::AgreementAdded
+        | AuditAction::AgreementDone
         | AuditAction::PlanGoalSet
         | AuditAction::AdmissibilityEvaluated
         | AuditAction::RiskAssessed
@@ -111,6 +116,7 @@ pub fn measure_states(action: AuditAction) -> Vec<MeasureStatus> {
         | AuditAction::IntakeTokenIssued
         | AuditAction::IntakeTokenRevoked
         | AuditAction::AccessKeyIssued
+        | AuditAction::MeetingRecorded
         | AuditAction::AppSubmissionRefused => Vec::new(),
     }
 }

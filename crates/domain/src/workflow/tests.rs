@@ -52,7 +52,7 @@ impl Walk {
     }
 
     fn decision(&self) -> &crate::deadline::Deadline {
-        self.case.deadline(DeadlineKey { kind: DeadlineKind::Decision, measure: None }).unwrap()
+        self.case.deadline(DeadlineKey::case(DeadlineKind::Decision)).unwrap()
     }
 
     fn audits(&self) -> Vec<AuditAction> {
@@ -151,7 +151,7 @@ fn an_urgent_request_from_receipt_to_archive() {
     assert_eq!(w.case.status, CaseStatus::MeasuresInImplementation);
     let sector = RefCode::parse("MININTER").unwrap();
     assert!(w.notifications().iter().any(|n| n.audience == Audience::SectorCoordinators(sector.clone())));
-    let ack = w.case.deadline(DeadlineKey { kind: DeadlineKind::MeasureAcknowledgement, measure: Some(M1) }).unwrap();
+    let ack = w.case.deadline(DeadlineKey::measure(DeadlineKind::MeasureAcknowledgement, M1)).unwrap();
     assert_eq!(ack.due, date("2026-08-11"), "one working day to acknowledge an urgent measure");
 
     w.apply(Command::AcknowledgeMeasure { measure: M1 }, "2026-08-11")
@@ -182,11 +182,11 @@ fn an_urgent_request_from_receipt_to_archive() {
 }
 
 fn review(w: &Walk, measure: MeasureNo) -> &crate::deadline::Deadline {
-    w.case.deadline(DeadlineKey { kind: DeadlineKind::MeasureReview, measure: Some(measure) }).unwrap()
+    w.case.deadline(DeadlineKey::measure(DeadlineKind::MeasureReview, measure)).unwrap()
 }
 
 fn reassessment(w: &Walk) -> Option<&crate::deadline::Deadline> {
-    w.case.deadline(DeadlineKey { kind: DeadlineKind::Reassessment, measure: None })
+    w.case.deadline(DeadlineKey::case(DeadlineKind::Reassessment))
 }
 
 /// Admitted 2026-07-15, assessed ordinary, resolved 2026-08-10; measure 1
@@ -295,7 +295,7 @@ fn a_measure_reported_carried_out_is_verified_by_the_officer_or_goes_back_to_its
     // Measure 2 was reported implemented on 12 August: verification due.
     let mut w = granted_ordinary();
     let verification = |w: &Walk| {
-        w.case.deadline(DeadlineKey { kind: DeadlineKind::MeasureVerification, measure: Some(M2) }).cloned().unwrap()
+        w.case.deadline(DeadlineKey::measure(DeadlineKind::MeasureVerification, M2)).cloned().unwrap()
     };
     assert_eq!((verification(&w).start, verification(&w).status), (date("2026-08-12"), DeadlineStatus::Open));
     assert_eq!(verification(&w).due, w.calendar.add_working_days(date("2026-08-12"), 10, w.case.department.into()));
@@ -308,7 +308,7 @@ fn a_measure_reported_carried_out_is_verified_by_the_officer_or_goes_back_to_its
     w.apply(verify(false), "2026-08-14");
     assert_eq!(w.case.measure(M2).unwrap().status, MeasureStatus::Acknowledged);
     assert_eq!(verification(&w).status, DeadlineStatus::Met { on: date("2026-08-14"), on_time: true });
-    let implementation = w.case.deadline(DeadlineKey { kind: DeadlineKind::MeasureImplementation, measure: Some(M2) });
+    let implementation = w.case.deadline(DeadlineKey::measure(DeadlineKind::MeasureImplementation, M2));
     assert_eq!(
         (implementation.unwrap().start, implementation.unwrap().status),
         (date("2026-08-14"), DeadlineStatus::Open)
@@ -330,6 +330,66 @@ fn a_measure_reported_carried_out_is_verified_by_the_officer_or_goes_back_to_its
     let modify = Command::ModifyMeasure { measure: M2, act: act("RD 013", "2026-08-19"), details: text("Otra.") };
     w.apply(modify, "2026-08-19");
     assert_eq!(w.case.measure(M2).unwrap().verified_on, None);
+}
+
+fn agreement(sector: &str, held_on: &str, working_days: Option<u32>) -> Command {
+    Command::AddAgreement(AgreementTerms {
+        meeting: MeetingRef("meeting-1".into()),
+        held_on: date(held_on),
+        sector: RefCode::parse(sector).unwrap(),
+        text: text("Patrullaje semanal en la comunidad."),
+        working_days,
+    })
+}
+
+#[test]
+fn a_meetings_agreement_runs_as_its_sectors_deadline_until_reported_done() {
+    let mut w = granted_ordinary();
+    let calendar = Calendar::peru_default();
+    let department = DepartmentCode::parse("16").unwrap();
+    w.apply(agreement("MININTER", "2026-08-13", Some(5)), "2026-08-14");
+    let a1 = AgreementNo(1);
+    let key = DeadlineKey::agreement(a1);
+    let deadline = w.case.deadline(key).unwrap().clone();
+    // Five working days from the meeting's day, not from the day recorded.
+    assert_eq!(deadline.due, calendar.add_working_days(date("2026-08-13"), 5, Some(department)));
+    assert_eq!((deadline.rule.amount, deadline.rule.start_event), (5, StartEvent::CoordinationMeeting));
+    let mininter = RefCode::parse("MININTER").unwrap();
+    assert_eq!(w.case.sector_of(key), Some(&mininter));
+    assert_eq!(w.notifications()[0].audience, Audience::SectorCoordinators(mininter.clone()));
+    assert_eq!(w.audits(), [AuditAction::AgreementAdded]);
+    // Without a period of its own: the rule's fifteen.
+    w.apply(agreement("MINAM", "2026-08-13", None), "2026-08-14");
+    let second = w.case.deadline(DeadlineKey::agreement(AgreementNo(2))).unwrap();
+    assert_eq!(second.rule.amount, 15);
+
+    // Owed by the sector; overdue, its lead coordinators and supervisors hear.
+    assert_eq!(crate::reminders::owners(&w.case, &deadline), [Audience::SectorCoordinators(mininter.clone())]);
+    assert_eq!(
+        crate::reminders::escalation(&w.case, &deadline),
+        [Audience::SectorLeadCoordinators(mininter), Audience::Supervisors]
+    );
+    // An urgent re-assessment moves the track's deadlines, not what was agreed.
+    w.apply(assess(Track::Urgent), "2026-08-17");
+    assert_eq!(w.case.deadline(key).unwrap().due, deadline.due);
+
+    w.apply(Command::ReportAgreementDone { agreement: a1, report: None }, "2026-08-25");
+    assert_eq!(w.case.agreement(a1).unwrap().done_on, Some(date("2026-08-25")));
+    assert_eq!(w.case.deadline(key).unwrap().status, DeadlineStatus::Met { on: date("2026-08-25"), on_time: false });
+    assert_eq!(w.notifications()[0].audience, Audience::AssignedOfficer);
+    let again = Command::ReportAgreementDone { agreement: a1, report: None };
+    assert_eq!(w.try_apply(again, "2026-08-26"), Err(TransitionError::AgreementAlreadyDone));
+    let unknown = Command::ReportAgreementDone { agreement: AgreementNo(9), report: None };
+    assert_eq!(w.try_apply(unknown, "2026-08-26"), Err(TransitionError::UnknownAgreement(AgreementNo(9))));
+    assert_eq!(w.try_apply(agreement("MINAM", "2026-08-27", None), "2026-08-26"), Err(TransitionError::MeetingDate));
+    assert_eq!(
+        w.try_apply(agreement("MINAM", "2026-08-26", Some(0)), "2026-08-26"),
+        Err(TransitionError::AgreementPeriod)
+    );
+    let records = AgreementRecord::from_history(
+        [agreement("MINAM", "2026-08-13", None), Command::ReportAgreementDone { agreement: a1, report: None }].iter(),
+    );
+    assert_eq!((records.len(), records[0].no, records[0].terms.sector.as_str()), (1, a1, "MINAM"));
 }
 
 #[test]
@@ -541,7 +601,7 @@ fn a_modified_measure_goes_back_to_its_sector() {
         .apply(resolution("2026-03-04"), "2026-03-04")
         .apply(Command::NotifyMeasure { measure: M1 }, "2026-03-04")
         .apply(Command::ReportImplemented { measure: M1, report: None }, "2026-03-05");
-    let implementation = DeadlineKey { kind: DeadlineKind::MeasureImplementation, measure: Some(M1) };
+    let implementation = DeadlineKey::measure(DeadlineKind::MeasureImplementation, M1);
     assert_eq!(w.case.deadline(implementation).unwrap().version, 1);
 
     let modify =
@@ -606,7 +666,7 @@ fn a_calendar_change_moves_open_deadlines_and_tells_the_owner() {
     let calendar = Calendar::new(1, crate::calendar::peru_national_holiday_rules(), vec![decree], vec![]).unwrap();
     let ctx = Context { calendar: &calendar, rules: &w.rules };
     let t = w.case.recompute_deadlines(&ctx);
-    let decision = t.case.deadline(DeadlineKey { kind: DeadlineKind::Decision, measure: None }).unwrap();
+    let decision = t.case.deadline(DeadlineKey::case(DeadlineKind::Decision)).unwrap();
     assert_eq!((decision.due, decision.version, decision.calendar_version), (date("2026-03-24"), 3, 1));
     assert!(t.effects.iter().any(|e| matches!(e, Effect::Notify(n) if n.audience == Audience::AssignedOfficer)));
 

@@ -10,12 +10,13 @@ use crate::deadline::{
     Deadline, DeadlineKey, DeadlineKind, DeadlineRule, DeadlineRules, DeadlineStatus, RuleError, StartEvent,
 };
 use crate::place::DepartmentCode;
+use crate::workflow::agreement::next_agreement_no;
 use crate::workflow::complaint::next_complaint_no;
 use crate::workflow::steps;
 use crate::workflow::{
-    ActReference, AdmissibilityDecision, ArchiveReason, Audience, AuditAction, AuditEvent, Case, CaseStatus, Command,
+    ActReference, AdmissibilityDecision, Agreement, AgreementNo, ArchiveReason, Audience, AuditAction, AuditEvent, Case, CaseStatus, Command,
     Complaint, ComplaintNo, ComplaintStatus, DeadlineChange, Effect, Measure, MeasureNo, MeasureStatus, Notification,
-    OpenInformationRequest, Topic, Track,
+    MAX_AGREEMENT_WORKING_DAYS, OpenInformationRequest, Topic, Track,
 };
 
 /// What a transition is computed with besides the case and the command.
@@ -66,6 +67,14 @@ pub enum TransitionError {
     ComplaintDate,
     #[error("la fecha no puede ser posterior a hoy ni anterior a la del estado anterior de la denuncia")]
     ComplaintUpdateDate,
+    #[error("la fecha de la reunión no puede ser posterior a hoy ni anterior a la recepción de la solicitud")]
+    MeetingDate,
+    #[error("el plazo de un acuerdo debe estar entre 1 y 365 días hábiles")]
+    AgreementPeriod,
+    #[error("la solicitud no tiene el acuerdo n.° {}", .0.0)]
+    UnknownAgreement(AgreementNo),
+    #[error("el sector ya informó que cumplió este acuerdo")]
+    AgreementAlreadyDone,
     #[error("la solicitud no tiene la denuncia n.° {}", .0.0)]
     UnknownComplaint(ComplaintNo),
     #[error("la denuncia ya está en ese estado")]
@@ -122,6 +131,9 @@ impl TransitionError {
             TransitionError::ComplaintUpdateDate => Some("on"),
             TransitionError::UnknownComplaint(_) => Some("complaintNumber"),
             TransitionError::ComplaintStatusUnchanged => Some("status"),
+            TransitionError::MeetingDate => Some("heldOn"),
+            TransitionError::AgreementPeriod => Some("workingDays"),
+            TransitionError::UnknownAgreement(_) => Some("agreementNumber"),
             TransitionError::ArchiveRequirement(reason) => match reason {
                 ArchiveReason::BeneficiaryUnreachable | ArchiveReason::Referred => Some("note"),
                 ArchiveReason::Concluded
@@ -137,6 +149,7 @@ impl TransitionError {
             | TransitionError::InformationPeriodRunning
             | TransitionError::PendingMeasures
             | TransitionError::AssessmentRequired
+            | TransitionError::AgreementAlreadyDone
             | TransitionError::Rules(_) => None,
         }
     }
@@ -164,6 +177,7 @@ impl Case {
             plan_set_on: None,
             measures: Vec::new(),
             complaints: Vec::new(),
+            agreements: Vec::new(),
             deadlines: Vec::new(),
         };
         let mut step = Step::new(&case, received_on, ctx);
@@ -214,7 +228,7 @@ impl Case {
                 step.case.information_request =
                     Some(OpenInformationRequest { requested_on: today, resume_status: step.case.status });
                 step.case.status = CaseStatus::InformationRequested;
-                step.set_deadline(DeadlineKind::InformationAnswer, None, today)?;
+                step.set_deadline(DeadlineKey::case(DeadlineKind::InformationAnswer), today)?;
                 step.suspend(decision_key());
                 step.notify(Audience::Requester, Topic::InformationRequested);
                 action
@@ -299,7 +313,7 @@ impl Case {
                     });
                 }
                 for no in granted_nos {
-                    step.set_deadline(DeadlineKind::MeasureReview, Some(no), resolution.act.date)?;
+                    step.set_deadline(DeadlineKey::measure(DeadlineKind::MeasureReview, no), resolution.act.date)?;
                 }
                 step.close(decision_key(), DeadlineChange::Met, resolution.act.date);
                 step.case.resolution = Some(resolution.act);
@@ -314,8 +328,8 @@ impl Case {
                 if let Some(m) = step.case.measures.iter_mut().find(|m| m.no == measure) {
                     m.notified_on = Some(today);
                 }
-                step.set_deadline(DeadlineKind::MeasureAcknowledgement, Some(measure), today)?;
-                step.set_deadline(DeadlineKind::MeasureImplementation, Some(measure), today)?;
+                step.set_deadline(DeadlineKey::measure(DeadlineKind::MeasureAcknowledgement, measure), today)?;
+                step.set_deadline(DeadlineKey::measure(DeadlineKind::MeasureImplementation, measure), today)?;
                 step.notify(Audience::SectorCoordinators(sector), Topic::MeasureNotified(measure));
                 action
             }
@@ -323,14 +337,14 @@ impl Case {
                 let action = AuditAction::MeasureAcknowledged;
                 step.require(action)?;
                 step.measure_transition(measure, action, MeasureStatus::Acknowledged)?;
-                step.close(measure_key(DeadlineKind::MeasureAcknowledgement, measure), DeadlineChange::Met, today);
+                step.close(DeadlineKey::measure(DeadlineKind::MeasureAcknowledgement, measure), DeadlineChange::Met, today);
                 action
             }
             Command::ReportProgress { measure, report: _ } => {
                 let action = AuditAction::MeasureProgressReported;
                 step.require(action)?;
                 step.measure_transition(measure, action, MeasureStatus::Acknowledged)?;
-                step.close(measure_key(DeadlineKind::MeasureAcknowledgement, measure), DeadlineChange::Met, today);
+                step.close(DeadlineKey::measure(DeadlineKind::MeasureAcknowledgement, measure), DeadlineChange::Met, today);
                 step.notify(Audience::AssignedOfficer, Topic::MeasureProgressReported(measure));
                 action
             }
@@ -340,7 +354,7 @@ impl Case {
                 step.measure_transition(measure, action, MeasureStatus::Implemented)?;
                 step.close_measure_deadlines(measure, DeadlineChange::Met);
                 // The sector's word is checked: the officer verifies it.
-                step.set_deadline(DeadlineKind::MeasureVerification, Some(measure), today)?;
+                step.set_deadline(DeadlineKey::measure(DeadlineKind::MeasureVerification, measure), today)?;
                 step.notify(Audience::AssignedOfficer, Topic::MeasureImplemented(measure));
                 action
             }
@@ -359,13 +373,13 @@ impl Case {
                 step.check_act_date(&act)?;
                 step.measure_transition(measure, action, MeasureStatus::Modified)?;
                 step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
-                step.close(measure_key(DeadlineKind::MeasureVerification, measure), DeadlineChange::Cancelled, today);
+                step.close(DeadlineKey::measure(DeadlineKind::MeasureVerification, measure), DeadlineChange::Cancelled, today);
                 // The measure as changed has yet to be carried out and checked.
                 step.set_verified(measure, None);
                 // The review happened: the measure as changed is reviewed
                 // in its turn, counted from the act that changed it.
-                step.close(measure_key(DeadlineKind::MeasureReview, measure), DeadlineChange::Met, today);
-                step.set_deadline(DeadlineKind::MeasureReview, Some(measure), act.date)?;
+                step.close(DeadlineKey::measure(DeadlineKind::MeasureReview, measure), DeadlineChange::Met, today);
+                step.set_deadline(DeadlineKey::measure(DeadlineKind::MeasureReview, measure), act.date)?;
                 action
             }
             Command::ExtendMeasure { measure, act, until } => {
@@ -388,8 +402,8 @@ impl Case {
                 let lifted = step.measure_transition(measure, action, MeasureStatus::Lifted)?;
                 let (sector, was_notified) = (lifted.sector.clone(), lifted.notified_on.is_some());
                 step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
-                step.close(measure_key(DeadlineKind::MeasureVerification, measure), DeadlineChange::Cancelled, today);
-                step.close(measure_key(DeadlineKind::MeasureReview, measure), DeadlineChange::Met, today);
+                step.close(DeadlineKey::measure(DeadlineKind::MeasureVerification, measure), DeadlineChange::Cancelled, today);
+                step.close(DeadlineKey::measure(DeadlineKind::MeasureReview, measure), DeadlineChange::Met, today);
                 if was_notified {
                     step.notify(Audience::SectorCoordinators(sector), Topic::MeasureLifted(measure));
                 }
@@ -399,7 +413,7 @@ impl Case {
                 let action = AuditAction::MeasureRenewed;
                 step.require(action)?;
                 step.check_act_date(&act)?;
-                let review = measure_key(DeadlineKind::MeasureReview, measure);
+                let review = DeadlineKey::measure(DeadlineKind::MeasureReview, measure);
                 step.measure_transition(measure, action, None)?;
                 let granted_on = step.case.resolution.as_ref().map_or(step.case.received_on, |r| r.date);
                 let period_start = step.case.deadline(review).map_or(granted_on, |d| d.start);
@@ -407,7 +421,7 @@ impl Case {
                     return Err(TransitionError::AssessmentRequired);
                 }
                 step.close(review, DeadlineChange::Met, today);
-                step.set_deadline(DeadlineKind::MeasureReview, Some(measure), act.date)?;
+                step.set_deadline(DeadlineKey::measure(DeadlineKind::MeasureReview, measure), act.date)?;
                 action
             }
             Command::SetPlanGoal { goal: _ } => {
@@ -423,12 +437,12 @@ impl Case {
                 // it out runs again from today.
                 let back_to = (!verified).then_some(MeasureStatus::Acknowledged);
                 let sector = step.measure_transition(measure, action, back_to)?.sector.clone();
-                step.close(measure_key(DeadlineKind::MeasureVerification, measure), DeadlineChange::Met, today);
+                step.close(DeadlineKey::measure(DeadlineKind::MeasureVerification, measure), DeadlineChange::Met, today);
                 if verified {
                     step.set_verified(measure, Some(today));
                 } else {
                     step.set_verified(measure, None);
-                    step.set_deadline(DeadlineKind::MeasureImplementation, Some(measure), today)?;
+                    step.set_deadline(DeadlineKey::measure(DeadlineKind::MeasureImplementation, measure), today)?;
                     step.notify(Audience::SectorCoordinators(sector), Topic::MeasureVerificationFailed(measure));
                 }
                 action
@@ -488,6 +502,48 @@ impl Case {
                 complaint.status_on = update.on;
                 action
             }
+            Command::AddAgreement(terms) => {
+                let action = AuditAction::AgreementAdded;
+                step.require(action)?;
+                if terms.held_on > today || terms.held_on < step.case.received_on {
+                    return Err(TransitionError::MeetingDate);
+                }
+                let mut rule = ctx.rules.rule(DeadlineKind::Agreement, step.case.effective_track())?.clone();
+                if let Some(days) = terms.working_days {
+                    if !(1..=MAX_AGREEMENT_WORKING_DAYS).contains(&days) {
+                        return Err(TransitionError::AgreementPeriod);
+                    }
+                    rule.amount = days;
+                }
+                let no = next_agreement_no(step.case.agreements.iter().map(|a| a.no));
+                step.case.agreements.push(Agreement {
+                    no,
+                    meeting: terms.meeting,
+                    sector: terms.sector.clone(),
+                    agreed_on: terms.held_on,
+                    done_on: None,
+                });
+                step.set_deadline_with(DeadlineKey::agreement(no), &rule, terms.held_on);
+                step.notify(Audience::SectorCoordinators(terms.sector), Topic::AgreementAdded(no));
+                action
+            }
+            Command::ReportAgreementDone { agreement, report: _ } => {
+                let action = AuditAction::AgreementDone;
+                step.require(action)?;
+                let done = step
+                    .case
+                    .agreements
+                    .iter_mut()
+                    .find(|a| a.no == agreement)
+                    .ok_or(TransitionError::UnknownAgreement(agreement))?;
+                if done.done_on.is_some() {
+                    return Err(TransitionError::AgreementAlreadyDone);
+                }
+                done.done_on = Some(today);
+                step.close(DeadlineKey::agreement(agreement), DeadlineChange::Met, today);
+                step.notify(Audience::AssignedOfficer, Topic::AgreementDone(agreement));
+                action
+            }
             Command::Archive { reason, note } => {
                 let action = AuditAction::Archived;
                 step.require(action)?;
@@ -532,7 +588,7 @@ impl Case {
             .measures
             .iter()
             .filter(|m| m.status.is_in_force())
-            .filter(|m| self.deadline(measure_key(DeadlineKind::MeasureReview, m.no)).is_none())
+            .filter(|m| self.deadline(DeadlineKey::measure(DeadlineKind::MeasureReview, m.no)).is_none())
             .map(|m| m.no)
             .collect();
         if missing.is_empty() || !self.status.is_open() {
@@ -540,7 +596,7 @@ impl Case {
         }
         let mut step = Step::new(self, granted_on, ctx);
         for no in missing {
-            step.set_deadline(DeadlineKind::MeasureReview, Some(no), granted_on)?;
+            step.set_deadline(DeadlineKey::measure(DeadlineKind::MeasureReview, no), granted_on)?;
         }
         Ok(Some(step.finish(AuditAction::ReviewsScheduled, None)))
     }
@@ -564,19 +620,15 @@ impl Case {
 
 /// Every status but `Archived`.
 fn decision_key() -> DeadlineKey {
-    DeadlineKey { kind: DeadlineKind::Decision, measure: None }
+    DeadlineKey::case(DeadlineKind::Decision)
 }
 
 fn information_key() -> DeadlineKey {
-    DeadlineKey { kind: DeadlineKind::InformationAnswer, measure: None }
+    DeadlineKey::case(DeadlineKind::InformationAnswer)
 }
 
 fn reassessment_key() -> DeadlineKey {
-    DeadlineKey { kind: DeadlineKind::Reassessment, measure: None }
-}
-
-fn measure_key(kind: DeadlineKind, measure: MeasureNo) -> DeadlineKey {
-    DeadlineKey { kind, measure: Some(measure) }
+    DeadlineKey::case(DeadlineKind::Reassessment)
 }
 
 /// A transition being computed: the case as it becomes and the effects so far.
@@ -688,7 +740,7 @@ impl<'a> Step<'a> {
     /// not set yet.
     fn start_decision_clock_on(&mut self, event: StartEvent) -> Result<(), TransitionError> {
         if self.ctx.rules.decision_start() == event && self.case.deadline(decision_key()).is_none() {
-            self.set_deadline(DeadlineKind::Decision, None, self.today)?;
+            self.set_deadline(DeadlineKey::case(DeadlineKind::Decision), self.today)?;
         }
         Ok(())
     }
@@ -696,31 +748,24 @@ impl<'a> Step<'a> {
     /// Sets (or sets again) a deadline counted from `start`, on the case's
     /// current track. Setting again keeps counting versions upwards so that
     /// reminders of the earlier one are recognisably stale.
-    fn set_deadline(
-        &mut self,
-        kind: DeadlineKind,
-        measure: Option<MeasureNo>,
-        start: NaiveDate,
-    ) -> Result<(), TransitionError> {
-        self.set_deadline_on(kind, measure, start, self.case.effective_track())
+    fn set_deadline(&mut self, key: DeadlineKey, start: NaiveDate) -> Result<(), TransitionError> {
+        self.set_deadline_on(key, start, self.case.effective_track())
     }
 
     /// As [`Step::set_deadline`], with `track`'s rule.
-    fn set_deadline_on(
-        &mut self,
-        kind: DeadlineKind,
-        measure: Option<MeasureNo>,
-        start: NaiveDate,
-        track: Track,
-    ) -> Result<(), TransitionError> {
-        let key = DeadlineKey { kind, measure };
+    fn set_deadline_on(&mut self, key: DeadlineKey, start: NaiveDate, track: Track) -> Result<(), TransitionError> {
         let rule = self.rule(key, track)?;
-        let mut deadline = Deadline::set(key, &rule, start, self.ctx.calendar, self.case.department);
+        self.set_deadline_with(key, &rule, start);
+        Ok(())
+    }
+
+    /// As [`Step::set_deadline`], with `rule`.
+    fn set_deadline_with(&mut self, key: DeadlineKey, rule: &DeadlineRule, start: NaiveDate) {
+        let mut deadline = Deadline::set(key, rule, start, self.ctx.calendar, self.case.department);
         if let Some(previous) = self.case.deadline(key) {
             deadline.version = previous.version + 1;
         }
         self.record(DeadlineChange::Set, deadline);
-        Ok(())
     }
 
     /// The rule for `key` on `track`: for a measure's deadline, the rule
@@ -738,7 +783,7 @@ impl<'a> Step<'a> {
         let candidate = Deadline::set(key, &rule, self.today, self.ctx.calendar, self.case.department);
         match self.case.deadline(key).filter(|d| d.is_pending()) {
             Some(running) if running.due <= candidate.due => Ok(()),
-            _ => self.set_deadline_on(DeadlineKind::Reassessment, None, self.today, track),
+            _ => self.set_deadline_on(reassessment_key(), self.today, track),
         }
     }
 
@@ -768,7 +813,7 @@ impl<'a> Step<'a> {
 
     fn close_measure_deadlines(&mut self, measure: MeasureNo, change: DeadlineChange) {
         for kind in [DeadlineKind::MeasureAcknowledgement, DeadlineKind::MeasureImplementation] {
-            self.close(measure_key(kind, measure), change, self.today);
+            self.close(DeadlineKey::measure(kind, measure), change, self.today);
         }
     }
 
@@ -817,19 +862,9 @@ impl<'a> Step<'a> {
         let recomputed = deadline.recomputed(&rule, self.ctx.calendar, self.case.department);
         if recomputed.due != previous_due {
             self.record(DeadlineChange::Moved { previous_due }, recomputed);
-            let audience = match key.kind {
-                DeadlineKind::Decision
-                | DeadlineKind::InformationAnswer
-                | DeadlineKind::MeasureReview
-                | DeadlineKind::Reassessment
-                | DeadlineKind::MeasureVerification => Audience::AssignedOfficer,
-                DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation => {
-                    let sector = key.measure.and_then(|no| self.case.measure(no)).map(|m| m.sector.clone());
-                    match sector {
-                        Some(sector) => Audience::SectorCoordinators(sector),
-                        None => Audience::AssignedOfficer,
-                    }
-                }
+            let audience = match (key.kind.is_sectors(), self.case.sector_of(key)) {
+                (true, Some(sector)) => Audience::SectorCoordinators(sector.clone()),
+                (true, None) | (false, _) => Audience::AssignedOfficer,
             };
             self.notify(audience, Topic::DeadlineMoved(key));
         } else {
@@ -845,7 +880,7 @@ impl<'a> Step<'a> {
         let keys: Vec<DeadlineKey> = self
             .case
             .pending_deadlines()
-            .filter(|d| d.key.kind != DeadlineKind::InformationAnswer)
+            .filter(|d| d.key.kind.follows_track())
             .map(|d| d.key)
             .collect();
         for key in keys {
