@@ -23,6 +23,7 @@ on_both_databases!(
     a_page_hears_of_a_change_to_its_case_through_server_sent_events,
     an_officer_sees_the_case_files_downloads_them_and_attaches_one,
     an_officer_takes_the_protection_cycle_steps_from_the_case_page,
+    an_officer_records_a_meeting_and_its_sector_reports_the_agreement_done,
 );
 
 /// A browser signed in to the console: its session cookie.
@@ -434,12 +435,13 @@ async fn each_role_reaches_its_own_pages_only(db: Database) {
     // Every console page × every role: what the API's rights give. The
     // table names every page by its pattern; a page any role's pages link
     // to that is not in it fails the test below.
-    let table: [(&str, [u16; 4]); 11] = [
+    let table: [(&str, [u16; 4]); 12] = [
         // officer, coordinator, admin, auditor
         ("/consola/casos", [200, 403, 403, 403]),
         // A coordinator is sent to their desk, that case's measures.
         ("/consola/casos/{id}", [200, 303, 403, 403]),
         ("/consola/medidas", [200, 200, 403, 403]),
+        ("/consola/reuniones", [200, 200, 403, 403]),
         ("/consola/auditoria", [403, 403, 403, 200]),
         ("/consola/registro", [200, 200, 403, 200]),
         ("/consola/calendario", [200, 200, 200, 200]),
@@ -1207,4 +1209,63 @@ async fn an_officer_takes_the_protection_cycle_steps_from_the_case_page(db: Data
     let checked = [("verificar.verified", "true"), ("verificar.note", "Llamada a la lideresa: ya tiene abogada")];
     let verified = officer.press(&unchosen, &case_path, "verificar", &checked).await;
     assert!(verified.body.contains("verificada por la DGDH el lunes 20 de julio"), "{}", verified.body);
+}
+
+async fn an_officer_records_a_meeting_and_its_sector_reports_the_agreement_done(db: Database) {
+    let app = TestApp::spawn(db).await;
+    let token = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
+    app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
+    let (case_id, number, _) = crate::protection_cycle::granted(&app, &token, json!([{ "measureType": "LEGAL_AID" }])).await;
+    app.set_today("2026-08-10");
+    let (_, officer) = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await;
+    let officer = officer.expect("a session cookie");
+    let page = officer.get("/consola/reuniones").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Aún no hay reuniones") && page.body.contains("value=\"reunion\""));
+
+    // A file number that names no case and a sector not present: said next
+    // to their fields, what was typed kept, nothing recorded.
+    let typed = [
+        ("reunion.input.heldOn", "2026-08-07"),
+        ("reunion.input.sectors", "MININTER"),
+        ("reunion.input.otherBodies", "Defensoría del Pueblo"),
+        ("reunion.input.agreements.0.fileNumber", "AT-2026-999999"),
+        ("reunion.input.agreements.0.sector", "MININTER"),
+        ("reunion.input.agreements.0.text", "Patrullaje semanal"),
+    ];
+    let refused = officer.press(&page, "/consola/reuniones", "reunion", &typed).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.has_error_at("f-reunion-input-agreements-0-fileNumber"), "{}", refused.body);
+    assert!(refused.body.contains("Patrullaje semanal"), "what was typed stays");
+    let mut typed = typed.to_vec();
+    typed[3].1 = &number;
+    typed[4].1 = "MINAM";
+    let refused = officer.press(&refused, "/consola/reuniones", "reunion", &typed).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.has_error_at("f-reunion-input-agreements-0-sector"), "{}", refused.body);
+
+    typed[4].1 = "MININTER";
+    typed.push(("reunion.input.agreements.0.workingDays", "3"));
+    let recorded = officer.press(&refused, "/consola/reuniones", "reunion", &typed).await;
+    assert_eq!(recorded.status, 200, "{}", recorded.body);
+    assert!(recorded.body.contains("se registró la reunión"), "{}", recorded.body);
+    assert!(recorded.body.contains(&format!("href=\"/consola/casos/{case_id}\"")), "the case is linked");
+    assert!(recorded.body.contains("Patrullaje semanal") && recorded.body.contains("Defensoría del Pueblo"));
+
+    // The coordinator finds it in their menu and reports it done.
+    let (_, coordinator) = Browser::sign_in(&app, "mininter@mininter.gob.pe", None).await;
+    let coordinator = coordinator.expect("a session cookie");
+    let desk = coordinator.get("/consola/medidas").await;
+    assert!(desk.body.contains("href=\"/consola/reuniones\""), "in the menu");
+    let meetings = coordinator.get("/consola/reuniones").await;
+    assert!(meetings.body.contains("Patrullaje semanal"), "{}", meetings.body);
+    assert!(!meetings.body.contains(&format!("/consola/casos/{case_id}")), "no link to a page not theirs");
+    assert!(!meetings.body.contains("value=\"reunion\""), "coordinators do not record meetings");
+    let done = coordinator
+        .press(&meetings, "/consola/reuniones", "acuerdo-cumplido", &[("acuerdo.report", "Se patrulló el 11 y el 12")])
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("se informó el cumplimiento"), "{}", done.body);
+    assert!(done.body.contains("Cumplido el") && done.body.contains("Se patrulló el 11 y el 12"), "{}", done.body);
+    assert!(!done.body.contains("value=\"acuerdo-cumplido\""), "nothing left to report");
 }

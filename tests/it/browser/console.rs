@@ -33,7 +33,7 @@ on_both_databases!(
 );
 
 /// How many states the walk stops at.
-const STATES: usize = 34;
+const STATES: usize = 38;
 
 async fn sign_in(page: &Page, email: &str, password: &str) {
     page.fill("f-email", email).await;
@@ -233,6 +233,27 @@ async fn walk(page: &Page, app: &TestApp, visit: &mut impl Visit) {
     // Said in the deadline's "why that day", folded until opened.
     assert!(page.source().await.contains("DS 099-2026-PCM"), "the deadline skips the new day");
     visit.at(page, "caso-plazo-movido").await;
+    // A coordination meeting: a mistyped file number refused next to it,
+    // then the meeting recorded with MININTER's agreement.
+    page.press("nav.menu a[href='/consola/reuniones']").await;
+    visit.at(page, "reuniones").await;
+    page.choose("f-reunion-input-sectors-MININTER").await;
+    page.fill("f-reunion-input-agreements-0-fileNumber", "AT-2026-999999").await;
+    page.pick("f-reunion-input-agreements-0-sector", "MININTER").await;
+    page.fill("f-reunion-input-agreements-0-text", "Patrullaje semanal en la comunidad").await;
+    page.action("reunion").await;
+    page.assert_error_at("f-reunion-input-agreements-0-fileNumber").await;
+    visit.at(page, "reuniones-errores").await;
+    page.fill("f-reunion-input-agreements-0-fileNumber", &number).await;
+    page.action("reunion").await;
+    assert!(page.visible_text().await.contains("se registró la reunión"), "{}", page.visible_text().await);
+    visit.at(page, "reuniones-registrada").await;
+    page.action("cerrar-sesion").await;
+    // MININTER's coordinator sees the agreement, with its form.
+    sign_in(page, "mininter@mininter.gob.pe", PASSWORD).await;
+    page.press("nav.menu a[href='/consola/reuniones']").await;
+    assert!(page.visible_text().await.contains("Patrullaje semanal"));
+    visit.at(page, "reuniones-sector").await;
     page.action("cerrar-sesion").await;
 
     // The auditor: the trail, a mistyped date, the chain verified.

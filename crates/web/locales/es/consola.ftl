@@ -572,3 +572,50 @@ reglas-vencidos-si = Sí
 reglas-vencidos-no = No
 reglas-hora = Hora de envío
 reglas-hora-ayuda = HH:MM, hora de Lima.
+
+# Coordination meetings
+consola-menu-reuniones = Reuniones de coordinación
+reuniones-titulo = Reuniones de coordinación intersectorial
+reuniones-intro = Las reuniones de coordinación con los sectores, la más reciente primero, con los casos tratados y los acuerdos: cada acuerdo corre como un plazo del sector responsable, que recibe recordatorios hasta informar que lo cumplió.
+reuniones-intro-sector = Las reuniones a las que asistió su sector, con los acuerdos que le corresponden. Informe cada acuerdo cuando esté cumplido: hasta entonces, su plazo corre y se le recuerda.
+reuniones-cuenta = { $cantidad ->
+    [one] 1 reunión
+   *[other] { $cantidad } reuniones
+}
+reuniones-vacia = Aún no hay reuniones registradas.
+reuniones-reunion-del = Reunión del { $fecha }
+reuniones-sectores = Sectores presentes
+reuniones-otras-entidades = Otras entidades presentes
+reuniones-otras-entidades-ayuda = Defensoría del Pueblo, Fiscalía, gobierno regional, organizaciones… Se guarda cifrado.
+reuniones-casos-tratados = { $cantidad ->
+    [one] 1 caso tratado
+   *[other] { $cantidad } casos tratados
+}
+reuniones-casos = Otros expedientes tratados
+reuniones-casos-ayuda = Los expedientes tratados sin acuerdo, uno por línea (AT-2026-000123). Los de los acuerdos se cuentan solos.
+reuniones-acuerdo-de = Acuerdo n.° { $numero } del expediente { $expediente }
+reuniones-acuerdo-n = Acuerdo { $numero }
+reuniones-expediente = Expediente
+reuniones-expediente-ayuda = Por ejemplo AT-2026-000123. Deje la fila vacía si no hay más acuerdos.
+reuniones-sector-responsable = Sector responsable
+reuniones-acuerdo-texto = Qué se acordó
+reuniones-plazo = Plazo en días hábiles
+reuniones-plazo-ayuda = Contados desde el día de la reunión. Si lo deja vacío, rige la regla del plazo de acuerdos (15 días hábiles, salvo que se haya cambiado).
+reuniones-fecha = Fecha de la reunión
+reuniones-grupo-reunion = La reunión
+reuniones-registrar = Registrar una reunión
+reuniones-registrada = Listo: se registró la reunión y se avisó a los sectores responsables.
+reuniones-informe = Qué se hizo
+reuniones-informe-ayuda = Se guarda cifrado y lo ve la Dirección General de Derechos Humanos.
+reuniones-informe-dado = Informe del sector: { $informe }
+reuniones-informar-cumplido = Informar que se cumplió
+reuniones-cumplido-informado = Listo: se informó el cumplimiento del acuerdo.
+reuniones-cumplido = Cumplido el { $fecha }
+reuniones-cumplido-tarde = Cumplido con retraso el { $fecha }
+reuniones-sin-plazo = Sin plazo
+reuniones-expediente-desconocido = no existe un expediente con ese número
+reuniones-expedientes-desconocidos = { $cantidad ->
+    [one] uno de los expedientes no existe: revise los números
+   *[other] { $cantidad } de los expedientes no existen: revise los números
+}
+reuniones-demasiados-casos = escriba a lo más 20 expedientes

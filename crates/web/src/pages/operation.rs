@@ -88,14 +88,28 @@ fn failure(errors: &[async_graphql::ServerError], first: &async_graphql::ServerE
         "BAD_USER_INPUT" => Failure::Input(
             errors
                 .iter()
-                .map(|error| {
-                    let field =
-                        extension(error, "field").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-                    // `input.place.ubigeo` → `place.ubigeo`, the page's own
-                    // name; an argument's own name (`answer`) stays.
-                    let path = field.clone();
-                    let field = field.split_once('.').map_or(field.clone(), |(_, rest)| rest.to_owned());
-                    FieldProblem { field, path, message: error.message.clone() }
+                .flat_map(|error| {
+                    // Every problem of an input, when the API listed several.
+                    let listed: Vec<(String, String)> = match extension(error, "fields") {
+                        Some(Value::Array(fields)) => fields
+                            .iter()
+                            .map(|f| {
+                                let text = |key: &str| f[key].as_str().unwrap_or_default().to_owned();
+                                (text("field"), text("message"))
+                            })
+                            .collect(),
+                        _ => {
+                            let field = extension(error, "field").and_then(|v| v.as_str().map(str::to_owned));
+                            vec![(field.unwrap_or_default(), error.message.clone())]
+                        }
+                    };
+                    listed.into_iter().map(|(field, message)| {
+                        // `input.place.ubigeo` → `place.ubigeo`, the page's own
+                        // name; an argument's own name (`answer`) stays.
+                        let path = field.clone();
+                        let field = field.split_once('.').map_or(field.clone(), |(_, rest)| rest.to_owned());
+                        FieldProblem { field, path, message }
+                    })
                 })
                 .collect(),
         ),

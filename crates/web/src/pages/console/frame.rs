@@ -104,9 +104,10 @@ fn stylesheets() -> [String; 2] {
 fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
     const ACCOUNT: (&str, &str) = ("/consola/cuenta", "consola-menu-cuenta");
     const REGISTRY: (&str, &str) = ("/consola/registro", "consola-menu-registro");
+    const MEETINGS: (&str, &str) = ("/consola/reuniones", "consola-menu-reuniones");
     match role {
-        Role::Officer | Role::Supervisor => &[("/consola/casos", "consola-menu-casos"), REGISTRY, ACCOUNT],
-        Role::Coordinator => &[("/consola/medidas", "consola-menu-medidas"), REGISTRY, ACCOUNT],
+        Role::Officer | Role::Supervisor => &[("/consola/casos", "consola-menu-casos"), MEETINGS, REGISTRY, ACCOUNT],
+        Role::Coordinator => &[("/consola/medidas", "consola-menu-medidas"), MEETINGS, REGISTRY, ACCOUNT],
         Role::Auditor => &[("/consola/auditoria", "consola-menu-auditoria"), REGISTRY, ACCOUNT],
         Role::Admin => &[
             ("/consola/cuentas", "consola-menu-cuentas"),

@@ -29,6 +29,7 @@ mod due;
 mod evidence_list;
 mod frame;
 mod live;
+mod meetings;
 mod queues;
 mod registry;
 mod rules;
@@ -55,6 +56,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/consola/casos", get(queues::page).post(queues::open))
         .route("/consola/casos/{id}", get(case_page::page).post(case_page::post))
         .route("/consola/medidas", get(desk::page).post(desk::post))
+        .route("/consola/reuniones", get(meetings::page).post(meetings::post))
         .route("/consola/auditoria", get(audit::page).post(audit::verify))
         .route("/consola/registro", get(registry::page))
         .route("/consola/calendario", get(calendar::page).post(calendar::post))
