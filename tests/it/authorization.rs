@@ -369,12 +369,7 @@ fn operations(f: &Fixture, scope: Scope) -> BTreeMap<&'static str, (Rule, &'stat
             "mutation($i: MeetingInput!) { recordMeeting(input: $i) { id } }",
             json!({ "i": { "heldOn": "2026-03-02", "sectors": ["MININTER"], "cases": [f.case] } }),
         ),
-        (
-            "meetings",
-            Rule::OfficersOrCoordinators,
-            "{ meetings { id agreements { number text } } }",
-            json!({}),
-        ),
+        ("meetings", Rule::OfficersOrCoordinators, "{ meetings { id agreements { number text } } }", json!({})),
         (
             "reportAgreementDone",
             Rule::OwnSectorCoordinator,

@@ -1215,7 +1215,8 @@ async fn an_officer_records_a_meeting_and_its_sector_reports_the_agreement_done(
     let app = TestApp::spawn(db).await;
     let token = app.staff(Role::Officer, "oficial@dgdh.gob.pe", None).await;
     app.staff(Role::Coordinator, "mininter@mininter.gob.pe", Some("MININTER")).await;
-    let (case_id, number, _) = crate::protection_cycle::granted(&app, &token, json!([{ "measureType": "LEGAL_AID" }])).await;
+    let (case_id, number, _) =
+        crate::protection_cycle::granted(&app, &token, json!([{ "measureType": "LEGAL_AID" }])).await;
     app.set_today("2026-08-10");
     let (_, officer) = Browser::sign_in(&app, "oficial@dgdh.gob.pe", None).await;
     let officer = officer.expect("a session cookie");

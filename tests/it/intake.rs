@@ -122,6 +122,13 @@ async fn the_demo_loads_once_and_its_accounts_work(db: Database) {
         )
         .await;
     assert_eq!(ack["data"]["acknowledgeMeasure"]["status"], "ACKNOWLEDGED");
+    // The demo's coordination meeting: MININTER sees its own agreement only.
+    let meetings =
+        app.graphql_as(Some(&coordinator), "{ meetings { sectors agreements { sector } } }", json!({})).await;
+    assert_eq!(
+        meetings["data"]["meetings"],
+        json!([{ "sectors": ["MINAM", "MININTER"], "agreements": [{ "sector": "MININTER" }] }])
+    );
 
     let (number, _, key) = summary.cases.iter().find(|(_, _, key)| key.is_some()).unwrap();
     let status = app

@@ -62,9 +62,7 @@ async fn an_agreement_runs_late_reminds_its_sector_and_stays_within_it(db: Datab
 
     // Friday 7 August's meeting, recorded on Monday 10.
     app.set_today("2026-08-10");
-    let agreement = |case: &str, sector: &str, text: &str, days: Option<i32>| {
-        json!({ "caseId": case, "sector": sector, "text": text, "workingDays": days })
-    };
+    let agreement = |case: &str, sector: &str, text: &str, days: Option<i32>| json!({ "caseId": case, "sector": sector, "text": text, "workingDays": days });
     let meeting = |held_on: &str, agreements: Vec<Value>| {
         json!({ "i": {
             "heldOn": held_on,
@@ -77,10 +75,7 @@ async fn an_agreement_runs_late_reminds_its_sector_and_stays_within_it(db: Datab
     // Every problem at once, and nothing written.
     let wrong = meeting(
         "2026-08-11",
-        vec![
-            agreement(&first, "MINJUSDH", "Asesoría legal", None),
-            agreement(&second, "MINAM", "Visita", Some(0)),
-        ],
+        vec![agreement(&first, "MINJUSDH", "Asesoría legal", None), agreement(&second, "MINAM", "Visita", Some(0))],
     );
     let refused = app.graphql_as(Some(&officer), RECORD, wrong).await;
     assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{refused}");
@@ -137,7 +132,8 @@ async fn an_agreement_runs_late_reminds_its_sector_and_stays_within_it(db: Datab
     assert_eq!(to("2026-08-12", MININTER), ["Plazo que vence hoy"], "{:?}", on("2026-08-12"));
     assert_eq!(to("2026-08-13", MININTER), ["Plazo vencido"]);
     assert_eq!(to("2026-08-13", SUPERVISOR), ["Plazo vencido"]);
-    let to_minam: Vec<String> = sent.values().flat_map(|m| summary(m)).filter(|(to, _)| to == MINAM).map(|(_, s)| s).collect();
+    let to_minam: Vec<String> =
+        sent.values().flat_map(|m| summary(m)).filter(|(to, _)| to == MINAM).map(|(_, s)| s).collect();
     assert_eq!(to_minam, ["Aviso"], "MINAM is told of its own agreement only");
     for message in smtp.received() {
         for canary in CANARIES {
@@ -168,7 +164,8 @@ async fn an_agreement_runs_late_reminds_its_sector_and_stays_within_it(db: Datab
     } }";
     let report = ok(app.graphql_as(Some(&supervisor), statistics, json!({})).await);
     let deadlines = report["statistics"]["tables"].as_array().unwrap().iter().find(|t| t["id"] == "plazos").unwrap();
-    let columns: Vec<&str> = deadlines["columns"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let columns: Vec<&str> =
+        deadlines["columns"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     let row = deadlines["rows"].as_array().unwrap().iter().find(|r| r["code"] == "AGREEMENT").unwrap();
     let value = |column: &str| row["values"][columns.iter().position(|c| *c == column).unwrap()]["value"].clone();
     assert_eq!(

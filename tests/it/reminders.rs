@@ -138,7 +138,12 @@ async fn urgent_case(db: &Database, office: &Office, filed: &str, admitted: &str
 
 /// Runs the worker at 09:30 in Lima every day from `from` to `to`, and
 /// returns what each day sent (by date).
-pub(crate) async fn days(worker: &Worker, smtp: &SmtpServer, from: &str, to: &str) -> BTreeMap<NaiveDate, Vec<Received>> {
+pub(crate) async fn days(
+    worker: &Worker,
+    smtp: &SmtpServer,
+    from: &str,
+    to: &str,
+) -> BTreeMap<NaiveDate, Vec<Received>> {
     let mut by_day = BTreeMap::new();
     let mut seen: HashSet<String> = smtp.received().into_iter().map(|m| m.message_id).collect();
     let mut day: NaiveDate = from.parse().unwrap();

@@ -103,10 +103,8 @@ async fn the_procedure_end_to_end(db: Database) {
     assert_eq!(decision.status, DeadlineStatus::Met { on: date("2026-08-10"), on_time: true });
     assert_eq!(file.case.measure(MeasureNo(1)).unwrap().status, MeasureStatus::Acknowledged);
     assert_eq!(file.case.measure(MeasureNo(2)).unwrap().status, MeasureStatus::Granted);
-    let implementation = file
-        .case
-        .deadline(DeadlineKey::measure(DeadlineKind::MeasureImplementation, MeasureNo(1)))
-        .unwrap();
+    let implementation =
+        file.case.deadline(DeadlineKey::measure(DeadlineKind::MeasureImplementation, MeasureNo(1))).unwrap();
     assert_eq!(implementation.due, date("2026-08-13"), "three working days for an urgent measure");
 
     let changes = db.deadline_changes(id).await.unwrap();

@@ -12,10 +12,10 @@ use crate::authz::{Operation, Target};
 use crate::context::{authorize, db, loaders, record_read, request, staff, today};
 use crate::deadlines::DeadlineView;
 use crate::error::{ApiError, ApiResult};
-use domain::request::FieldError;
 use crate::inputs::{id, optional_text, ref_code, text};
 use crate::loaders::EventsOf;
 use crate::scalars::Date;
+use domain::request::FieldError;
 
 /// The most agreements one meeting records (a meeting's minutes, not a
 /// bulk import).
@@ -74,9 +74,8 @@ impl MeetingInput {
             .filter_map(|(i, s)| problems.keep(ref_code(&format!("sectors.{i}"), s)))
             .collect();
         let other_bodies = problems.keep(optional_text("otherBodies", self.other_bodies.as_deref())).flatten();
-        let cases: Vec<_> = (self.cases.iter().enumerate())
-            .filter_map(|(i, c)| problems.keep(id(&format!("cases.{i}"), c)))
-            .collect();
+        let cases: Vec<_> =
+            (self.cases.iter().enumerate()).filter_map(|(i, c)| problems.keep(id(&format!("cases.{i}"), c))).collect();
         let mut agreements = Vec::new();
         for (i, a) in self.agreements.iter().enumerate() {
             let at = |field: &str| format!("agreements.{i}.{field}");
@@ -94,7 +93,8 @@ impl MeetingInput {
                     None
                 }
             };
-            if let (Some(case_id), Some(sector), Some(text), Some(working_days)) = (case_id, sector, agreed, working_days)
+            if let (Some(case_id), Some(sector), Some(text), Some(working_days)) =
+                (case_id, sector, agreed, working_days)
             {
                 agreements.push(NewAgreement { case_id, sector, text, working_days });
             }

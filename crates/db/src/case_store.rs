@@ -12,8 +12,8 @@ use domain::deadline::{
 use domain::place::DepartmentCode;
 use domain::text::Text;
 use domain::workflow::{
-    ActReference, Agreement, AgreementNo, Case, CaseStatus, Complaint, ComplaintNo, ComplaintStatus, Measure, MeasureNo, MeasureStatus,
-    OpenInformationRequest, RiskLevel, StaffRef, Track,
+    ActReference, Agreement, AgreementNo, Case, CaseStatus, Complaint, ComplaintNo, ComplaintStatus, Measure,
+    MeasureNo, MeasureStatus, OpenInformationRequest, RiskLevel, StaffRef, Track,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement};

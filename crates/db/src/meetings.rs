@@ -112,10 +112,9 @@ impl Database {
         .exec_without_returning(&tx)
         .await?;
         let sectors: BTreeSet<&str> = meeting.sectors.iter().map(RefCode::as_str).collect();
-        let rows = sectors.iter().map(|code| meeting_sectors::ActiveModel {
-            meeting_id: Set(id),
-            sector_code: Set((*code).to_owned()),
-        });
+        let rows = sectors
+            .iter()
+            .map(|code| meeting_sectors::ActiveModel { meeting_id: Set(id), sector_code: Set((*code).to_owned()) });
         meeting_sectors::Entity::insert_many(rows).exec_without_returning(&tx).await?;
         let cases: BTreeSet<Uuid> =
             meeting.cases.iter().copied().chain(meeting.agreements.iter().map(|a| a.case_id)).collect();
@@ -173,8 +172,10 @@ impl Database {
             .order_by_asc(meeting_sectors::Column::SectorCode)
             .all(conn)
             .await?;
-        let case_rows =
-            meeting_cases::Entity::find().filter(meeting_cases::Column::MeetingId.is_in(ids.iter().copied())).all(conn).await?;
+        let case_rows = meeting_cases::Entity::find()
+            .filter(meeting_cases::Column::MeetingId.is_in(ids.iter().copied()))
+            .all(conn)
+            .await?;
         let mut agreement_query = agreements::Entity::find()
             .filter(agreements::Column::MeetingId.is_in(ids.iter().copied()))
             .order_by_asc(agreements::Column::CaseId)

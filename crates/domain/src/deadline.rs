@@ -143,9 +143,9 @@ impl DeadlineKind {
             | DeadlineKind::Reassessment
             | DeadlineKind::MeasureVerification => OwnerRole::Officer,
             DeadlineKind::InformationAnswer => OwnerRole::Requester,
-            DeadlineKind::MeasureAcknowledgement
-            | DeadlineKind::MeasureImplementation
-            | DeadlineKind::Agreement => OwnerRole::Coordinator,
+            DeadlineKind::MeasureAcknowledgement | DeadlineKind::MeasureImplementation | DeadlineKind::Agreement => {
+                OwnerRole::Coordinator
+            }
         }
     }
 

@@ -122,7 +122,33 @@ pub async fn load(db: &Database, secret: &api::AccessKeySecret, now: DateTime<Ut
     ] {
         apply(db, id, command, &as_officer, now).await?;
     }
-    cases.push((number, "medidas notificadas a Mininter y Minjusdh, con plan y denuncia", None));
+    // The coordination meeting that followed, with MINAM and MININTER.
+    let meeting = db::NewMeeting {
+        held_on: domain::business_day::lima_date(now),
+        sectors: vec![RefCode::parse("MININTER")?, RefCode::parse("MINAM")?],
+        other_bodies: Some(text("Defensoría del Pueblo")?),
+        cases: Vec::new(),
+        agreements: vec![
+            db::NewAgreement {
+                case_id: id,
+                sector: RefCode::parse("MINAM")?,
+                text: text("Inspeccionar el área deforestada junto al río y remitir el informe a la DGDH.")?,
+                working_days: Some(10),
+            },
+            db::NewAgreement {
+                case_id: id,
+                sector: RefCode::parse("MININTER")?,
+                text: text("Coordinar con la comisaría el patrullaje de la comunidad los fines de semana.")?,
+                working_days: None,
+            },
+        ],
+    };
+    db.record_meeting(&meeting, now, &as_officer).await?;
+    cases.push((
+        number,
+        "medidas notificadas a Mininter y Minjusdh, con plan, denuncia y reunión de coordinación",
+        None,
+    ));
 
     let (number, id, _) =
         file(db, secret, "150101", Channel::InPerson, DefenderCategory::TradeUnionist, AggressorType::Individual, now)

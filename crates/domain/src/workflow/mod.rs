@@ -10,9 +10,7 @@ mod receipt;
 pub mod steps;
 mod transition;
 
-pub use agreement::{
-    Agreement, AgreementNo, AgreementRecord, AgreementTerms, MAX_AGREEMENT_WORKING_DAYS, MeetingRef,
-};
+pub use agreement::{Agreement, AgreementNo, AgreementRecord, AgreementTerms, MAX_AGREEMENT_WORKING_DAYS, MeetingRef};
 pub use case::{
     ActNumber, ActReference, Case, CaseStatus, Measure, MeasureNo, MeasureStatus, OpenInformationRequest, RiskLevel,
     StaffRef, Track,

@@ -294,9 +294,8 @@ fn an_incident_before_admission_starts_no_reassessment() {
 fn a_measure_reported_carried_out_is_verified_by_the_officer_or_goes_back_to_its_sector() {
     // Measure 2 was reported implemented on 12 August: verification due.
     let mut w = granted_ordinary();
-    let verification = |w: &Walk| {
-        w.case.deadline(DeadlineKey::measure(DeadlineKind::MeasureVerification, M2)).cloned().unwrap()
-    };
+    let verification =
+        |w: &Walk| w.case.deadline(DeadlineKey::measure(DeadlineKind::MeasureVerification, M2)).cloned().unwrap();
     assert_eq!((verification(&w).start, verification(&w).status), (date("2026-08-12"), DeadlineStatus::Open));
     assert_eq!(verification(&w).due, w.calendar.add_working_days(date("2026-08-12"), 10, w.case.department.into()));
 

@@ -14,9 +14,9 @@ use crate::workflow::agreement::next_agreement_no;
 use crate::workflow::complaint::next_complaint_no;
 use crate::workflow::steps;
 use crate::workflow::{
-    ActReference, AdmissibilityDecision, Agreement, AgreementNo, ArchiveReason, Audience, AuditAction, AuditEvent, Case, CaseStatus, Command,
-    Complaint, ComplaintNo, ComplaintStatus, DeadlineChange, Effect, Measure, MeasureNo, MeasureStatus, Notification,
-    MAX_AGREEMENT_WORKING_DAYS, OpenInformationRequest, Topic, Track,
+    ActReference, AdmissibilityDecision, Agreement, AgreementNo, ArchiveReason, Audience, AuditAction, AuditEvent,
+    Case, CaseStatus, Command, Complaint, ComplaintNo, ComplaintStatus, DeadlineChange, Effect,
+    MAX_AGREEMENT_WORKING_DAYS, Measure, MeasureNo, MeasureStatus, Notification, OpenInformationRequest, Topic, Track,
 };
 
 /// What a transition is computed with besides the case and the command.
@@ -337,14 +337,22 @@ impl Case {
                 let action = AuditAction::MeasureAcknowledged;
                 step.require(action)?;
                 step.measure_transition(measure, action, MeasureStatus::Acknowledged)?;
-                step.close(DeadlineKey::measure(DeadlineKind::MeasureAcknowledgement, measure), DeadlineChange::Met, today);
+                step.close(
+                    DeadlineKey::measure(DeadlineKind::MeasureAcknowledgement, measure),
+                    DeadlineChange::Met,
+                    today,
+                );
                 action
             }
             Command::ReportProgress { measure, report: _ } => {
                 let action = AuditAction::MeasureProgressReported;
                 step.require(action)?;
                 step.measure_transition(measure, action, MeasureStatus::Acknowledged)?;
-                step.close(DeadlineKey::measure(DeadlineKind::MeasureAcknowledgement, measure), DeadlineChange::Met, today);
+                step.close(
+                    DeadlineKey::measure(DeadlineKind::MeasureAcknowledgement, measure),
+                    DeadlineChange::Met,
+                    today,
+                );
                 step.notify(Audience::AssignedOfficer, Topic::MeasureProgressReported(measure));
                 action
             }
@@ -373,7 +381,11 @@ impl Case {
                 step.check_act_date(&act)?;
                 step.measure_transition(measure, action, MeasureStatus::Modified)?;
                 step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
-                step.close(DeadlineKey::measure(DeadlineKind::MeasureVerification, measure), DeadlineChange::Cancelled, today);
+                step.close(
+                    DeadlineKey::measure(DeadlineKind::MeasureVerification, measure),
+                    DeadlineChange::Cancelled,
+                    today,
+                );
                 // The measure as changed has yet to be carried out and checked.
                 step.set_verified(measure, None);
                 // The review happened: the measure as changed is reviewed
@@ -402,7 +414,11 @@ impl Case {
                 let lifted = step.measure_transition(measure, action, MeasureStatus::Lifted)?;
                 let (sector, was_notified) = (lifted.sector.clone(), lifted.notified_on.is_some());
                 step.close_measure_deadlines(measure, DeadlineChange::Cancelled);
-                step.close(DeadlineKey::measure(DeadlineKind::MeasureVerification, measure), DeadlineChange::Cancelled, today);
+                step.close(
+                    DeadlineKey::measure(DeadlineKind::MeasureVerification, measure),
+                    DeadlineChange::Cancelled,
+                    today,
+                );
                 step.close(DeadlineKey::measure(DeadlineKind::MeasureReview, measure), DeadlineChange::Met, today);
                 if was_notified {
                     step.notify(Audience::SectorCoordinators(sector), Topic::MeasureLifted(measure));
@@ -437,7 +453,11 @@ impl Case {
                 // it out runs again from today.
                 let back_to = (!verified).then_some(MeasureStatus::Acknowledged);
                 let sector = step.measure_transition(measure, action, back_to)?.sector.clone();
-                step.close(DeadlineKey::measure(DeadlineKind::MeasureVerification, measure), DeadlineChange::Met, today);
+                step.close(
+                    DeadlineKey::measure(DeadlineKind::MeasureVerification, measure),
+                    DeadlineChange::Met,
+                    today,
+                );
                 if verified {
                     step.set_verified(measure, Some(today));
                 } else {
@@ -877,12 +897,8 @@ impl<'a> Step<'a> {
     /// the track is computed again with the new track's rule.
     fn follow_track_change(&mut self) {
         let track = self.case.effective_track();
-        let keys: Vec<DeadlineKey> = self
-            .case
-            .pending_deadlines()
-            .filter(|d| d.key.kind.follows_track())
-            .map(|d| d.key)
-            .collect();
+        let keys: Vec<DeadlineKey> =
+            self.case.pending_deadlines().filter(|d| d.key.kind.follows_track()).map(|d| d.key).collect();
         for key in keys {
             self.recompute(key, Some(track));
         }

@@ -254,7 +254,9 @@ async fn meeting_variables(
     }
     // Agreement rows the officer filled in (an empty row is no agreement).
     let rows: Vec<usize> = (0..AGREEMENT_ROWS)
-        .filter(|i| ["fileNumber", "sector", "text", "workingDays"].iter().any(|f| !agreement_value(form, *i, f).is_empty()))
+        .filter(|i| {
+            ["fileNumber", "sector", "text", "workingDays"].iter().any(|f| !agreement_value(form, *i, f).is_empty())
+        })
         .collect();
     let mut numbers: Vec<String> = other_cases.clone();
     numbers.extend(rows.iter().map(|i| agreement_value(form, *i, "fileNumber").to_uppercase()));
@@ -268,7 +270,8 @@ async fn meeting_variables(
     let id_of = |number: &str| found.iter().find(|(n, _)| n == number).map(|(_, id)| id.clone());
     let unknown: Vec<&String> = other_cases.iter().filter(|n| id_of(n).is_none()).collect();
     if !unknown.is_empty() {
-        problems.push((format!("{MEETING}.casos"), t.t1("reuniones-expedientes-desconocidos", "cantidad", unknown.len())));
+        problems
+            .push((format!("{MEETING}.casos"), t.t1("reuniones-expedientes-desconocidos", "cantidad", unknown.len())));
     }
     let mut agreements = Vec::new();
     for &row in &rows {
@@ -382,7 +385,9 @@ async fn draw(
                             let id = if late { "reuniones-cumplido-tarde" } else { "reuniones-cumplido" };
                             Standing::Done(t.t1(id, "fecha", due::weekday_date(t, on, today).as_str()))
                         }
-                        (None, Some(d)) => Standing::Running(due::say(t, d.due, d.working_days_left.unwrap_or(0), today)),
+                        (None, Some(d)) => {
+                            Standing::Running(due::say(t, d.due, d.working_days_left.unwrap_or(0), today))
+                        }
                         (None, None) => Standing::Done(t.t("reuniones-sin-plazo")),
                     };
                     let reportable = a.done_on.is_none() && own_sector.as_deref() == Some(a.sector.as_str());
@@ -479,7 +484,8 @@ fn meeting_groups(t: Tr, form: &FormData, sectors: &[(&str, &str)], today: Naive
             t.t1("reuniones-acuerdo-n", "numero", row + 1),
             vec![
                 Control::input(
-                    Field::new(field("fileNumber"), t.t("reuniones-expediente")).hint(t.t("reuniones-expediente-ayuda")),
+                    Field::new(field("fileNumber"), t.t("reuniones-expediente"))
+                        .hint(t.t("reuniones-expediente-ayuda")),
                     form.value(&field("fileNumber")).to_owned(),
                     InputKind::Text,
                 ),
