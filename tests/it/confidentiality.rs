@@ -255,6 +255,23 @@ async fn canaries_never_leave_their_place(db: Database) {
             json!({ "c": case, "i": stage }),
         )
         .await);
+    // A coordination meeting: the bodies present, what was agreed, the report.
+    let meeting = json!({ "heldOn": "2026-07-13", "sectors": ["MININTER"], "otherBodies": plant("ENTIDADES"),
+        "agreements": [{ "caseId": case, "sector": "MININTER", "text": plant("ACUERDO") }] });
+    ok(app
+        .graphql_as(
+            Some(&officer),
+            "mutation($i: MeetingInput!) { recordMeeting(input: $i) { id } }",
+            json!({ "i": meeting }),
+        )
+        .await);
+    ok(app
+        .graphql_as(
+            Some(&coordinator),
+            "mutation($c: ID!, $r: String) { reportAgreementDone(caseId: $c, agreementNumber: 1, report: $r) { number } }",
+            json!({ "c": case, "r": plant("CUMPLIDO") }),
+        )
+        .await);
     let act = json!({ "number": "RD 78", "date": "2026-07-13" });
     ok(app.graphql_as(Some(&officer), "mutation($m: ID!, $a: ActInput!, $d: String!) { modifyMeasure(measureId: $m, act: $a, details: $d) { status } }", json!({ "m": measures[0], "a": act, "d": plant("CAMBIO") })).await);
     ok(app.graphql_as(Some(&officer), "mutation($m: ID!, $a: ActInput!, $r: String!) { liftMeasure(measureId: $m, act: $a, reason: $r) { status } }", json!({ "m": measures[0], "a": act, "r": plant("LEVANTA") })).await);
@@ -630,17 +647,27 @@ async fn rotated_keys_keep_everything_readable(db: Database) {
     // A photo of two chunks on the first case, with its name.
     let photo = [&b"\xFF\xD8\xFF\xE0"[..], &[7u8; 300_000]].concat();
     let evidence = evidence_file(&first, ids[0], &photo, at("2026-07-14")).await;
+    // A coordination meeting about the first case, with the bodies present.
+    let as_officer = Actor { user_id: Some(officer.id), role: domain::roles::Role::Officer, request_id: None };
+    let meeting = db::NewMeeting {
+        held_on: crate::fixtures::date("2026-07-14"),
+        sectors: vec![domain::codes::RefCode::parse("MININTER").unwrap()],
+        other_bodies: Some(domain::text::Text::parse("Defensoría del Pueblo").unwrap()),
+        cases: vec![ids[0]],
+        agreements: Vec::new(),
+    };
+    let meeting = first.record_meeting(&meeting, at("2026-07-14"), &as_officer).await.unwrap();
     assert_eq!(
         first.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(),
-        [(1, 17)],
-        "4 requests, 9 history entries, 1 TOTP secret, 1 file's name and its 2 chunks"
+        [(1, 18)],
+        "4 requests, 9 history entries, 1 TOTP secret, 1 file's name and its 2 chunks, 1 meeting"
     );
 
     let two = one.with_key(Key::generate(2).unwrap()).unwrap().with_current(2).unwrap();
     let rotated = db.clone().with_keys(two.clone());
     rotated.record_rotation(&two, at("2026-07-15")).await.unwrap();
     let refused = rotated.retire_key(1, 2, at("2026-07-15")).await.unwrap_err().to_string();
-    assert!(refused.contains("17 value(s)"), "retiring a key still in use is refused: {refused}");
+    assert!(refused.contains("18 value(s)"), "retiring a key still in use is refused: {refused}");
     let report = rotated.reseal_all(false).await.unwrap();
     let resealed: Vec<(&str, u64)> = report.resealed.iter().map(|(c, n)| (c.as_str(), *n)).collect();
     assert_eq!(
@@ -651,10 +678,11 @@ async fn rotated_keys_keep_everything_readable(db: Database) {
             ("evidence_chunks.sealed", 2),
             ("evidence_files.given_name", 1),
             ("intake_form_keys.private_key", 0),
+            ("meetings.details", 1),
             ("users.totp_secret", 1)
         ]
     );
-    assert_eq!(rotated.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(2, 17)]);
+    assert_eq!(rotated.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(2, 18)]);
     rotated.retire_key(1, 2, at("2026-07-15")).await.unwrap();
     let retired = db.clone().with_keys(two.without(1).unwrap());
     for id in &ids {
@@ -668,6 +696,8 @@ async fn rotated_keys_keep_everything_readable(db: Database) {
     assert_eq!(content.concat(), photo, "the file opens with key 1 retired");
     let login = retired.credentials("totp@dgdh.gob.pe").await.unwrap().unwrap();
     assert_eq!(login.totp_secret.as_deref(), Some(&b"0123456789abcdefghij"[..]), "the second factor still opens");
+    let meetings = retired.meetings(None).await.unwrap();
+    assert_eq!((meetings[0].id, meetings[0].other_bodies.as_deref()), (meeting, Some("Defensoría del Pueblo")));
     assert!(first.case_file(ids[0]).await.is_err(), "key 1 alone no longer reads them");
     assert_eq!(rotated.reseal_all(false).await.unwrap().total(), 0, "nothing left to rotate");
     // An instance still on key 1 refuses to seal rather than write values
@@ -677,7 +707,7 @@ async fn rotated_keys_keep_everything_readable(db: Database) {
         .await
         .unwrap_err();
     assert!(matches!(stale, db::DbError::KeySuperseded(1)), "{stale:?}");
-    assert_eq!(rotated.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(2, 17)], "nothing written");
+    assert_eq!(rotated.keys_in_use().await.unwrap().into_iter().collect::<Vec<_>>(), [(2, 18)], "nothing written");
     assert_every_sealed_column_is_listed(&db).await;
 }
 
