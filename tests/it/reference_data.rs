@@ -83,8 +83,8 @@ async fn seeds_places_sectors_and_measures(db: Database) {
 
     let rules = db.deadline_rules().await.unwrap();
     // Seven from the start, five for reviews and re-assessments, two for
-    // verifications (issue 19).
-    assert_eq!(rules.all().len(), 14);
+    // verifications and one for coordination agreements (issue 19).
+    assert_eq!(rules.all().len(), 15);
     assert_eq!(rules.all().len(), domain::deadline::DeadlineRules::peru_default().all().len(), "as the defaults");
 }
 

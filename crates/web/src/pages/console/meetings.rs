@@ -244,11 +244,8 @@ async fn meeting_variables(
         let message = if held_on.is_empty() { "error-obligatorio" } else { "error-fecha" };
         problems.push((format!("{MEETING}.input.heldOn"), t.t(message)));
     }
-    let other_cases: Vec<String> = field("casos")
-        .split(|c: char| c == '\n' || c == ',' || c == ';')
-        .map(|n| n.trim().to_uppercase())
-        .filter(|n| !n.is_empty())
-        .collect();
+    let other_cases: Vec<String> =
+        field("casos").split(['\n', ',', ';']).map(|n| n.trim().to_uppercase()).filter(|n| !n.is_empty()).collect();
     if other_cases.len() > MAX_OTHER_CASES {
         problems.push((format!("{MEETING}.casos"), t.t("reuniones-demasiados-casos")));
     }
