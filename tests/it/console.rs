@@ -1252,6 +1252,8 @@ async fn an_officer_records_a_meeting_and_its_sector_reports_the_agreement_done(
     assert!(recorded.body.contains("se registró la reunión"), "{}", recorded.body);
     assert!(recorded.body.contains(&format!("href=\"/consola/casos/{case_id}\"")), "the case is linked");
     assert!(recorded.body.contains("Patrullaje semanal") && recorded.body.contains("Defensoría del Pueblo"));
+    let case_page = officer.get(&format!("/consola/casos/{case_id}")).await;
+    assert!(case_page.body.contains("Acuerdos de coordinación") && case_page.body.contains("Patrullaje semanal"));
 
     // The coordinator finds it in their menu and reports it done.
     let (_, coordinator) = Browser::sign_in(&app, "mininter@mininter.gob.pe", None).await;

@@ -85,6 +85,22 @@ async fn an_agreement_runs_late_reminds_its_sector_and_stays_within_it(db: Datab
         "{refused}"
     );
     assert_eq!(ok(app.graphql_as(Some(&officer), MEETINGS, json!({})).await)["meetings"], json!([]));
+    // An agreement on a closed case: the meeting is not recorded either,
+    // and the refusal says which agreement.
+    let closed = crate::console::admitted_case(&app, &officer).await;
+    let archive = "mutation($c: ID!) { archiveCase(caseId: $c, reason: REQUEST_WITHDRAWN) { status } }";
+    ok(app.graphql_as(Some(&officer), archive, json!({ "c": closed })).await);
+    let on_closed = meeting(
+        "2026-08-07",
+        vec![agreement(&first, "MININTER", "Visita", None), agreement(&closed, "MINAM", "Visita", None)],
+    );
+    let refused = app.graphql_as(Some(&officer), RECORD, on_closed).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "INVALID_TRANSITION", "{refused}");
+    assert!(refused["errors"][0]["message"].as_str().unwrap().starts_with("acuerdo 2: "), "{refused}");
+    assert_eq!(ok(app.graphql_as(Some(&officer), MEETINGS, json!({})).await)["meetings"], json!([]));
+    let first_case = "query($c: ID!) { case(id: $c) { agreements { number } } }";
+    let untouched = ok(app.graphql_as(Some(&officer), first_case, json!({ "c": first })).await);
+    assert_eq!(untouched["case"]["agreements"], json!([]), "the first agreement was rolled back with the meeting");
 
     let agreements = vec![
         agreement(&first, "MININTER", "CANARIO-ACUERDO patrullaje semanal en la comunidad", Some(3)),

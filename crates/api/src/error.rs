@@ -138,7 +138,15 @@ impl From<DbError> for ApiError {
                 EvidenceRefusal::ChunkChanged => ApiError::Conflict(refusal.to_string()),
                 _ => ApiError::bad_input(refusal.input_field(), refusal.to_string()),
             },
-            DbError::InAgreement(index, refusal) => ApiError::from(*refusal).under(&format!("agreements.{index}")),
+            // Said of the agreement: by its field, or by its number in the
+            // message when the refusal is the case's (an archived case).
+            DbError::InAgreement(index, refusal) => match ApiError::from(*refusal) {
+                ApiError::InvalidTransition(message) => {
+                    ApiError::InvalidTransition(format!("acuerdo {}: {message}", index + 1))
+                }
+                ApiError::NotFound(message) => ApiError::NotFound(format!("acuerdo {}: {message}", index + 1)),
+                other => other.under(&format!("agreements.{index}")),
+            },
             DbError::Conflict | DbError::IdempotencyKeyReused => ApiError::Conflict(error.to_string()),
             DbError::NoKeys => {
                 tracing::error!("encryption keys are not configured");

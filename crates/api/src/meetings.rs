@@ -177,11 +177,9 @@ impl MeetingsMutation {
         authorize(ctx, Operation::RecordMeeting, Target::Nothing)?;
         let meeting = input.parse(today(ctx)).map_err(|e| e.under("input"))?;
         let request = request(ctx);
-        let id = db(ctx).record_meeting(&meeting, request.now, &request.actor()).await.map_err(|e| {
-            let error = ApiError::from(e);
-            error.under("input")
-        })?;
-        let recorded = db(ctx).meetings(None).await?.into_iter().find(|m| m.id == id).ok_or(ApiError::Internal)?;
+        let recorded = db(ctx).record_meeting(&meeting, request.now, &request.actor()).await;
+        let id = recorded.map_err(|e| ApiError::from(e).under("input"))?;
+        let recorded = db(ctx).meeting(id).await?.ok_or(ApiError::Internal)?;
         Ok(MeetingView(recorded))
     }
 

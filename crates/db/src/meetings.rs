@@ -166,6 +166,19 @@ impl Database {
             query = query.filter(meetings::Column::Id.in_subquery(attended));
         }
         let rows = query.all(conn).await?;
+        self.records(rows, sector).await
+    }
+
+    /// One meeting, whole (as officers see it).
+    pub async fn meeting(&self, id: Uuid) -> DbResult<Option<MeetingRecord>> {
+        let rows = meetings::Entity::find_by_id(id).all(self.connection()).await?;
+        Ok(self.records(rows, None).await?.pop())
+    }
+
+    /// `rows` with their sectors, cases and agreements, as `sector` (or
+    /// the DGDH, `None`) may see them.
+    async fn records(&self, rows: Vec<meetings::Model>, sector: Option<&SectorCode>) -> DbResult<Vec<MeetingRecord>> {
+        let conn = self.connection();
         let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
         let sector_rows = meeting_sectors::Entity::find()
             .filter(meeting_sectors::Column::MeetingId.is_in(ids.iter().copied()))

@@ -619,3 +619,8 @@ reuniones-expedientes-desconocidos = { $cantidad ->
    *[other] { $cantidad } de los expedientes no existen: revise los números
 }
 reuniones-demasiados-casos = escriba a lo más 20 expedientes
+consola-caso-acuerdos = Acuerdos de coordinación
+consola-caso-sin-acuerdos = Ninguna reunión de coordinación tomó acuerdos sobre este caso.
+consola-caso-ver-reuniones = Ver las reuniones de coordinación
+consola-acuerdo-numero = Acuerdo n.° { $numero }
+consola-acuerdo-reunion = Reunión del { $fecha }

@@ -31,6 +31,7 @@ pub(crate) const QUERY: &str = with_me!(
        evidenceFiles { id number kindLabel size sha256 givenName sentByRequester sentByRole receivedAt } \
        deliveries { kind topic toRequester recipientId status attempts plannedFor sentAt } \
        complaints { number filedOn office fileNumber statusLabel statusOn stages { statusLabel on note } } \
+       agreements { number sector agreedOn doneOn text report } \
        history { seq description occurredOn actor { displayName } measureNumber note } } }"
 );
 
@@ -104,7 +105,20 @@ pub(crate) struct Case {
     pub(crate) evidence_files: Vec<EvidenceFile>,
     pub(crate) deliveries: Vec<Delivery>,
     pub(crate) complaints: Vec<Complaint>,
+    pub(crate) agreements: Vec<Agreement>,
     pub(crate) history: Vec<Event>,
+}
+
+/// What a coordination meeting agreed about the case.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Agreement {
+    pub(crate) number: u32,
+    pub(crate) sector: String,
+    pub(crate) agreed_on: NaiveDate,
+    pub(crate) done_on: Option<NaiveDate>,
+    pub(crate) text: String,
+    pub(crate) report: Option<String>,
 }
 
 /// The goal the case's measures are for, together.
