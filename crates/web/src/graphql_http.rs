@@ -133,7 +133,7 @@ async fn multipart(app: &WebState, peer: Peer, headers: &HeaderMap, content_type
 
 fn too_large(max: usize) -> Response {
     let message = format!("la solicitud supera el máximo de {max} bytes; envíe los archivos grandes por partes");
-    refusal_with_code(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &message)
+    crate::closing(refusal_with_code(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &message))
 }
 
 pub(crate) async fn get(

@@ -66,6 +66,14 @@ pub struct WebConfig {
 }
 
 /// Bytes as lowercase hex (digests said to people and apps).
+/// A refusal sent before the request's body was read: the connection
+/// closes after it, and says so, so that a client does not send its next
+/// request on a connection whose unread body the server will not take.
+pub(crate) fn closing(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+    response
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -247,7 +247,8 @@ async fn parts(body: Bytes, boundary: String, limit: usize) -> Result<Parts, Res
 async fn submit(State(app): State<WebState>, peer: Peer, Path(token): Path<String>, request: Request) -> Response {
     let headers = request.headers().clone();
     let limit = accepted_length(&app) + (64 << 10);
-    let too_large = || message(StatusCode::PAYLOAD_TOO_LARGE, "El envío es demasiado grande para una sola vez.");
+    let too_large =
+        || crate::closing(message(StatusCode::PAYLOAD_TOO_LARGE, "El envío es demasiado grande para una sola vez."));
     let announced = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     if announced.is_some_and(|length| length > limit) {
         return too_large();

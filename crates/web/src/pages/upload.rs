@@ -104,7 +104,7 @@ async fn read(mut multipart: multer::Multipart<'_>, file_max: usize) -> Result<R
             while let Some(chunk) = field.chunk().await.map_err(|_| malformed())? {
                 text_bytes += chunk.len();
                 if text_bytes > TEXT_MAX_BYTES {
-                    return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+                    return Err(crate::closing(StatusCode::PAYLOAD_TOO_LARGE.into_response()));
                 }
                 value.extend_from_slice(&chunk);
             }
