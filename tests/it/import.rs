@@ -44,12 +44,16 @@ async fn imported_cases_read_like_filed_ones(db: Database) {
         case: case.clone(),
         evaluation: Some((evaluation, date("2026-03-03"))),
         last_changed_at: at("2026-03-10"),
+        history: Vec::new(),
+        source: None,
     };
     let fresh = ImportedCase {
         case: Case::receive(date("2025-12-30"), DepartmentCode::parse("25").unwrap(), &ctx).unwrap().case,
         received_at: at("2025-12-30"),
         evaluation: None,
         last_changed_at: at("2025-12-30"),
+        history: Vec::new(),
+        source: None,
         ..resolved.clone()
     };
     let ids = db.import_cases(&[resolved, fresh], &Actor::system(), at("2026-03-11")).await.unwrap();

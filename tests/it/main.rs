@@ -16,6 +16,7 @@ mod contract;
 mod errors;
 mod evidence;
 mod fixtures;
+mod historic;
 mod http;
 mod import;
 mod intake;

@@ -48,6 +48,8 @@ fn imported(case: Case, last: &str) -> ImportedCase {
         case,
         evaluation: None,
         last_changed_at: at(last),
+        history: Vec::new(),
+        source: None,
     }
 }
 

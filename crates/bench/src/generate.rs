@@ -396,6 +396,8 @@ impl Builder {
             case,
             evaluation,
             last_changed_at: noon(last_changed_on),
+            history: Vec::new(),
+            source: None,
         })
     }
 }

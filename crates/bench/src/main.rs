@@ -11,6 +11,7 @@
 mod deadlines;
 mod fresh;
 mod generate;
+mod historic;
 mod intake;
 mod intake_cost;
 mod pages;
@@ -73,6 +74,14 @@ enum Command {
     /// The officer's page against PostGraphile 5 on the same database, over
     /// HTTP (PostgreSQL only; `npm ci --prefix bench/postgraphile` first).
     Versus(VersusArgs),
+    /// `resguardo import` of generated DGDH files, against writing the
+    /// same prepared cases alone.
+    Import {
+        /// Cases to import (two rows of `solicitudes` and one to four of
+        /// `decisiones` each).
+        #[arg(long, default_value_t = 50_000)]
+        cases: usize,
+    },
     /// Everything above but intake-cost, pages and versus, into one table and one JSON file.
     All {
         #[command(flatten)]
@@ -240,6 +249,7 @@ async fn main() -> anyhow::Result<()> {
             return outcome;
         }
         Command::Intake(args) => intake(&cli, args, &mut results).await?,
+        Command::Import { cases } => historic::run(cli.database_url.as_deref(), *cases, cli.runs, &mut results).await?,
         Command::Pages => pages::run(cli.database_url.as_deref(), cli.runs, &mut results).await?,
         Command::Triage(args) => triage(&cli, args, today, &mut results).await?,
         Command::Deadlines(args) => deadlines(&cli, args, today, &mut results).await?,

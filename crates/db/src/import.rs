@@ -5,14 +5,15 @@
 //! loading data (benchmarks, a migration from another system): nothing is
 //! planned in the outbox, and the daily pass plans what is overdue.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::business_day::lima_date;
 use domain::categories::Channel;
 use domain::request::Request;
-use domain::workflow::{AdmissibilityEvaluation, AuditAction, Case};
+use domain::workflow::{AdmissibilityEvaluation, AuditAction, Case, MeasureNo};
 use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::audit_chain::{self, NewEntry};
@@ -21,6 +22,7 @@ use crate::case_store::{case_state_columns, deadline_model, measure_model};
 use crate::commands::{event_row, file_number, request_rows, reserve_file_numbers};
 use crate::connection::Database;
 use crate::effects::{Actor, Origin};
+use crate::entities::cases;
 use crate::error::DbResult;
 use crate::registry::{criteria_rows, outcome_of};
 
@@ -39,6 +41,29 @@ pub struct ImportedCase {
     /// "recently changed" queue goes by, so an old case brought in is not
     /// shown as new work.
     pub last_changed_at: DateTime<Utc>,
+    /// The steps that brought it there, each on its own day, for its
+    /// history after the receipt (none from a generator).
+    pub history: Vec<ImportedStep>,
+    /// Where it came from, when importing it again must change nothing.
+    pub source: Option<ImportSource>,
+}
+
+/// One step of an imported case's history, on the day it happened.
+#[derive(Debug, Clone)]
+pub struct ImportedStep {
+    pub on: NaiveDate,
+    pub action: AuditAction,
+    pub measure: Option<MeasureNo>,
+    /// The command, as a history entry holds it (sealed).
+    pub payload: serde_json::Value,
+}
+
+/// The key and content hashes of a case from another system: the same key
+/// with the same content is already here; with other content, it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSource {
+    pub key_hash: String,
+    pub fingerprint: String,
 }
 
 impl Database {
@@ -79,6 +104,10 @@ impl Database {
             )?;
             case_state_columns(&imported.case, &mut rows.case)?;
             rows.case.updated_at = Set(imported.last_changed_at);
+            if let Some(source) = &imported.source {
+                rows.case.intake_key_hash = Set(Some(source.key_hash.clone()));
+                rows.case.intake_fingerprint = Set(Some(source.fingerprint.clone()));
+            }
             if let Some((evaluation, on)) = &imported.evaluation {
                 rows.case.admissibility_outcome = Set(Some(outcome_of(evaluation).code().to_owned()));
                 rows.case.admissibility_decided_on = Set(Some(*on));
@@ -90,6 +119,11 @@ impl Database {
             let origin = Origin { case_id: id, event_seq: 1, actor, now: imported.received_at };
             let payload = serde_json::json!({ "channel": imported.channel.code() });
             events.push(event_row(keys, &origin, AuditAction::Received, None, received_on, &payload)?);
+            for (seq, step) in (2..).zip(&imported.history) {
+                let origin = Origin { case_id: id, event_seq: seq, actor, now: at };
+                let measure = step.measure.map(|m| i32::from(m.0));
+                events.push(event_row(keys, &origin, step.action, measure, step.on, &step.payload)?);
+            }
             for measure in &imported.case.measures {
                 measure_rows.push(measure_model(Uuid::new_v4(), id, measure, &imported.case, at));
             }
@@ -123,5 +157,31 @@ impl Database {
         }
         tx.commit().await?;
         Ok(ids)
+    }
+
+    /// The fingerprints of the cases imported (or filed) under these key
+    /// hashes, by key hash.
+    pub async fn imported_fingerprints(&self, key_hashes: &[String]) -> DbResult<HashMap<String, String>> {
+        let mut found = HashMap::new();
+        for chunk in key_hashes.chunks(crate::bulk::MAX_PARAMETERS) {
+            let rows = cases::Entity::find()
+                .select_only()
+                .columns([cases::Column::IntakeKeyHash, cases::Column::IntakeFingerprint])
+                .filter(cases::Column::IntakeKeyHash.is_in(chunk.iter().cloned()))
+                .into_tuple::<(Option<String>, Option<String>)>()
+                .all(self.connection())
+                .await?;
+            found.extend(rows.into_iter().filter_map(|(key, print)| Some((key?, print.unwrap_or_default()))));
+        }
+        Ok(found)
+    }
+
+    /// Puts an import run on the audit trail (how many cases it brought
+    /// in is in the cases' own `RECEIVED` entries).
+    pub async fn audit_import(&self, actor: &Actor, at: DateTime<Utc>) -> DbResult<()> {
+        let tx = self.write_transaction().await?;
+        crate::effects::audit(&tx, actor, at, None, AuditAction::CasesImported, None).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

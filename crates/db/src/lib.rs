@@ -55,7 +55,7 @@ pub use delivery::{
 pub use effects::Actor;
 pub use error::{DbError, DbResult};
 pub use evidence::{EvidenceFileRecord, EvidenceUpload, FinishUpload, NewUpload};
-pub use import::ImportedCase;
+pub use import::{ImportSource, ImportedCase, ImportedStep};
 pub use intake_tokens::{IntakeFormKey, IntakeToken};
 pub use key_state::KeySource;
 pub use keys::ResealReport;

@@ -19,6 +19,7 @@ pub mod codes;
 pub mod contact;
 pub mod deadline;
 pub mod evidence;
+pub mod historic;
 pub mod idempotency;
 pub mod place;
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod app;
 pub mod config;
 pub mod demo;
+pub mod import;
 pub mod keys;
 pub mod migrate;
 pub mod open;

@@ -67,6 +67,9 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Bring in the cases the DGDH kept before Resguardo, from two CSV
+    /// files (docs/import.md): nothing is written unless every row is right.
+    Import(server::import::ImportArgs),
     /// The registry of risk situations for a period, on standard output
     /// (small counts suppressed unless --exact).
     Report(server::report::ReportArgs),
@@ -219,6 +222,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let today = domain::business_day::lima_date(chrono::Utc::now());
                 print!("{}", server::report::render(&config, &db, &args, today).await?);
                 Ok(())
+            }
+            Command::Import(args) => {
+                let (db, _, _) = server::open::existing_with_keys(&config).await?;
+                server::import::run(&db, &args).await
             }
             Command::Probe { path } => server::probe::run(config.listen, &path),
             // A new key needs no database (and no keys yet).

@@ -131,6 +131,8 @@ code_enum! {
         IntakeTokenIssued = "INTAKE_TOKEN_ISSUED", "emitir un token de aplicación";
         IntakeTokenRevoked = "INTAKE_TOKEN_REVOKED", "revocar un token de aplicación";
         AccessKeyIssued = "ACCESS_KEY_ISSUED", "emitir una nueva clave de acceso";
+        /// Cases from before Resguardo brought in from the DGDH's files.
+        CasesImported = "CASES_IMPORTED", "importar casos anteriores";
         /// A coordination meeting, with the cases it discussed.
         MeetingRecorded = "MEETING_RECORDED", "registrar una reunión de coordinación";
         /// An app's submission refused (bad form, conflict, too many):

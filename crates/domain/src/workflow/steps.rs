@@ -59,6 +59,7 @@ pub fn case_states(action: AuditAction) -> Vec<CaseStatus> {
         | AuditAction::IntakeTokenRevoked
         | AuditAction::AccessKeyIssued
         | AuditAction::MeetingRecorded
+        | AuditAction::CasesImported
         | AuditAction::AppSubmissionRefused => Vec::new(),
     }
 }
@@ -117,6 +118,7 @@ pub fn measure_states(action: AuditAction) -> Vec<MeasureStatus> {
         | AuditAction::IntakeTokenRevoked
         | AuditAction::AccessKeyIssued
         | AuditAction::MeetingRecorded
+        | AuditAction::CasesImported
         | AuditAction::AppSubmissionRefused => Vec::new(),
     }
 }
