@@ -21,7 +21,8 @@ use crate::workflow::{
     Criterion, CriterionCheck, GrantedMeasure, MeasureNo, Resolution, RiskLevel, Track,
 };
 
-/// The columns of `solicitudes`, and whether each is required. One row per
+/// The columns of `solicitudes`, and whether each is required (an optional
+/// one may be left out of the file altogether). One row per
 /// person or collective to protect; a case's later rows repeat its
 /// `expediente_origen` and may leave the request's columns empty.
 pub const REQUEST_COLUMNS: [(&str, bool); 24] = [
@@ -128,8 +129,8 @@ impl<'a> Sheet<'a> {
         let mut problem = |column: Option<&'static str>, message: String| {
             problems.push(Problem { file, line: 1, column, source: None, message });
         };
-        for (name, _) in columns {
-            if table.column(name).is_none() {
+        for (name, required) in columns {
+            if *required && table.column(name).is_none() {
                 problem(Some(name), "falta esta columna en la fila de encabezados".into());
             }
         }
@@ -462,10 +463,18 @@ fn read_steps(rows: &[Row<'_>], problems: &mut Vec<Problem>) -> Vec<HistoricStep
                 let sector = code(row, problems, "sector");
                 let (Some(measure_type), Some(sector)) = (measure_type, sector) else { continue };
                 let granted = GrantedMeasure { measure_type, sector, details: None };
-                if let Some(HistoricStep { command: Command::IssueResolution(resolution), .. }) = steps.last_mut()
-                    && resolution.act.number == number
-                    && resolution.act.date == on
-                {
+                // The act's other rows, wherever they are in the file.
+                let same_act = steps.iter_mut().find_map(|step| {
+                    if let Command::IssueResolution(r) = &mut step.command
+                        && r.act.number == number
+                        && r.act.date == on
+                    {
+                        Some(r)
+                    } else {
+                        None
+                    }
+                });
+                if let Some(resolution) = same_act {
                     resolution.granted.push(granted);
                 } else {
                     let act = ActReference { number, date: on };
@@ -631,6 +640,27 @@ mod tests {
             "no value repeated"
         );
         assert!(problems[0].to_string().starts_with("solicitudes, línea 2, columna «"), "{}", problems[0]);
+    }
+
+    #[test]
+    fn optional_columns_may_be_left_out_and_a_resolutions_rows_may_be_apart() {
+        let requests = Table::parse(
+            "expediente_origen,fecha_recepcion,canal,ubigeo,categoria,agresiones,lengua,hechos,telefono,beneficiario_nombre\n\
+             B-1,2021-04-05,WEB,15,JOURNALIST,THREAT,SPANISH,Amenazas,+51 999 111 222,Periodista",
+        )
+        .unwrap();
+        let decisions = Table::parse(&format!(
+            "{DECISIONS_HEADER}\nB-1,2021-04-20,RESOLUCION,,,RD 1,POLICE_PROTECTION,MININTER,,,\n\
+             B-1,2021-04-20,NOTIFICACION,,,,,,1,,\nB-1,2021-04-20,RESOLUCION,,,RD 1,LEGAL_AID,MINJUSDH,,,"
+        ))
+        .unwrap();
+        let (cases, problems) = read(&requests, &decisions);
+        assert_eq!(problems, []);
+        let resolution = cases[0]
+            .steps
+            .iter()
+            .find_map(|s| if let Command::IssueResolution(r) = &s.command { Some(r.granted.len()) } else { None });
+        assert_eq!((cases[0].steps.len(), resolution), (2, Some(2)), "one resolution of two measures, then the notice");
     }
 
     #[test]
