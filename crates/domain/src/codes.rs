@@ -17,6 +17,14 @@ pub struct UnknownCode {
     pub list: &'static str,
 }
 
+/// A closed list declared with `code_enum!`, for code that reads any of
+/// them (a spreadsheet's column holds a code or its label).
+pub trait ClosedList: Copy + 'static {
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+}
+
 /// Declares a closed list: `Variant = "CODE", "Etiqueta";` per line.
 macro_rules! code_enum {
     (
@@ -50,6 +58,16 @@ macro_rules! code_enum {
                     $( $code => Ok(Self::$variant), )+
                     _ => Err($crate::codes::UnknownCode { list: $list }),
                 }
+            }
+        }
+
+        impl $crate::codes::ClosedList for $name {
+            const ALL: &'static [Self] = Self::ALL;
+            fn code(self) -> &'static str {
+                Self::code(self)
+            }
+            fn label(self) -> &'static str {
+                Self::label(self)
             }
         }
 

@@ -242,8 +242,8 @@ async fn check(db: &Database, cases: Vec<HistoricCase>, problems: &mut Vec<Probl
         if problems.len() > before {
             continue;
         }
-        match case.replay(&ctx) {
-            Ok((state, events)) => checked.push(ready(case, state, events)),
+        match case.replay(&ctx).and_then(|(state, events)| ready(case, state, events)) {
+            Ok(ready) => checked.push(ready),
             Err(refused) => problems.push(refused),
         }
     }
@@ -257,22 +257,28 @@ fn noon(on: NaiveDate) -> DateTime<Utc> {
 
 /// The case as `import_cases` writes it: its state, its history, and the
 /// keys that recognise it next time.
-fn ready(case: HistoricCase, state: domain::workflow::Case, events: Vec<domain::workflow::AuditEvent>) -> Checked {
+fn ready(
+    case: HistoricCase,
+    state: domain::workflow::Case,
+    events: Vec<domain::workflow::AuditEvent>,
+) -> Result<Checked, Problem> {
     let evaluation = case.steps.iter().find_map(|s| match &s.command {
         Command::EvaluateAdmissibility(evaluation) => Some((evaluation.clone(), s.on)),
         _ => None,
     });
-    let history: Vec<ImportedStep> = case
-        .steps
-        .iter()
-        .zip(&events)
-        .map(|(step, event)| ImportedStep {
-            on: step.on,
-            action: event.action,
-            measure: event.measure,
-            payload: serde_json::to_value(&step.command).unwrap_or_default(),
-        })
-        .collect();
+    let mut history = Vec::with_capacity(case.steps.len());
+    for (step, event) in case.steps.iter().zip(&events) {
+        // A command is plain data: it always serialises; were it not to,
+        // the act is refused rather than written without its content.
+        let payload = serde_json::to_value(&step.command).map_err(|_| Problem {
+            file: SourceFile::Decisions,
+            line: step.line,
+            column: None,
+            source: Some(case.source.clone()),
+            message: "no se pudo registrar este acto".into(),
+        })?;
+        history.push(ImportedStep { on: step.on, action: event.action, measure: event.measure, payload });
+    }
     let last_changed_at = noon(case.steps.last().map_or(case.received_on, |s| s.on));
     let source = ImportSource { key_hash: key_hash(&case.source), fingerprint: fingerprint(&case) };
     let imported = ImportedCase {
@@ -285,7 +291,7 @@ fn ready(case: HistoricCase, state: domain::workflow::Case, events: Vec<domain::
         history,
         source: Some(source.clone()),
     };
-    Checked { historic_source: case.source, line: case.line, source, imported }
+    Ok(Checked { historic_source: case.source, line: case.line, source, imported })
 }
 
 /// What identifies a historic case among the imported ones: its

@@ -10,7 +10,7 @@ use crate::categories::{
     AggressionType, AggressorType, Channel, CollectiveKind, DefenderCategory, Gender, IdDocumentKind, Language,
     Relationship,
 };
-use crate::codes::RefCode;
+use crate::codes::{ClosedList, RefCode};
 use crate::request::{
     BeneficiaryInput, ConsentInput, ConsentStatus, ContactInput, PlaceInput, Request, RequestInput,
     RequestedMeasureInput, ThirdPartyInput,
@@ -178,38 +178,24 @@ impl<'a> Row<'a> {
 
     /// A closed-list value given by its code or its Spanish label; `None`
     /// (with a problem unless the cell is empty) when it is neither.
-    fn coded<T: Copy>(
-        &self,
-        problems: &mut Vec<Problem>,
-        column: &'static str,
-        all: &[T],
-        code: fn(T) -> &'static str,
-        label: fn(T) -> &'static str,
-    ) -> Option<T> {
+    fn coded<T: ClosedList>(&self, problems: &mut Vec<Problem>, column: &'static str) -> Option<T> {
         let value = self.get(column);
         if value.is_empty() {
             return None;
         }
-        let found = all.iter().copied().find(|v| code(*v) == value || label(*v).eq_ignore_ascii_case(value));
+        let found = listed::<T>(value);
         if found.is_none() {
             self.problem(problems, Some(column), "no es uno de los valores de la lista (docs/import.md)");
         }
         found
     }
 
-    fn required_coded<T: Copy>(
-        &self,
-        problems: &mut Vec<Problem>,
-        column: &'static str,
-        all: &[T],
-        code: fn(T) -> &'static str,
-        label: fn(T) -> &'static str,
-    ) -> Option<T> {
+    fn required_coded<T: ClosedList>(&self, problems: &mut Vec<Problem>, column: &'static str) -> Option<T> {
         if self.get(column).is_empty() {
             self.problem(problems, Some(column), "falta este dato");
             return None;
         }
-        self.coded(problems, column, all, code, label)
+        self.coded(problems, column)
     }
 
     fn date(&self, problems: &mut Vec<Problem>, column: &'static str) -> Option<NaiveDate> {
@@ -236,18 +222,16 @@ impl<'a> Row<'a> {
     }
 }
 
+/// The value of `T` whose code or Spanish label `value` is.
+fn listed<T: ClosedList>(value: &str) -> Option<T> {
+    T::ALL.iter().copied().find(|v| v.code() == value || v.label().eq_ignore_ascii_case(value))
+}
+
 /// Codes separated by `|`, each a code or a label.
-fn coded_list<T: Copy>(
-    row: &Row<'_>,
-    problems: &mut Vec<Problem>,
-    column: &'static str,
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<T> {
+fn coded_list<T: ClosedList>(row: &Row<'_>, problems: &mut Vec<Problem>, column: &'static str) -> Vec<T> {
     let mut found = Vec::new();
     for part in row.get(column).split('|').map(str::trim).filter(|p| !p.is_empty()) {
-        match all.iter().copied().find(|v| code(*v) == part || label(*v).eq_ignore_ascii_case(part)) {
+        match listed::<T>(part) {
             Some(value) => found.push(value),
             None => row.problem(problems, Some(column), "uno de los valores no es de la lista (docs/import.md)"),
         }
@@ -279,7 +263,7 @@ fn read_request(rows: &[Row<'_>], problems: &mut Vec<Problem>) -> Option<(NaiveD
         }
     }
     let received_on = first.date(problems, "fecha_recepcion");
-    let channel = first.required_coded(problems, "canal", Channel::ALL, Channel::code, Channel::label);
+    let channel = first.required_coded::<Channel>(problems, "canal");
     let consent_status = match first.get("consentimiento").to_lowercase().as_str() {
         "" | "given" | "otorgado" | "sí" | "si" => ConsentStatus::Given,
         "refused" | "negado" | "no" => ConsentStatus::Refused,
@@ -291,36 +275,18 @@ fn read_request(rows: &[Row<'_>], problems: &mut Vec<Problem>) -> Option<(NaiveD
     };
     let third_party = first.optional("tercero_nombre").map(|name| ThirdPartyInput {
         name,
-        relationship: first.coded(
-            problems,
-            "tercero_relacion",
-            Relationship::ALL,
-            Relationship::code,
-            Relationship::label,
-        ),
+        relationship: first.coded::<Relationship>(problems, "tercero_relacion"),
         relationship_detail: None,
         organisation: first.optional("tercero_organizacion"),
     });
     let beneficiaries = rows
         .iter()
         .map(|row| BeneficiaryInput {
-            collective: row.coded(
-                problems,
-                "beneficiario_colectivo",
-                CollectiveKind::ALL,
-                CollectiveKind::code,
-                CollectiveKind::label,
-            ),
+            collective: row.coded::<CollectiveKind>(problems, "beneficiario_colectivo"),
             name: row.get("beneficiario_nombre").to_owned(),
-            document_kind: row.coded(
-                problems,
-                "beneficiario_documento_tipo",
-                IdDocumentKind::ALL,
-                IdDocumentKind::code,
-                IdDocumentKind::label,
-            ),
+            document_kind: row.coded::<IdDocumentKind>(problems, "beneficiario_documento_tipo"),
             document_number: row.optional("beneficiario_documento_numero"),
-            gender: row.coded(problems, "beneficiario_genero", Gender::ALL, Gender::code, Gender::label),
+            gender: row.coded::<Gender>(problems, "beneficiario_genero"),
             ..Default::default()
         })
         .collect();
@@ -333,24 +299,11 @@ fn read_request(rows: &[Row<'_>], problems: &mut Vec<Problem>) -> Option<(NaiveD
         },
         beneficiaries,
         place: PlaceInput { ubigeo: first.get("ubigeo").to_owned(), detail: first.optional("lugar_detalle") },
-        defender_category: first.coded(
-            problems,
-            "categoria",
-            DefenderCategory::ALL,
-            DefenderCategory::code,
-            DefenderCategory::label,
-        ),
+        defender_category: first.coded::<DefenderCategory>(problems, "categoria"),
         defender_category_detail: None,
-        aggression_types: coded_list(
-            &first,
-            problems,
-            "agresiones",
-            AggressionType::ALL,
-            AggressionType::code,
-            AggressionType::label,
-        ),
-        aggressor_type: first.coded(problems, "agresor", AggressorType::ALL, AggressorType::code, AggressorType::label),
-        language: first.coded(problems, "lengua", Language::ALL, Language::code, Language::label),
+        aggression_types: coded_list::<AggressionType>(&first, problems, "agresiones"),
+        aggressor_type: first.coded::<AggressorType>(problems, "agresor"),
+        language: first.coded::<Language>(problems, "lengua"),
         language_detail: None,
         interpreter_needed: yes_no(&first, problems, "interprete"),
         consent: ConsentInput { status: consent_status, reason: first.optional("consentimiento_motivo") },
@@ -431,8 +384,7 @@ fn read_steps(rows: &[Row<'_>], problems: &mut Vec<Problem>) -> Vec<HistoricStep
                     false => None,
                     true => {
                         let reasons = row.text(problems, "nota");
-                        let criterion =
-                            row.required_coded(problems, "motivo", Criterion::ALL, Criterion::code, Criterion::label);
+                        let criterion = row.required_coded::<Criterion>(problems, "motivo");
                         let (Some(reasons), Some(criterion)) = (reasons, criterion) else { continue };
                         Some((criterion, reasons))
                     }
@@ -446,9 +398,8 @@ fn read_steps(rows: &[Row<'_>], problems: &mut Vec<Problem>) -> Vec<HistoricStep
                 }
             }
             "EVALUACION_RIESGO" | "EVALUACIÓN_RIESGO" => {
-                let track = row.required_coded(problems, "via", Track::ALL, Track::code, Track::label);
-                let level =
-                    row.required_coded(problems, "nivel_riesgo", RiskLevel::ALL, RiskLevel::code, RiskLevel::label);
+                let track = row.required_coded::<Track>(problems, "via");
+                let level = row.required_coded::<RiskLevel>(problems, "nivel_riesgo");
                 let summary = match row.optional("nota") {
                     Some(_) => row.text(problems, "nota"),
                     None => Text::parse(IMPORTED_SUMMARY).ok(),
@@ -505,13 +456,7 @@ fn read_steps(rows: &[Row<'_>], problems: &mut Vec<Problem>) -> Vec<HistoricStep
                 }
             }
             "ARCHIVO" => {
-                let reason = row.required_coded(
-                    problems,
-                    "motivo",
-                    ArchiveReason::ALL,
-                    ArchiveReason::code,
-                    ArchiveReason::label,
-                );
+                let reason = row.required_coded::<ArchiveReason>(problems, "motivo");
                 let note = match row.optional("nota") {
                     Some(_) => row.text(problems, "nota"),
                     None => None,
@@ -676,21 +621,25 @@ mod tests {
     #[test]
     fn docs_import_md_lists_every_value() {
         let doc = include_str!("../../../../docs/import.md");
-        let codes = Channel::ALL
-            .iter()
-            .map(|v| v.code())
-            .chain(DefenderCategory::ALL.iter().map(|v| v.code()))
-            .chain(AggressionType::ALL.iter().map(|v| v.code()))
-            .chain(AggressorType::ALL.iter().map(|v| v.code()))
-            .chain(Language::ALL.iter().map(|v| v.code()))
-            .chain(Relationship::ALL.iter().map(|v| v.code()))
-            .chain(CollectiveKind::ALL.iter().map(|v| v.code()))
-            .chain(IdDocumentKind::ALL.iter().map(|v| v.code()))
-            .chain(Gender::ALL.iter().map(|v| v.code()))
-            .chain(Criterion::ALL.iter().map(|v| v.code()))
-            .chain(Track::ALL.iter().map(|v| v.code()))
-            .chain(RiskLevel::ALL.iter().map(|v| v.code()))
-            .chain(ArchiveReason::ALL.iter().map(|v| v.code()));
+        fn codes<T: ClosedList>() -> Vec<&'static str> {
+            T::ALL.iter().map(|v| v.code()).collect()
+        }
+        let codes = [
+            codes::<Channel>(),
+            codes::<DefenderCategory>(),
+            codes::<AggressionType>(),
+            codes::<AggressorType>(),
+            codes::<Language>(),
+            codes::<Relationship>(),
+            codes::<CollectiveKind>(),
+            codes::<IdDocumentKind>(),
+            codes::<Gender>(),
+            codes::<Criterion>(),
+            codes::<Track>(),
+            codes::<RiskLevel>(),
+            codes::<ArchiveReason>(),
+        ]
+        .concat();
         for code in codes {
             assert!(doc.contains(&format!("`{code}`")), "docs/import.md lacks {code}");
         }
